@@ -31,7 +31,7 @@ $(STAMP): pyproject.toml package.json package-lock.json | $(PY)
 install: $(STAMP)
 
 synth: $(STAMP)
-	cdk synth --quiet --no-notices
+	cdk synth --quiet --no-notices $(CDK_ARGS)
 
 test: $(STAMP)
 	$(BIN)/ruff check .
