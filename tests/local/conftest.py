@@ -1,0 +1,44 @@
+"""Shared fixtures for the local development tools."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import botocore.session
+import pytest
+from botocore.config import Config
+
+from constructs_lib.fake_connect import FakeConnect
+
+
+@pytest.fixture(scope="module")
+def fake_connect() -> Iterator[FakeConnect]:
+    """One fake Connect per module; reset between tests."""
+    with FakeConnect(slow_seconds=2.0) as fake:
+        yield fake
+
+
+@pytest.fixture
+def fake(fake_connect: FakeConnect) -> Iterator[FakeConnect]:
+    fake_connect.reset()
+    yield fake_connect
+    fake_connect.reset()
+
+
+@pytest.fixture(scope="module")
+def connect_client(fake_connect: FakeConnect) -> Any:
+    """A real botocore Connect client aimed at the fake, without retries, short timeouts."""
+    session = botocore.session.get_session()
+    return session.create_client(
+        "connect",
+        endpoint_url=fake_connect.url,
+        region_name="us-east-1",
+        aws_access_key_id="x",
+        aws_secret_access_key="x",
+        config=Config(
+            retries={"mode": "standard", "total_max_attempts": 1},
+            connect_timeout=1,
+            read_timeout=0.5,
+        ),
+    )

@@ -1,0 +1,224 @@
+"""The simulated Amazon Connect, driven by a real botocore client (Connect's real service model)."""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.error
+import urllib.request
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError, ReadTimeoutError
+
+from constructs_lib.fake_connect import ERROR_STATUS, FakeConnect
+
+INSTANCE = "11111111-2222-3333-4444-555555555555"
+DETAILS = {"DisplayName": "Ana", "ParticipantRole": "CUSTOMER"}
+
+
+@pytest.fixture(autouse=True)
+def _fresh(fake: FakeConnect) -> None:
+    """Every test starts from an empty fake."""
+
+
+def create(client: Any, contact_id: str = "contact-1", **kwargs: Any) -> Any:
+    return client.create_participant(
+        InstanceId=INSTANCE, ContactId=contact_id, ParticipantDetails=DETAILS, **kwargs
+    )
+
+
+def error_of(client: Any, contact_id: str) -> tuple[str, int]:
+    with pytest.raises(ClientError) as caught:
+        create(client, contact_id)
+    return (
+        caught.value.response["Error"]["Code"],
+        caught.value.response["ResponseMetadata"]["HTTPStatusCode"],
+    )
+
+
+def test_error_statuses_match_connect_service_model() -> None:
+    import botocore.session
+
+    model = botocore.session.get_session().get_service_model("connect")
+    operation = model.operation_model("CreateParticipant")
+    expected = {
+        shape.name: shape.metadata["error"]["httpStatusCode"] for shape in operation.error_shapes
+    }
+    assert expected == ERROR_STATUS
+
+
+def test_success_returns_uuid_participant_id(connect_client: Any) -> None:
+    response = create(connect_client)
+    assert re.fullmatch(
+        r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}", response["ParticipantId"]
+    )
+
+
+def test_success_returns_long_opaque_token(connect_client: Any) -> None:
+    token = create(connect_client)["ParticipantCredentials"]["ParticipantToken"]
+    assert len(token) >= 300
+    assert re.fullmatch(r"[A-Za-z0-9_-]+", token)
+
+
+def test_success_returns_iso8601_millisecond_expiry_in_the_future(connect_client: Any) -> None:
+    expiry = create(connect_client)["ParticipantCredentials"]["Expiry"]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", expiry)
+    assert datetime.strptime(expiry, "%Y-%m-%dT%H:%M:%S.%f%z") > datetime.now(UTC)
+
+
+def test_same_client_token_returns_same_participant(connect_client: Any) -> None:
+    first = create(connect_client, ClientToken="token-1")
+    second = create(connect_client, ClientToken="token-1")
+    assert first["ParticipantId"] == second["ParticipantId"]
+    assert first["ParticipantCredentials"] == second["ParticipantCredentials"]
+
+
+def test_different_client_tokens_return_different_participants(connect_client: Any) -> None:
+    first = create(connect_client, ClientToken="token-1")
+    second = create(connect_client, ClientToken="token-2")
+    assert first["ParticipantId"] != second["ParticipantId"]
+
+
+def test_records_the_wire_request(fake: FakeConnect, connect_client: Any) -> None:
+    connect_client.create_participant(
+        InstanceId=INSTANCE,
+        ContactId="contact-9",
+        ClientToken="abc",
+        ParticipantDetails={**DETAILS, "ParticipantCapabilities": {"Video": "SEND"}},
+    )
+    [request] = fake.requests
+    assert (request.method, request.path) == ("POST", "/contact/create-participant")
+    assert request.headers["authorization"].startswith("AWS4-HMAC-SHA256 Credential=x/")
+    assert request.json() == {
+        "InstanceId": INSTANCE,
+        "ContactId": "contact-9",
+        "ClientToken": "abc",
+        "ParticipantDetails": {**DETAILS, "ParticipantCapabilities": {"Video": "SEND"}},
+    }
+
+
+@pytest.mark.parametrize(
+    ("contact_id", "code", "status"),
+    [
+        ("invalid-1", "InvalidRequestException", 400),
+        ("quota-1", "ServiceQuotaExceededException", 402),
+        ("notfound-1", "ResourceNotFoundException", 404),
+        ("conflict-1", "ConflictException", 409),
+        ("throttle-1", "ThrottlingException", 429),
+        ("error-1", "InternalServiceException", 500),
+    ],
+)
+def test_magic_contact_id_fails_with_connect_error(
+    connect_client: Any, contact_id: str, code: str, status: int
+) -> None:
+    assert error_of(connect_client, contact_id) == (code, status)
+
+
+def test_error_message_reaches_botocore(connect_client: Any) -> None:
+    with pytest.raises(ClientError) as caught:
+        create(connect_client, "notfound-x")
+    assert caught.value.response["Error"]["Message"] == "The specified resource was not found."
+
+
+def test_slow_contact_outlasts_client_read_timeout(connect_client: Any) -> None:
+    with pytest.raises(ReadTimeoutError):
+        create(connect_client, "slow-1")
+
+
+def test_fail_next_fails_that_many_requests(fake: FakeConnect, connect_client: Any) -> None:
+    fake.fail_next("ThrottlingException", times=2)
+    assert error_of(connect_client, "contact-1") == ("ThrottlingException", 429)
+    assert error_of(connect_client, "contact-1") == ("ThrottlingException", 429)
+    assert "ParticipantId" in create(connect_client)
+
+
+def test_fail_next_rejects_unknown_error(fake: FakeConnect) -> None:
+    with pytest.raises(
+        ValueError, match="unknown Connect error 'Nope'; use one of ConflictException"
+    ):
+        fake.fail_next("Nope")
+
+
+def test_sdk_retries_throttling_until_success(fake: FakeConnect) -> None:
+    import botocore.session
+    from botocore.config import Config
+
+    client = botocore.session.get_session().create_client(
+        "connect",
+        endpoint_url=fake.url,
+        region_name="us-east-1",
+        aws_access_key_id="x",
+        aws_secret_access_key="x",
+        config=Config(retries={"mode": "standard", "total_max_attempts": 3}),
+    )
+    fake.fail_next("ThrottlingException", times=1)
+    assert "ParticipantId" in create(client)
+    assert len(fake.requests) == 2
+
+
+def test_other_instance_is_not_found_when_instance_is_pinned() -> None:
+    import botocore.session
+
+    with FakeConnect(instance_id="pinned") as pinned:
+        client = botocore.session.get_session().create_client(
+            "connect",
+            endpoint_url=pinned.url,
+            region_name="us-east-1",
+            aws_access_key_id="x",
+            aws_secret_access_key="x",
+        )
+        assert error_of(client, "contact-1") == ("ResourceNotFoundException", 404)
+
+
+def raw_post(url: str, body: bytes, headers: dict[str, str]) -> tuple[int, dict[str, str], Any]:
+    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=2) as response:
+            return response.status, dict(response.headers), json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), json.loads(error.read())
+
+
+def test_unsigned_request_is_rejected(fake: FakeConnect) -> None:
+    status, headers, body = raw_post(fake.url + "/contact/create-participant", b"{}", {})
+    assert (status, headers["x-amzn-ErrorType"], body) == (
+        403,
+        "MissingAuthenticationTokenException",
+        {"message": "Missing Authentication Token"},
+    )
+
+
+def test_missing_display_name_is_invalid_request(fake: FakeConnect) -> None:
+    body = json.dumps({"InstanceId": "i", "ContactId": "c", "ParticipantDetails": {}}).encode()
+    status, headers, payload = raw_post(
+        fake.url + "/contact/create-participant",
+        body,
+        {"Authorization": "AWS4-HMAC-SHA256 Credential=x"},
+    )
+    assert (status, headers["x-amzn-ErrorType"], payload) == (
+        400,
+        "InvalidRequestException",
+        {"message": "DisplayName is not valid."},
+    )
+
+
+def test_unknown_path_is_unknown_operation(fake: FakeConnect) -> None:
+    status, headers, _ = raw_post(
+        fake.url + "/contact/other", b"{}", {"Authorization": "AWS4-HMAC-SHA256 Credential=x"}
+    )
+    assert (status, headers["x-amzn-ErrorType"]) == (404, "UnknownOperationException")
+
+
+def test_stop_closes_the_port() -> None:
+    fake = FakeConnect().start()
+    url = fake.url
+    fake.stop()
+    with pytest.raises(urllib.error.URLError):
+        urllib.request.urlopen(url + "/contact/create-participant", data=b"{}", timeout=1)
+
+
+def test_url_before_start_raises() -> None:
+    with pytest.raises(RuntimeError, match="fake connect is not running; call start\\(\\) first"):
+        _ = FakeConnect().url
