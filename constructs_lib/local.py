@@ -1,0 +1,519 @@
+"""A local ParticipantBroker for development. NOT FOR PRODUCTION: no authentication.
+
+``participant-broker-local`` (or ``make serve``) serves the broker's HTTP contract on
+``127.0.0.1`` from the real runtime code (``runtime/broker``, the same files the Lambda function
+runs), backed by a simulated Amazon Connect (:class:`constructs_lib.fake_connect.FakeConnect`)
+in the same process. Each HTTP request becomes an API Gateway REST proxy event and goes through
+the runtime's ``handler(event, context)``; its proxy response becomes the HTTP response.
+
+Only ``POST /contacts/{contactId}/participants`` exists; anything else answers the contract's
+problem shape with status 404. Contact IDs starting with ``notfound-``, ``conflict-``,
+``quota-``, ``throttle-``, ``invalid-``, ``error-`` or ``slow-`` make the simulated Connect
+fail (see :mod:`constructs_lib.fake_connect`).
+
+Standard library and botocore only: no aws_cdk, no Node.js.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import importlib
+import importlib.util
+import itertools
+import json
+import os
+import sys
+import threading
+import time
+import traceback
+import urllib.parse
+import uuid
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from types import ModuleType
+from typing import Any, Final
+
+from constructs_lib.fake_connect import MAGIC_PREFIXES, FakeConnect
+
+__all__ = ["BANNER", "LocalBroker", "LocalBrokerConfig", "main"]
+
+RUNTIME_DIR: Final = Path(__file__).resolve().parent.parent / "runtime"
+ROUTE: Final = "/contacts/{contactId}/participants"
+STAGE: Final = "local"
+FUNCTION_NAME: Final = "participant-broker-local"
+DEFAULT_PORT: Final = 8787
+DEFAULT_INSTANCE_ID: Final = "00000000-0000-4000-8000-000000000000"
+MAX_BODY: Final = 1024 * 1024
+_PROBLEM_HEADERS: Final = {
+    "Content-Type": "application/problem+json",
+    "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+}
+
+BANNER: Final = """\
+##########################################################################################
+#  NOT FOR PRODUCTION: local development broker, no authentication, simulated Amazon    #
+#  Connect. It mints fake participant tokens that no real Connect instance accepts.      #
+##########################################################################################"""
+
+Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
+_counter = itertools.count(1)
+
+
+@dataclass(frozen=True)
+class LocalBrokerConfig:
+    """The broker configuration the runtime sees, as the construct would set it."""
+
+    instance_id: str = DEFAULT_INSTANCE_ID
+    allowed_roles: tuple[str, ...] = ("CUSTOMER",)
+    default_role: str = "CUSTOMER"
+    allow_video: bool = True
+    allow_screen_share: bool = True
+    log_level: str = "INFO"
+    region: str = "us-east-1"
+    function_timeout: float = 29.0
+
+    def environment(self, connect_url: str) -> dict[str, str]:
+        """The Lambda environment for this configuration, aimed at ``connect_url``."""
+        return {
+            "INSTANCE_ID": self.instance_id,
+            "ALLOWED_ROLES": ",".join(self.allowed_roles),
+            "DEFAULT_ROLE": self.default_role,
+            "ALLOW_VIDEO": str(self.allow_video).lower(),
+            "ALLOW_SCREEN_SHARE": str(self.allow_screen_share).lower(),
+            "LOG_LEVEL": self.log_level,
+            "METRICS_NAMESPACE": "ConnectParticipantBrokerLocal",
+            "AWS_LAMBDA_FUNCTION_NAME": FUNCTION_NAME,
+            "AWS_REGION": self.region,
+            "AWS_DEFAULT_REGION": self.region,
+            "AWS_ENDPOINT_URL_CONNECT": connect_url,
+            "AWS_ACCESS_KEY_ID": "local",
+            "AWS_SECRET_ACCESS_KEY": "local",
+            "AWS_CONFIG_FILE": os.devnull,
+            "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+        }
+
+
+@dataclass
+class LambdaContext:
+    """The parts of Lambda's context object a handler uses."""
+
+    timeout: float
+    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    function_name: str = FUNCTION_NAME
+    function_version: str = "$LATEST"
+    invoked_function_arn: str = f"arn:aws:lambda:us-east-1:000000000000:function:{FUNCTION_NAME}"
+    memory_limit_in_mb: int = 256
+    log_group_name: str = f"/aws/lambda/{FUNCTION_NAME}"
+    log_stream_name: str = "local"
+    _deadline: float = field(default=0.0, repr=False)
+
+    def __post_init__(self) -> None:
+        self._deadline = time.monotonic() + self.timeout
+
+    def get_remaining_time_in_millis(self) -> int:
+        """Milliseconds left before the (simulated) function timeout."""
+        return max(0, int((self._deadline - time.monotonic()) * 1000))
+
+
+@contextmanager
+def _environment(values: Mapping[str, str]) -> Iterator[None]:
+    """Set environment variables for the duration of the block, then restore them."""
+    saved = {name: os.environ.get(name) for name in (*values, "AWS_SESSION_TOKEN", "AWS_PROFILE")}
+    os.environ.pop("AWS_SESSION_TOKEN", None)
+    os.environ.pop("AWS_PROFILE", None)
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def load_runtime_handler(runtime_dir: Path = RUNTIME_DIR) -> Handler:
+    """Import a fresh copy of the runtime's ``broker.handler`` and return its ``handler``.
+
+    The package is loaded under a private name (the runtime uses relative imports only), so its
+    module-scope state (configuration, Connect client) comes from the current environment and
+    is not shared with any other copy imported in this process.
+    """
+    package_dir = runtime_dir / "broker"
+    name = f"_participant_broker_local_{next(_counter)}"
+    spec = importlib.util.spec_from_file_location(
+        name, package_dir / "__init__.py", submodule_search_locations=[str(package_dir)]
+    )
+    if spec is None or spec.loader is None:
+        raise RuntimeError(f"cannot load the broker runtime from {package_dir}")
+    package = importlib.util.module_from_spec(spec)
+    sys.modules[name] = package
+    spec.loader.exec_module(package)
+    module: ModuleType = importlib.import_module(f"{name}.handler")
+    handler: Handler = module.handler
+    return handler
+
+
+def build_event(
+    method: str,
+    raw_path: str,
+    headers: Sequence[tuple[str, str]],
+    body: bytes,
+    *,
+    source_ip: str = "127.0.0.1",
+    request_id: str | None = None,
+) -> dict[str, Any]:
+    """Turn an HTTP request into an API Gateway REST proxy (v1) event for ``ROUTE``."""
+    split = urllib.parse.urlsplit(raw_path)
+    path = urllib.parse.unquote(split.path)
+    contact_id = path.split("/")[2]
+    single: dict[str, str] = {}
+    multi: dict[str, list[str]] = {}
+    for name, value in headers:
+        single[name] = value
+        multi.setdefault(name, []).append(value)
+    query = urllib.parse.parse_qs(split.query, keep_blank_values=True)
+    text, encoded = _body_text(body)
+    request_id = request_id or str(uuid.uuid4())
+    return {
+        "resource": ROUTE,
+        "path": path,
+        "httpMethod": method,
+        "headers": single or None,
+        "multiValueHeaders": multi or None,
+        "queryStringParameters": {k: v[-1] for k, v in query.items()} or None,
+        "multiValueQueryStringParameters": query or None,
+        "pathParameters": {"contactId": contact_id},
+        "stageVariables": None,
+        "requestContext": {
+            "requestId": request_id,
+            "extendedRequestId": request_id,
+            "resourcePath": ROUTE,
+            "httpMethod": method,
+            "path": f"/{STAGE}{path}",
+            "stage": STAGE,
+            "protocol": "HTTP/1.1",
+            "accountId": "000000000000",
+            "apiId": "local",
+            "requestTimeEpoch": int(time.time() * 1000),
+            "identity": {"sourceIp": source_ip, "userAgent": single.get("User-Agent")},
+        },
+        "body": text,
+        "isBase64Encoded": encoded,
+    }
+
+
+def _body_text(body: bytes) -> tuple[str | None, bool]:
+    """The event's ``body`` and ``isBase64Encoded`` for raw request bytes."""
+    if not body:
+        return None, False
+    try:
+        return body.decode("utf-8"), False
+    except UnicodeDecodeError:
+        return base64.b64encode(body).decode("ascii"), True
+
+
+def is_route(method: str, raw_path: str) -> bool:
+    """Whether the request is ``POST /contacts/{contactId}/participants``."""
+    parts = urllib.parse.urlsplit(raw_path).path.split("/")
+    return (
+        method == "POST"
+        and len(parts) == 4
+        and parts[0] == ""
+        and parts[1] == "contacts"
+        and parts[2] != ""
+        and parts[3] == "participants"
+    )
+
+
+def _problem(code: str, detail: str, request_id: str) -> tuple[int, dict[str, str], bytes]:
+    """A contract problem response for problem type ``code`` of ``problems.json``."""
+    catalogue = json.loads((RUNTIME_DIR / "broker" / "problems.json").read_text("utf-8"))
+    entry = catalogue[code]
+    body = {
+        "type": entry["type"],
+        "title": entry["title"],
+        "status": entry["status"],
+        "detail": detail,
+        "requestId": request_id,
+    }
+    return entry["status"], dict(_PROBLEM_HEADERS), json.dumps(body).encode()
+
+
+def _proxy_response(response: Mapping[str, Any]) -> tuple[int, list[tuple[str, str]], bytes]:
+    """Status, headers and body bytes of an API Gateway proxy response dict."""
+    headers: list[tuple[str, str]] = [
+        (str(k), str(v)) for k, v in (response.get("headers") or {}).items()
+    ]
+    for name, values in (response.get("multiValueHeaders") or {}).items():
+        headers.extend((str(name), str(value)) for value in values)
+    body = response.get("body") or ""
+    data = base64.b64decode(body) if response.get("isBase64Encoded") else str(body).encode()
+    return int(response["statusCode"]), headers, data
+
+
+class LocalBroker:
+    """The broker's contract on localhost, served by the real runtime. NOT FOR PRODUCTION.
+
+    While it runs, the process environment carries the runtime's variables (``INSTANCE_ID``,
+    ``AWS_ENDPOINT_URL_CONNECT`` aimed at the simulated Connect, dummy credentials, ...);
+    ``stop()`` restores the previous values.
+
+    Args:
+        host: interface to bind, ``127.0.0.1`` by default.
+        port: TCP port; ``0`` (the default) picks a free one, see ``url``.
+        config: the broker configuration (roles, capabilities, instance ID).
+        connect: the simulated Connect to use; by default one is started and stopped with
+            the broker.
+    """
+
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        config: LocalBrokerConfig | None = None,
+        connect: FakeConnect | None = None,
+    ) -> None:
+        self.host = host
+        self.port = port
+        self.config = config or LocalBrokerConfig()
+        self._owns_connect = connect is None
+        self.connect = connect or FakeConnect()
+        self._env: Any = None
+        self._handler: Handler | None = None
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> LocalBroker:
+        """Start the simulated Connect (if owned), load the runtime and serve in a thread."""
+        self.bind()
+        self._thread = threading.Thread(target=self.serve_forever, daemon=True, name="broker")
+        self._thread.start()
+        return self
+
+    def bind(self) -> None:
+        """Prepare everything and bind the socket, without serving yet."""
+        if self._server is not None:
+            raise RuntimeError("local broker is already running; call stop() first")
+        if self._owns_connect:
+            self.connect.start()
+        self._env = _environment(self.config.environment(self.connect.url))
+        self._env.__enter__()
+        try:
+            self._handler = load_runtime_handler()
+            server = ThreadingHTTPServer((self.host, self.port), _make_request_handler(self))
+        except BaseException:
+            self.stop()
+            raise
+        server.daemon_threads = True
+        self._server = server
+
+    def serve_forever(self) -> None:
+        """Serve requests until ``stop()`` (from another thread) or KeyboardInterrupt."""
+        if self._server is None:
+            raise RuntimeError("local broker is not bound; call bind() or start() first")
+        self._server.serve_forever(poll_interval=0.05)
+
+    def stop(self) -> None:
+        """Stop serving, stop the owned simulated Connect, restore the environment."""
+        server, thread, env = self._server, self._thread, self._env
+        self._server, self._thread, self._env = None, None, None
+        if server is not None:
+            if thread is not None:
+                server.shutdown()
+            server.server_close()
+        if thread is not None:
+            thread.join(timeout=5)
+        if self._owns_connect:
+            self.connect.stop()
+        if env is not None:
+            env.__exit__(None, None, None)
+
+    def __enter__(self) -> LocalBroker:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def url(self) -> str:
+        """The broker's base URL, for example ``http://127.0.0.1:8787``."""
+        if self._server is None:
+            raise RuntimeError("local broker is not running; call start() first")
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def invoke(
+        self,
+        method: str,
+        raw_path: str,
+        headers: Sequence[tuple[str, str]],
+        body: bytes,
+        source_ip: str,
+    ) -> tuple[int, list[tuple[str, str]], bytes]:
+        """Serve one HTTP request: route it, run the runtime handler, return the response."""
+        request_id = str(uuid.uuid4())
+        if not is_route(method, raw_path):
+            status, problem_headers, data = _problem(
+                "not-found",
+                f"no such resource: {method} {raw_path.split('?')[0][:200]}",
+                request_id,
+            )
+            return status, list(problem_headers.items()), data
+        if len(body) > MAX_BODY:
+            status, problem_headers, data = _problem(
+                "too-large", "the request body is larger than the API accepts", request_id
+            )
+            return status, list(problem_headers.items()), data
+        event = build_event(
+            method, raw_path, headers, body, source_ip=source_ip, request_id=request_id
+        )
+        handler = self._handler
+        if handler is None:
+            raise RuntimeError("local broker is not running")
+        try:
+            response = handler(event, LambdaContext(timeout=self.config.function_timeout))
+            return _proxy_response(response)
+        except Exception:
+            traceback.print_exc()
+            status, problem_headers, data = _problem(
+                "internal", "the broker failed; see the local broker's output", request_id
+            )
+            return status, list(problem_headers.items()), data
+
+
+def _make_request_handler(broker: LocalBroker) -> type[BaseHTTPRequestHandler]:
+    """An HTTP request handler class that serves through ``broker``."""
+
+    class RequestHandler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        server_version = "participant-broker-local"
+        sys_version = ""
+
+        def log_message(self, format: str, *args: Any) -> None:
+            """One access-log line per request on stderr."""
+            sys.stderr.write(f"local broker: {self.command} {self.path} -> {args[1]}\n")
+
+        def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+            self.log_message("%s %s %s", self.requestline, str(code), str(size))
+
+        def do_POST(self) -> None:
+            self._serve()
+
+        def do_GET(self) -> None:
+            self._serve()
+
+        def do_PUT(self) -> None:
+            self._serve()
+
+        def do_PATCH(self) -> None:
+            self._serve()
+
+        def do_DELETE(self) -> None:
+            self._serve()
+
+        def _serve(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(min(length, MAX_BODY + 1)) if length > 0 else b""
+            if length > MAX_BODY:
+                self.close_connection = True
+            status, headers, data = broker.invoke(
+                self.command, self.path, list(self.headers.items()), body, self.client_address[0]
+            )
+            self.send_response(status)
+            sent = set()
+            for name, value in headers:
+                if name.lower() not in ("content-length", "connection"):
+                    self.send_header(name, value)
+                    sent.add(name.lower())
+            if "x-amzn-requestid" not in sent:
+                self.send_header("x-amzn-RequestId", str(uuid.uuid4()))
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(data)
+
+    return RequestHandler
+
+
+def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="participant-broker-local",
+        description="Serve the ParticipantBroker HTTP contract on localhost from the real "
+        "runtime, backed by a simulated Amazon Connect. NOT FOR PRODUCTION: no authentication.",
+        epilog="Contact IDs starting with "
+        + ", ".join(MAGIC_PREFIXES)
+        + " make the simulated Connect fail (or, for slow-, answer late).",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="interface (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="port (default %(default)s)")
+    parser.add_argument("--instance-id", default=DEFAULT_INSTANCE_ID, help="Connect instance ID")
+    parser.add_argument(
+        "--allowed-roles", default="CUSTOMER", help="comma-separated roles (default CUSTOMER)"
+    )
+    parser.add_argument("--default-role", default=None, help="default: first allowed role")
+    parser.add_argument("--no-video", action="store_true", help="refuse the video capability")
+    parser.add_argument(
+        "--no-screen-share", action="store_true", help="refuse the screen-share capability"
+    )
+    parser.add_argument(
+        "--slow-seconds",
+        type=float,
+        default=35.0,
+        help="how long a slow- contact keeps Connect busy (default 35)",
+    )
+    parser.add_argument(
+        "--log-level", default="INFO", choices=("DEBUG", "INFO", "WARNING", "ERROR")
+    )
+    return parser.parse_args(argv)
+
+
+def config_from_args(args: argparse.Namespace) -> LocalBrokerConfig:
+    """The broker configuration the command-line arguments describe."""
+    roles = tuple(role.strip().upper() for role in args.allowed_roles.split(",") if role.strip())
+    return LocalBrokerConfig(
+        instance_id=args.instance_id,
+        allowed_roles=roles,
+        default_role=(args.default_role or (roles[0] if roles else "CUSTOMER")).upper(),
+        allow_video=not args.no_video,
+        allow_screen_share=not args.no_screen_share,
+        log_level=args.log_level,
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """The ``participant-broker-local`` console script."""
+    args = _parse_args(argv)
+    connect = FakeConnect(instance_id=args.instance_id, slow_seconds=args.slow_seconds)
+    broker = LocalBroker(args.host, args.port, config=config_from_args(args), connect=connect)
+    print(BANNER, file=sys.stderr)
+    connect.start()
+    try:
+        broker.bind()
+        url = broker.url
+        print(
+            f"local broker: POST {url}/contacts/{{contactId}}/participants\n"
+            f"  try: curl -s -X POST {url}/contacts/demo-contact/participants "
+            "-H 'Content-Type: application/json' -d '{\"displayName\": \"Ana\"}'\n"
+            f"  failing contacts: {', '.join(p + '...' for p in MAGIC_PREFIXES)}\n"
+            "  Ctrl-C stops it.",
+            file=sys.stderr,
+            flush=True,
+        )
+        broker.serve_forever()
+    except KeyboardInterrupt:
+        print("\nlocal broker: stopped", file=sys.stderr)
+    finally:
+        broker.stop()
+        connect.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
