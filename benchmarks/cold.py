@@ -1,0 +1,109 @@
+"""Cold start: fresh isolated interpreters import a handler and serve one request.
+
+Each child runs ``python -I -S benchmarks/cold_driver.py`` with ``sys.path`` = [code dir, stdlib,
+botocore's site-packages], like Lambda's /var/task plus the runtime's SDK, and with
+``PYTHONDONTWRITEBYTECODE=1`` (Lambda cannot write bytecode next to /var/task either). The broker
+and the naive handler alternate run by run; the first run of each is a discarded warm-up.
+"""
+
+from __future__ import annotations
+
+import json
+import marshal
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from .assets import Asset
+from .common import BENCH_DIR, NAIVE_DIR, Figure, Section, lambda_env, median, python_exe
+from .events import create_participant_event
+
+_DRIVER = BENCH_DIR / "cold_driver.py"
+TARGET = 0.80
+
+
+def _one_run(
+    code_dir: Path, module: str, function: str, endpoint: str, sdk: str, workdir: Path
+) -> dict[str, float]:
+    """Spawn one child; return its in-process and wall times in ms."""
+    event_path = workdir / "event.marshal"
+    if not event_path.exists():
+        event_path.write_bytes(marshal.dumps(create_participant_event()))
+    result_path = workdir / "result.json"
+    result_path.unlink(missing_ok=True)
+    cmd = [python_exe(), "-I", "-S", str(_DRIVER), str(code_dir), sdk, module, function]
+    cmd += [str(event_path), str(result_path)]
+    t_spawn = time.perf_counter()
+    proc = subprocess.run(
+        cmd, env=lambda_env(endpoint), capture_output=True, text=True, check=False
+    )
+    t_exit = time.perf_counter()
+    if proc.returncode != 0 or not result_path.exists():
+        raise RuntimeError(f"cold-start child failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
+    result: dict[str, Any] = json.loads(result_path.read_text(encoding="utf-8"))
+    if result["status"] != 201:
+        raise RuntimeError(f"{module}: expected 201, got {result['status']}: {result['body']}")
+    return {
+        "in_process_ms": (result["t_done"] - result["t_top"]) * 1e3,
+        "import_ms": (result["t_imported"] - result["t_start"]) * 1e3,
+        "first_request_ms": (result["t_done"] - result["t_imported"]) * 1e3,
+        "interpreter_start_ms": (result["t_top"] - t_spawn) * 1e3,
+        "wall_to_response_ms": (result["t_done"] - t_spawn) * 1e3,
+        "wall_to_exit_ms": (t_exit - t_spawn) * 1e3,
+        "modules_loaded": float(result["modules_after"] - result["modules_before"]),
+    }
+
+
+def bench_cold(asset: Asset, endpoint: str, sdk: str, runs: int) -> Section:
+    """Alternate broker and naive cold starts ``runs`` times each; ratios of the medians."""
+    sides = {
+        "broker": (asset.directory, asset.module, asset.function),
+        "naive": (NAIVE_DIR, "naive_handler", "handler"),
+    }
+    samples: dict[str, list[dict[str, float]]] = {name: [] for name in sides}
+    with tempfile.TemporaryDirectory(prefix="bench-cold-") as tmp:
+        workdir = Path(tmp)
+        for code_dir, module, function in sides.values():
+            _one_run(code_dir, module, function, endpoint, sdk, workdir)  # warm-up, discarded
+        for index in range(runs):
+            order = list(sides) if index % 2 == 0 else list(reversed(sides))
+            for name in order:
+                code_dir, module, function = sides[name]
+                samples[name].append(_one_run(code_dir, module, function, endpoint, sdk, workdir))
+    medians = {
+        name: {key: median([s[key] for s in runs_]) for key in runs_[0]}
+        for name, runs_ in samples.items()
+    }
+    in_ratio = medians["broker"]["in_process_ms"] / medians["naive"]["in_process_ms"]
+    wall_ratio = medians["broker"]["wall_to_response_ms"] / medians["naive"]["wall_to_response_ms"]
+    b, n = medians["broker"], medians["naive"]
+    section = Section(name="cold")
+    section.figures = [
+        Figure(
+            "cold start, import+init+first request (broker / naive)",
+            in_ratio,
+            "x",
+            f"<= {TARGET:.2f}x",
+            in_ratio <= TARGET,
+            f"{b['in_process_ms']:.1f} ms vs {n['in_process_ms']:.1f} ms",
+        ),
+        Figure(
+            "cold start, process start to response (broker / naive)",
+            wall_ratio,
+            "x",
+            f"<= {TARGET:.2f}x",
+            wall_ratio <= TARGET,
+            f"{b['wall_to_response_ms']:.1f} ms vs {n['wall_to_response_ms']:.1f} ms "
+            f"(interpreter start {b['interpreter_start_ms']:.1f} / "
+            f"{n['interpreter_start_ms']:.1f} ms)",
+        ),
+    ]
+    section.data = {
+        "runs": runs,
+        "asset_source": asset.source,
+        "medians": medians,
+        "samples": samples,
+    }
+    return section

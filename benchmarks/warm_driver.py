@@ -1,0 +1,90 @@
+"""Child process of the warm benchmark (run as ``python -I -S``; stdlib + botocore only).
+
+Arguments: code_dir sdk_site_packages module function event_path iterations warmup result_path.
+After a warm-up, it alternates one handler invocation and one bare botocore ``create_participant``
+call against the same endpoint (``AWS_ENDPOINT_URL_CONNECT``), swapping their order every
+iteration, and writes every duration in nanoseconds as JSON.
+"""
+
+import marshal
+import os
+import sys
+import time
+from typing import Any
+
+
+class _Context:
+    """The few attributes of a Lambda context object handlers read."""
+
+    function_name = "participant-broker-benchmark"
+    function_version = "$LATEST"
+    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:" + function_name
+    memory_limit_in_mb = 256
+    aws_request_id = "00000000-0000-4000-8000-000000000000"
+    log_group_name = "/aws/lambda/participant-broker-benchmark"
+    log_stream_name = "benchmark"
+
+    def get_remaining_time_in_millis(self) -> int:
+        """Plenty of time left."""
+        return 30_000
+
+
+def main() -> None:
+    """Warm up, then measure handler and bare SDK calls alternately."""
+    code_dir, site_packages, module_name, function_name, event_path = sys.argv[1:6]
+    iterations, warmup, result_path = int(sys.argv[6]), int(sys.argv[7]), sys.argv[8]
+    sys.path.insert(0, code_dir)
+    sys.path.append(site_packages)
+    module = __import__(module_name, fromlist=[function_name])
+    handler = getattr(module, function_name)
+    with open(event_path, "rb") as source:
+        event_bytes = source.read()
+    event = marshal.loads(event_bytes)
+    contact_id = event["pathParameters"]["contactId"]
+    display_name = "Benchmark Customer"
+
+    import botocore.session
+
+    client: Any = botocore.session.Session().create_client("connect")
+    instance_id = os.environ["INSTANCE_ID"]
+    context = _Context()
+    clock = time.perf_counter_ns
+
+    def call_handler() -> int:
+        request = marshal.loads(event_bytes)
+        start = clock()
+        response = handler(request, context)
+        elapsed = clock() - start
+        if response["statusCode"] != 201:
+            raise RuntimeError(f"handler answered {response['statusCode']}: {response['body']}")
+        return elapsed
+
+    def call_bare() -> int:
+        start = clock()
+        client.create_participant(
+            InstanceId=instance_id,
+            ContactId=contact_id,
+            ParticipantDetails={"DisplayName": display_name, "ParticipantRole": "CUSTOMER"},
+        )
+        return clock() - start
+
+    for _ in range(warmup):
+        call_handler()
+        call_bare()
+    handler_ns: list[int] = []
+    bare_ns: list[int] = []
+    for index in range(iterations):
+        if index % 2 == 0:
+            handler_ns.append(call_handler())
+            bare_ns.append(call_bare())
+        else:
+            bare_ns.append(call_bare())
+            handler_ns.append(call_handler())
+
+    import json
+
+    with open(result_path, "w", encoding="utf-8") as handle:
+        json.dump({"handler_ns": handler_ns, "bare_ns": bare_ns}, handle)
+
+
+main()

@@ -1,0 +1,106 @@
+"""Reading API Gateway REST API proxy events (payload format 1.0).
+
+Tolerates what real events hold: header names in any case, ``headers`` or
+``multiValueHeaders`` null or absent, a body that is null, absent, or base64-encoded
+(``isBase64Encoded``). The 8 KiB limit applies to the body's bytes after base64 decoding.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from .contract import FieldError
+
+MAX_BODY_BYTES = 8192
+BODY = "body"
+
+
+class BodyError(ValueError):
+    """The body cannot be read as a JSON document; ``error`` says why."""
+
+    def __init__(self, error: FieldError) -> None:
+        super().__init__(error.message)
+        self.error = error
+
+
+def _mapping(value: object) -> Mapping[str, Any]:
+    """Return ``value`` if it is a mapping, else an empty one (null headers etc.)."""
+    return value if isinstance(value, Mapping) else {}
+
+
+def request_id(event: Mapping[str, Any]) -> str | None:
+    """Return API Gateway's request ID (``requestContext.requestId``), if any."""
+    value = _mapping(event.get("requestContext")).get("requestId")
+    return value if isinstance(value, str) and value else None
+
+
+def path_parameter(event: Mapping[str, Any], name: str) -> object:
+    """Return a path parameter as sent (None when absent)."""
+    return _mapping(event.get("pathParameters")).get(name)
+
+
+def header_values(event: Mapping[str, Any], name: str) -> list[str]:
+    """Return every value of header ``name`` (any case), preferring ``multiValueHeaders``."""
+    wanted = name.lower()
+    values: list[str] = []
+    for key, items in _mapping(event.get("multiValueHeaders")).items():
+        if isinstance(key, str) and key.lower() == wanted and isinstance(items, list):
+            values.extend(item for item in items if isinstance(item, str))
+    if values:
+        return values
+    return [
+        value
+        for key, value in _mapping(event.get("headers")).items()
+        if isinstance(key, str) and key.lower() == wanted and isinstance(value, str)
+    ]
+
+
+def body_bytes(event: Mapping[str, Any]) -> bytes:
+    """Return the request body's bytes, or raise :class:`BodyError`."""
+    body = event.get("body")
+    if body is None or body == "":
+        raise BodyError(FieldError(BODY, "is required"))
+    if not isinstance(body, str):
+        raise BodyError(FieldError(BODY, "must be a JSON object"))
+    try:
+        if event.get("isBase64Encoded") is True:
+            raw = base64.b64decode(body, validate=True)
+        else:
+            raw = body.encode("utf-8")
+    except (binascii.Error, ValueError):
+        raise BodyError(FieldError(BODY, "is not valid JSON")) from None
+    if len(raw) > MAX_BODY_BYTES:
+        raise BodyError(FieldError(BODY, f"must be at most {MAX_BODY_BYTES} bytes"))
+    return raw
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """``object_pairs_hook`` that rejects a member given twice (which one would win?)."""
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise BodyError(FieldError(BODY, f"repeats the member {json.dumps(key)}"))
+        result[key] = value
+    return result
+
+
+def _reject_constant(name: str) -> Any:
+    """``parse_constant`` that rejects ``NaN`` and ``Infinity`` (not JSON)."""
+    raise BodyError(FieldError(BODY, "is not valid JSON"))
+
+
+def json_body(event: Mapping[str, Any]) -> object:
+    """Return the decoded JSON body, or raise :class:`BodyError`."""
+    raw = body_bytes(event)
+    try:
+        return json.loads(
+            raw.decode("utf-8"),
+            object_pairs_hook=_no_duplicates,
+            parse_constant=_reject_constant,
+        )
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        raise BodyError(FieldError(BODY, "is not valid JSON")) from None

@@ -1,0 +1,147 @@
+"""Validation driven by ``contract.schema.json``, the one source of truth of the contract.
+
+A tiny interpreter for the part of JSON Schema draft 4 the contract uses: ``type``,
+``properties``, ``required``, ``additionalProperties`` (``false`` only), ``enum``,
+``minLength``, ``maxLength`` and ``pattern``. Patterns are applied with ``re.fullmatch``:
+Python's ``$`` also matches before a trailing newline, so ``"abc\\n"`` must not pass.
+Lengths count Unicode code points, as JSON Schema does.
+
+A string reports at most one error (the first failing keyword in the order above), so
+a 257-character ``contactId`` gets one message, not two.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+SCHEMA_PATH = Path(__file__).resolve().parent / "contract.schema.json"
+
+_TYPE_NAMES = {
+    "string": "a string",
+    "object": "an object",
+    "array": "an array",
+    "integer": "an integer",
+    "number": "a number",
+    "boolean": "a boolean",
+    "null": "null",
+}
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One validation failure: where (``field``) and what is wrong (``message``)."""
+
+    field: str
+    message: str
+
+    def as_dict(self) -> dict[str, str]:
+        """Return the ``errors`` entry of a problem body."""
+        return {"field": self.field, "message": self.message}
+
+
+@functools.cache
+def definitions() -> Mapping[str, Any]:
+    """Return the schema's ``definitions`` (read once)."""
+    with SCHEMA_PATH.open(encoding="utf-8") as handle:
+        schema: dict[str, Any] = json.load(handle)
+    result: Mapping[str, Any] = schema["definitions"]
+    return result
+
+
+def definition(name: str) -> Mapping[str, Any]:
+    """Return one named definition, for example ``CreateParticipantRequest``."""
+    result: Mapping[str, Any] = definitions()[name]
+    return result
+
+
+@functools.cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    """Compile a schema pattern once."""
+    return re.compile(pattern)
+
+
+def _is_type(instance: object, type_name: str) -> bool:
+    """Tell whether ``instance`` (decoded JSON) is of JSON Schema type ``type_name``."""
+    checks: dict[str, bool] = {
+        "string": isinstance(instance, str),
+        "object": isinstance(instance, dict),
+        "array": isinstance(instance, list),
+        "boolean": isinstance(instance, bool),
+        "null": instance is None,
+        "integer": isinstance(instance, int) and not isinstance(instance, bool),
+        "number": isinstance(instance, int | float) and not isinstance(instance, bool),
+    }
+    return checks.get(type_name, False)
+
+
+def _type_error(instance: object, schema: Mapping[str, Any]) -> str | None:
+    """Return the message for a ``type`` mismatch, or None."""
+    expected = schema.get("type")
+    if expected is None:
+        return None
+    names = [expected] if isinstance(expected, str) else list(expected)
+    if any(_is_type(instance, name) for name in names):
+        return None
+    return "must be " + " or ".join(_TYPE_NAMES.get(name, name) for name in names)
+
+
+def _string_error(value: str, schema: Mapping[str, Any]) -> str | None:
+    """Return the first failing string keyword's message, or None."""
+    if "enum" in schema and value not in schema["enum"]:
+        return "must be one of: " + ", ".join(str(item) for item in schema["enum"])
+    if "minLength" in schema and len(value) < schema["minLength"]:
+        return f"must be at least {schema['minLength']} characters long"
+    if "maxLength" in schema and len(value) > schema["maxLength"]:
+        return f"must be at most {schema['maxLength']} characters long"
+    if "pattern" in schema and _compiled(schema["pattern"]).fullmatch(value) is None:
+        return "contains characters that are not allowed"
+    return None
+
+
+def _child(parent: str, name: str) -> str:
+    """Join a field path: ``capabilities`` + ``video`` -> ``capabilities.video``."""
+    return f"{parent}.{name}" if parent else name
+
+
+def _object_errors(
+    instance: Mapping[str, Any], schema: Mapping[str, Any], field: str
+) -> list[FieldError]:
+    """Validate an object's required, known and unknown members."""
+    properties: Mapping[str, Any] = schema.get("properties", {})
+    errors = [
+        FieldError(_child(field, name), "is required")
+        for name in schema.get("required", [])
+        if name not in instance
+    ]
+    for name, value in instance.items():
+        if name in properties:
+            errors.extend(validate(value, properties[name], _child(field, name)))
+        elif schema.get("additionalProperties", True) is False:
+            errors.append(FieldError(_child(field, name), "is not allowed"))
+    return errors
+
+
+def validate(instance: object, schema: Mapping[str, Any], field: str) -> list[FieldError]:
+    """Validate decoded JSON ``instance`` against ``schema``; ``field`` names its location."""
+    type_message = _type_error(instance, schema)
+    if type_message is not None:
+        return [FieldError(field, type_message)]
+    if isinstance(instance, str):
+        message = _string_error(instance, schema)
+        return [] if message is None else [FieldError(field, message)]
+    if isinstance(instance, dict):
+        return _object_errors(instance, schema, field)
+    if "enum" in schema and instance not in schema["enum"]:
+        return [FieldError(field, "must be one of: " + ", ".join(map(str, schema["enum"])))]
+    return []
+
+
+def validate_named(instance: object, name: str, field: str) -> list[FieldError]:
+    """Validate ``instance`` against the schema definition ``name``."""
+    return validate(instance, definition(name), field)

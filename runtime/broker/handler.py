@@ -1,0 +1,283 @@
+"""Lambda entry point: ``POST /contacts/{contactId}/participants`` behind API Gateway.
+
+``handler(event, context)`` serves API Gateway REST API proxy events as the HTTP contract
+(v1) says: it validates the path, the ``Idempotency-Key`` header and the body against
+``contract.schema.json`` (400, every failure listed in ``errors``), then the broker's policy
+(403), then calls Connect's CreateParticipant (201, or the problem the contract maps the
+Connect error to). Validation failures take precedence over policy failures.
+
+Module state, all injectable for tests and local runs: the configuration
+(:func:`set_config`, read from the environment at import), the Connect client
+(:func:`broker.connect.set_client`, created at import when the configuration is usable).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import apigw, connect, logs, metrics, problems
+from .config import Config, ConfigError, load
+from .contract import FieldError, validate_named
+
+VALIDATION_DETAIL = "The request is not valid; see errors for what to fix."
+POLICY_DETAIL = "The request asks for something this broker does not allow; see errors."
+CAPABILITIES = {"video": "Video", "screenShare": "ScreenShare"}
+
+_config: Config | None = None
+_config_error: ConfigError | None = None
+LOGGER: logging.Logger = logs.configure("INFO")
+
+
+@dataclass(frozen=True)
+class ParticipantRequest:
+    """A request that passed validation."""
+
+    contact_id: str
+    idempotency_key: str | None
+    display_name: str
+    role: str | None
+    capabilities: dict[str, str] = field(default_factory=dict)
+
+
+def set_config(config: Config | None) -> None:
+    """Use ``config``; ``None`` reads the environment again."""
+    global _config, _config_error
+    if config is None:
+        try:
+            _config, _config_error = load(os.environ), None
+        except ConfigError as error:
+            _config, _config_error = None, error
+    else:
+        _config, _config_error = config, None
+    logs.configure(_config.log_level if _config is not None else "INFO")
+
+
+def get_config() -> Config:
+    """Return the configuration, or raise the :class:`ConfigError` found in the environment."""
+    if _config is None:
+        raise _config_error or ConfigError("no configuration")
+    return _config
+
+
+def _contact_errors(event: Mapping[str, Any]) -> list[FieldError]:
+    """Validate the ``contactId`` path parameter."""
+    contact_id = apigw.path_parameter(event, "contactId")
+    if contact_id is None:
+        return [FieldError("contactId", "is required")]
+    return validate_named(contact_id, "ContactId", "contactId")
+
+
+def _idempotency_errors(keys: list[str]) -> list[FieldError]:
+    """Validate the ``Idempotency-Key`` header (optional, at most once)."""
+    if len(keys) > 1:
+        return [FieldError("Idempotency-Key", "must be sent at most once")]
+    errors: list[FieldError] = []
+    for key in keys:
+        errors.extend(validate_named(key, "IdempotencyKey", "Idempotency-Key"))
+    return errors
+
+
+def _body(event: Mapping[str, Any]) -> tuple[dict[str, Any], list[FieldError]]:
+    """Decode and validate the body; return it (empty on failure) and its errors."""
+    try:
+        body = apigw.json_body(event)
+    except apigw.BodyError as error:
+        return {}, [error.error]
+    errors = [
+        FieldError(error.field or apigw.BODY, error.message)
+        for error in validate_named(body, "CreateParticipantRequest", "")
+    ]
+    return (body if isinstance(body, dict) and not errors else {}), errors
+
+
+def parse(event: Mapping[str, Any]) -> tuple[ParticipantRequest | None, list[FieldError]]:
+    """Validate an event; return the request, or None and every validation failure."""
+    keys = apigw.header_values(event, "Idempotency-Key")
+    body, body_errors = _body(event)
+    errors = _contact_errors(event) + _idempotency_errors(keys) + body_errors
+    if errors:
+        return None, errors
+    request = ParticipantRequest(
+        contact_id=str(apigw.path_parameter(event, "contactId")),
+        idempotency_key=keys[0] if keys else None,
+        display_name=body["displayName"],
+        role=body.get("role"),
+        capabilities=dict(body.get("capabilities", {})),
+    )
+    return request, []
+
+
+def policy_errors(request: ParticipantRequest, config: Config) -> list[FieldError]:
+    """Return what the request asks for that the broker's configuration does not allow."""
+    errors: list[FieldError] = []
+    if request.role is not None and request.role not in config.allowed_roles:
+        allowed = ", ".join(sorted(config.allowed_roles))
+        errors.append(FieldError("role", f"must be one of the roles this broker allows: {allowed}"))
+    allowed_capabilities = {"video": config.allow_video, "screenShare": config.allow_screen_share}
+    errors.extend(
+        FieldError(f"capabilities.{name}", "is not allowed by this broker")
+        for name in request.capabilities
+        if not allowed_capabilities.get(name, False)
+    )
+    return errors
+
+
+def connect_parameters(request: ParticipantRequest, config: Config) -> dict[str, Any]:
+    """Return the CreateParticipant parameters for a valid, allowed request."""
+    details: dict[str, Any] = {
+        "ParticipantRole": request.role or config.default_role,
+        "DisplayName": request.display_name,
+    }
+    if request.capabilities:
+        details["ParticipantCapabilities"] = {
+            CAPABILITIES[name]: value for name, value in request.capabilities.items()
+        }
+    params: dict[str, Any] = {
+        "InstanceId": config.instance_id,
+        "ContactId": request.contact_id,
+        "ParticipantDetails": details,
+    }
+    if request.idempotency_key is not None:
+        params["ClientToken"] = request.idempotency_key
+    return params
+
+
+def _reject(
+    code: str, detail: str, errors: list[FieldError], request_id: str
+) -> dict[str, Any]:
+    """Log and return a 400/403 problem (field names only, never values)."""
+    response = problems.problem(code, detail, request_id, errors)
+    LOGGER.info(
+        "request rejected",
+        extra={"fields": {"status": response["statusCode"], "fields": [e.field for e in errors]}},
+    )
+    return response
+
+
+def _elapsed_ms(start: float) -> float:
+    """Return milliseconds since ``start`` (a ``perf_counter`` value)."""
+    return (time.perf_counter() - start) * 1000.0
+
+
+def _connect_failure(
+    error: Exception, latency_ms: float, invocation: metrics.Invocation, request_id: str
+) -> dict[str, Any]:
+    """Count, log and answer a failed CreateParticipant call."""
+    failure = connect.classify(error)
+    invocation.connect_error_code = failure.error_code
+    invocation.connect_throttles = int(failure.error_code == "ThrottlingException")
+    response = problems.problem(failure.problem, failure.detail, request_id)
+    fields: dict[str, Any] = {
+        "status": response["statusCode"],
+        "errorCode": failure.error_code,
+        "latencyMs": round(latency_ms, 3),
+    }
+    if failure.problem == "internal":
+        fields.update(logs.exception_fields(error))
+    LOGGER.warning("connect call failed", extra={"fields": fields})
+    return response
+
+
+def create_participant(
+    request: ParticipantRequest, config: Config, invocation: metrics.Invocation, request_id: str
+) -> dict[str, Any]:
+    """Call Connect and return the 201 response or the mapped problem."""
+    params = connect_parameters(request, config)
+    client = connect.get_client(config.region)
+    start = time.perf_counter()
+    try:
+        result = client.create_participant(**params)
+    except Exception as error:
+        invocation.connect_latency_ms = _elapsed_ms(start)
+        return _connect_failure(error, invocation.connect_latency_ms, invocation, request_id)
+    invocation.connect_latency_ms = _elapsed_ms(start)
+    credentials = result["ParticipantCredentials"]
+    response = problems.created(
+        result["ParticipantId"], credentials["ParticipantToken"], credentials["Expiry"]
+    )
+    invocation.participants_created = 1
+    LOGGER.info(
+        "participant created",
+        extra={
+            "fields": {
+                "status": 201,
+                "participantId": result["ParticipantId"],
+                "role": params["ParticipantDetails"]["ParticipantRole"],
+                "capabilities": sorted(request.capabilities),
+                "latencyMs": round(invocation.connect_latency_ms, 3),
+            }
+        },
+    )
+    return response
+
+
+def serve(
+    event: Mapping[str, Any], config: Config, invocation: metrics.Invocation, request_id: str
+) -> dict[str, Any]:
+    """Validate, apply the policy, then call Connect."""
+    request, errors = parse(event)
+    if not any(error.field == "contactId" for error in errors):
+        logs.bind_contact(str(apigw.path_parameter(event, "contactId")))
+    if request is None:
+        invocation.validation_rejections = 1
+        return _reject("invalid-request", VALIDATION_DETAIL, errors, request_id)
+    denied = policy_errors(request, config)
+    if denied:
+        invocation.policy_rejections = 1
+        return _reject("not-allowed", POLICY_DETAIL, denied, request_id)
+    return create_participant(request, config, invocation, request_id)
+
+
+def _emit_metrics(invocation: metrics.Invocation) -> None:
+    """Print the invocation's EMF record (never the contact ID)."""
+    config = _config
+    context = logs.context()
+    metrics.emit(
+        metrics.record(
+            invocation,
+            namespace=config.metrics_namespace if config else "ConnectParticipantBroker",
+            function_name=config.function_name if config else "unknown",
+            properties={
+                "apiRequestId": context["apiRequestId"],
+                "lambdaRequestId": context["lambdaRequestId"],
+            },
+        )
+    )
+
+
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Serve one API Gateway REST proxy event; never raises, never leaks internals."""
+    lambda_request_id = getattr(context, "aws_request_id", None)
+    api_request_id = apigw.request_id(event) if isinstance(event, Mapping) else None
+    request_id = api_request_id or lambda_request_id or "unknown"
+    logs.bind(api_request_id=api_request_id, lambda_request_id=lambda_request_id)
+    invocation = metrics.Invocation()
+    try:
+        LOGGER.debug("request received")
+        response = serve(event, get_config(), invocation, request_id)
+    except Exception as error:
+        LOGGER.error("unexpected error", extra={"fields": logs.exception_fields(error)})
+        response = problems.problem("internal", connect.INTERNAL_DETAIL, request_id)
+    _emit_metrics(invocation)
+    logs.clear()
+    return response
+
+
+def _initialize() -> None:
+    """Read the configuration and create the Connect client during Lambda's init phase."""
+    set_config(None)
+    if _config_error is not None:
+        LOGGER.error("configuration error", extra={"fields": {"error": str(_config_error)}})
+        return
+    try:
+        connect.get_client(get_config().region)
+    except Exception as error:
+        LOGGER.warning("connect client not created", extra={"fields": logs.exception_fields(error)})
+
+
+_initialize()

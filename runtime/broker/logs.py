@@ -1,0 +1,93 @@
+"""Structured JSON logs, one object per line on standard output.
+
+Every line carries ``apiRequestId`` (API Gateway), ``lambdaRequestId`` and ``contactId``
+(null until a valid one is known), bound once per invocation with :func:`bind`. Callers
+add fields through ``extra={"fields": {...}}``. The broker never logs the participant
+token, the raw body or the display name; an exception is logged as its type and
+traceback frames, never its message (which could echo request values).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import time
+import traceback
+from typing import Any
+
+LOGGER_NAME = "broker"
+_CONTEXT_KEYS = ("apiRequestId", "lambdaRequestId", "contactId")
+_context: dict[str, str | None] = dict.fromkeys(_CONTEXT_KEYS)
+
+
+def bind(*, api_request_id: str | None, lambda_request_id: str | None) -> None:
+    """Start an invocation's context: request IDs set, contact ID unknown."""
+    _context.update(
+        apiRequestId=api_request_id, lambdaRequestId=lambda_request_id, contactId=None
+    )
+
+
+def bind_contact(contact_id: str) -> None:
+    """Add the (validated) contact ID to every following line of this invocation."""
+    _context["contactId"] = contact_id
+
+
+def clear() -> None:
+    """Forget the invocation's context."""
+    _context.update(dict.fromkeys(_CONTEXT_KEYS))
+
+
+def context() -> dict[str, str | None]:
+    """Return a copy of the current invocation's context."""
+    return dict(_context)
+
+
+def exception_fields(error: BaseException) -> dict[str, str]:
+    """Describe an exception for a log line without its message."""
+    frames = "".join(traceback.format_tb(error.__traceback__))
+    return {"errorType": type(error).__name__, "traceback": frames}
+
+
+class JsonFormatter(logging.Formatter):
+    """Format a record as one JSON object."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        """Return the record's JSON line (without the newline)."""
+        created = time.gmtime(record.created)
+        entry: dict[str, Any] = {
+            "timestamp": time.strftime("%Y-%m-%dT%H:%M:%S", created)
+            + f".{int(record.msecs):03d}Z",
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+            **_context,
+        }
+        fields = getattr(record, "fields", None)
+        if isinstance(fields, dict):
+            entry.update(fields)
+        return json.dumps(entry, ensure_ascii=False, default=str, separators=(",", ":"))
+
+
+class StdoutHandler(logging.Handler):
+    """Write to whatever ``sys.stdout`` is at emit time (Lambda ships stdout to CloudWatch)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        """Write one formatted line."""
+        try:
+            sys.stdout.write(self.format(record) + "\n")
+            sys.stdout.flush()
+        except Exception:
+            self.handleError(record)
+
+
+def configure(level: str) -> logging.Logger:
+    """Return the broker's logger, writing JSON lines at ``level`` (idempotent)."""
+    logger = logging.getLogger(LOGGER_NAME)
+    if not any(isinstance(handler, StdoutHandler) for handler in logger.handlers):
+        handler = StdoutHandler()
+        handler.setFormatter(JsonFormatter())
+        logger.addHandler(handler)
+    logger.setLevel(level)
+    logger.propagate = False
+    return logger
