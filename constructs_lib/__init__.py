@@ -1,0 +1,24 @@
+"""connect-participant-broker: an AWS CDK construct that adds participants to Amazon Connect
+contacts through a secure HTTP API.
+
+``aws_cdk`` is imported lazily: ``constructs_lib.client`` must import without it.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .broker import ParticipantBroker
+
+__all__ = ["ParticipantBroker"]
+
+_LAZY: dict[str, str] = {"ParticipantBroker": ".broker"}
+
+
+def __getattr__(name: str) -> Any:
+    """Import the CDK constructs on first use."""
+    if name in _LAZY:
+        return getattr(import_module(_LAZY[name], __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,68 @@
+"""Read the broker's contract files (JSON Schema and problem catalogue) from the runtime package.
+
+The runtime directory is the single source of truth: API Gateway's request model and the gateway
+responses are derived from the same files the Lambda function validates and answers with.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any, TypedDict
+
+#: The Lambda asset root (``runtime/``): next to this package both in the source tree and in
+#: site-packages. Read at call time (not import time) so tests can point it at a modified copy.
+RUNTIME_DIR: Path = Path(__file__).resolve().parent.parent / "runtime"
+
+_BROKER_PACKAGE = "broker"
+
+
+class ProblemType(TypedDict):
+    """One entry of ``problems.json``: an RFC 9457 problem type."""
+
+    type: str
+    status: int
+    title: str
+
+
+def runtime_dir() -> Path:
+    """Return the Lambda asset root (the directory that holds the ``broker`` package)."""
+    return RUNTIME_DIR
+
+
+@cache
+def _load_json(path: Path) -> Any:
+    with path.open(encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def contract_schema() -> dict[str, Any]:
+    """Return the parsed ``contract.schema.json``."""
+    schema: dict[str, Any] = _load_json(runtime_dir() / _BROKER_PACKAGE / "contract.schema.json")
+    return schema
+
+
+def request_schema() -> dict[str, Any]:
+    """Return ``definitions.CreateParticipantRequest`` (JSON Schema draft 4), as a fresh copy."""
+    definition: dict[str, Any] = contract_schema()["definitions"]["CreateParticipantRequest"]
+    copied: dict[str, Any] = json.loads(json.dumps(definition))
+    return copied
+
+
+def problems() -> dict[str, ProblemType]:
+    """Return the problem catalogue keyed by short code (``$comment`` dropped)."""
+    raw: dict[str, Any] = _load_json(runtime_dir() / _BROKER_PACKAGE / "problems.json")
+    return {
+        code: ProblemType(type=entry["type"], status=int(entry["status"]), title=entry["title"])
+        for code, entry in raw.items()
+        if not code.startswith("$")
+    }
+
+
+def problem(code: str) -> ProblemType:
+    """Return one problem type by its short code; raise ``KeyError`` naming the known codes."""
+    catalogue = problems()
+    if code not in catalogue:
+        raise KeyError(f"unknown problem code {code!r}; known codes: {sorted(catalogue)}")
+    return catalogue[code]

@@ -1,0 +1,180 @@
+"""Synth-time checks of ``ParticipantBroker`` props. Every error is lowercase, shows the value
+received and says how to fix it. Values that are unresolved tokens are not checked."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from aws_cdk import Duration, Token
+
+from . import defaults
+
+_INSTANCE_ID = re.compile(r"[A-Za-z0-9-]{1,100}")
+_WEB_ACL_ARN = re.compile(r"arn:aws[a-z-]*:wafv2:[a-z0-9-]+:\d{12}:regional/webacl/[^/]+/[^/]+")
+_ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:\d{1,5})?")
+_NAMESPACE = re.compile(r"[0-9A-Za-z.\-_/#: ]{1,255}")
+_MAX_TIMEOUT_SECONDS = 28  # API Gateway's integration timeout is 29 s
+_ROLES_HINT = ", ".join(defaults.VALID_ROLES)
+
+
+def _unresolved(value: object) -> bool:
+    return Token.is_unresolved(value)
+
+
+def check_instance_id(instance_id: str) -> None:
+    """A literal instance ID is Connect's ID (1-100 letters, digits, '-'), not its ARN."""
+    if _unresolved(instance_id) or _INSTANCE_ID.fullmatch(instance_id):
+        return
+    hint = "pass the ID, not the instance ARN" if instance_id.startswith("arn:") else (
+        "copy it from the Amazon Connect console (instance ARN: .../instance/<id>)"
+    )
+    raise ValueError(
+        f"instance_id must be an Amazon Connect instance ID (1-100 letters, digits and '-'), "
+        f"got {instance_id!r}; {hint}"
+    )
+
+
+def check_allowed_roles(allowed_roles: Sequence[str]) -> tuple[str, ...]:
+    """Return the roles, de-duplicated in order; reject unknown roles and an empty list."""
+    if isinstance(allowed_roles, str):
+        raise ValueError(
+            f"allowed_roles must be a list of roles, got the string {allowed_roles!r}; "
+            f"write allowed_roles=[{allowed_roles!r}]"
+        )
+    roles = tuple(dict.fromkeys(allowed_roles))
+    if not roles:
+        raise ValueError(
+            f"allowed_roles must name at least one role, got {list(allowed_roles)!r}; "
+            f"valid roles: {_ROLES_HINT}"
+        )
+    for role in roles:
+        if role not in defaults.VALID_ROLES:
+            raise ValueError(
+                f"allowed_roles contains {role!r}, which is not a participant role; "
+                f"valid roles: {_ROLES_HINT}"
+            )
+    return roles
+
+
+def resolve_default_role(default_role: str | None, allowed_roles: tuple[str, ...]) -> str:
+    """The default role: given, else CUSTOMER when allowed, else the only allowed role."""
+    if default_role is None:
+        if defaults.DEFAULT_ROLE in allowed_roles:
+            return defaults.DEFAULT_ROLE
+        if len(allowed_roles) == 1:
+            return allowed_roles[0]
+        raise ValueError(
+            f"default_role is required when allowed_roles has several roles and not CUSTOMER, "
+            f"got allowed_roles={list(allowed_roles)!r}; pass default_role= one of them"
+        )
+    if default_role not in allowed_roles:
+        raise ValueError(
+            f"default_role must be one of allowed_roles {list(allowed_roles)!r}, got "
+            f"{default_role!r}; add it to allowed_roles or choose an allowed role"
+        )
+    return default_role
+
+
+def check_log_level(log_level: str) -> None:
+    """One of the runtime's log levels."""
+    if _unresolved(log_level) or log_level in defaults.LOG_LEVELS:
+        return
+    raise ValueError(
+        f"log_level must be one of {', '.join(defaults.LOG_LEVELS)}, got {log_level!r}; "
+        "use the upper-case name"
+    )
+
+
+def check_metrics_namespace(namespace: str) -> None:
+    """A CloudWatch custom namespace: 1-255 allowed characters, not under ``AWS/``."""
+    if _unresolved(namespace):
+        return
+    if not _NAMESPACE.fullmatch(namespace) or namespace.startswith("AWS/"):
+        raise ValueError(
+            f"metrics_namespace must be a CloudWatch custom namespace (1-255 letters, digits "
+            f"and . - _ / # : space, not starting with 'AWS/'), got {namespace!r}; "
+            f"for example {defaults.METRICS_NAMESPACE!r}"
+        )
+
+
+def check_memory_size(memory_size: int) -> None:
+    """Lambda accepts 128-10240 MB."""
+    if _unresolved(memory_size) or 128 <= memory_size <= 10240:
+        return
+    raise ValueError(
+        f"memory_size must be between 128 and 10240 (MB), got {memory_size!r}; "
+        f"the default is {defaults.MEMORY_SIZE_MIB}"
+    )
+
+
+def check_timeout(timeout: Duration) -> None:
+    """The function must finish before API Gateway's 29 s integration timeout."""
+    if timeout.is_unresolved():
+        return
+    seconds = timeout.to_seconds()
+    if 1 <= seconds <= _MAX_TIMEOUT_SECONDS:
+        return
+    raise ValueError(
+        f"timeout must be between 1 and {_MAX_TIMEOUT_SECONDS} seconds so the function answers "
+        f"before API Gateway's 29 s integration timeout, got {seconds} seconds; "
+        f"the default is {defaults.TIMEOUT.to_seconds()} seconds"
+    )
+
+
+def check_reserved_concurrency(reserved_concurrency: int | None) -> None:
+    """Zero would stop the function; negative is meaningless."""
+    if reserved_concurrency is None or _unresolved(reserved_concurrency):
+        return
+    if reserved_concurrency < 1:
+        raise ValueError(
+            f"reserved_concurrency must be at least 1, got {reserved_concurrency!r}; "
+            "leave it unset to use the account's unreserved concurrency"
+        )
+
+
+def check_throttling(rate_limit: float, burst_limit: int) -> None:
+    """Positive rate; a burst of at least one request."""
+    if not _unresolved(rate_limit) and rate_limit <= 0:
+        raise ValueError(
+            f"throttling_rate_limit must be greater than 0 (requests per second), got "
+            f"{rate_limit!r}; the default is {defaults.THROTTLING_RATE_LIMIT}"
+        )
+    if not _unresolved(burst_limit) and (
+        not isinstance(burst_limit, int) or burst_limit < 1
+    ):
+        raise ValueError(
+            f"throttling_burst_limit must be a whole number of at least 1, got "
+            f"{burst_limit!r}; the default is {defaults.THROTTLING_BURST_LIMIT}"
+        )
+
+
+def check_web_acl_arn(web_acl_arn: str | None) -> None:
+    """A regional WAFv2 web ACL ARN (CloudFront-scope ACLs cannot attach to a REST API stage)."""
+    if web_acl_arn is None or _unresolved(web_acl_arn) or _WEB_ACL_ARN.fullmatch(web_acl_arn):
+        return
+    raise ValueError(
+        f"web_acl_arn must be the ARN of a REGIONAL WAFv2 web ACL "
+        f"(arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>), got {web_acl_arn!r}; "
+        "create the web ACL with scope REGIONAL in the API's Region"
+    )
+
+
+def check_cors_origins(origins: Sequence[str] | None) -> None:
+    """Each origin is ``*`` or ``scheme://host[:port]`` (no path, no trailing slash)."""
+    if origins is None:
+        return
+    if isinstance(origins, str) or not origins:
+        raise ValueError(
+            f"cors_allowed_origins must be a non-empty list of origins, got {origins!r}; "
+            "for example cors_allowed_origins=['https://app.example.com'], or leave it unset "
+            "for no CORS"
+        )
+    for origin in origins:
+        if _unresolved(origin) or origin == "*" or _ORIGIN.fullmatch(origin):
+            continue
+        raise ValueError(
+            f"cors_allowed_origins contains {origin!r}, which is not an origin; write "
+            "scheme://host[:port] with no path or trailing slash, for example "
+            "'https://app.example.com'"
+        )

@@ -1,0 +1,558 @@
+"""``ParticipantBroker``: an HTTP API that adds a participant to an Amazon Connect contact."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from aws_cdk import Annotations, ArnFormat, Duration, Names, RemovalPolicy, Stack, Token
+from aws_cdk import aws_apigateway as apigateway
+from aws_cdk import aws_cognito as cognito
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_ssm as ssm
+from aws_cdk import aws_wafv2 as wafv2
+from constructs import Construct, IConstruct
+
+from . import _contract, _edge, _validation, defaults
+
+#: Construct ID of the stack-wide API Gateway account settings (one per stack).
+_ACCOUNT_SETTINGS_ID = "ParticipantBrokerApiGatewayAccount"
+
+
+@dataclass(frozen=True)
+class _Auth:
+    """How the POST method authenticates callers."""
+
+    authorization_type: apigateway.AuthorizationType
+    authorizer: apigateway.IAuthorizer | None = None
+    user_pool: cognito.IUserPool | None = None
+    scopes: Sequence[str] | None = None
+
+
+class ParticipantBroker(Construct):
+    """A secure HTTP API that adds a participant to an ongoing Amazon Connect chat or WebRTC call.
+
+    ``POST {url}contacts/{contactId}/participants`` calls Connect's ``CreateParticipant`` on the
+    broker's instance, fixed at deploy time. API Gateway REST API (regional, AWS_IAM by default)
+    -> Lambda function (Python 3.14, arm64) with a role that may call ``CreateParticipant`` on
+    that one instance and nothing else. See the README for the HTTP contract.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        instance_id: str | None = None,
+        instance_id_parameter: ssm.IStringParameter | None = None,
+        allowed_roles: Sequence[str] | None = None,
+        default_role: str | None = None,
+        allow_video: bool = defaults.ALLOW_VIDEO,
+        allow_screen_share: bool = defaults.ALLOW_SCREEN_SHARE,
+        log_level: str = defaults.LOG_LEVEL,
+        metrics_namespace: str = defaults.METRICS_NAMESPACE,
+        log_retention: logs.RetentionDays = defaults.LOG_RETENTION,
+        memory_size: int = defaults.MEMORY_SIZE_MIB,
+        timeout: Duration = defaults.TIMEOUT,
+        reserved_concurrency: int | None = None,
+        user_pool: cognito.IUserPool | None = None,
+        authorization_scopes: Sequence[str] | None = None,
+        authorizer: apigateway.IAuthorizer | None = None,
+        allow_unauthenticated_access: bool = False,
+        allowed_principals: Sequence[iam.IPrincipal] | None = None,
+        private_endpoint_vpc_endpoints: Sequence[ec2.IVpcEndpoint] | None = None,
+        allowed_vpc_endpoint_ids: Sequence[str] | None = None,
+        web_acl_arn: str | None = None,
+        cors_allowed_origins: Sequence[str] | None = None,
+        throttling_rate_limit: float = defaults.THROTTLING_RATE_LIMIT,
+        throttling_burst_limit: int = defaults.THROTTLING_BURST_LIMIT,
+        create_api_gateway_account_role: bool = defaults.CREATE_API_GATEWAY_ACCOUNT_ROLE,
+    ) -> None:
+        """Create the broker.
+
+        :param instance_id: the Amazon Connect instance ID (a literal or a token such as a
+            ``CfnParameter`` value). Exactly one of ``instance_id`` / ``instance_id_parameter``.
+        :param instance_id_parameter: an existing SSM String parameter holding the instance ID
+            (for example published by your Connect stack). Default: a new parameter is created
+            from ``instance_id``. Read at deploy time, never by the function.
+        :param allowed_roles: participant roles callers may request, from AGENT, CUSTOMER,
+            SYSTEM, CUSTOM_BOT, SUPERVISOR. Default: CUSTOMER only.
+        :param default_role: role used when the request names none; must be allowed. Default:
+            CUSTOMER when allowed, else the only allowed role.
+        :param allow_video: whether callers may ask for the video capability. Default: allowed.
+        :param allow_screen_share: whether callers may ask for screen share. Default: allowed.
+        :param log_level: the function's log level (DEBUG, INFO, WARNING, ERROR). Default: INFO.
+        :param metrics_namespace: CloudWatch namespace of the function's EMF metrics.
+            Default: ``ConnectParticipantBroker``.
+        :param log_retention: retention of the function's and the access log groups.
+            Default: one year.
+        :param memory_size: the function's memory in MB. Default: 512.
+        :param timeout: the function's timeout, at most 28 s. Default: 25 seconds.
+        :param reserved_concurrency: reserved concurrent executions of the function.
+            Default: none reserved (the account's unreserved pool).
+        :param user_pool: authenticate callers with this Cognito user pool (ID or access token
+            in ``Authorization``) instead of AWS_IAM. Default: AWS_IAM.
+        :param authorization_scopes: OAuth scopes the user pool token must carry (only with
+            ``user_pool``). Default: any valid token of the pool.
+        :param authorizer: authenticate callers with this authorizer (Lambda, Cognito, ...)
+            instead of AWS_IAM. Default: AWS_IAM.
+        :param allow_unauthenticated_access: ``True`` removes authentication from the API so
+            anyone who can reach it can mint participant tokens; a synth warning says so.
+            Default: ``False`` (authentication required).
+        :param allowed_principals: a resource policy lets only these principals invoke the API
+            (AWS_IAM only). Default: no resource policy; any IAM principal of the account whose
+            identity policy allows ``execute-api:Invoke`` may call.
+        :param private_endpoint_vpc_endpoints: make the API PRIVATE, reachable only through
+            these ``execute-api`` interface VPC endpoints (enforced by a resource policy).
+            Default: a REGIONAL public endpoint.
+        :param allowed_vpc_endpoint_ids: further VPC endpoint IDs the private API accepts
+            requests from (only with ``private_endpoint_vpc_endpoints``). Default: none.
+        :param web_acl_arn: associate this REGIONAL WAFv2 web ACL with the API stage.
+            Default: no web ACL.
+        :param cors_allowed_origins: origins browsers may call from; adds an OPTIONS preflight.
+            Default: no CORS (browsers on other origins cannot call).
+        :param throttling_rate_limit: stage steady-state rate (requests/s). Default: 5, Connect's
+            default CreateParticipant quota per account and Region.
+        :param throttling_burst_limit: stage burst (requests). Default: 10.
+        :param create_api_gateway_account_role: create the Region-wide role API Gateway needs
+            to write execution logs, and set it on the account (once per stack). Default:
+            ``True`` so one deploy works in a fresh account; pass ``False`` when the account
+            already has one.
+        """
+        super().__init__(scope, construct_id)
+        self._check_instance_props(instance_id, instance_id_parameter)
+        roles = _validation.check_allowed_roles(
+            defaults.ALLOWED_ROLES if allowed_roles is None else allowed_roles
+        )
+        role = _validation.resolve_default_role(default_role, roles)
+        _validation.check_log_level(log_level)
+        _validation.check_metrics_namespace(metrics_namespace)
+        _validation.check_memory_size(memory_size)
+        _validation.check_timeout(timeout)
+        _validation.check_reserved_concurrency(reserved_concurrency)
+        _validation.check_throttling(throttling_rate_limit, throttling_burst_limit)
+        _validation.check_web_acl_arn(web_acl_arn)
+        _validation.check_cors_origins(cors_allowed_origins)
+        auth = self._resolve_auth(
+            user_pool, authorization_scopes, authorizer, allow_unauthenticated_access
+        )
+        vpce_ids = self._check_network_props(
+            auth, allowed_principals, private_endpoint_vpc_endpoints, allowed_vpc_endpoint_ids
+        )
+
+        # --- SSM parameter and instance ID -------------------------------------------------
+        if instance_id_parameter is None:
+            assert instance_id is not None
+            instance_id_parameter = ssm.StringParameter(
+                self,
+                "InstanceIdParameter",
+                string_value=instance_id,
+                description="Amazon Connect instance ID used by a ParticipantBroker",
+            )
+            deployed_instance_id = instance_id
+        else:
+            deployed_instance_id = instance_id_parameter.string_value
+        self.instance_id_parameter: ssm.IStringParameter = instance_id_parameter
+        """The SSM String parameter holding the Connect instance ID."""
+
+        # --- Lambda function ---------------------------------------------------------------
+        self.log_group: logs.LogGroup = logs.LogGroup(self, "FunctionLogs", retention=log_retention)
+        """The function's log group."""
+        environment = {
+            "INSTANCE_ID": deployed_instance_id,
+            "ALLOWED_ROLES": ",".join(roles),
+            "DEFAULT_ROLE": role,
+            "ALLOW_VIDEO": "true" if allow_video else "false",
+            "ALLOW_SCREEN_SHARE": "true" if allow_screen_share else "false",
+            "LOG_LEVEL": log_level,
+            "METRICS_NAMESPACE": metrics_namespace,
+        }
+        if cors_allowed_origins:
+            environment["CORS_ALLOWED_ORIGINS"] = ",".join(cors_allowed_origins)
+        self.lambda_function: lambda_.Function = lambda_.Function(
+            self,
+            "Function",
+            description="Adds a participant to an Amazon Connect contact (ParticipantBroker)",
+            runtime=defaults.RUNTIME,
+            architecture=defaults.ARCHITECTURE,
+            handler=defaults.HANDLER,
+            code=lambda_.Code.from_asset(
+                str(_contract.runtime_dir()), exclude=list(defaults.ASSET_EXCLUDE)
+            ),
+            memory_size=memory_size,
+            timeout=timeout,
+            role=self._function_role(deployed_instance_id),
+            log_group=self.log_group,
+            tracing=lambda_.Tracing.ACTIVE,
+            environment=environment,
+            reserved_concurrent_executions=reserved_concurrency,
+        )
+        """The Lambda function that calls Connect's CreateParticipant."""
+
+        # --- API Gateway -------------------------------------------------------------------
+        self.access_log_group: logs.LogGroup = logs.LogGroup(
+            self, "AccessLogs", retention=log_retention
+        )
+        """The API stage's JSON access log group."""
+        self.rest_api: apigateway.RestApi = self._rest_api(
+            auth, allowed_principals, private_endpoint_vpc_endpoints, vpce_ids,
+            throttling_rate_limit, throttling_burst_limit,
+        )
+        """The API Gateway REST API."""
+        self.create_participant_method: apigateway.Method = self._add_method(
+            auth, cors_allowed_origins
+        )
+        """The ``POST /contacts/{contactId}/participants`` method."""
+        cors_headers = self._gateway_cors_headers(cors_allowed_origins)
+        _edge.add_gateway_responses(self.rest_api, cors_headers)
+        if create_api_gateway_account_role:
+            self.rest_api.deployment_stage.node.add_dependency(_account_settings(self))
+        if web_acl_arn is not None:
+            wafv2.CfnWebACLAssociation(
+                self,
+                "WebAclAssociation",
+                resource_arn=self.rest_api.deployment_stage.stage_arn,
+                web_acl_arn=web_acl_arn,
+            )
+        self.url: str = self.rest_api.url
+        """The API's base URL (``https://.../v1/``); the method is ``POST {url}contacts/...``."""
+
+        # --- Monitoring (constructs_lib/monitoring.py) -------------------------------------
+        # BrokerMonitoring(self, "Monitoring", function=self.lambda_function,
+        #                  rest_api=self.rest_api, metrics_namespace=metrics_namespace, ...)
+        # is created here; its alarms and dashboard become attributes of this construct.
+        # ------------------------------------------------------------------------------------
+
+    # ----------------------------------------------------------------------------- public API
+    def grant_invoke(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Let ``grantee`` call the API: ``execute-api:Invoke`` on exactly the POST method.
+
+        Has an effect with AWS_IAM authorization (the default) only.
+        """
+        return iam.Grant.add_to_principal(
+            grantee=grantee,
+            actions=["execute-api:Invoke"],
+            resource_arns=[self.create_participant_method.method_arn],
+        )
+
+    # ------------------------------------------------------------------------------ validation
+    @staticmethod
+    def _check_instance_props(
+        instance_id: str | None, instance_id_parameter: ssm.IStringParameter | None
+    ) -> None:
+        if instance_id is not None and instance_id_parameter is not None:
+            raise ValueError(
+                f"pass either instance_id or instance_id_parameter, not both (got "
+                f"instance_id={instance_id!r} and an instance_id_parameter); keep "
+                "instance_id_parameter to read the ID from your existing parameter"
+            )
+        if instance_id is None and instance_id_parameter is None:
+            raise ValueError(
+                "instance_id or instance_id_parameter is required, got neither; pass the "
+                "Amazon Connect instance ID (instance_id='...') or an ssm.IStringParameter "
+                "that holds it"
+            )
+        if instance_id is not None:
+            _validation.check_instance_id(instance_id)
+
+    @staticmethod
+    def _resolve_auth(
+        user_pool: cognito.IUserPool | None,
+        authorization_scopes: Sequence[str] | None,
+        authorizer: apigateway.IAuthorizer | None,
+        allow_unauthenticated_access: bool,
+    ) -> _Auth:
+        chosen = [
+            name
+            for name, value in (
+                ("user_pool", user_pool),
+                ("authorizer", authorizer),
+                ("allow_unauthenticated_access", allow_unauthenticated_access or None),
+            )
+            if value is not None
+        ]
+        if len(chosen) > 1:
+            raise ValueError(
+                f"choose one way to authenticate callers, got {' and '.join(chosen)}; pass only "
+                "one of user_pool, authorizer, allow_unauthenticated_access=True (or none for "
+                "AWS_IAM)"
+            )
+        if authorization_scopes is not None and user_pool is None:
+            raise ValueError(
+                f"authorization_scopes only applies with user_pool, got authorization_scopes="
+                f"{list(authorization_scopes)!r} and no user_pool; pass user_pool= or drop "
+                "the scopes"
+            )
+        if user_pool is not None:
+            return _Auth(
+                apigateway.AuthorizationType.COGNITO,
+                user_pool=user_pool,
+                scopes=authorization_scopes,
+            )
+        if authorizer is not None:
+            return _Auth(apigateway.AuthorizationType.CUSTOM, authorizer=authorizer)
+        if allow_unauthenticated_access:
+            return _Auth(apigateway.AuthorizationType.NONE)
+        return _Auth(apigateway.AuthorizationType.IAM)
+
+    @staticmethod
+    def _check_network_props(
+        auth: _Auth,
+        allowed_principals: Sequence[iam.IPrincipal] | None,
+        private_endpoint_vpc_endpoints: Sequence[ec2.IVpcEndpoint] | None,
+        allowed_vpc_endpoint_ids: Sequence[str] | None,
+    ) -> list[str]:
+        """Check the network props; return the VPC endpoint IDs the API accepts (if private)."""
+        if allowed_principals is not None:
+            if not allowed_principals:
+                raise ValueError(
+                    "allowed_principals must name at least one principal, got []; leave it "
+                    "unset for no resource policy"
+                )
+            if auth.authorization_type != apigateway.AuthorizationType.IAM:
+                raise ValueError(
+                    f"allowed_principals needs AWS_IAM authorization, got "
+                    f"{auth.authorization_type.value} authorization; drop allowed_principals "
+                    "or the user_pool/authorizer/allow_unauthenticated_access prop"
+                )
+        if private_endpoint_vpc_endpoints is not None and not private_endpoint_vpc_endpoints:
+            raise ValueError(
+                "private_endpoint_vpc_endpoints must name at least one execute-api VPC "
+                "endpoint, got []; leave it unset for a regional endpoint"
+            )
+        if allowed_vpc_endpoint_ids and private_endpoint_vpc_endpoints is None:
+            raise ValueError(
+                f"allowed_vpc_endpoint_ids only applies to a private API, got "
+                f"allowed_vpc_endpoint_ids={list(allowed_vpc_endpoint_ids)!r} without "
+                "private_endpoint_vpc_endpoints; pass private_endpoint_vpc_endpoints too"
+            )
+        if private_endpoint_vpc_endpoints is None:
+            return []
+        ids = [endpoint.vpc_endpoint_id for endpoint in private_endpoint_vpc_endpoints]
+        return ids + list(allowed_vpc_endpoint_ids or [])
+
+    # ------------------------------------------------------------------------------- builders
+    def _function_role(self, instance_id: str) -> iam.Role:
+        """The function's own role: logs to its own log group, CreateParticipant on one
+        instance; no managed policies."""
+        stack = Stack.of(self)
+        instance_arn = stack.format_arn(
+            service="connect", resource="instance", resource_name=instance_id
+        )
+        contacts_arn = stack.format_arn(
+            service="connect", resource="instance", resource_name=f"{instance_id}/contact/*"
+        )
+        policy = iam.PolicyDocument(
+            statements=[
+                iam.PolicyStatement(
+                    sid="WriteOwnLogs",
+                    actions=["logs:CreateLogStream", "logs:PutLogEvents"],
+                    resources=[self.log_group.log_group_arn],
+                ),
+                iam.PolicyStatement(
+                    sid="CreateParticipantOnOneInstance",
+                    actions=["connect:CreateParticipant"],
+                    resources=[instance_arn, contacts_arn],
+                ),
+            ]
+        )
+        return iam.Role(
+            self,
+            "FunctionRole",
+            description="ParticipantBroker function: CreateParticipant on one Connect instance",
+            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+            inline_policies={"ParticipantBroker": policy},
+        )
+
+    def _rest_api(
+        self,
+        auth: _Auth,
+        allowed_principals: Sequence[iam.IPrincipal] | None,
+        private_endpoint_vpc_endpoints: Sequence[ec2.IVpcEndpoint] | None,
+        vpce_ids: list[str],
+        throttling_rate_limit: float,
+        throttling_burst_limit: int,
+    ) -> apigateway.RestApi:
+        private = private_endpoint_vpc_endpoints is not None
+        endpoint_type = (
+            apigateway.EndpointType.PRIVATE if private else apigateway.EndpointType.REGIONAL
+        )
+        endpoint = apigateway.EndpointConfiguration(
+            types=[endpoint_type],
+            vpc_endpoints=(
+                list(private_endpoint_vpc_endpoints)
+                if private_endpoint_vpc_endpoints is not None
+                else None
+            ),
+        )
+        return apigateway.RestApi(
+            self,
+            "Api",
+            rest_api_name=Names.unique_resource_name(self, max_length=255),
+            description="ParticipantBroker: adds participants to Amazon Connect contacts",
+            endpoint_configuration=endpoint,
+            cloud_watch_role=False,
+            fail_on_warnings=True,
+            policy=_resource_policy(auth, allowed_principals, vpce_ids),
+            deploy_options=apigateway.StageOptions(
+                stage_name=defaults.STAGE_NAME,
+                tracing_enabled=defaults.TRACING_ENABLED,
+                data_trace_enabled=defaults.DATA_TRACE_ENABLED,
+                logging_level=defaults.EXECUTION_LOGGING_LEVEL,
+                metrics_enabled=defaults.METRICS_ENABLED,
+                throttling_rate_limit=throttling_rate_limit,
+                throttling_burst_limit=throttling_burst_limit,
+                access_log_destination=apigateway.LogGroupLogDestination(self.access_log_group),
+                access_log_format=apigateway.AccessLogFormat.custom(
+                    json.dumps(defaults.ACCESS_LOG_FIELDS, separators=(",", ":"))
+                ),
+            ),
+        )
+
+    def _add_method(
+        self, auth: _Auth, cors_allowed_origins: Sequence[str] | None
+    ) -> apigateway.Method:
+        participants = (
+            self.rest_api.root.add_resource("contacts")
+            .add_resource("{contactId}")
+            .add_resource("participants")
+        )
+        model = self.rest_api.add_model(
+            "CreateParticipantRequestModel",
+            content_type="application/json",
+            description="CreateParticipantRequest from contract.schema.json",
+            schema=_edge.request_model_schema(),
+        )
+        if auth.user_pool is not None:
+            authorizer: apigateway.IAuthorizer | None = apigateway.CognitoUserPoolsAuthorizer(
+                self, "Authorizer", cognito_user_pools=[auth.user_pool]
+            )
+        else:
+            authorizer = auth.authorizer
+        if auth.authorization_type == apigateway.AuthorizationType.NONE:
+            Annotations.of(self).add_warning_v2(
+                "connect-participant-broker:unauthenticated",
+                "allow_unauthenticated_access=True: anyone who can reach this API can add "
+                "participants to your Amazon Connect contacts. Use AWS_IAM (the default), "
+                "user_pool or authorizer unless the API is protected some other way.",
+            )
+        method = participants.add_method(
+            "POST",
+            apigateway.LambdaIntegration(self.lambda_function, proxy=True, allow_test_invoke=False),
+            authorization_type=(
+                None if authorizer is not None else auth.authorization_type
+            ),
+            authorizer=authorizer,
+            authorization_scopes=list(auth.scopes) if auth.scopes else None,
+            request_models={"$default": model},
+            request_parameters={"method.request.path.contactId": True},
+            request_validator_options=apigateway.RequestValidatorOptions(
+                validate_request_body=True, validate_request_parameters=True
+            ),
+        )
+        if cors_allowed_origins:
+            participants.add_cors_preflight(
+                allow_origins=list(cors_allowed_origins),
+                allow_methods=["POST", "OPTIONS"],
+                allow_headers=list(defaults.CORS_ALLOW_HEADERS),
+                max_age=defaults.CORS_MAX_AGE,
+            )
+        return method
+
+    @staticmethod
+    def _gateway_cors_headers(origins: Sequence[str] | None) -> dict[str, str]:
+        """A gateway response can carry one static origin only; with several, browsers do not
+        see API Gateway's own errors (the function's responses are unaffected)."""
+        if origins and len(origins) == 1 and not Token.is_unresolved(origins[0]):
+            return {"Access-Control-Allow-Origin": f"'{origins[0]}'", "Vary": "'Origin'"}
+        return {}
+
+
+def _resource_policy(
+    auth: _Auth, allowed_principals: Sequence[iam.IPrincipal] | None, vpce_ids: list[str]
+) -> iam.PolicyDocument | None:
+    """The API's resource policy, or ``None`` when neither a principal allowlist nor a private
+    endpoint asks for one.
+
+    Allow: the listed principals; else, with AWS_IAM, this account's principals (their identity
+    policies decide); else anyone (the authorizer decides). Deny: any request that does not
+    come through one of the accepted VPC endpoints (private API only).
+    """
+    if not allowed_principals and not vpce_ids:
+        return None
+    invoke = "execute-api:/*"
+    if allowed_principals:
+        principals: list[iam.IPrincipal] = list(allowed_principals)
+    elif auth.authorization_type == apigateway.AuthorizationType.IAM:
+        principals = [iam.AccountRootPrincipal()]
+    else:
+        principals = [iam.AnyPrincipal()]
+    statements = [
+        iam.PolicyStatement(
+            sid="AllowInvoke", actions=["execute-api:Invoke"], resources=[invoke],
+            principals=principals,
+        )
+    ]
+    if vpce_ids:
+        statements.append(
+            iam.PolicyStatement(
+                sid="DenyOutsideVpcEndpoints",
+                effect=iam.Effect.DENY,
+                actions=["execute-api:Invoke"],
+                resources=[invoke],
+                principals=[iam.AnyPrincipal()],
+                conditions={"StringNotEquals": {"aws:SourceVpce": vpce_ids}},
+            )
+        )
+    return iam.PolicyDocument(statements=statements)
+
+
+def _account_settings(scope: Construct) -> IConstruct:
+    """API Gateway's Region-wide CloudWatch role, created once per stack.
+
+    The role and the account setting are retained on delete: other APIs in the account may
+    rely on the setting after this stack is gone.
+    """
+    stack = Stack.of(scope)
+    existing = stack.node.try_find_child(_ACCOUNT_SETTINGS_ID)
+    if existing is not None:
+        return existing
+    holder = Construct(stack, _ACCOUNT_SETTINGS_ID)
+    log_groups = stack.format_arn(
+        service="logs",
+        resource="log-group",
+        resource_name="*",
+        arn_format=ArnFormat.COLON_RESOURCE_NAME,
+    )
+    role = iam.Role(
+        holder,
+        "CloudWatchRole",
+        description="API Gateway: write execution and access logs (account-wide setting)",
+        assumed_by=iam.ServicePrincipal("apigateway.amazonaws.com"),
+        inline_policies={
+            "ApiGatewayLogs": iam.PolicyDocument(
+                statements=[
+                    iam.PolicyStatement(
+                        sid="WriteApiGatewayLogs",
+                        actions=[
+                            "logs:CreateLogGroup",
+                            "logs:CreateLogStream",
+                            "logs:DescribeLogGroups",
+                            "logs:DescribeLogStreams",
+                            "logs:PutLogEvents",
+                        ],
+                        resources=[log_groups],
+                    )
+                ]
+            )
+        },
+    )
+    role.apply_removal_policy(RemovalPolicy.RETAIN)
+    account = apigateway.CfnAccount(holder, "Account", cloud_watch_role_arn=role.role_arn)
+    account.apply_removal_policy(RemovalPolicy.RETAIN)
+    account.node.add_dependency(role)
+    return holder

@@ -1,0 +1,115 @@
+"""Every default the broker applies, gathered in one place so a reviewer sees them at once.
+
+``ParticipantBroker`` reads its defaults from here; the README's "Security" and "Construct
+reference" sections describe the same values.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from aws_cdk import Duration
+from aws_cdk import aws_apigateway as apigateway
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+
+# --- participant policy ---------------------------------------------------------------------
+#: Every role the HTTP API accepts (the five of Connect's CreateParticipant API).
+VALID_ROLES: Final[tuple[str, ...]] = ("AGENT", "CUSTOMER", "SYSTEM", "CUSTOM_BOT", "SUPERVISOR")
+#: Roles a caller may request unless ``allowed_roles`` says otherwise.
+ALLOWED_ROLES: Final[tuple[str, ...]] = ("CUSTOMER",)
+#: Role used when the request body names none (and ``CUSTOMER`` is allowed).
+DEFAULT_ROLE: Final[str] = "CUSTOMER"
+ALLOW_VIDEO: Final[bool] = True
+ALLOW_SCREEN_SHARE: Final[bool] = True
+LOG_LEVELS: Final[tuple[str, ...]] = ("DEBUG", "INFO", "WARNING", "ERROR")
+LOG_LEVEL: Final[str] = "INFO"
+METRICS_NAMESPACE: Final[str] = "ConnectParticipantBroker"
+
+# --- Lambda function ------------------------------------------------------------------------
+RUNTIME: Final[lambda_.Runtime] = lambda_.Runtime.PYTHON_3_14
+ARCHITECTURE: Final[lambda_.Architecture] = lambda_.Architecture.ARM_64
+HANDLER: Final[str] = "broker.handler.handler"
+#: 512 MB buys a proportional CPU share that keeps the cold start (botocore import, model load)
+#: short; the function holds no state and stays well under it.
+MEMORY_SIZE_MIB: Final[int] = 512
+#: Below API Gateway's 29 s integration timeout, above the runtime's Connect time budget (SDK
+#: connect/read timeouts times bounded retries), so the runtime answers 504 itself first.
+TIMEOUT: Final[Duration] = Duration.seconds(25)
+LOG_RETENTION: Final[logs.RetentionDays] = logs.RetentionDays.ONE_YEAR
+#: Files under ``runtime/`` that never go into the Lambda asset.
+ASSET_EXCLUDE: Final[tuple[str, ...]] = (
+    "tests",
+    "**/tests",
+    "**/__pycache__",
+    "**/*.pyc",
+    "**/*.pyo",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".hypothesis",
+    "**/*.egg-info",
+    "**/*.md",
+    "**/py.typed",
+    ".DS_Store",
+)
+
+# --- API Gateway ----------------------------------------------------------------------------
+STAGE_NAME: Final[str] = "v1"
+RESOURCE_PATH: Final[str] = "/contacts/{contactId}/participants"
+#: Connect's default CreateParticipant quota is 5 requests/s per account and Region; the stage
+#: lets no more through than Connect would accept, and a short burst on top.
+THROTTLING_RATE_LIMIT: Final[float] = 5
+THROTTLING_BURST_LIMIT: Final[int] = 10
+#: ERROR keeps execution logs to failures; data tracing (full request/response bodies, which
+#: would include participant tokens) is always off.
+EXECUTION_LOGGING_LEVEL: Final[apigateway.MethodLoggingLevel] = apigateway.MethodLoggingLevel.ERROR
+DATA_TRACE_ENABLED: Final[bool] = False
+METRICS_ENABLED: Final[bool] = True
+TRACING_ENABLED: Final[bool] = True
+CREATE_API_GATEWAY_ACCOUNT_ROLE: Final[bool] = True
+#: CORS preflight settings used only when ``cors_allowed_origins`` is given.
+CORS_ALLOW_HEADERS: Final[tuple[str, ...]] = (
+    "Authorization",
+    "Content-Type",
+    "Idempotency-Key",
+    "X-Amz-Date",
+    "X-Amz-Security-Token",
+    "X-Amz-Content-Sha256",
+)
+CORS_MAX_AGE: Final[Duration] = Duration.minutes(10)
+#: Seconds a client should wait after a gateway 429 (stage throttling or quota).
+RETRY_AFTER_SECONDS: Final[int] = 1
+
+#: Access-log line: JSON, one object per request. The resource *template* is logged, not the
+#: path, and never a body or header value.
+ACCESS_LOG_FIELDS: Final[dict[str, str]] = {
+    "requestId": "$context.requestId",
+    "extendedRequestId": "$context.extendedRequestId",
+    "requestTime": "$context.requestTime",
+    "httpMethod": "$context.httpMethod",
+    "resourcePath": "$context.resourcePath",
+    "status": "$context.status",
+    "protocol": "$context.protocol",
+    "responseLength": "$context.responseLength",
+    "responseLatency": "$context.responseLatency",
+    "integrationLatency": "$context.integrationLatency",
+    "integrationStatus": "$context.integration.status",
+    "errorType": "$context.error.responseType",
+    "errorMessage": "$context.error.message",
+    "sourceIp": "$context.identity.sourceIp",
+    "userAgent": "$context.identity.userAgent",
+    "caller": "$context.identity.caller",
+    "userArn": "$context.identity.userArn",
+    "authorizerError": "$context.authorizer.error",
+    "wafResponseCode": "$context.wafResponseCode",
+    "xrayTraceId": "$context.xrayTraceId",
+}
+
+#: Response headers of every problem response API Gateway itself sends (values are
+#: API Gateway literals, hence the single quotes).
+PROBLEM_RESPONSE_HEADERS: Final[dict[str, str]] = {
+    "Content-Type": "'application/problem+json'",
+    "Cache-Control": "'no-store'",
+    "X-Content-Type-Options": "'nosniff'",
+}
