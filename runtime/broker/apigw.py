@@ -102,5 +102,7 @@ def json_body(event: Mapping[str, Any]) -> object:
             object_pairs_hook=_no_duplicates,
             parse_constant=_reject_constant,
         )
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+    except (UnicodeDecodeError, json.JSONDecodeError):
         raise BodyError(FieldError(BODY, "is not valid JSON")) from None
+    except RecursionError:
+        raise BodyError(FieldError(BODY, "is nested too deeply")) from None

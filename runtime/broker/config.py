@@ -51,9 +51,7 @@ def _roles(env: Mapping[str, str]) -> frozenset[str]:
     roles = frozenset(part.strip() for part in raw.split(",") if part.strip())
     unknown = sorted(roles.difference(ROLES))
     if not roles or unknown:
-        raise ConfigError(
-            f"ALLOWED_ROLES must list roles from {', '.join(ROLES)}, got {raw!r}"
-        )
+        raise ConfigError(f"ALLOWED_ROLES must list roles from {', '.join(ROLES)}, got {raw!r}")
     return roles
 
 
@@ -66,7 +64,9 @@ def load(env: Mapping[str, str]) -> Config:
     default_role = env.get("DEFAULT_ROLE", "CUSTOMER").strip()
     if default_role not in allowed:
         allowed_text = ", ".join(sorted(allowed))
-        raise ConfigError(f"DEFAULT_ROLE {default_role!r} must be one of ALLOWED_ROLES ({allowed_text})")
+        raise ConfigError(
+            f"DEFAULT_ROLE {default_role!r} must be one of ALLOWED_ROLES ({allowed_text})"
+        )
     log_level = env.get("LOG_LEVEL", "INFO").strip().upper()
     if log_level not in LOG_LEVELS:
         raise ConfigError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {log_level!r}")

@@ -91,14 +91,19 @@ def _type_error(instance: object, schema: Mapping[str, Any]) -> str | None:
     return "must be " + " or ".join(_TYPE_NAMES.get(name, name) for name in names)
 
 
+def _characters(count: int) -> str:
+    """Return ``1 character`` or ``N characters``."""
+    return f"{count} character" if count == 1 else f"{count} characters"
+
+
 def _string_error(value: str, schema: Mapping[str, Any]) -> str | None:
     """Return the first failing string keyword's message, or None."""
     if "enum" in schema and value not in schema["enum"]:
         return "must be one of: " + ", ".join(str(item) for item in schema["enum"])
     if "minLength" in schema and len(value) < schema["minLength"]:
-        return f"must be at least {schema['minLength']} characters long"
+        return f"must be at least {_characters(schema['minLength'])} long"
     if "maxLength" in schema and len(value) > schema["maxLength"]:
-        return f"must be at most {schema['maxLength']} characters long"
+        return f"must be at most {_characters(schema['maxLength'])} long"
     if "pattern" in schema and _compiled(schema["pattern"]).fullmatch(value) is None:
         return "contains characters that are not allowed"
     return None

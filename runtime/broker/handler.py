@@ -147,14 +147,14 @@ def connect_parameters(request: ParticipantRequest, config: Config) -> dict[str,
     return params
 
 
-def _reject(
-    code: str, detail: str, errors: list[FieldError], request_id: str
-) -> dict[str, Any]:
+def _reject(code: str, detail: str, errors: list[FieldError], request_id: str) -> dict[str, Any]:
     """Log and return a 400/403 problem (field names only, never values)."""
     response = problems.problem(code, detail, request_id, errors)
     LOGGER.info(
         "request rejected",
-        extra={"fields": {"status": response["statusCode"], "fields": [e.field for e in errors]}},
+        extra={
+            "fields": {"status": response["statusCode"], "errorFields": [e.field for e in errors]}
+        },
     )
     return response
 

@@ -16,16 +16,15 @@ import time
 import traceback
 from typing import Any
 
-LOGGER_NAME = "broker"
+#: ``broker`` in Lambda; another name when the package is imported under another one.
+LOGGER_NAME = __name__.rpartition(".")[0] or "broker"
 _CONTEXT_KEYS = ("apiRequestId", "lambdaRequestId", "contactId")
 _context: dict[str, str | None] = dict.fromkeys(_CONTEXT_KEYS)
 
 
 def bind(*, api_request_id: str | None, lambda_request_id: str | None) -> None:
     """Start an invocation's context: request IDs set, contact ID unknown."""
-    _context.update(
-        apiRequestId=api_request_id, lambdaRequestId=lambda_request_id, contactId=None
-    )
+    _context.update(apiRequestId=api_request_id, lambdaRequestId=lambda_request_id, contactId=None)
 
 
 def bind_contact(contact_id: str) -> None:
@@ -56,8 +55,7 @@ class JsonFormatter(logging.Formatter):
         """Return the record's JSON line (without the newline)."""
         created = time.gmtime(record.created)
         entry: dict[str, Any] = {
-            "timestamp": time.strftime("%Y-%m-%dT%H:%M:%S", created)
-            + f".{int(record.msecs):03d}Z",
+            "timestamp": time.strftime("%Y-%m-%dT%H:%M:%S", created) + f".{int(record.msecs):03d}Z",
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),

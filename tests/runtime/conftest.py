@@ -1,0 +1,94 @@
+"""Fixtures for the runtime tests: API Gateway events, a fake Lambda context, a stubbed client.
+
+The Connect client under test is the real one the runtime builds (``connect.create_client``,
+loading the reduced model shipped in the asset), with botocore's ``Stubber`` on it, so every
+request the handler makes is checked against Connect's service model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from botocore.stub import Stubber
+from runtime_support import FakeLambdaContext, default_config
+
+from runtime.broker import connect, handler, logs
+from runtime.broker.config import Config
+
+
+@pytest.fixture(autouse=True)
+def _hermetic_aws(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Keep the developer's AWS configuration and credentials out of every test."""
+    empty = tmp_path / "empty-aws-config"
+    empty.touch()
+    for name in ("AWS_PROFILE", "AWS_DATA_PATH", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_CONNECT"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(empty))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(empty))
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDTESTTESTTESTTEST")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test-secret")
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+
+
+@pytest.fixture(autouse=True)
+def _reset_module_state() -> Iterator[None]:
+    """Every test starts from the default configuration, no client and no log context."""
+    handler.set_config(default_config())
+    connect.set_client(None)
+    logs.clear()
+    yield
+    handler.set_config(default_config())
+    connect.set_client(None)
+    logs.clear()
+
+
+@pytest.fixture
+def configure() -> Callable[..., Config]:
+    """Install a configuration with overrides for one test."""
+
+    def apply(**overrides: Any) -> Config:
+        config = default_config(**overrides)
+        handler.set_config(config)
+        return config
+
+    return apply
+
+
+@pytest.fixture(scope="session")
+def shared_client() -> Any:
+    """One client built by the runtime (reduced model) for the whole run: building one costs
+    a few hundred milliseconds here. Tests that add event handlers build their own."""
+    return connect.create_client("eu-west-1")
+
+
+@pytest.fixture
+def client(shared_client: Any) -> Any:
+    """The runtime's own Connect client, injected into the handler."""
+    connect.set_client(shared_client)
+    return shared_client
+
+
+@pytest.fixture
+def stub(client: Any) -> Iterator[Stubber]:
+    """A Stubber on the injected client; asserts every queued response was used."""
+    with Stubber(client) as stubber:
+        yield stubber
+        stubber.assert_no_pending_responses()
+
+
+@pytest.fixture
+def context() -> FakeLambdaContext:
+    return FakeLambdaContext()
+
+
+@pytest.fixture
+def invoke(context: FakeLambdaContext) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """Call the handler with the fake context."""
+
+    def call(event: dict[str, Any]) -> dict[str, Any]:
+        return handler.handler(event, context)
+
+    return call

@@ -1,0 +1,183 @@
+"""Helpers for the runtime tests: API Gateway events, a fake Lambda context, expected bodies."""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from runtime.broker.config import Config
+
+INSTANCE_ID = "11111111-2222-3333-4444-555555555555"
+CONTACT_ID = "c0ffee00-1234-4abc-8def-0123456789ab"
+API_REQUEST_ID = "5f0a1c2e-7b3d-4e8f-9a10-b2c3d4e5f607"
+LAMBDA_REQUEST_ID = "0d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6"
+FUNCTION_NAME = "Stack-BrokerFunction1234ABCD-AbCdEf123456"
+TOKEN = "QVFJREFIaGVtdGVzdC1wYXJ0aWNpcGFudC10b2tlbi1zZWNyZXQ="
+PARTICIPANT_ID = "b6b8a7e1-5c4d-4f3e-9a2b-1c0d9e8f7a6b"
+EXPIRY = "2026-11-26T02:41:28.172Z"
+CONNECT_RESPONSE = {
+    "ParticipantId": PARTICIPANT_ID,
+    "ParticipantCredentials": {"ParticipantToken": TOKEN, "Expiry": EXPIRY},
+}
+COMMON_HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
+PROBLEM_HEADERS = {"Content-Type": "application/problem+json", **COMMON_HEADERS}
+
+
+@dataclass
+class FakeLambdaContext:
+    """The parts of Lambda's context object the handler may read."""
+
+    aws_request_id: str = LAMBDA_REQUEST_ID
+    function_name: str = FUNCTION_NAME
+    function_version: str = "$LATEST"
+    invoked_function_arn: str = f"arn:aws:lambda:eu-west-1:123456789012:function:{FUNCTION_NAME}"
+    memory_limit_in_mb: int = 256
+    remaining_ms: int = 20_000
+    log_group_name: str = f"/aws/lambda/{FUNCTION_NAME}"
+    log_stream_name: str = "2026/11/26/[$LATEST]0123456789abcdef"
+    identity: Any = None
+    client_context: Any = None
+
+    def get_remaining_time_in_millis(self) -> int:
+        return self.remaining_ms
+
+
+def api_gateway_event(
+    body: dict[str, Any] | str | None = None,
+    *,
+    contact_id: str | None = CONTACT_ID,
+    headers: dict[str, str] | None = None,
+    multi_value_headers: dict[str, list[str]] | None = None,
+    base64_body: bool = False,
+    request_id: str = API_REQUEST_ID,
+) -> dict[str, Any]:
+    """Build an API Gateway REST API proxy event (payload 1.0) as API Gateway sends it.
+
+    ``body`` is JSON-encoded when it is a dict, sent as is when it is a string.
+    """
+    text = json.dumps(body) if isinstance(body, dict) else body
+    if base64_body and text is not None:
+        text = base64.b64encode(text.encode("utf-8")).decode("ascii")
+    all_headers = {
+        "Accept": "application/json",
+        "Content-Type": "application/json",
+        "Host": "abc123defg.execute-api.eu-west-1.amazonaws.com",
+        "User-Agent": "aws-sigv4-client/1.0",
+        "X-Amz-Date": "20261126T014128Z",
+        "X-Amzn-Trace-Id": "Root=1-6745a6a0-0123456789abcdef01234567",
+        "X-Forwarded-For": "203.0.113.10",
+        "X-Forwarded-Port": "443",
+        "X-Forwarded-Proto": "https",
+        **(headers or {}),
+    }
+    multi = multi_value_headers or {name: [value] for name, value in all_headers.items()}
+    path = f"/contacts/{contact_id}/participants"
+    return {
+        "resource": "/contacts/{contactId}/participants",
+        "path": path,
+        "httpMethod": "POST",
+        "headers": all_headers,
+        "multiValueHeaders": multi,
+        "queryStringParameters": None,
+        "multiValueQueryStringParameters": None,
+        "pathParameters": None if contact_id is None else {"contactId": contact_id},
+        "stageVariables": None,
+        "requestContext": {
+            "accountId": "123456789012",
+            "apiId": "abc123defg",
+            "domainName": "abc123defg.execute-api.eu-west-1.amazonaws.com",
+            "extendedRequestId": "Bq3XoFxRDoEFdXw=",
+            "httpMethod": "POST",
+            "identity": {
+                "accessKey": "ASIAEXAMPLEKEY000000",
+                "accountId": "123456789012",
+                "caller": "AROAEXAMPLEROLEID0000:app",
+                "sourceIp": "203.0.113.10",
+                "user": "AROAEXAMPLEROLEID0000:app",
+                "userAgent": "aws-sigv4-client/1.0",
+                "userArn": "arn:aws:sts::123456789012:assumed-role/app/app",
+            },
+            "path": f"/v1{path}",
+            "protocol": "HTTP/1.1",
+            "requestId": request_id,
+            "requestTime": "26/Nov/2026:01:41:28 +0000",
+            "requestTimeEpoch": 1795657288000,
+            "resourceId": "a1b2c3",
+            "resourcePath": "/contacts/{contactId}/participants",
+            "stage": "v1",
+        },
+        "body": text,
+        "isBase64Encoded": base64_body,
+    }
+
+
+def expected_params(
+    *,
+    role: str = "CUSTOMER",
+    display_name: str = "Ana Silva",
+    capabilities: dict[str, str] | None = None,
+    client_token: str | None = None,
+    contact_id: str = CONTACT_ID,
+) -> dict[str, Any]:
+    """The CreateParticipant parameters the handler must send."""
+    details: dict[str, Any] = {"ParticipantRole": role, "DisplayName": display_name}
+    if capabilities:
+        details["ParticipantCapabilities"] = capabilities
+    params = {"InstanceId": INSTANCE_ID, "ContactId": contact_id, "ParticipantDetails": details}
+    if client_token is not None:
+        # Without an Idempotency-Key the broker sends no ClientToken; botocore then adds one
+        # (after the Stubber has compared the parameters).
+        params["ClientToken"] = client_token
+    return params
+
+
+def problem(
+    status: int, type_code: str, title: str, detail: str, errors: list[dict[str, str]] | None = None
+) -> dict[str, Any]:
+    """An expected problem body, written out in the test (not read from problems.json)."""
+    body: dict[str, Any] = {
+        "type": f"urn:connect-participant-broker:problem:{type_code}",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "requestId": API_REQUEST_ID,
+    }
+    if errors is not None:
+        body["errors"] = errors
+    return body
+
+
+def invalid(*errors: tuple[str, str]) -> dict[str, Any]:
+    """The expected 400 body for these (field, message) pairs."""
+    return problem(
+        400,
+        "invalid-request",
+        "The request is not valid",
+        "The request is not valid; see errors for what to fix.",
+        [{"field": name, "message": message} for name, message in errors],
+    )
+
+
+def default_config(**overrides: Any) -> Config:
+    """A configuration as the construct sets it by default, with overrides."""
+    values: dict[str, Any] = {
+        "instance_id": INSTANCE_ID,
+        "allowed_roles": frozenset({"CUSTOMER"}),
+        "default_role": "CUSTOMER",
+        "allow_video": True,
+        "allow_screen_share": True,
+        "log_level": "INFO",
+        "metrics_namespace": "ConnectParticipantBroker",
+        "function_name": FUNCTION_NAME,
+        "region": "eu-west-1",
+    }
+    values.update(overrides)
+    return Config(**values)
+
+
+def body_of(response: dict[str, Any]) -> Any:
+    """Decode a proxy response's JSON body."""
+    assert response["isBase64Encoded"] is False
+    return json.loads(response["body"])
