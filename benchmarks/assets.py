@@ -38,7 +38,8 @@ def synthesize_asset(workdir: Path) -> Asset:
         run(
             [
                 python_exe(),
-                str(ROOT / "benchmarks" / "brokers_app.py"),
+                "-m",
+                "benchmarks.brokers_app",
                 "1",
                 "--outdir",
                 str(outdir),

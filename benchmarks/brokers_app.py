@@ -1,7 +1,8 @@
 """A CDK app with N ParticipantBrokers in one stack (default 1), for the synth and asset benchmarks.
 
-Run by the CDK CLI (``cdk synth --app "python3 benchmarks/brokers_app.py 25"``) or directly with
-``--outdir DIR`` to synthesize in-process with cdk.json's context.
+Run by the CDK CLI (``cdk synth --app "python3 -m benchmarks.brokers_app 25"``) or directly with
+``--outdir DIR`` to synthesize in-process with cdk.json's context. Run as a module from the project
+root, so that ``constructs_lib`` is the working tree's, as for ``python3 app.py``.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Each child runs ``python -I -S benchmarks/cold_driver.py`` with ``sys.path`` = [code dir, stdlib,
 botocore's site-packages], like Lambda's /var/task plus the runtime's SDK, and with
-``PYTHONDONTWRITEBYTECODE=1`` (Lambda cannot write bytecode next to /var/task either). The broker
+``-B`` (Lambda cannot write bytecode next to /var/task either). The broker
 and the naive handler alternate run by run; the first run of each is a discarded warm-up.
 """
 
@@ -33,7 +33,7 @@ def _one_run(
         event_path.write_bytes(marshal.dumps(create_participant_event()))
     result_path = workdir / "result.json"
     result_path.unlink(missing_ok=True)
-    cmd = [python_exe(), "-I", "-S", str(_DRIVER), str(code_dir), sdk, module, function]
+    cmd = [python_exe(), "-I", "-S", "-B", str(_DRIVER), str(code_dir), sdk, module, function]
     cmd += [str(event_path), str(result_path)]
     t_spawn = time.perf_counter()
     proc = subprocess.run(

@@ -77,8 +77,6 @@ def lambda_env(endpoint: str) -> dict[str, str]:
         "ALLOW_SCREEN_SHARE": "true",
         "LOG_LEVEL": "INFO",
         "METRICS_NAMESPACE": "ConnectParticipantBroker",
-        "PYTHONDONTWRITEBYTECODE": "1",
-        "PYTHONHASHSEED": "0",
     }
 
 

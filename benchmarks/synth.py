@@ -11,8 +11,8 @@ from .common import CDK_CLI, Figure, Section, median, run, tool_env
 APPS: dict[str, str | None] = {
     "example": None,
     "one_function": "python3 benchmarks/one_function_app.py",
-    "brokers_1": "python3 benchmarks/brokers_app.py 1",
-    "brokers_25": "python3 benchmarks/brokers_app.py 25",
+    "brokers_1": "python3 -m benchmarks.brokers_app 1",
+    "brokers_25": "python3 -m benchmarks.brokers_app 25",
 }
 TARGET_EXAMPLE = 1.15
 TARGET_25 = 1.6

@@ -23,7 +23,7 @@ def _one_process(
     event_path = workdir / "event.marshal"
     event_path.write_bytes(marshal.dumps(create_participant_event()))
     result_path = workdir / "warm.json"
-    cmd = [python_exe(), "-I", "-S", str(_DRIVER), str(asset.directory), sdk, asset.module]
+    cmd = [python_exe(), "-I", "-S", "-B", str(_DRIVER), str(asset.directory), sdk, asset.module]
     cmd += [asset.function, str(event_path), str(iterations), str(warmup), str(result_path)]
     proc = subprocess.run(
         cmd,
