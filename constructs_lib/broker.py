@@ -8,16 +8,18 @@ from dataclasses import dataclass
 
 from aws_cdk import Annotations, ArnFormat, Duration, Names, RemovalPolicy, Stack, Token
 from aws_cdk import aws_apigateway as apigateway
+from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_sns as sns
 from aws_cdk import aws_ssm as ssm
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct, IConstruct
 
-from . import _contract, _edge, _validation, defaults
+from . import _contract, _edge, _validation, defaults, monitoring
 
 #: Construct ID of the stack-wide API Gateway account settings (one per stack).
 _ACCOUNT_SETTINGS_ID = "ParticipantBrokerApiGatewayAccount"
@@ -71,6 +73,15 @@ class ParticipantBroker(Construct):
         throttling_rate_limit: float = defaults.THROTTLING_RATE_LIMIT,
         throttling_burst_limit: int = defaults.THROTTLING_BURST_LIMIT,
         create_api_gateway_account_role: bool = defaults.CREATE_API_GATEWAY_ACCOUNT_ROLE,
+        alarms: bool = True,
+        dashboard: bool = False,
+        alarm_topic: sns.ITopic | None = None,
+        alarm_actions: Sequence[cloudwatch.IAlarmAction] | None = None,
+        lambda_errors_threshold: int = monitoring.DEFAULT_LAMBDA_ERRORS_THRESHOLD,
+        lambda_throttles_threshold: int = monitoring.DEFAULT_LAMBDA_THROTTLES_THRESHOLD,
+        api_5xx_rate_threshold: float = monitoring.DEFAULT_API_5XX_RATE_THRESHOLD,
+        latency_p99_threshold: Duration | None = None,
+        connect_throttles_threshold: int = monitoring.DEFAULT_CONNECT_THROTTLES_THRESHOLD,
     ) -> None:
         """Create the broker.
 
@@ -122,6 +133,25 @@ class ParticipantBroker(Construct):
             to write execution logs, and set it on the account (once per stack). Default:
             ``True`` so one deploy works in a fresh account; pass ``False`` when the account
             already has one.
+        :param alarms: create the five alarms (see ``BrokerMonitoring`` and the README's
+            "Operating it"). Default: ``True``.
+        :param dashboard: create a CloudWatch dashboard (its name is generated). Default:
+            ``False``, no dashboard.
+        :param alarm_topic: an SNS topic notified when any alarm goes to ALARM or back to OK.
+            Default: no topic.
+        :param alarm_actions: actions run when any alarm goes to ALARM or back to OK, in
+            addition to ``alarm_topic``. Default: no actions.
+        :param lambda_errors_threshold: function errors (unhandled exceptions, timeouts, out of
+            memory) in five minutes that raise ``lambda_errors_alarm``. Default: 1, any error.
+        :param lambda_throttles_threshold: throttled invocations in five minutes that raise
+            ``lambda_throttles_alarm``. Default: 1, any throttle.
+        :param api_5xx_rate_threshold: fraction of requests answered with a 5xx (0.05 is 5%)
+            that, in 2 of 3 five-minute periods, raises ``api_5xx_alarm``. Default: 0.05.
+        :param latency_p99_threshold: p99 of API Gateway ``Latency`` that, for three
+            five-minute periods in a row, raises ``latency_p99_alarm``. Default: 3 seconds.
+        :param connect_throttles_threshold: requests Amazon Connect throttled (after the SDK's
+            retries; callers got a 429) in five minutes that raise ``connect_throttles_alarm``.
+            Default: 1, any throttle.
         """
         super().__init__(scope, construct_id)
         self._check_instance_props(instance_id, instance_id_parameter)
@@ -222,9 +252,44 @@ class ParticipantBroker(Construct):
         """The API's base URL (``https://.../v1/``); the method is ``POST {url}contacts/...``."""
 
         # --- Monitoring (constructs_lib/monitoring.py) -------------------------------------
-        # BrokerMonitoring(self, "Monitoring", function=self.lambda_function,
-        #                  rest_api=self.rest_api, metrics_namespace=metrics_namespace, ...)
-        # is created here; its alarms and dashboard become attributes of this construct.
+        self.monitoring: monitoring.BrokerMonitoring | None = None
+        """The alarms and dashboard; ``None`` when ``alarms=False`` and ``dashboard=False``."""
+        if alarms or dashboard:
+            self.monitoring = monitoring.BrokerMonitoring(
+                self,
+                "Monitoring",
+                function=self.lambda_function,
+                rest_api=self.rest_api,
+                metrics_namespace=metrics_namespace,
+                alarms=alarms,
+                dashboard=dashboard,
+                alarm_topic=alarm_topic,
+                alarm_actions=alarm_actions,
+                lambda_errors_threshold=lambda_errors_threshold,
+                lambda_throttles_threshold=lambda_throttles_threshold,
+                api_5xx_rate_threshold=api_5xx_rate_threshold,
+                latency_p99_threshold=latency_p99_threshold,
+                connect_throttles_threshold=connect_throttles_threshold,
+            )
+        watch = self.monitoring
+        self.lambda_errors_alarm: cloudwatch.Alarm | None = (
+            watch.lambda_errors_alarm if watch else None
+        )
+        """Alarm on the function's errors; ``None`` when ``alarms=False``."""
+        self.lambda_throttles_alarm: cloudwatch.Alarm | None = (
+            watch.lambda_throttles_alarm if watch else None
+        )
+        """Alarm on the function's throttles; ``None`` when ``alarms=False``."""
+        self.api_5xx_alarm: cloudwatch.Alarm | None = watch.api_5xx_alarm if watch else None
+        """Alarm on the API's 5xx rate; ``None`` when ``alarms=False``."""
+        self.latency_p99_alarm: cloudwatch.Alarm | None = watch.latency_p99_alarm if watch else None
+        """Alarm on the API's p99 latency; ``None`` when ``alarms=False``."""
+        self.connect_throttles_alarm: cloudwatch.Alarm | None = (
+            watch.connect_throttles_alarm if watch else None
+        )
+        """Alarm on Amazon Connect throttling; ``None`` when ``alarms=False``."""
+        self.dashboard: cloudwatch.Dashboard | None = watch.dashboard if watch else None
+        """The CloudWatch dashboard; ``None`` unless ``dashboard=True``."""
         # ------------------------------------------------------------------------------------
 
     # ----------------------------------------------------------------------------- public API
