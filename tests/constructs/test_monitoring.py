@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,11 +20,11 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_sns as sns
 from aws_cdk.assertions import Match, Template
 
+from constructs_lib import ParticipantBroker
 from constructs_lib.monitoring import BrokerMonitoring
 
-ROOT = Path(__file__).resolve().parents[2]
-RUNTIME_DIR = ROOT / "runtime"
-CONTEXT: dict[str, Any] = json.loads((ROOT / "cdk.json").read_text())["context"]
+RUNTIME_DIR = Path(__file__).resolve().parents[2] / "runtime"
+INSTANCE_ID = "11111111-2222-3333-4444-555555555555"
 NAMESPACE = "ConnectParticipantBroker"
 ALARM = "AWS::CloudWatch::Alarm"
 DASHBOARD = "AWS::CloudWatch::Dashboard"
@@ -35,9 +36,8 @@ DASHBOARD = "AWS::CloudWatch::Dashboard"
 class Fixture:
     """A stack with a function and a REST API in front of it, as the broker has."""
 
-    def __init__(self, outdir: Path) -> None:
-        self.app = cdk.App(outdir=str(outdir), context=CONTEXT)
-        self.stack = cdk.Stack(self.app, "Stack")
+    def __init__(self, app: cdk.App) -> None:
+        self.stack = cdk.Stack(app, "Stack")
         self.function = lambda_.Function(
             self.stack,
             "Function",
@@ -69,25 +69,28 @@ class Fixture:
         return self.resolve(self.api.deployment_stage.stage_name)
 
 
-def _built(factory: pytest.TempPathFactory, **props: Any) -> tuple[Fixture, Template]:
+AppFactory = Callable[..., cdk.App]
+
+
+def _built(app_factory: AppFactory, **props: Any) -> tuple[Fixture, Template]:
     """Synthesize a fixture stack with BrokerMonitoring(**props)."""
-    fixture = Fixture(factory.mktemp("cdk"))
+    fixture = Fixture(app_factory())
     fixture.monitoring(**props)
     return fixture, Template.from_stack(fixture.stack)
 
 
 @pytest.fixture(scope="module")
-def default(tmp_path_factory: pytest.TempPathFactory) -> tuple[Fixture, Template]:
+def default(app_factory: AppFactory) -> tuple[Fixture, Template]:
     """Defaults, with an alarm topic."""
-    fixture = Fixture(tmp_path_factory.mktemp("cdk"))
+    fixture = Fixture(app_factory())
     fixture.monitoring(alarm_topic=fixture.topic)
     return fixture, Template.from_stack(fixture.stack)
 
 
 @pytest.fixture(scope="module")
-def custom(tmp_path_factory: pytest.TempPathFactory) -> tuple[Fixture, Template]:
+def custom(app_factory: AppFactory) -> tuple[Fixture, Template]:
     """Every threshold changed, another namespace, a topic plus a second action, a dashboard."""
-    fixture = Fixture(tmp_path_factory.mktemp("cdk"))
+    fixture = Fixture(app_factory())
     pager = sns.Topic(fixture.stack, "Pager")
     fixture.monitoring(
         metrics_namespace="Acme/Broker",
@@ -104,15 +107,15 @@ def custom(tmp_path_factory: pytest.TempPathFactory) -> tuple[Fixture, Template]
 
 
 @pytest.fixture(scope="module")
-def dashboard_only(tmp_path_factory: pytest.TempPathFactory) -> tuple[Fixture, Template]:
+def dashboard_only(app_factory: AppFactory) -> tuple[Fixture, Template]:
     """alarms=False, dashboard=True."""
-    return _built(tmp_path_factory, alarms=False, dashboard=True)
+    return _built(app_factory, alarms=False, dashboard=True)
 
 
 @pytest.fixture()
-def unsynthesized(tmp_path: Path) -> Fixture:
+def unsynthesized(app_factory: AppFactory) -> Fixture:
     """A fresh stack for validation tests (never synthesized)."""
-    return Fixture(tmp_path)
+    return Fixture(app_factory())
 
 
 # --- Helpers --------------------------------------------------------------------------------
@@ -263,8 +266,8 @@ def test_alarm_actions_are_added_to_the_topic(custom: tuple[Fixture, Template]) 
     assert len(alarms) == 5
 
 
-def test_no_actions_without_topic_or_actions(tmp_path_factory: pytest.TempPathFactory) -> None:
-    _, template = _built(tmp_path_factory)
+def test_no_actions_without_topic_or_actions(app_factory: AppFactory) -> None:
+    _, template = _built(app_factory)
     alarms = template.find_resources(ALARM).values()
     assert len(alarms) == 5
     assert [a for a in alarms if {"AlarmActions", "OKActions"} & set(a["Properties"])] == []
@@ -308,8 +311,8 @@ def test_attributes_expose_the_alarms(unsynthesized: Fixture) -> None:
     assert len(monitoring.alarm_list) == 5
 
 
-def test_explicit_stage_is_watched(tmp_path: Path) -> None:
-    fixture = Fixture(tmp_path)
+def test_explicit_stage_is_watched(app_factory: AppFactory) -> None:
+    fixture = Fixture(app_factory())
     api = apigateway.RestApi.from_rest_api_attributes(
         fixture.stack, "Imported", rest_api_id="abc123", root_resource_id="root1"
     )
@@ -623,3 +626,107 @@ def test_search_expression_schema_matches_the_runtime_error_dimensions(
     (expression,) = [row[0]["expression"] for row in rows if "expression" in row[0]]
     schema = expression.split("{", 1)[1].split("}", 1)[0].split(",")
     assert frozenset(schema[1:]) in with_code
+
+
+# --- Wired into ParticipantBroker -----------------------------------------------------------
+
+ALARM_ATTRIBUTES = sorted(DEFAULT_SHAPE)
+
+
+@pytest.fixture(scope="module")
+def broker_built(app_factory: AppFactory) -> tuple[cdk.Stack, ParticipantBroker, Template]:
+    """A broker with a topic, a dashboard, another namespace and one threshold changed."""
+    stack = cdk.Stack(app_factory(), "Stack")
+    broker = ParticipantBroker(
+        stack,
+        "Broker",
+        instance_id=INSTANCE_ID,
+        metrics_namespace="Acme/Broker",
+        alarm_topic=sns.Topic(stack, "Topic"),
+        dashboard=True,
+        api_5xx_rate_threshold=0.1,
+    )
+    return stack, broker, Template.from_stack(stack)
+
+
+def test_broker_exposes_the_monitoring_alarms_and_dashboard(
+    broker_built: tuple[cdk.Stack, ParticipantBroker, Template],
+) -> None:
+    _, broker, _ = broker_built
+    monitoring = broker.monitoring
+    assert monitoring is not None and monitoring.node.id == "Monitoring"
+    exposed = [getattr(broker, name) for name in ALARM_ATTRIBUTES] + [broker.dashboard]
+    expected = [getattr(monitoring, name) for name in ALARM_ATTRIBUTES] + [monitoring.dashboard]
+    assert exposed == expected and None not in exposed
+
+
+def test_broker_alarm_reads_the_namespace_its_function_writes_to(
+    broker_built: tuple[cdk.Stack, ParticipantBroker, Template],
+) -> None:
+    stack, broker, template = broker_built
+    function = stack.resolve(broker.lambda_function.function_name)
+    template.has_resource_properties(
+        "AWS::Lambda::Function",
+        {"Environment": {"Variables": Match.object_like({"METRICS_NAMESPACE": "Acme/Broker"})}},
+    )
+    template.has_resource_properties(
+        ALARM,
+        _metric_stat("Acme/Broker", "ConnectThrottles", {"FunctionName": function}, "Sum"),
+    )
+
+
+def test_broker_alarm_watches_its_api_stage_with_the_threshold_prop(
+    broker_built: tuple[cdk.Stack, ParticipantBroker, Template],
+) -> None:
+    stack, broker, template = broker_built
+    api = {
+        "ApiName": stack.resolve(broker.rest_api.rest_api_name),
+        "Stage": stack.resolve(broker.rest_api.deployment_stage.stage_name),
+    }
+    template.has_resource_properties(
+        ALARM,
+        {**_metric_stat("AWS/ApiGateway", "5XXError", api, "Average"), "Threshold": 0.1},
+    )
+
+
+def test_broker_wires_its_alarm_topic_to_every_alarm(
+    broker_built: tuple[cdk.Stack, ParticipantBroker, Template],
+) -> None:
+    stack, _, template = broker_built
+    topic = stack.node.find_child("Topic")
+    assert isinstance(topic, sns.Topic)
+    arn = [stack.resolve(topic.topic_arn)]
+    alarms = template.find_resources(ALARM, {"Properties": {"AlarmActions": arn, "OKActions": arn}})
+    assert len(alarms) == 5
+
+
+def test_broker_has_alarms_and_no_dashboard_by_default(app_factory: AppFactory) -> None:
+    stack = cdk.Stack(app_factory(), "Stack")
+    broker = ParticipantBroker(stack, "Broker", instance_id=INSTANCE_ID)
+    template = Template.from_stack(stack)
+    template.resource_count_is(ALARM, 5)
+    template.resource_count_is(DASHBOARD, 0)
+    assert broker.dashboard is None
+
+
+def test_broker_without_alarms_or_dashboard_has_no_monitoring(app_factory: AppFactory) -> None:
+    stack = cdk.Stack(app_factory(), "Stack")
+    broker = ParticipantBroker(
+        stack, "Broker", instance_id=INSTANCE_ID, alarms=False, dashboard=False
+    )
+    template = Template.from_stack(stack)
+    template.resource_count_is(ALARM, 0)
+    template.resource_count_is(DASHBOARD, 0)
+    attributes = [getattr(broker, name) for name in ALARM_ATTRIBUTES]
+    assert (broker.monitoring, broker.node.try_find_child("Monitoring"), attributes) == (
+        None,
+        None,
+        [None] * 5,
+    )
+
+
+def test_broker_passes_threshold_validation_through(app_factory: AppFactory) -> None:
+    stack = cdk.Stack(app_factory(), "Stack")
+    with pytest.raises(ValueError) as raised:
+        ParticipantBroker(stack, "Broker", instance_id=INSTANCE_ID, lambda_errors_threshold=0)
+    assert str(raised.value).startswith("lambda_errors_threshold must be a whole number")
