@@ -75,7 +75,11 @@ class LocalBrokerConfig:
     allow_screen_share: bool = True
     log_level: str = "INFO"
     region: str = "us-east-1"
-    function_timeout: float = 29.0
+    function_timeout: float = 20.0
+    connect_read_timeout: float | None = None
+    """Seconds the runtime waits for Connect per attempt; ``None``: the runtime's own."""
+    connect_max_attempts: int | None = None
+    """Attempts per Connect call (first included); ``None``: the runtime's own."""
 
     def environment(self, connect_url: str) -> dict[str, str]:
         """The Lambda environment for this configuration, aimed at ``connect_url``."""
@@ -137,7 +141,12 @@ def _environment(values: Mapping[str, str]) -> Iterator[None]:
                 os.environ[name] = value
 
 
-def load_runtime_handler(runtime_dir: Path = RUNTIME_DIR) -> Handler:
+def load_runtime_handler(
+    runtime_dir: Path = RUNTIME_DIR,
+    *,
+    read_timeout: float | None = None,
+    max_attempts: int | None = None,
+) -> Handler:
     """Import a fresh copy of the runtime's ``broker.handler`` and return its ``handler``.
 
     The package is loaded under a private name (the runtime uses relative imports only), so its
@@ -155,8 +164,26 @@ def load_runtime_handler(runtime_dir: Path = RUNTIME_DIR) -> Handler:
     sys.modules[name] = package
     spec.loader.exec_module(package)
     module: ModuleType = importlib.import_module(f"{name}.handler")
+    if read_timeout is not None or max_attempts is not None:
+        _tune_connect_client(importlib.import_module(f"{name}.connect"), read_timeout, max_attempts)
     handler: Handler = module.handler
     return handler
+
+
+def _tune_connect_client(
+    connect: ModuleType, read_timeout: float | None, max_attempts: int | None
+) -> None:
+    """Change this private copy's Connect time budget; its client is rebuilt on first use."""
+    for attribute, value in (
+        ("READ_TIMEOUT_SECONDS", read_timeout),
+        ("MAX_ATTEMPTS", max_attempts),
+    ):
+        if value is None:
+            continue
+        if not hasattr(connect, attribute):
+            raise RuntimeError(f"the broker runtime has no connect.{attribute} to tune")
+        setattr(connect, attribute, value)
+    connect.set_client(None)
 
 
 def build_event(
@@ -306,7 +333,10 @@ class LocalBroker:
         self._env = _environment(self.config.environment(self.connect.url))
         self._env.__enter__()
         try:
-            self._handler = load_runtime_handler()
+            self._handler = load_runtime_handler(
+                read_timeout=self.config.connect_read_timeout,
+                max_attempts=self.config.connect_max_attempts,
+            )
             server = ThreadingHTTPServer((self.host, self.port), _make_request_handler(self))
         except BaseException:
             self.stop()
@@ -357,12 +387,30 @@ class LocalBroker:
         body: bytes,
         source_ip: str,
     ) -> tuple[int, list[tuple[str, str]], bytes]:
-        """Serve one HTTP request: route it, run the runtime handler, return the response."""
+        """Serve one HTTP request; the response carries ``x-amzn-RequestId`` like API Gateway's."""
         request_id = str(uuid.uuid4())
+        status, response_headers, data = self._invoke(
+            method, raw_path, headers, body, source_ip, request_id
+        )
+        if not any(name.lower() == "x-amzn-requestid" for name, _ in response_headers):
+            response_headers.append(("x-amzn-RequestId", request_id))
+        return status, response_headers, data
+
+    def _invoke(
+        self,
+        method: str,
+        raw_path: str,
+        headers: Sequence[tuple[str, str]],
+        body: bytes,
+        source_ip: str,
+        request_id: str,
+    ) -> tuple[int, list[tuple[str, str]], bytes]:
+        """Route the request, run the runtime handler, return the response."""
         if not is_route(method, raw_path):
             status, problem_headers, data = _problem(
                 "not-found",
-                f"no such resource: {method} {raw_path.split('?')[0][:200]}",
+                f"No route for {method} {raw_path.split('?')[0][:200]}; the broker serves "
+                f"POST {ROUTE}.",
                 request_id,
             )
             return status, list(problem_headers.items()), data
@@ -393,8 +441,9 @@ def _make_request_handler(broker: LocalBroker) -> type[BaseHTTPRequestHandler]:
 
     class RequestHandler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
-        server_version = "participant-broker-local"
-        sys_version = ""
+
+        def version_string(self) -> str:
+            return "participant-broker-local"
 
         def log_message(self, format: str, *args: Any) -> None:
             """One access-log line per request on stderr."""
@@ -427,13 +476,9 @@ def _make_request_handler(broker: LocalBroker) -> type[BaseHTTPRequestHandler]:
                 self.command, self.path, list(self.headers.items()), body, self.client_address[0]
             )
             self.send_response(status)
-            sent = set()
             for name, value in headers:
                 if name.lower() not in ("content-length", "connection"):
                     self.send_header(name, value)
-                    sent.add(name.lower())
-            if "x-amzn-requestid" not in sent:
-                self.send_header("x-amzn-RequestId", str(uuid.uuid4()))
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             if self.command != "HEAD":

@@ -141,9 +141,14 @@ def test_fail_next_rejects_unknown_error(fake: FakeConnect) -> None:
         fake.fail_next("Nope")
 
 
-def test_sdk_retries_throttling_until_success(fake: FakeConnect) -> None:
+def test_sdk_retries_throttling_until_success(
+    fake: FakeConnect, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import botocore.session
     from botocore.config import Config
+    from botocore.retries.standard import ExponentialBackoff
+
+    monkeypatch.setattr(ExponentialBackoff, "delay_amount", lambda self, context: 0.0)
 
     client = botocore.session.get_session().create_client(
         "connect",
