@@ -1,0 +1,253 @@
+"""The handler loaded as Lambda loads it: a fresh interpreter with only the asset directory
+and botocore's site-packages on ``sys.path`` (not the repository), serving one request against a
+local endpoint that speaks Connect's wire protocol (rest-json, SigV4-signed).
+
+Two asset directories: a copy of ``runtime/`` made with the construct's exclude list, and the
+asset directory of a synthesized cloud assembly (exactly what ``cdk deploy`` would zip).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, ClassVar
+
+import botocore
+import pytest
+from runtime_support import API_REQUEST_ID, TOKEN, api_gateway_event
+
+ROOT = Path(__file__).resolve().parents[2]
+BOTOCORE_SITE = Path(botocore.__file__).resolve().parents[1]
+INSTANCE_ID = "11111111-2222-3333-4444-555555555555"
+IDEMPOTENCY_KEY = "retry-safe-key-1"
+
+CHILD = r"""
+import json, sys
+asset, site, event_file = sys.argv[1:4]
+sys.path.insert(0, asset)
+sys.path.append(site)
+import broker.handler as module
+
+class Context:
+    aws_request_id = "lambda-request-1"
+
+with open(event_file, encoding="utf-8") as handle:
+    event = json.load(handle)
+response = module.handler(event, Context())
+loaded = sorted(name for name in sys.modules if name.split(".")[0] in ("boto3", "runtime"))
+sys.stderr.write(json.dumps({
+    "response": response,
+    "handlerFile": module.__file__,
+    "unwantedModules": loaded,
+    "operations": module.connect.get_client(None).meta.service_model.operation_names,
+}) + "\n")
+"""
+
+
+class FakeConnect(BaseHTTPRequestHandler):
+    """Answers CreateParticipant as Connect does; records each request."""
+
+    requests: ClassVar[list[dict[str, Any]]] = []
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length", "0"))
+        body = self.rfile.read(length)
+        self.requests.append(
+            {"path": self.path, "headers": dict(self.headers), "body": json.loads(body)}
+        )
+        payload = json.dumps(
+            {
+                "ParticipantCredentials": {
+                    "ParticipantToken": TOKEN,
+                    "Expiry": "2026-11-26T02:41:28.172Z",
+                },
+                "ParticipantId": "participant-1",
+            }
+        ).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("x-amzn-RequestId", "connect-request-1")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Keep the test output clean."""
+
+
+@pytest.fixture
+def connect_endpoint() -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    FakeConnect.requests = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeConnect)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", FakeConnect.requests
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def asset_exclude() -> tuple[str, ...]:
+    """The construct's exclude list for ``Code.from_asset``."""
+    from constructs_lib import defaults
+
+    return tuple(defaults.ASSET_EXCLUDE)
+
+
+def copy_runtime(target: Path) -> Path:
+    """Copy ``runtime/`` as the construct packages it (same glob excludes)."""
+    patterns = asset_exclude()
+    source = ROOT / "runtime"
+
+    def ignore(directory: str, names: list[str]) -> set[str]:
+        relative = Path(directory).relative_to(source)
+        return {
+            name
+            for name in names
+            if any(
+                fnmatch.fnmatch(str(relative / name), pattern)
+                or fnmatch.fnmatch(name, pattern.removeprefix("**/"))
+                for pattern in patterns
+            )
+        }
+
+    shutil.copytree(source, target, ignore=ignore)
+    return target
+
+
+def serve_one(asset: Path, endpoint: str, tmp_path: Path) -> tuple[dict[str, Any], str]:
+    """Run the child interpreter on ``asset``; return its report and its stdout."""
+    event = api_gateway_event(
+        {"displayName": "Ana Silva", "capabilities": {"video": "SEND"}},
+        headers={"Idempotency-Key": IDEMPOTENCY_KEY},
+    )
+    event_file = tmp_path / "event.json"
+    event_file.write_text(json.dumps(event), encoding="utf-8")
+    env = {
+        "HOME": str(tmp_path),
+        "INSTANCE_ID": INSTANCE_ID,
+        "ALLOWED_ROLES": "CUSTOMER",
+        "DEFAULT_ROLE": "CUSTOMER",
+        "ALLOW_VIDEO": "true",
+        "ALLOW_SCREEN_SHARE": "true",
+        "LOG_LEVEL": "INFO",
+        "METRICS_NAMESPACE": "ConnectParticipantBroker",
+        "AWS_LAMBDA_FUNCTION_NAME": "broker-fn",
+        "AWS_REGION": "eu-west-1",
+        "AWS_DEFAULT_REGION": "eu-west-1",
+        "AWS_ENDPOINT_URL_CONNECT": endpoint,
+        "AWS_ACCESS_KEY_ID": "AKIDLOCALLOCALLOCAL0",
+        "AWS_SECRET_ACCESS_KEY": "local-secret",
+        "AWS_CONFIG_FILE": os.devnull,
+        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+    completed = subprocess.run(
+        [sys.executable, "-I", "-S", "-c", CHILD, str(asset), str(BOTOCORE_SITE), str(event_file)],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    report = json.loads(completed.stderr.strip().splitlines()[-1])
+    return report, completed.stdout
+
+
+def assert_served(report: dict[str, Any], stdout: str, asset: Path, requests: list[Any]) -> None:
+    """The child served 201 from the asset's code and sent Connect the right request."""
+    response = report["response"]
+    assert response["statusCode"] == 201, response
+    assert json.loads(response["body"]) == {
+        "participantId": "participant-1",
+        "participantToken": TOKEN,
+        "expiry": "2026-11-26T02:41:28.172Z",
+    }
+    assert Path(report["handlerFile"]).resolve().is_relative_to(asset.resolve())
+    assert report["unwantedModules"] == []
+    assert report["operations"] == ["CreateParticipant"]
+    (request,) = requests
+    assert request["path"] == "/contact/create-participant"
+    assert request["headers"]["Authorization"].startswith("AWS4-HMAC-SHA256 Credential=")
+    assert "/eu-west-1/connect/aws4_request" in request["headers"]["Authorization"]
+    assert request["body"] == {
+        "InstanceId": INSTANCE_ID,
+        "ContactId": "c0ffee00-1234-4abc-8def-0123456789ab",
+        "ClientToken": IDEMPOTENCY_KEY,
+        "ParticipantDetails": {
+            "ParticipantRole": "CUSTOMER",
+            "DisplayName": "Ana Silva",
+            "ParticipantCapabilities": {"Video": "SEND"},
+        },
+    }
+    lines = [json.loads(line) for line in stdout.splitlines()]
+    assert any(line.get("message") == "participant created" for line in lines)
+    assert any("_aws" in line and line["ParticipantsCreated"] == 1 for line in lines)
+    assert all(line["apiRequestId"] == API_REQUEST_ID for line in lines)
+    assert TOKEN not in stdout
+
+
+def test_copied_asset_serves_a_request_in_isolation(
+    tmp_path: Path, connect_endpoint: tuple[str, list[dict[str, Any]]]
+) -> None:
+    asset = copy_runtime(tmp_path / "asset")
+    endpoint, requests = connect_endpoint
+    report, stdout = serve_one(asset, endpoint, tmp_path)
+    assert_served(report, stdout, asset, requests)
+
+
+@pytest.fixture(scope="module")
+def synthesized_asset(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The Lambda asset directory of a synthesized stack holding one ParticipantBroker."""
+    import aws_cdk as cdk
+
+    from constructs_lib import ParticipantBroker
+
+    outdir = tmp_path_factory.mktemp("cdk-out")
+    app = cdk.App(outdir=str(outdir))
+    stack = cdk.Stack(app, "AssetView")
+    ParticipantBroker(stack, "Broker", instance_id=INSTANCE_ID, alarms=False, dashboard=False)
+    assembly = app.synth()
+    template = assembly.get_stack_by_name("AssetView").template
+    functions = [
+        resource
+        for resource in template["Resources"].values()
+        if resource["Type"] == "AWS::Lambda::Function"
+        and resource["Properties"].get("Handler") == "broker.handler.handler"
+    ]
+    (function,) = functions
+    key = function["Properties"]["Code"]["S3Key"]
+    asset = outdir / f"asset.{key.removesuffix('.zip')}"
+    assert asset.is_dir()
+    return asset
+
+
+def test_synthesized_asset_holds_only_what_lambda_needs(synthesized_asset: Path) -> None:
+    files = sorted(
+        str(path.relative_to(synthesized_asset))
+        for path in synthesized_asset.rglob("*")
+        if path.is_file()
+    )
+    assert all(name.endswith((".py", ".json")) for name in files), files
+    assert "broker/data/connect/2017-08-08/service-2.json" in files
+    assert not any("__pycache__" in name or name.startswith("tests") for name in files)
+
+
+def test_synthesized_asset_serves_a_request_in_isolation(
+    synthesized_asset: Path, tmp_path: Path, connect_endpoint: tuple[str, list[dict[str, Any]]]
+) -> None:
+    endpoint, requests = connect_endpoint
+    report, stdout = serve_one(synthesized_asset, endpoint, tmp_path)
+    assert_served(report, stdout, synthesized_asset, requests)
