@@ -118,7 +118,7 @@ def unsynthesized(app_factory: AppFactory) -> Fixture:
     return Fixture(app_factory())
 
 
-# --- Helpers --------------------------------------------------------------------------------
+# --- Reading templates ----------------------------------------------------------------------
 
 
 def _metric_stat(
