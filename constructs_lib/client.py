@@ -1,0 +1,517 @@
+"""A typed Python client for a ParticipantBroker's HTTP contract.
+
+Standard library plus botocore (for SigV4 signing and credentials) only: importing this module
+never imports aws_cdk and never needs Node.js, so a calling service can install the package
+with ``pip install botocore`` and ``pip install --no-deps connect-participant-broker``.
+
+Example::
+
+    from constructs_lib.client import BrokerClient, ContactNotFound
+
+    broker = BrokerClient("https://abc123.execute-api.eu-west-2.amazonaws.com/prod/")
+    participant = broker.create_participant(contact_id, "Ana", video=True)
+    # pass participant.participant_token to Connect's CreateParticipantConnection
+
+Each call sends one ``Idempotency-Key`` (generated unless given) and reuses it on its retries,
+so a retried request never adds a second participant. Throttling (429), Connect trouble (503),
+gateway timeouts (502, 504), client timeouts and connection errors are retried with capped
+exponential backoff, honouring ``Retry-After``; other errors raise at once as a
+:class:`BrokerError` subclass.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import re
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from http.client import HTTPException
+from typing import TYPE_CHECKING, Any, ClassVar, Final
+
+if TYPE_CHECKING:
+    from botocore.credentials import Credentials
+    from botocore.session import Session
+
+__all__ = [
+    "AccessDenied",
+    "BrokerClient",
+    "BrokerError",
+    "BrokerUnreachable",
+    "Conflict",
+    "ContactNotFound",
+    "GatewayTimeout",
+    "InternalError",
+    "InvalidRequest",
+    "NotAllowed",
+    "NotFound",
+    "Participant",
+    "PayloadTooLarge",
+    "Throttled",
+    "Unauthorized",
+    "Unavailable",
+    "UnsupportedMediaType",
+]
+
+_LOG = logging.getLogger(__name__)
+_URN: Final = "urn:connect-participant-broker:problem:"
+_RETRY_STATUSES: Final = frozenset({429, 502, 503, 504})
+_HOST_REGION: Final = re.compile(
+    r"[a-z0-9-]+\.execute-api\.([a-z]{2}(?:-[a-z]+)+-\d+)\.(?:vpce\.)?amazonaws\.com(?:\.cn)?",
+)
+_USER_AGENT: Final = "connect-participant-broker-client/1"
+
+
+@dataclass(frozen=True)
+class Participant:
+    """A participant the broker added to a contact.
+
+    ``participant_token`` is a secret: pass it to Connect's ``CreateParticipantConnection`` and
+    nowhere else. It is left out of ``repr()`` so it does not end up in logs by accident.
+    """
+
+    participant_id: str
+    participant_token: str = field(repr=False)
+    expiry: datetime
+
+
+class BrokerError(Exception):
+    """The broker answered with an error (an RFC 9457 problem), or could not be reached.
+
+    Attributes:
+        status: the HTTP status (``None`` only for :class:`BrokerUnreachable`).
+        type: the problem type URN (``about:blank`` when the answer was not a problem document).
+        title: short summary of the problem type.
+        detail: what went wrong with this request.
+        request_id: the API Gateway request ID, to quote when asking the broker's operators.
+        errors: per-field validation messages (``[{"field": ..., "message": ...}]``), for 400s.
+    """
+
+    status_code: ClassVar[int | None] = None
+    problem_type: ClassVar[str | None] = None
+
+    def __init__(
+        self,
+        status: int | None,
+        title: str,
+        detail: str = "",
+        *,
+        type: str = "about:blank",
+        request_id: str | None = None,
+        errors: tuple[Mapping[str, str], ...] = (),
+    ) -> None:
+        self.status = status
+        self.type = type
+        self.title = title
+        self.detail = detail
+        self.request_id = request_id
+        self.errors = errors
+        super().__init__(self._message())
+
+    def _message(self) -> str:
+        parts = [f"{self.status} {self.title}" if self.status else self.title]
+        if self.detail:
+            parts.append(f": {self.detail}")
+        if self.request_id:
+            parts.append(f" (request {self.request_id})")
+        return "".join(parts)
+
+
+class InvalidRequest(BrokerError):
+    """400: the request breaks the contract, or Connect refused it (for example, no agent yet)."""
+
+    status_code = 400
+    problem_type = _URN + "invalid-request"
+
+
+class Unauthorized(BrokerError):
+    """401: the authorizer found no valid credentials."""
+
+    status_code = 401
+    problem_type = _URN + "unauthorized"
+
+
+class AccessDenied(BrokerError):
+    """403 from the gateway: the caller's identity may not invoke this API."""
+
+    status_code = 403
+    problem_type = _URN + "access-denied"
+
+
+class NotAllowed(BrokerError):
+    """403 from the broker: the role or a capability is not allowed by its configuration."""
+
+    status_code = 403
+    problem_type = _URN + "not-allowed"
+
+
+class ContactNotFound(BrokerError):
+    """404: Connect has no such contact in the broker's instance."""
+
+    status_code = 404
+    problem_type = _URN + "contact-not-found"
+
+
+class NotFound(BrokerError):
+    """404 from the gateway: no such resource (check the broker URL and its stage)."""
+
+    status_code = 404
+    problem_type = _URN + "not-found"
+
+
+class Conflict(BrokerError):
+    """409: the contact cannot take this participant now (for example, the call is full)."""
+
+    status_code = 409
+    problem_type = _URN + "conflict"
+
+
+class PayloadTooLarge(BrokerError):
+    """413: the request body is too large."""
+
+    status_code = 413
+    problem_type = _URN + "too-large"
+
+
+class UnsupportedMediaType(BrokerError):
+    """415: the request body is not JSON."""
+
+    status_code = 415
+    problem_type = _URN + "unsupported-media-type"
+
+
+class Throttled(BrokerError):
+    """429: too many requests, still throttled after this client's retries."""
+
+    status_code = 429
+    problem_type = _URN + "throttled"
+
+
+class InternalError(BrokerError):
+    """500: something unexpected happened inside the broker."""
+
+    status_code = 500
+    problem_type = _URN + "internal"
+
+
+class Unavailable(BrokerError):
+    """503: Amazon Connect is unavailable, still after this client's retries."""
+
+    status_code = 503
+    problem_type = _URN + "unavailable"
+
+
+class GatewayTimeout(BrokerError):
+    """504: Amazon Connect did not answer within the broker's time budget."""
+
+    status_code = 504
+    problem_type = _URN + "timeout"
+
+
+class BrokerUnreachable(BrokerError):
+    """No HTTP answer (timeouts, refused or reset connections), still after retries."""
+
+
+_BY_TYPE: Final[dict[str, type[BrokerError]]] = {
+    cls.problem_type: cls
+    for cls in (
+        InvalidRequest,
+        Unauthorized,
+        AccessDenied,
+        NotAllowed,
+        ContactNotFound,
+        NotFound,
+        Conflict,
+        PayloadTooLarge,
+        UnsupportedMediaType,
+        Throttled,
+        InternalError,
+        Unavailable,
+        GatewayTimeout,
+    )
+    if cls.problem_type is not None
+}
+_BY_STATUS: Final[dict[int, type[BrokerError]]] = {
+    400: InvalidRequest,
+    401: Unauthorized,
+    403: AccessDenied,
+    404: NotFound,
+    409: Conflict,
+    413: PayloadTooLarge,
+    415: UnsupportedMediaType,
+    429: Throttled,
+    500: InternalError,
+    503: Unavailable,
+    504: GatewayTimeout,
+}
+
+
+def region_from_url(url: str) -> str | None:
+    """The AWS region in an ``execute-api`` host name, or ``None`` for any other host."""
+    host = urllib.parse.urlsplit(url).hostname or ""
+    match = _HOST_REGION.fullmatch(host)
+    return match.group(1) if match else None
+
+
+@dataclass(frozen=True)
+class _Response:
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
+
+
+class BrokerClient:
+    """Calls one ParticipantBroker: ``POST {url}/contacts/{contactId}/participants``.
+
+    Args:
+        url: the broker's base URL (its ``url`` attribute, the stage URL, or a custom domain).
+        session: the botocore session whose credentials sign requests; by default a new one
+            (the standard credential chain: environment, profile, container or instance role).
+        region: the region to sign for; by default taken from an ``execute-api`` URL, else from
+            the session's configuration.
+        timeout: seconds to wait for a connection and for each read (30 s by default: longer
+            than API Gateway's 29 s, so the gateway's own 504 arrives first).
+        max_attempts: attempts per call, first included (3 by default; 1 disables retries).
+        authorization: an ``Authorization`` header value, or a function returning one per
+            request (for example a Cognito token), used instead of SigV4 signing.
+        sign: sign requests with SigV4 (the default); ``False`` sends them unsigned (only for the
+            local development broker, which has no authentication).
+        backoff: base of the exponential backoff between retries, in seconds (0.25 by default).
+        max_retry_after: the longest ``Retry-After`` this client honours, in seconds (20 by
+            default; longer values are capped).
+    """
+
+    def __init__(
+        self,
+        url: str,
+        session: Session | None = None,
+        *,
+        region: str | None = None,
+        timeout: float = 30.0,
+        max_attempts: int = 3,
+        authorization: str | Callable[[], str] | None = None,
+        sign: bool = True,
+        backoff: float = 0.25,
+        max_retry_after: float = 20.0,
+    ) -> None:
+        scheme = urllib.parse.urlsplit(url).scheme
+        if scheme not in ("https", "http"):
+            raise ValueError(f"url must start with https:// (got {url!r})")
+        if max_attempts < 1:
+            raise ValueError(f"max_attempts must be at least 1, got {max_attempts}")
+        self.url = url.rstrip("/")
+        self.timeout = timeout
+        self.max_attempts = max_attempts
+        self.backoff = backoff
+        self.max_retry_after = max_retry_after
+        self._authorization = authorization
+        self._sign = sign and authorization is None
+        self._session = session
+        self._region = region
+        self._credentials: Credentials | None = None
+
+    # -- public API ------------------------------------------------------------------------
+
+    def create_participant(
+        self,
+        contact_id: str,
+        display_name: str,
+        role: str | None = None,
+        video: bool = False,
+        screen_share: bool = False,
+        idempotency_key: str | None = None,
+    ) -> Participant:
+        """Add a participant to an ongoing contact and return its credentials.
+
+        Args:
+            contact_id: the Connect contact (for WebRTC, the initial contact ID).
+            display_name: the name other participants see.
+            role: the participant role (default: the broker's default role).
+            video: ask for the video ``SEND`` capability.
+            screen_share: ask for the screen-share ``SEND`` capability.
+            idempotency_key: reuse a key to make a repeated call return the same participant;
+                by default a new UUID, reused on this call's retries.
+
+        Raises:
+            BrokerError: a subclass per problem (``ContactNotFound``, ``Throttled``, ...).
+        """
+        body: dict[str, Any] = {"displayName": display_name}
+        if role is not None:
+            body["role"] = role
+        capabilities = {
+            name: "SEND"
+            for name, wanted in (("video", video), ("screenShare", screen_share))
+            if wanted
+        }
+        if capabilities:
+            body["capabilities"] = capabilities
+        path = f"/contacts/{urllib.parse.quote(contact_id, safe='')}/participants"
+        response = self._send("POST", path, body, idempotency_key or str(uuid.uuid4()))
+        return _participant(response)
+
+    # -- transport -------------------------------------------------------------------------
+
+    def _send(self, method: str, path: str, body: Mapping[str, Any], key: str) -> _Response:
+        data = json.dumps(body, separators=(",", ":")).encode()
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                response = self._once(method, self.url + path, data, key)
+            except (TimeoutError, OSError, HTTPException) as error:
+                if attempt >= self.max_attempts:
+                    raise BrokerUnreachable(
+                        None, "The broker could not be reached", _describe(error)
+                    ) from error
+                _LOG.debug("broker unreachable (%s); retry %d", type(error).__name__, attempt)
+                time.sleep(self._delay(attempt, None))
+                continue
+            if response.status not in _RETRY_STATUSES or attempt >= self.max_attempts:
+                return response
+            _LOG.debug("broker answered %d; retry %d", response.status, attempt)
+            time.sleep(self._delay(attempt, response.headers.get("retry-after")))
+
+    def _once(self, method: str, url: str, data: bytes, key: str) -> _Response:
+        headers = {
+            "Content-Type": "application/json",
+            "Accept": "application/json, application/problem+json",
+            "Idempotency-Key": key,
+            "User-Agent": _USER_AGENT,
+        }
+        headers.update(self._auth_headers(method, url, data, headers))
+        # The scheme was checked in __init__: only http(s) URLs reach urllib.
+        request = urllib.request.Request(url, data=data, headers=headers, method=method)  # noqa: S310
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as answer:  # noqa: S310
+                return _Response(answer.status, _lower(answer.headers), answer.read())
+        except urllib.error.HTTPError as answer:
+            with answer:
+                return _Response(answer.code, _lower(answer.headers), answer.read())
+        except urllib.error.URLError as error:
+            reason = error.reason
+            raise (reason if isinstance(reason, OSError) else OSError(str(reason))) from error
+
+    def _auth_headers(
+        self, method: str, url: str, data: bytes, headers: Mapping[str, str]
+    ) -> dict[str, str]:
+        if self._authorization is not None:
+            value = self._authorization
+            return {"Authorization": value() if callable(value) else value}
+        if not self._sign:
+            return {}
+        from botocore.auth import SigV4Auth
+        from botocore.awsrequest import AWSRequest
+
+        request = AWSRequest(method=method, url=url, data=data, headers=dict(headers))
+        SigV4Auth(self._frozen_credentials(), "execute-api", self._signing_region()).add_auth(
+            request
+        )
+        return {name: str(value) for name, value in request.headers.items()}
+
+    def _get_session(self) -> Session:
+        if self._session is None:
+            import botocore.session
+
+            self._session = botocore.session.get_session()
+        return self._session
+
+    def _frozen_credentials(self) -> Any:
+        if self._credentials is None:
+            credentials = self._get_session().get_credentials()
+            if credentials is None:
+                from botocore.exceptions import NoCredentialsError
+
+                raise NoCredentialsError()
+            self._credentials = credentials
+        return self._credentials.get_frozen_credentials()
+
+    def _signing_region(self) -> str:
+        region = self._region or region_from_url(self.url)
+        if region is None:
+            configured = self._get_session().get_config_variable("region")
+            region = str(configured) if configured else None
+        if region is None:
+            raise ValueError(
+                f"cannot tell the AWS region from {self.url!r}; pass region=, for example "
+                "BrokerClient(url, region='eu-west-2')"
+            )
+        self._region = region
+        return region
+
+    def _delay(self, attempt: int, retry_after: str | None) -> float:
+        """Seconds to wait before the next attempt: ``Retry-After`` or jittered backoff."""
+        if retry_after is not None:
+            try:
+                return min(max(float(retry_after), 0.0), self.max_retry_after)
+            except ValueError:
+                pass  # an HTTP date: fall back to backoff
+        cap = min(self.backoff * 2 ** (attempt - 1), self.max_retry_after)
+        return random.uniform(0, cap)  # noqa: S311 - jitter, not security
+
+
+def _lower(headers: Any) -> dict[str, str]:
+    return {str(name).lower(): str(value) for name, value in headers.items()}
+
+
+def _describe(error: BaseException) -> str:
+    if isinstance(error, TimeoutError):
+        return "timed out waiting for the broker"
+    return f"{type(error).__name__}: {error}"
+
+
+def _parse_json(body: bytes) -> Any:
+    try:
+        return json.loads(body)
+    except ValueError:
+        return None
+
+
+def _participant(response: _Response) -> Participant:
+    payload = _parse_json(response.body)
+    if response.status != 201:
+        raise _error(response, payload)
+    try:
+        return Participant(
+            participant_id=str(payload["participantId"]),
+            participant_token=str(payload["participantToken"]),
+            expiry=datetime.fromisoformat(str(payload["expiry"])),
+        )
+    except (TypeError, KeyError, ValueError):
+        raise BrokerError(
+            response.status,
+            "Unexpected response",
+            "the broker's 201 answer does not follow the contract",
+            request_id=response.headers.get("x-amzn-requestid"),
+        ) from None
+
+
+def _error(response: _Response, payload: Any) -> BrokerError:
+    """The exception for an error response (a problem document, or anything else)."""
+    problem = payload if isinstance(payload, dict) else {}
+    problem_type = problem.get("type")
+    cls = _BY_TYPE.get(problem_type) if isinstance(problem_type, str) else None
+    if cls is None:
+        cls = _BY_STATUS.get(response.status, BrokerError)
+    title = problem.get("title") or problem.get("message") or f"HTTP {response.status}"
+    raw_errors = problem.get("errors")
+    errors = tuple(
+        {"field": str(item.get("field", "")), "message": str(item.get("message", ""))}
+        for item in (raw_errors if isinstance(raw_errors, list) else [])
+        if isinstance(item, dict)
+    )
+    return cls(
+        response.status,
+        str(title),
+        str(problem.get("detail") or ""),
+        type=problem_type if isinstance(problem_type, str) else "about:blank",
+        request_id=str(problem.get("requestId") or response.headers.get("x-amzn-requestid") or "")
+        or None,
+        errors=errors,
+    )
