@@ -1,0 +1,273 @@
+"""The broker's HTTP contract as an OpenAPI 3.1 document, derived from the runtime's own files.
+
+Built from ``runtime/broker/contract.schema.json`` (the request, response, parameter and problem
+schemas the API Gateway model and the runtime validate with) and ``runtime/broker/problems.json``
+(every problem type, status and title), so it cannot say something the broker does not do.
+Standard library only: no aws_cdk, no Node.js.
+
+``python -m constructs_lib.openapi docs/openapi.json`` (or ``make openapi``) writes it;
+``write_openapi(outdir)`` writes ``openapi.json`` into a directory (the example app calls it
+with ``cdk.out`` after synthesis). The output is deterministic: sorted keys, two-space indent,
+a trailing newline.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Final
+
+from constructs_lib import _contract
+
+__all__ = ["FILENAME", "build_openapi", "main", "render_openapi", "write_openapi"]
+
+FILENAME: Final = "openapi.json"
+CONTRACT_VERSION: Final = "1.0.0"
+PATH: Final = "/contacts/{contactId}/participants"
+_SCHEMAS: Final = "#/components/schemas/"
+_PROBLEM_JSON: Final = "application/problem+json"
+
+_DESCRIPTION: Final = """\
+Adds a participant to an ongoing Amazon Connect chat or WebRTC call and returns the \
+participant's credentials. The Connect instance is the broker's, fixed at deploy time; it is \
+never taken from the request.
+
+Errors are RFC 9457 problem details (`application/problem+json`). Match on `type`, a stable \
+URN; `requestId` is the API Gateway request ID. 429 and 503 carry `Retry-After` (seconds): \
+retry with the same `Idempotency-Key` and Connect never adds a second participant.
+"""
+
+_STATUS_WHEN: Final[dict[int, str]] = {
+    400: "The request breaks the contract (see `errors`), or Amazon Connect rejected it "
+    "(for example, the agent has not joined the call yet).",
+    401: "No valid token (only with a Cognito or custom authorizer).",
+    403: "`access-denied`: the caller may not invoke this API. `not-allowed`: the role or a "
+    "capability is not allowed by this broker (see `errors`).",
+    404: "`contact-not-found`: Amazon Connect has no such contact in this broker's instance. "
+    "`not-found`: no such resource (check the URL and stage).",
+    409: "The contact cannot take this participant now (for example, the call is full).",
+    413: "The request is larger than the API accepts.",
+    415: "The request body is not `application/json`.",
+    429: "Too many requests, or Amazon Connect throttled the broker. Retry after `Retry-After`.",
+    500: "Something unexpected happened inside the broker; the body says nothing more.",
+    503: "Amazon Connect could not process the request. Retry after `Retry-After`.",
+    504: "Amazon Connect did not answer within the broker's time budget.",
+}
+
+
+def _schemas() -> dict[str, Any]:
+    """Every definition of the contract schema, as OpenAPI 3.1 (JSON Schema 2020-12) schemas.
+
+    The definitions only use keywords whose meaning is the same in draft 4 and 2020-12
+    (type, properties, required, additionalProperties, enum, pattern, lengths, items).
+    """
+    definitions: dict[str, Any] = copy.deepcopy(_contract.contract_schema()["definitions"])
+    return definitions
+
+
+def _parameters(schemas: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": "contactId",
+            "in": "path",
+            "required": True,
+            "description": schemas["ContactId"]["description"],
+            "schema": {"$ref": _SCHEMAS + "ContactId"},
+        },
+        {
+            "name": "Idempotency-Key",
+            "in": "header",
+            "required": False,
+            "description": schemas["IdempotencyKey"]["description"]
+            + " A retried request with the same key returns the same participant.",
+            "schema": {"$ref": _SCHEMAS + "IdempotencyKey"},
+        },
+    ]
+
+
+def _headers() -> dict[str, Any]:
+    return {
+        "Cache-Control": {
+            "description": "Always `no-store`: responses carry secrets or per-request details.",
+            "required": True,
+            "schema": {"type": "string", "const": "no-store"},
+        },
+        "X-Content-Type-Options": {
+            "description": "Always `nosniff`.",
+            "required": True,
+            "schema": {"type": "string", "const": "nosniff"},
+        },
+        "Retry-After": {
+            "description": "Seconds to wait before retrying (with the same `Idempotency-Key`).",
+            "required": True,
+            "schema": {"type": "integer", "minimum": 0},
+        },
+    }
+
+
+def _header_refs(*names: str) -> dict[str, Any]:
+    return {name: {"$ref": f"#/components/headers/{name}"} for name in names}
+
+
+def _problem_responses() -> dict[str, Any]:
+    """One response per status of ``problems.json``, naming each problem type it can carry."""
+    by_status: dict[int, list[tuple[str, str, str]]] = {}
+    for code, entry in sorted(_contract.problems().items()):
+        by_status.setdefault(entry["status"], []).append((code, entry["type"], entry["title"]))
+    responses: dict[str, Any] = {}
+    for status, entries in sorted(by_status.items()):
+        types = sorted(urn for _, urn, _ in entries)
+        titles = "; ".join(f"`{code}`: {title}" for code, _, title in entries)
+        headers = ["Cache-Control", "X-Content-Type-Options"]
+        if status in (429, 503):
+            headers.append("Retry-After")
+        responses[str(status)] = {
+            "description": f"{_STATUS_WHEN.get(status, titles)} Problem types: {titles}.",
+            "headers": _header_refs(*headers),
+            "content": {
+                _PROBLEM_JSON: {
+                    "schema": {
+                        "allOf": [
+                            {"$ref": _SCHEMAS + "Problem"},
+                            {
+                                "properties": {
+                                    "type": {"enum": types},
+                                    "status": {"const": status},
+                                }
+                            },
+                        ]
+                    }
+                }
+            },
+        }
+    return responses
+
+
+def _security_schemes() -> dict[str, Any]:
+    return {
+        "sigv4": {
+            "type": "apiKey",
+            "name": "Authorization",
+            "in": "header",
+            "description": "AWS Signature Version 4 (service `execute-api`), the default: sign "
+            "with credentials allowed to invoke the API (`ParticipantBroker.grant_invoke`).",
+            "x-amazon-apigateway-authtype": "awsSigv4",
+        },
+        "cognito": {
+            "type": "apiKey",
+            "name": "Authorization",
+            "in": "header",
+            "description": "A Cognito user pool ID or access token, when the broker is deployed "
+            "with a Cognito user pool authorizer.",
+            "x-amazon-apigateway-authtype": "cognito_user_pools",
+        },
+    }
+
+
+def _operation(schemas: dict[str, Any]) -> dict[str, Any]:
+    created = {
+        "description": "The participant was added. `participantToken` is a secret: pass it to "
+        "Connect's CreateParticipantConnection and nowhere else.",
+        "headers": _header_refs("Cache-Control", "X-Content-Type-Options"),
+        "content": {
+            "application/json": {
+                "schema": {"$ref": _SCHEMAS + "CreateParticipantResponse"},
+                "example": {
+                    "participantId": "5c3e5f4e-4e0c-4a43-9d1b-3b1f1a7f2f10",
+                    "participantToken": "QVFJREFIaG...",
+                    "expiry": "2026-11-26T02:41:28.172Z",
+                },
+            }
+        },
+    }
+    return {
+        "operationId": "createParticipant",
+        "summary": "Add a participant to an ongoing contact",
+        "description": _DESCRIPTION,
+        "parameters": _parameters(schemas),
+        "requestBody": {
+            "required": True,
+            "description": "A JSON object of at most 8 KiB; unknown fields are rejected.",
+            "content": {
+                "application/json": {
+                    "schema": {"$ref": _SCHEMAS + "CreateParticipantRequest"},
+                    "example": {"displayName": "Ana", "capabilities": {"video": "SEND"}},
+                }
+            },
+        },
+        "responses": {"201": created, **_problem_responses()},
+        "security": [{"sigv4": []}, {"cognito": []}],
+    }
+
+
+def build_openapi() -> dict[str, Any]:
+    """Return the OpenAPI 3.1 document of the broker's HTTP contract."""
+    schemas = _schemas()
+    return {
+        "openapi": "3.1.0",
+        "jsonSchemaDialect": "https://spec.openapis.org/oas/3.1/dialect/base",
+        "info": {
+            "title": "Amazon Connect participant broker",
+            "version": CONTRACT_VERSION,
+            "summary": "Adds a participant to an ongoing Amazon Connect chat or WebRTC call.",
+            "license": {"name": "Apache-2.0", "identifier": "Apache-2.0"},
+        },
+        "servers": [
+            {
+                "url": "https://{restApiId}.execute-api.{region}.amazonaws.com/{stage}",
+                "description": "A deployed broker: its `url` attribute (the stack output).",
+                "variables": {
+                    "restApiId": {"default": "abcdef1234"},
+                    "region": {"default": "us-east-1"},
+                    "stage": {"default": "prod"},
+                },
+            },
+            {
+                "url": "http://127.0.0.1:8787",
+                "description": "The local development broker (`make serve`); NOT for production.",
+            },
+        ],
+        "paths": {PATH: {"post": _operation(schemas)}},
+        "components": {
+            "schemas": schemas,
+            "headers": _headers(),
+            "securitySchemes": _security_schemes(),
+        },
+        "security": [{"sigv4": []}],
+    }
+
+
+def render_openapi() -> str:
+    """Return the document as deterministic JSON text (sorted keys, indent 2, final newline)."""
+    return json.dumps(build_openapi(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def write_openapi(outdir: str | Path) -> Path:
+    """Write ``openapi.json`` into ``outdir`` (created if missing); return the file's path."""
+    directory = Path(outdir)
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / FILENAME
+    path.write_text(render_openapi(), encoding="utf-8")
+    return path
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m constructs_lib.openapi [PATH]``: write the document to PATH, or to stdout."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if len(args) > 1 or (args and args[0].startswith("-")):
+        print("usage: python -m constructs_lib.openapi [PATH]", file=sys.stderr)
+        return 2
+    if not args:
+        sys.stdout.write(render_openapi())
+        return 0
+    target = Path(args[0])
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(render_openapi(), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,201 @@
+"""The OpenAPI document: derived from the contract files, deterministic, committed up to date."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from constructs_lib.openapi import build_openapi, main, render_openapi, write_openapi
+
+ROOT = Path(__file__).resolve().parent.parent
+BROKER = ROOT / "runtime" / "broker"
+COMMITTED = ROOT / "docs" / "openapi.json"
+OPERATION = ("paths", "/contacts/{contactId}/participants", "post")
+# Keywords that mean the same in JSON Schema draft 4 (the contract) and 2020-12 (OpenAPI 3.1).
+PORTABLE_KEYWORDS = {
+    "type",
+    "title",
+    "description",
+    "properties",
+    "required",
+    "additionalProperties",
+    "enum",
+    "pattern",
+    "minLength",
+    "maxLength",
+    "items",
+}
+
+
+@pytest.fixture(scope="module")
+def document() -> dict[str, Any]:
+    return build_openapi()
+
+
+@pytest.fixture(scope="module")
+def operation(document: dict[str, Any]) -> dict[str, Any]:
+    node: Any = document
+    for key in OPERATION:
+        node = node[key]
+    return dict(node)
+
+
+def contract() -> dict[str, Any]:
+    return dict(json.loads((BROKER / "contract.schema.json").read_text("utf-8")))
+
+
+def problems() -> dict[str, Any]:
+    catalogue = json.loads((BROKER / "problems.json").read_text("utf-8"))
+    return {code: entry for code, entry in catalogue.items() if not code.startswith("$")}
+
+
+def resolve(document: dict[str, Any], ref: str) -> Any:
+    node: Any = document
+    for part in ref.removeprefix("#/").split("/"):
+        node = node[part]
+    return node
+
+
+def refs(node: Any) -> list[str]:
+    if isinstance(node, dict):
+        found = [node["$ref"]] if isinstance(node.get("$ref"), str) else []
+        return found + [ref for value in node.values() for ref in refs(value)]
+    if isinstance(node, list):
+        return [ref for value in node for ref in refs(value)]
+    return []
+
+
+def keywords(schema: Any) -> set[str]:
+    if not isinstance(schema, dict):
+        return set()
+    found = set(schema)
+    for name in ("properties",):
+        for child in schema.get(name, {}).values():
+            found |= keywords(child)
+    for name in ("items", "additionalProperties"):
+        found |= keywords(schema.get(name))
+    return found
+
+
+def test_committed_document_is_up_to_date() -> None:
+    assert COMMITTED.read_text("utf-8") == render_openapi(), (
+        "docs/openapi.json is out of date: run `make openapi` and commit it"
+    )
+
+
+def test_rendering_is_deterministic() -> None:
+    assert render_openapi() == render_openapi()
+
+
+def test_output_is_sorted_indented_with_final_newline() -> None:
+    text = render_openapi()
+    assert text == json.dumps(json.loads(text), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def test_is_openapi_3_1(document: dict[str, Any]) -> None:
+    assert (document["openapi"], document["info"]["version"]) == ("3.1.0", "1.0.0")
+
+
+def test_request_body_is_the_contract_request_schema(
+    document: dict[str, Any], operation: dict[str, Any]
+) -> None:
+    ref = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    assert resolve(document, ref) == contract()["definitions"]["CreateParticipantRequest"]
+
+
+def test_created_response_is_the_contract_response_schema(
+    document: dict[str, Any], operation: dict[str, Any]
+) -> None:
+    ref = operation["responses"]["201"]["content"]["application/json"]["schema"]["$ref"]
+    assert resolve(document, ref) == contract()["definitions"]["CreateParticipantResponse"]
+
+
+def test_parameters_use_contract_definitions(
+    document: dict[str, Any], operation: dict[str, Any]
+) -> None:
+    found = {
+        (p["name"], p["in"], p["required"]): resolve(document, p["schema"]["$ref"])
+        for p in operation["parameters"]
+    }
+    definitions = contract()["definitions"]
+    assert found == {
+        ("contactId", "path", True): definitions["ContactId"],
+        ("Idempotency-Key", "header", False): definitions["IdempotencyKey"],
+    }
+
+
+def test_every_problem_status_is_a_problem_json_response(operation: dict[str, Any]) -> None:
+    expected = {str(entry["status"]) for entry in problems().values()}
+    error_statuses = {status for status in operation["responses"] if status != "201"}
+    assert error_statuses == expected
+
+
+@pytest.mark.parametrize("code", sorted(problems()))
+def test_each_problem_type_is_listed_under_its_status(operation: dict[str, Any], code: str) -> None:
+    entry = problems()[code]
+    content = operation["responses"][str(entry["status"])]["content"]
+    [problem_ref, narrowing] = content["application/problem+json"]["schema"]["allOf"]
+    assert problem_ref == {"$ref": "#/components/schemas/Problem"}
+    assert entry["type"] in narrowing["properties"]["type"]["enum"]
+    assert narrowing["properties"]["status"] == {"const": entry["status"]}
+
+
+@pytest.mark.parametrize("status", ["429", "503"])
+def test_retryable_statuses_carry_retry_after(operation: dict[str, Any], status: str) -> None:
+    assert "Retry-After" in operation["responses"][status]["headers"]
+
+
+def test_every_response_carries_no_store(operation: dict[str, Any]) -> None:
+    assert all(
+        "Cache-Control" in response["headers"] for response in operation["responses"].values()
+    )
+
+
+def test_every_ref_resolves(document: dict[str, Any]) -> None:
+    for ref in refs(document):
+        assert resolve(document, ref) is not None
+
+
+def test_schemas_use_only_portable_keywords(document: dict[str, Any]) -> None:
+    used = set().union(*(keywords(s) for s in document["components"]["schemas"].values()))
+    assert used <= PORTABLE_KEYWORDS
+
+
+def test_operation_requires_sigv4_by_default(document: dict[str, Any]) -> None:
+    scheme = document["components"]["securitySchemes"]["sigv4"]
+    assert (document["security"], scheme["x-amazon-apigateway-authtype"]) == (
+        [{"sigv4": []}],
+        "awsSigv4",
+    )
+
+
+def test_write_openapi_writes_the_document(tmp_path: Path) -> None:
+    path = write_openapi(tmp_path / "cdk.out")
+    assert (path.name, path.read_text("utf-8")) == ("openapi.json", render_openapi())
+
+
+def test_main_writes_the_given_path(tmp_path: Path) -> None:
+    target = tmp_path / "docs" / "openapi.json"
+    assert main([str(target)]) == 0
+    assert target.read_text("utf-8") == render_openapi()
+
+
+def test_main_rejects_extra_arguments(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["a", "b"]) == 2
+    assert capsys.readouterr().err == "usage: python -m constructs_lib.openapi [PATH]\n"
+
+
+def test_building_imports_no_cdk() -> None:
+    code = (
+        "import sys; from constructs_lib.openapi import render_openapi; render_openapi(); "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'aws_cdk', 'jsii', 'constructs'}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=30
+    )
+    assert result.stdout.strip() == "[]"
