@@ -11,6 +11,7 @@ from aws_cdk import App, CfnParameter, Stack
 from constructs import Construct
 
 from constructs_lib import ParticipantBroker
+from constructs_lib.openapi import write_openapi
 
 
 class ParticipantBrokerStack(Stack):
@@ -45,3 +46,4 @@ def build_app(app: App | None = None) -> tuple[App, ParticipantBrokerStack]:
 if __name__ == "__main__":
     example_app, _ = build_app()
     example_app.synth()
+    write_openapi(example_app.outdir)  # cdk.out/openapi.json: the contract, for client teams
