@@ -9,12 +9,14 @@ asset directory of a synthesized cloud assembly (exactly what ``cdk deploy`` wou
 from __future__ import annotations
 
 import fnmatch
+import io
 import json
 import os
 import shutil
 import subprocess
 import sys
 import threading
+import zipfile
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -150,10 +152,19 @@ def serve_one(asset: Path, endpoint: str, tmp_path: Path) -> tuple[dict[str, Any
         "AWS_CONFIG_FILE": os.devnull,
         "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
         "AWS_EC2_METADATA_DISABLED": "true",
-        "PYTHONDONTWRITEBYTECODE": "1",
     }
     completed = subprocess.run(
-        [sys.executable, "-I", "-S", "-c", CHILD, str(asset), str(BOTOCORE_SITE), str(event_file)],
+        [
+            sys.executable,
+            "-I",
+            "-S",
+            "-B",
+            "-c",
+            CHILD,
+            str(asset),
+            str(BOTOCORE_SITE),
+            str(event_file),
+        ],
         env=env,
         cwd=tmp_path,
         capture_output=True,
@@ -251,3 +262,12 @@ def test_synthesized_asset_serves_a_request_in_isolation(
     endpoint, requests = connect_endpoint
     report, stdout = serve_one(synthesized_asset, endpoint, tmp_path)
     assert_served(report, stdout, synthesized_asset, requests)
+
+
+def test_synthesized_asset_zips_to_at_most_32_kib(synthesized_asset: Path) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(synthesized_asset.rglob("*")):
+            if path.is_file():
+                archive.write(path, path.relative_to(synthesized_asset))
+    assert len(buffer.getvalue()) <= 32 * 1024
