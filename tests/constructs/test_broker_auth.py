@@ -1,0 +1,137 @@
+"""ParticipantBroker authentication options: AWS_IAM (default), Cognito, any authorizer, none."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import aws_cdk as cdk
+import pytest
+from aws_cdk import aws_apigateway as apigateway
+from aws_cdk import aws_cognito as cognito
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk.assertions import Annotations, Match
+from broker_support import INSTANCE_ID, Synthesized, new_stack, synth_broker
+
+from constructs_lib import ParticipantBroker
+
+WARNING_ID = "connect-participant-broker:unauthenticated"
+
+
+def with_user_pool(stack: cdk.Stack) -> dict[str, Any]:
+    return {"user_pool": cognito.UserPool(stack, "Pool")}
+
+
+def with_token_authorizer(stack: cdk.Stack) -> dict[str, Any]:
+    function = lambda_.Function(
+        stack,
+        "AuthFunction",
+        runtime=lambda_.Runtime.PYTHON_3_14,
+        handler="index.handler",
+        code=lambda_.Code.from_inline("def handler(event, context):\n    return {}\n"),
+    )
+    return {"authorizer": apigateway.TokenAuthorizer(stack, "Authorizer", handler=function)}
+
+
+@pytest.fixture(scope="module")
+def cognito_synth(app_factory: Callable[..., cdk.App]) -> Synthesized:
+    return synth_broker(
+        app_factory, setup=with_user_pool, authorization_scopes=["broker/participants"]
+    )
+
+
+@pytest.fixture(scope="module")
+def custom_synth(app_factory: Callable[..., cdk.App]) -> Synthesized:
+    return synth_broker(app_factory, setup=with_token_authorizer)
+
+
+@pytest.fixture(scope="module")
+def open_synth(app_factory: Callable[..., cdk.App]) -> Synthesized:
+    return synth_broker(app_factory, allow_unauthenticated_access=True)
+
+
+def test_cognito_method_uses_the_user_pool_authorizer_and_scopes(
+    cognito_synth: Synthesized,
+) -> None:
+    method = cognito_synth.only("AWS::ApiGateway::Method")
+    assert method["AuthorizationType"] == "COGNITO_USER_POOLS"
+    assert method["AuthorizationScopes"] == ["broker/participants"]
+    authorizer = cognito_synth.broker.node.find_child("Authorizer")
+    assert isinstance(authorizer, apigateway.CognitoUserPoolsAuthorizer)
+    assert method["AuthorizerId"] == cognito_synth.resolve(authorizer.authorizer_id)
+
+
+def test_cognito_authorizer_points_at_the_pool(cognito_synth: Synthesized) -> None:
+    authorizer = cognito_synth.only("AWS::ApiGateway::Authorizer")
+    assert authorizer["Type"] == "COGNITO_USER_POOLS"
+    pool = cognito_synth.stack.node.find_child("Pool")
+    assert isinstance(pool, cognito.UserPool)
+    assert authorizer["ProviderARNs"] == [cognito_synth.resolve(pool.user_pool_arn)]
+
+
+def test_custom_authorizer_is_used_as_given(custom_synth: Synthesized) -> None:
+    method = custom_synth.only("AWS::ApiGateway::Method")
+    assert method["AuthorizationType"] == "CUSTOM"
+    authorizer = custom_synth.stack.node.find_child("Authorizer")
+    assert isinstance(authorizer, apigateway.TokenAuthorizer)
+    assert method["AuthorizerId"] == custom_synth.resolve(authorizer.authorizer_id)
+    custom_synth.template.has_resource_properties(
+        "AWS::ApiGateway::Authorizer", {"Type": "TOKEN"}
+    )
+
+
+def test_unauthenticated_method_has_no_authorization(open_synth: Synthesized) -> None:
+    assert open_synth.only("AWS::ApiGateway::Method")["AuthorizationType"] == "NONE"
+
+
+def test_unauthenticated_access_adds_a_warning(open_synth: Synthesized) -> None:
+    Annotations.from_stack(open_synth.stack).has_warning(
+        "/Stack/Broker",
+        Match.string_like_regexp(
+            r"^allow_unauthenticated_access=True: anyone who can reach this API can add "
+            r"participants.* \[ack: connect-participant-broker:unauthenticated\]$"
+        ),
+    )
+
+
+@pytest.mark.parametrize(
+    ("props", "message"),
+    [
+        (
+            {"allow_unauthenticated_access": True, "authorizer": "X"},
+            "choose one way to authenticate callers, got authorizer and "
+            "allow_unauthenticated_access; pass only one of user_pool, authorizer, "
+            "allow_unauthenticated_access=True (or none for AWS_IAM)",
+        ),
+        (
+            {"user_pool": "P", "authorizer": "X"},
+            "choose one way to authenticate callers, got user_pool and authorizer; pass only "
+            "one of user_pool, authorizer, allow_unauthenticated_access=True (or none for "
+            "AWS_IAM)",
+        ),
+        (
+            {"authorization_scopes": ["a/b"]},
+            "authorization_scopes only applies with user_pool, got authorization_scopes="
+            "['a/b'] and no user_pool; pass user_pool= or drop the scopes",
+        ),
+    ],
+)
+def test_conflicting_auth_props_are_rejected(
+    app_factory: Callable[..., cdk.App], props: dict[str, Any], message: str
+) -> None:
+    stack = new_stack(app_factory)
+    with pytest.raises(ValueError) as raised:
+        ParticipantBroker(stack, "Broker", instance_id=INSTANCE_ID, **props)
+    assert str(raised.value) == message
+
+
+def test_allow_unauthenticated_access_false_keeps_aws_iam(
+    app_factory: Callable[..., cdk.App],
+) -> None:
+    stack = new_stack(app_factory)
+    broker = ParticipantBroker(
+        stack, "Broker", instance_id=INSTANCE_ID, allow_unauthenticated_access=False
+    )
+    method = broker.create_participant_method.node.default_child
+    assert isinstance(method, apigateway.CfnMethod)
+    assert method.authorization_type == "AWS_IAM"

@@ -1,0 +1,473 @@
+"""ParticipantBroker with only ``instance_id``: every resource and default setting.
+
+One template, synthesized once for the module, read by every test.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import aws_cdk as cdk
+import pytest
+from aws_cdk import aws_apigateway as apigateway
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_ssm as ssm
+from aws_cdk.assertions import Annotations, Match, Template
+from broker_support import INSTANCE_ID, Synthesized, synth_broker
+
+from constructs_lib import ParticipantBroker, _contract
+
+PARTITION = {"Ref": "AWS::Partition"}
+REGION = {"Ref": "AWS::Region"}
+ACCOUNT = {"Ref": "AWS::AccountId"}
+
+
+def connect_arn(suffix: str) -> dict[str, Any]:
+    return {
+        "Fn::Join": [
+            "",
+            ["arn:", PARTITION, ":connect:", REGION, ":", ACCOUNT, f":instance/{suffix}"],
+        ]
+    }
+
+
+def lambda_role_properties(synth: Synthesized) -> dict[str, Any]:
+    """The properties of the role Lambda assumes (the account role is the other one)."""
+    roles = synth.template.find_resources(
+        "AWS::IAM::Role",
+        {
+            "Properties": {
+                "AssumeRolePolicyDocument": {
+                    "Statement": [{"Principal": {"Service": "lambda.amazonaws.com"}}]
+                }
+            }
+        },
+    )
+    assert len(roles) == 1
+    properties: dict[str, Any] = next(iter(roles.values()))["Properties"]
+    return properties
+
+
+@pytest.fixture(scope="module")
+def synth(app_factory: Callable[..., cdk.App]) -> Synthesized:
+    return synth_broker(app_factory)
+
+
+# --- SSM -------------------------------------------------------------------------------------
+
+
+def test_ssm_parameter_holds_the_instance_id(synth: Synthesized) -> None:
+    assert synth.only("AWS::SSM::Parameter") == {
+        "Type": "String",
+        "Value": INSTANCE_ID,
+        "Description": "Amazon Connect instance ID used by a ParticipantBroker",
+    }
+
+
+def test_function_gets_the_instance_id_at_deploy_time_not_from_ssm(synth: Synthesized) -> None:
+    env = synth.only("AWS::Lambda::Function")["Environment"]["Variables"]
+    assert env["INSTANCE_ID"] == INSTANCE_ID
+
+
+# --- Lambda ----------------------------------------------------------------------------------
+
+
+def test_function_runtime_architecture_handler_memory_timeout_tracing(synth: Synthesized) -> None:
+    synth.template.has_resource_properties(
+        "AWS::Lambda::Function",
+        {
+            "Runtime": "python3.14",
+            "Architectures": ["arm64"],
+            "Handler": "broker.handler.handler",
+            "MemorySize": 512,
+            "Timeout": 25,
+            "TracingConfig": {"Mode": "Active"},
+        },
+    )
+
+
+def test_function_environment_is_exactly_the_runtime_interface(synth: Synthesized) -> None:
+    assert synth.only("AWS::Lambda::Function")["Environment"]["Variables"] == {
+        "INSTANCE_ID": INSTANCE_ID,
+        "ALLOWED_ROLES": "CUSTOMER",
+        "DEFAULT_ROLE": "CUSTOMER",
+        "ALLOW_VIDEO": "true",
+        "ALLOW_SCREEN_SHARE": "true",
+        "LOG_LEVEL": "INFO",
+        "METRICS_NAMESPACE": "ConnectParticipantBroker",
+    }
+
+
+def test_function_has_no_reserved_concurrency_by_default(synth: Synthesized) -> None:
+    assert "ReservedConcurrentExecutions" not in synth.only("AWS::Lambda::Function")
+
+
+def test_function_logs_to_its_own_log_group(synth: Synthesized) -> None:
+    function = synth.only("AWS::Lambda::Function")
+    assert function["LoggingConfig"] == {
+        "LogGroup": synth.resolve(synth.broker.log_group.log_group_name)
+    }
+
+
+def test_both_log_groups_keep_logs_one_year(synth: Synthesized) -> None:
+    groups = synth.template.find_resources("AWS::Logs::LogGroup")
+    assert [g["Properties"] for g in groups.values()] == [{"RetentionInDays": 365}] * 2
+
+
+def test_no_log_retention_helper_function(synth: Synthesized) -> None:
+    synth.template.resource_count_is("AWS::Lambda::Function", 1)
+    synth.template.resource_count_is("Custom::LogRetention", 0)
+
+
+# --- IAM -------------------------------------------------------------------------------------
+
+
+def test_function_role_inline_policy_is_exact(synth: Synthesized) -> None:
+    role = synth.broker.lambda_function.role
+    assert role is not None
+    properties = lambda_role_properties(synth)
+    assert "ManagedPolicyArns" not in properties
+    assert properties["Policies"] == [
+        {
+            "PolicyName": "ParticipantBroker",
+            "PolicyDocument": {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Sid": "WriteOwnLogs",
+                        "Effect": "Allow",
+                        "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                        "Resource": synth.resolve(synth.broker.log_group.log_group_arn),
+                    },
+                    {
+                        "Sid": "CreateParticipantOnOneInstance",
+                        "Effect": "Allow",
+                        "Action": "connect:CreateParticipant",
+                        "Resource": [
+                            connect_arn(INSTANCE_ID),
+                            connect_arn(f"{INSTANCE_ID}/contact/*"),
+                        ],
+                    },
+                ],
+            },
+        }
+    ]
+
+
+def test_only_other_function_permission_is_xray_which_needs_star(synth: Synthesized) -> None:
+    policies = synth.template.find_resources("AWS::IAM::Policy")
+    assert [p["Properties"]["PolicyDocument"]["Statement"] for p in policies.values()] == [
+        [
+            {
+                "Effect": "Allow",
+                "Action": ["xray:PutTelemetryRecords", "xray:PutTraceSegments"],
+                "Resource": "*",
+            }
+        ]
+    ]
+
+
+def test_no_managed_policies_anywhere(synth: Synthesized) -> None:
+    for role in synth.template.find_resources("AWS::IAM::Role").values():
+        assert "ManagedPolicyArns" not in role["Properties"]
+
+
+def test_account_cloudwatch_role_writes_only_logs(synth: Synthesized) -> None:
+    synth.template.has_resource_properties(
+        "AWS::IAM::Role",
+        {
+            "AssumeRolePolicyDocument": {
+                "Statement": [
+                    Match.object_like({"Principal": {"Service": "apigateway.amazonaws.com"}})
+                ]
+            },
+            "Policies": [
+                {
+                    "PolicyName": "ApiGatewayLogs",
+                    "PolicyDocument": {
+                        "Version": "2012-10-17",
+                        "Statement": [
+                            {
+                                "Sid": "WriteApiGatewayLogs",
+                                "Effect": "Allow",
+                                "Action": [
+                                    "logs:CreateLogGroup",
+                                    "logs:CreateLogStream",
+                                    "logs:DescribeLogGroups",
+                                    "logs:DescribeLogStreams",
+                                    "logs:PutLogEvents",
+                                ],
+                                "Resource": {
+                                    "Fn::Join": [
+                                        "",
+                                        [
+                                            "arn:", PARTITION, ":logs:", REGION, ":", ACCOUNT,
+                                            ":log-group:*",
+                                        ],
+                                    ]
+                                },
+                            }
+                        ],
+                    },
+                }
+            ],
+        },
+    )
+
+
+def test_account_setting_uses_that_role_and_is_retained(synth: Synthesized) -> None:
+    synth.template.has_resource(
+        "AWS::ApiGateway::Account",
+        {
+            "Properties": {"CloudWatchRoleArn": {"Fn::GetAtt": [Match.any_value(), "Arn"]}},
+            "DeletionPolicy": "Retain",
+        },
+    )
+
+
+def test_stage_waits_for_the_account_setting(synth: Synthesized) -> None:
+    accounts = synth.template.find_resources("AWS::ApiGateway::Account")
+    synth.template.has_resource(
+        "AWS::ApiGateway::Stage", {"DependsOn": Match.array_with(list(accounts))}
+    )
+
+
+# --- API Gateway -----------------------------------------------------------------------------
+
+
+def test_api_is_regional_without_resource_policy(synth: Synthesized) -> None:
+    api = synth.only("AWS::ApiGateway::RestApi")
+    assert api["EndpointConfiguration"] == {"Types": ["REGIONAL"]}
+    assert "Policy" not in api
+
+
+def test_only_method_is_post_participants_with_aws_iam(synth: Synthesized) -> None:
+    method = synth.only("AWS::ApiGateway::Method")
+    assert (method["HttpMethod"], method["AuthorizationType"]) == ("POST", "AWS_IAM")
+    resource_paths = [
+        r["Properties"]["PathPart"]
+        for r in synth.template.find_resources("AWS::ApiGateway::Resource").values()
+    ]
+    assert resource_paths == ["contacts", "{contactId}", "participants"]
+
+
+def test_method_is_a_lambda_proxy_integration(synth: Synthesized) -> None:
+    integration = synth.only("AWS::ApiGateway::Method")["Integration"]
+    assert (integration["Type"], integration["IntegrationHttpMethod"]) == ("AWS_PROXY", "POST")
+
+
+def test_only_the_deployed_stage_may_invoke_the_function(synth: Synthesized) -> None:
+    permission = synth.only("AWS::Lambda::Permission")
+    stage = synth.resolve(synth.broker.rest_api.deployment_stage.stage_name)
+    assert permission["SourceArn"]["Fn::Join"][1][-3:] == [
+        "/", stage, "/POST/contacts/*/participants"
+    ]
+
+
+def test_method_validates_body_and_path_parameter(synth: Synthesized) -> None:
+    method = synth.only("AWS::ApiGateway::Method")
+    assert method["RequestParameters"] == {"method.request.path.contactId": True}
+    assert synth.only("AWS::ApiGateway::RequestValidator") == {
+        "RestApiId": synth.resolve(synth.broker.rest_api.rest_api_id),
+        "ValidateRequestBody": True,
+        "ValidateRequestParameters": True,
+    }
+
+
+def test_request_model_is_the_contract_schema_for_every_content_type(synth: Synthesized) -> None:
+    method = synth.only("AWS::ApiGateway::Method")
+    assert list(method["RequestModels"]) == ["$default"]
+    expected = {
+        **_contract.contract_schema()["definitions"]["CreateParticipantRequest"],
+        "$schema": "http://json-schema.org/draft-04/schema#",
+    }
+    assert synth.only("AWS::ApiGateway::Model")["Schema"] == expected
+
+
+def test_request_model_accepts_all_five_roles_so_policy_stays_a_runtime_403(
+    synth: Synthesized,
+) -> None:
+    schema = synth.only("AWS::ApiGateway::Model")["Schema"]
+    assert schema["properties"]["role"]["enum"] == [
+        "AGENT", "CUSTOMER", "SYSTEM", "CUSTOM_BOT", "SUPERVISOR"
+    ]
+
+
+def test_stage_v1_throttling_logging_tracing(synth: Synthesized) -> None:
+    stage = synth.only("AWS::ApiGateway::Stage")
+    assert (stage["StageName"], stage["TracingEnabled"]) == ("v1", True)
+    assert stage["MethodSettings"] == [
+        {
+            "DataTraceEnabled": False,
+            "HttpMethod": "*",
+            "LoggingLevel": "ERROR",
+            "MetricsEnabled": True,
+            "ResourcePath": "/*",
+            "ThrottlingBurstLimit": 10,
+            "ThrottlingRateLimit": 5,
+        }
+    ]
+
+
+def test_access_logs_are_json_into_the_access_log_group(synth: Synthesized) -> None:
+    settings = synth.only("AWS::ApiGateway::Stage")["AccessLogSetting"]
+    line = json.loads(settings["Format"])
+    assert line["requestId"] == "$context.requestId"
+    assert line["status"] == "$context.status"
+    assert line["resourcePath"] == "$context.resourcePath"
+    assert json.dumps(settings["DestinationArn"]).count(
+        json.dumps(synth.resolve(synth.broker.access_log_group.log_group_name))
+    ) == 1
+
+
+def test_access_log_never_holds_the_concrete_path_or_a_body(synth: Synthesized) -> None:
+    fmt = synth.only("AWS::ApiGateway::Stage")["AccessLogSetting"]["Format"]
+    assert "$context.path" not in fmt
+    assert "body" not in fmt.lower()
+
+
+def test_no_cors_preflight_by_default(synth: Synthesized) -> None:
+    synth.template.resource_count_is("AWS::ApiGateway::Method", 1)
+    for response in synth.template.find_resources("AWS::ApiGateway::GatewayResponse").values():
+        headers = response["Properties"]["ResponseParameters"]
+        assert not any("Access-Control" in name for name in headers)
+
+
+def test_no_web_acl_association_by_default(synth: Synthesized) -> None:
+    synth.template.resource_count_is("AWS::WAFv2::WebACLAssociation", 0)
+
+
+def test_no_warning_annotation_by_default(synth: Synthesized) -> None:
+    Annotations.from_stack(synth.stack).has_no_warning("*", Match.any_value())
+
+
+# --- attributes ------------------------------------------------------------------------------
+
+
+def test_every_exposed_attribute(synth: Synthesized) -> None:
+    broker = synth.broker
+    node = broker.node
+    assert broker.lambda_function is node.find_child("Function")
+    assert isinstance(broker.lambda_function, lambda_.Function)
+    assert broker.rest_api is node.find_child("Api")
+    assert isinstance(broker.rest_api, apigateway.RestApi)
+    assert broker.instance_id_parameter is node.find_child("InstanceIdParameter")
+    assert isinstance(broker.instance_id_parameter, ssm.StringParameter)
+    assert broker.log_group is node.find_child("FunctionLogs")
+    assert isinstance(broker.log_group, logs.LogGroup)
+    assert broker.access_log_group is node.find_child("AccessLogs")
+    assert broker.create_participant_method.http_method == "POST"
+    assert broker.create_participant_method.resource.path == "/contacts/{contactId}/participants"
+    assert synth.resolve(broker.url) == synth.resolve(broker.rest_api.url)
+    assert synth.resolve(broker.url)["Fn::Join"][1][-2:] == [
+        synth.resolve(broker.rest_api.deployment_stage.stage_name),
+        "/",
+    ]
+
+
+def test_grant_invoke_allows_exactly_the_post_method(app_factory: Callable[..., cdk.App]) -> None:
+    stack = cdk.Stack(app_factory(), "Stack")
+    broker = ParticipantBroker(stack, "Broker", instance_id=INSTANCE_ID)
+    caller = iam.Role(stack, "Caller", assumed_by=iam.AccountRootPrincipal())
+    grant = broker.grant_invoke(caller)
+    assert grant.success
+    Template.from_stack(stack).has_resource_properties(
+        "AWS::IAM::Policy",
+        {
+            "Roles": [stack.resolve(caller.role_name)],
+            "PolicyDocument": {
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Action": "execute-api:Invoke",
+                        "Resource": stack.resolve(broker.create_participant_method.method_arn),
+                    }
+                ]
+            },
+        },
+    )
+    arn = stack.resolve(broker.create_participant_method.method_arn)
+    assert arn["Fn::Join"][1][-3:] == [
+        "/", stack.resolve(broker.rest_api.deployment_stage.stage_name),
+        "/POST/contacts/*/participants",
+    ]
+
+
+# --- gateway responses -----------------------------------------------------------------------
+
+#: response type -> (HTTP status, problem code): every response API Gateway itself sends.
+GATEWAY_RESPONSES = {
+    "BAD_REQUEST_BODY": ("400", "invalid-request"),
+    "BAD_REQUEST_PARAMETERS": ("400", "invalid-request"),
+    "UNAUTHORIZED": ("401", "unauthorized"),
+    "ACCESS_DENIED": ("403", "access-denied"),
+    "MISSING_AUTHENTICATION_TOKEN": ("403", "access-denied"),
+    "INVALID_SIGNATURE": ("403", "access-denied"),
+    "EXPIRED_TOKEN": ("403", "access-denied"),
+    "INVALID_API_KEY": ("403", "access-denied"),
+    "WAF_FILTERED": ("403", "access-denied"),
+    "RESOURCE_NOT_FOUND": ("404", "not-found"),
+    "REQUEST_TOO_LARGE": ("413", "too-large"),
+    "UNSUPPORTED_MEDIA_TYPE": ("415", "unsupported-media-type"),
+    "THROTTLED": ("429", "throttled"),
+    "QUOTA_EXCEEDED": ("429", "throttled"),
+    "INTEGRATION_TIMEOUT": ("504", "timeout"),
+    "INTEGRATION_FAILURE": ("500", "internal"),
+    "API_CONFIGURATION_ERROR": ("500", "internal"),
+    "AUTHORIZER_CONFIGURATION_ERROR": ("500", "internal"),
+    "AUTHORIZER_FAILURE": ("500", "internal"),
+    "DEFAULT_4XX": ("400", "invalid-request"),
+    "DEFAULT_5XX": ("500", "internal"),
+}
+
+
+def gateway_responses(synth: Synthesized) -> dict[str, dict[str, Any]]:
+    return {
+        r["Properties"]["ResponseType"]: r["Properties"]
+        for r in synth.template.find_resources("AWS::ApiGateway::GatewayResponse").values()
+    }
+
+
+def test_every_gateway_response_type_is_customised(synth: Synthesized) -> None:
+    assert sorted(gateway_responses(synth)) == sorted(GATEWAY_RESPONSES)
+
+
+@pytest.mark.parametrize("response_type", sorted(GATEWAY_RESPONSES))
+def test_gateway_response_is_a_problem_with_matching_status(
+    synth: Synthesized, response_type: str
+) -> None:
+    status, code = GATEWAY_RESPONSES[response_type]
+    response = gateway_responses(synth)[response_type]
+    body = json.loads(response["ResponseTemplates"]["application/json"])
+    problem = _contract.problem(code)
+    assert response["StatusCode"] == status
+    assert {k: body[k] for k in ("type", "title", "status", "requestId")} == {
+        "type": problem["type"],
+        "title": problem["title"],
+        "status": int(status),
+        "requestId": "$context.requestId",
+    }
+    assert body["detail"] and "$" not in body["detail"]
+
+
+@pytest.mark.parametrize("response_type", sorted(GATEWAY_RESPONSES))
+def test_gateway_response_headers(synth: Synthesized, response_type: str) -> None:
+    headers = gateway_responses(synth)[response_type]["ResponseParameters"]
+    expected = {
+        "gatewayresponse.header.Content-Type": "'application/problem+json'",
+        "gatewayresponse.header.Cache-Control": "'no-store'",
+        "gatewayresponse.header.X-Content-Type-Options": "'nosniff'",
+    }
+    if response_type in ("THROTTLED", "QUOTA_EXCEEDED"):
+        expected["gatewayresponse.header.Retry-After"] = "'1'"
+    assert headers == expected
+
+
+def test_no_gateway_response_embeds_api_gateway_messages(synth: Synthesized) -> None:
+    for response in gateway_responses(synth).values():
+        template = response["ResponseTemplates"]["application/json"]
+        assert "$context.error" not in template

@@ -1,0 +1,225 @@
+"""ParticipantBroker rejects invalid props with the exact message; tokens are not checked."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import aws_cdk as cdk
+import pytest
+from aws_cdk import Duration
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_ssm as ssm
+from aws_cdk.assertions import Template
+from broker_support import INSTANCE_ID, new_stack
+
+from constructs_lib import ParticipantBroker
+
+ROLES = "AGENT, CUSTOMER, SYSTEM, CUSTOM_BOT, SUPERVISOR"
+
+CASES: list[tuple[str, dict[str, Any], str]] = [
+    (
+        "instance-arn",
+        {"instance_id": "arn:aws:connect:eu-west-1:123456789012:instance/abc"},
+        "instance_id must be an Amazon Connect instance ID (1-100 letters, digits and '-'), "
+        "got 'arn:aws:connect:eu-west-1:123456789012:instance/abc'; pass the ID, not the "
+        "instance ARN",
+    ),
+    (
+        "instance-empty",
+        {"instance_id": ""},
+        "instance_id must be an Amazon Connect instance ID (1-100 letters, digits and '-'), "
+        "got ''; copy it from the Amazon Connect console (instance ARN: .../instance/<id>)",
+    ),
+    (
+        "roles-string",
+        {"allowed_roles": "AGENT"},
+        "allowed_roles must be a list of roles, got the string 'AGENT'; "
+        "write allowed_roles=['AGENT']",
+    ),
+    (
+        "roles-empty",
+        {"allowed_roles": []},
+        f"allowed_roles must name at least one role, got []; valid roles: {ROLES}",
+    ),
+    (
+        "roles-unknown",
+        {"allowed_roles": ["CUSTOMER", "customer"]},
+        f"allowed_roles contains 'customer', which is not a participant role; valid roles: {ROLES}",
+    ),
+    (
+        "default-role-not-allowed",
+        {"default_role": "AGENT"},
+        "default_role must be one of allowed_roles ['CUSTOMER'], got 'AGENT'; add it to "
+        "allowed_roles or choose an allowed role",
+    ),
+    (
+        "default-role-ambiguous",
+        {"allowed_roles": ["AGENT", "SYSTEM"]},
+        "default_role is required when allowed_roles has several roles and not CUSTOMER, got "
+        "allowed_roles=['AGENT', 'SYSTEM']; pass default_role= one of them",
+    ),
+    (
+        "log-level",
+        {"log_level": "info"},
+        "log_level must be one of DEBUG, INFO, WARNING, ERROR, got 'info'; use the upper-case "
+        "name",
+    ),
+    (
+        "namespace-aws",
+        {"metrics_namespace": "AWS/Lambda"},
+        "metrics_namespace must be a CloudWatch custom namespace (1-255 letters, digits and "
+        ". - _ / # : space, not starting with 'AWS/'), got 'AWS/Lambda'; for example "
+        "'ConnectParticipantBroker'",
+    ),
+    (
+        "memory",
+        {"memory_size": 64},
+        "memory_size must be between 128 and 10240 (MB), got 64; the default is 512",
+    ),
+    (
+        "timeout",
+        {"timeout": Duration.seconds(29)},
+        "timeout must be between 1 and 28 seconds so the function answers before API "
+        "Gateway's 29 s integration timeout, got 29 seconds; the default is 25 seconds",
+    ),
+    (
+        "reserved-concurrency",
+        {"reserved_concurrency": 0},
+        "reserved_concurrency must be at least 1, got 0; leave it unset to use the account's "
+        "unreserved concurrency",
+    ),
+    (
+        "rate",
+        {"throttling_rate_limit": 0},
+        "throttling_rate_limit must be greater than 0 (requests per second), got 0; the "
+        "default is 5",
+    ),
+    (
+        "burst",
+        {"throttling_burst_limit": 0},
+        "throttling_burst_limit must be a whole number of at least 1, got 0; the default is 10",
+    ),
+    (
+        "web-acl",
+        {"web_acl_arn": "arn:aws:wafv2:us-east-1:123456789012:global/webacl/x/1"},
+        "web_acl_arn must be the ARN of a REGIONAL WAFv2 web ACL "
+        "(arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>), got "
+        "'arn:aws:wafv2:us-east-1:123456789012:global/webacl/x/1'; create the web ACL with "
+        "scope REGIONAL in the API's Region",
+    ),
+    (
+        "cors-empty",
+        {"cors_allowed_origins": []},
+        "cors_allowed_origins must be a non-empty list of origins, got []; for example "
+        "cors_allowed_origins=['https://app.example.com'], or leave it unset for no CORS",
+    ),
+    (
+        "cors-path",
+        {"cors_allowed_origins": ["https://app.example.com/"]},
+        "cors_allowed_origins contains 'https://app.example.com/', which is not an origin; "
+        "write scheme://host[:port] with no path or trailing slash, for example "
+        "'https://app.example.com'",
+    ),
+    (
+        "principals-empty",
+        {"allowed_principals": []},
+        "allowed_principals must name at least one principal, got []; leave it unset for no "
+        "resource policy",
+    ),
+    (
+        "principals-without-iam",
+        {
+            "allowed_principals": [iam.AccountRootPrincipal()],
+            "allow_unauthenticated_access": True,
+        },
+        "allowed_principals needs AWS_IAM authorization, got NONE authorization; drop "
+        "allowed_principals or the user_pool/authorizer/allow_unauthenticated_access prop",
+    ),
+    (
+        "private-empty",
+        {"private_endpoint_vpc_endpoints": []},
+        "private_endpoint_vpc_endpoints must name at least one execute-api VPC endpoint, got "
+        "[]; leave it unset for a regional endpoint",
+    ),
+    (
+        "vpce-ids-without-private",
+        {"allowed_vpc_endpoint_ids": ["vpce-1"]},
+        "allowed_vpc_endpoint_ids only applies to a private API, got "
+        "allowed_vpc_endpoint_ids=['vpce-1'] without private_endpoint_vpc_endpoints; pass "
+        "private_endpoint_vpc_endpoints too",
+    ),
+]
+
+
+@pytest.mark.parametrize(("props", "message"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_invalid_prop_is_rejected_with_exact_message(
+    app_factory: Callable[..., cdk.App], props: dict[str, Any], message: str
+) -> None:
+    merged = {"instance_id": INSTANCE_ID, **props}
+    with pytest.raises(ValueError) as raised:
+        ParticipantBroker(new_stack(app_factory), "Broker", **merged)
+    assert str(raised.value) == message
+
+
+def test_instance_id_and_parameter_together_are_rejected(
+    app_factory: Callable[..., cdk.App],
+) -> None:
+    stack = new_stack(app_factory)
+    parameter = ssm.StringParameter.from_string_parameter_name(stack, "P", "/connect/id")
+    with pytest.raises(ValueError) as raised:
+        ParticipantBroker(
+            stack, "Broker", instance_id=INSTANCE_ID, instance_id_parameter=parameter
+        )
+    assert str(raised.value) == (
+        f"pass either instance_id or instance_id_parameter, not both (got "
+        f"instance_id='{INSTANCE_ID}' and an instance_id_parameter); keep "
+        "instance_id_parameter to read the ID from your existing parameter"
+    )
+
+
+def test_missing_instance_is_rejected(app_factory: Callable[..., cdk.App]) -> None:
+    with pytest.raises(ValueError) as raised:
+        ParticipantBroker(new_stack(app_factory), "Broker")
+    assert str(raised.value) == (
+        "instance_id or instance_id_parameter is required, got neither; pass the Amazon "
+        "Connect instance ID (instance_id='...') or an ssm.IStringParameter that holds it"
+    )
+
+
+def test_unresolved_tokens_are_not_validated(app_factory: Callable[..., cdk.App]) -> None:
+    stack = new_stack(app_factory)
+    token = cdk.CfnParameter(stack, "Id").value_as_string
+    acl = cdk.CfnParameter(stack, "Acl").value_as_string
+    level = cdk.CfnParameter(stack, "Level").value_as_string
+    broker = ParticipantBroker(
+        stack, "Broker", instance_id=token, web_acl_arn=acl, log_level=level
+    )
+    assert cdk.Token.is_unresolved(broker.instance_id_parameter.string_value)
+
+
+def test_single_non_customer_role_becomes_the_default(app_factory: Callable[..., cdk.App]) -> None:
+    broker = ParticipantBroker(
+        new_stack(app_factory), "Broker", instance_id=INSTANCE_ID, allowed_roles=["CUSTOM_BOT"]
+    )
+    template = Template.from_stack(cdk.Stack.of(broker))
+    function = next(iter(template.find_resources("AWS::Lambda::Function").values()))
+    variables = function["Properties"]["Environment"]["Variables"]
+    assert (variables["ALLOWED_ROLES"], variables["DEFAULT_ROLE"]) == ("CUSTOM_BOT", "CUSTOM_BOT")
+
+
+def test_private_endpoint_accepts_a_cognito_api(app_factory: Callable[..., cdk.App]) -> None:
+    stack = new_stack(app_factory)
+    endpoint = ec2.InterfaceVpcEndpoint.from_interface_vpc_endpoint_attributes(
+        stack, "Endpoint", vpc_endpoint_id="vpce-1", port=443
+    )
+    broker = ParticipantBroker(
+        stack,
+        "Broker",
+        instance_id=INSTANCE_ID,
+        user_pool=cdk.aws_cognito.UserPool(stack, "Pool"),
+        private_endpoint_vpc_endpoints=[endpoint],
+    )
+    policy = stack.resolve(broker.rest_api.node.default_child.policy)  # type: ignore[union-attr]
+    assert policy["Statement"][0]["Principal"] == {"AWS": "*"}
