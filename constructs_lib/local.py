@@ -502,7 +502,9 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--allowed-roles", default="CUSTOMER", help="comma-separated roles (default CUSTOMER)"
     )
-    parser.add_argument("--default-role", default=None, help="default: first allowed role")
+    parser.add_argument(
+        "--default-role", default=None, help="default: CUSTOMER when allowed, else the first role"
+    )
     parser.add_argument("--no-video", action="store_true", help="refuse the video capability")
     parser.add_argument(
         "--no-screen-share", action="store_true", help="refuse the screen-share capability"
@@ -519,13 +521,18 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def _default_role(roles: Sequence[str]) -> str:
+    """CUSTOMER when allowed, else the first allowed role (as the construct chooses)."""
+    return "CUSTOMER" if "CUSTOMER" in roles or not roles else roles[0]
+
+
 def config_from_args(args: argparse.Namespace) -> LocalBrokerConfig:
     """The broker configuration the command-line arguments describe."""
     roles = tuple(role.strip().upper() for role in args.allowed_roles.split(",") if role.strip())
     return LocalBrokerConfig(
         instance_id=args.instance_id,
         allowed_roles=roles,
-        default_role=(args.default_role or (roles[0] if roles else "CUSTOMER")).upper(),
+        default_role=(args.default_role or _default_role(roles)).upper(),
         allow_video=not args.no_video,
         allow_screen_share=not args.no_screen_share,
         log_level=args.log_level,

@@ -222,7 +222,7 @@ def build_openapi() -> dict[str, Any]:
                 "variables": {
                     "restApiId": {"default": "abcdef1234"},
                     "region": {"default": "us-east-1"},
-                    "stage": {"default": "prod"},
+                    "stage": {"default": "v1"},
                 },
             },
             {

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from local_http import send
 
+from constructs_lib.local import _parse_args, config_from_args
+
 SCRIPT = Path(sys.executable).parent / "participant-broker-local"
 
 
@@ -63,3 +65,23 @@ def test_script_serves_the_contract(served: tuple[str, list[str]]) -> None:
 def test_script_simulates_connect_failures(served: tuple[str, list[str]]) -> None:
     url, _ = served
     assert send(f"{url}/contacts/notfound-1/participants", {"displayName": "Ana"}).status == 404
+
+
+@pytest.mark.parametrize(
+    ("argv", "roles", "default_role"),
+    [
+        ([], ("CUSTOMER",), "CUSTOMER"),
+        (["--allowed-roles", "custom_bot, customer"], ("CUSTOM_BOT", "CUSTOMER"), "CUSTOMER"),
+        (["--allowed-roles", "CUSTOM_BOT"], ("CUSTOM_BOT",), "CUSTOM_BOT"),
+    ],
+)
+def test_arguments_choose_roles_like_the_construct(
+    argv: list[str], roles: tuple[str, ...], default_role: str
+) -> None:
+    config = config_from_args(_parse_args(argv))
+    assert (config.allowed_roles, config.default_role) == (roles, default_role)
+
+
+def test_capability_flags_turn_capabilities_off() -> None:
+    config = config_from_args(_parse_args(["--no-video", "--no-screen-share"]))
+    assert (config.allow_video, config.allow_screen_share) == (False, False)
