@@ -96,6 +96,8 @@ def _format_value(figure: Figure) -> str:
         return f"{figure.value:.3f} ms"
     if figure.unit == "KiB":
         return f"{figure.value:.1f} KiB"
+    if figure.unit == "resources":
+        return f"{figure.value:.0f}"
     return f"{figure.value:.1f} {figure.unit}"
 
 

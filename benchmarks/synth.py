@@ -1,44 +1,71 @@
-"""Synth: the pinned CDK CLI synthesizes four apps, interleaved, one warm-up run each."""
+"""Synth: the pinned CDK CLI synthesizes four apps, interleaved, one warm-up run each.
+
+The broker apps are synthesized with ``@aws-cdk/core:stackResourceLimit=0`` and
+``@aws-cdk/core:validateAgainstDefaultRules=false`` (both of them, for parity) so that the 25-broker
+stack synthesizes even when it holds more than CloudFormation's 500 resources; its resource count
+and template size are reported next to the timing.
+"""
 
 from __future__ import annotations
 
+import json
 import tempfile
 import time
+from pathlib import Path
 
 from .common import CDK_CLI, Figure, Section, median, run, tool_env
 
-#: App name -> ``--app`` value (``None``: the example app from cdk.json).
-APPS: dict[str, str | None] = {
-    "example": None,
-    "one_function": "python3 benchmarks/one_function_app.py",
-    "brokers_1": "python3 -m benchmarks.brokers_app 1",
-    "brokers_25": "python3 -m benchmarks.brokers_app 25",
+_NO_LIMIT = [
+    "-c",
+    "@aws-cdk/core:stackResourceLimit=0",
+    "-c",
+    "@aws-cdk/core:validateAgainstDefaultRules=false",
+]
+
+#: App name -> extra CLI arguments (none: the example app from cdk.json).
+APPS: dict[str, list[str]] = {
+    "example": [],
+    "one_function": ["--app", "python3 benchmarks/one_function_app.py"],
+    "brokers_1": ["--app", "python3 -m benchmarks.brokers_app 1", *_NO_LIMIT],
+    "brokers_25": ["--app", "python3 -m benchmarks.brokers_app 25", *_NO_LIMIT],
 }
 TARGET_EXAMPLE = 1.15
 TARGET_25 = 1.6
+CFN_RESOURCE_LIMIT = 500
 
 
-def _synth_once(app: str | None) -> float:
-    """One ``cdk synth`` into a fresh directory; seconds of wall time."""
+def _measure_templates(outdir: Path) -> dict[str, int]:
+    """Resources and bytes of every stack template of a cloud assembly, summed."""
+    paths = list(outdir.glob("*.template.json"))
+    return {
+        "resources": sum(
+            len(json.loads(path.read_text(encoding="utf-8")).get("Resources", {}))
+            for path in paths
+        ),
+        "template_bytes": sum(path.stat().st_size for path in paths),
+    }
+
+
+def _synth_once(args: list[str]) -> tuple[float, dict[str, int]]:
+    """One ``cdk synth`` into a fresh directory; seconds of wall time and template sizes."""
     with tempfile.TemporaryDirectory(prefix="bench-synth-") as outdir:
-        cmd = [str(CDK_CLI), "synth", "--quiet", "--no-notices", "-o", outdir]
-        if app is not None:
-            cmd += ["--app", app]
+        cmd = [str(CDK_CLI), "synth", "--quiet", "--no-notices", "-o", outdir, *args]
         start = time.perf_counter()
         run(cmd, env=tool_env())
-        return time.perf_counter() - start
+        elapsed = time.perf_counter() - start
+        return elapsed, _measure_templates(Path(outdir))
 
 
 def bench_synth(runs: int) -> Section:
     """Rotate through the apps ``runs`` times; ratios of median wall times."""
     names = list(APPS)
-    for name in names:
-        _synth_once(APPS[name])  # warm-up, discarded
+    templates = {name: _synth_once(APPS[name])[1] for name in names}  # warm-up runs
+    resources = {name: sizes["resources"] for name, sizes in templates.items()}
     samples: dict[str, list[float]] = {name: [] for name in names}
     for index in range(runs):
         shift = index % len(names)
         for name in names[shift:] + names[:shift]:
-            samples[name].append(_synth_once(APPS[name]))
+            samples[name].append(_synth_once(APPS[name])[0])
     medians = {name: median(values) for name, values in samples.items()}
     example_ratio = medians["example"] / medians["one_function"]
     many_ratio = medians["brokers_25"] / medians["brokers_1"]
@@ -60,6 +87,20 @@ def bench_synth(runs: int) -> Section:
             many_ratio <= TARGET_25,
             f"{medians['brokers_25']:.2f} s vs {medians['brokers_1']:.2f} s",
         ),
+        Figure(
+            "resources in the 25-broker stack",
+            float(resources["brokers_25"]),
+            "resources",
+            f"<= {CFN_RESOURCE_LIMIT} (CloudFormation)",
+            resources["brokers_25"] <= CFN_RESOURCE_LIMIT,
+            f"{resources['brokers_1']} for 1 broker; example app {resources['example']}; "
+            f"25-broker template {templates['brokers_25']['template_bytes'] / 1e6:.2f} MB",
+        ),
     ]
-    section.data = {"runs": runs, "medians_s": medians, "samples_s": samples}
+    section.data = {
+        "runs": runs,
+        "medians_s": medians,
+        "samples_s": samples,
+        "templates": templates,
+    }
     return section
