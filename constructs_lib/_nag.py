@@ -1,0 +1,198 @@
+"""Acknowledgements of cdk-nag findings the broker's design accepts, each with its reason.
+
+They live in the construct so every app that uses the broker inherits them. Each one is
+recorded on the narrowest construct and for the specific finding ID, never for a whole rule on
+a whole stack. Findings that describe a choice the user made (``allow_unauthenticated_access``
+without a web ACL) are deliberately left for the user to see and acknowledge in their app.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from aws_cdk import Acknowledgment, Stack, Validations
+from aws_cdk import aws_apigateway as apigateway
+from aws_cdk import aws_iam as iam
+from constructs import IConstruct
+
+if TYPE_CHECKING:
+    from .broker import ParticipantBroker
+
+#: Construct ID of the stack-wide API Gateway account settings (see ``broker._account_settings``).
+ACCOUNT_SETTINGS_ID = "ParticipantBrokerApiGatewayAccount"
+
+CONTACT_WILDCARD_REASON = (
+    "connect:CreateParticipant is authorized on the contact ARN "
+    "(instance/{InstanceId}/contact/{ContactId}); contacts are created at run time, so the "
+    "policy names this broker's one Connect instance and allows any contact of that instance "
+    "only (instance/<id>/contact/*). No other instance, no other action."
+)
+XRAY_REASON = (
+    "Active X-Ray tracing on the broker's Lambda function: xray:PutTraceSegments and "
+    "xray:PutTelemetryRecords support no resource-level permissions, so AWS requires "
+    "Resource '*' for them. The statement holds these two write-only X-Ray actions only."
+)
+DLQ_REASON = (
+    "The broker's function is invoked synchronously by API Gateway (Lambda proxy "
+    "integration); a dead-letter queue only receives failed asynchronous invocations, so it "
+    "would never hold a message. Failures reach the caller as problem+json responses and the "
+    "function's error and throttle alarms."
+)
+COG4_IAM_REASON = (
+    "The POST method uses AWS_IAM authorization (SigV4-signed requests, execute-api:Invoke "
+    "granted per principal with grant_invoke), the broker's secure default. A Cognito user "
+    "pool authorizer is available through the user_pool prop."
+)
+COG4_CUSTOM_REASON = (
+    "The POST method uses the API Gateway authorizer the app passed in the broker's "
+    "authorizer prop (a Lambda token/request authorizer); callers are authenticated by it "
+    "rather than by a Cognito user pool."
+)
+WAF_REASON = (
+    "A WAFv2 web ACL is opt-in through the broker's web_acl_arn prop: its rules and its cost "
+    "(per web ACL and per request) are the owner's choice. Without one, every request must "
+    "still pass the method's authorization and the stage throttling (5 requests/s by "
+    "default, Connect's CreateParticipant quota)."
+)
+ACCOUNT_ROLE_REASON = (
+    "API Gateway's CloudWatch role is a Region-wide account setting shared by every REST API "
+    "in the account: it must write execution and access logs to log groups of any API, whose "
+    "names are not known here (API-Gateway-Execution-Logs_<apiId>/<stage> and each API's "
+    "access log group). Scoped to this account's and Region's log groups, logs actions only."
+)
+#: Actions Lambda's active tracing adds to the function's role (``Resource: *``).
+XRAY_ACTIONS = frozenset({"xray:PutTraceSegments", "xray:PutTelemetryRecords"})
+
+
+def flatten_reference(value: object) -> str:
+    """Flatten a resolved CloudFormation value the way cdk-nag names a finding.
+
+    ``{"Ref": "AWS::Region"}`` becomes ``<AWS::Region>``, ``Fn::Join`` joins, ``Fn::GetAtt``
+    becomes ``<Logical.Attr>``; other objects are JSON (cdk-nag's fallback).
+    """
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.replace("${", "<").replace("}", ">")
+    if isinstance(value, dict):
+        if "Fn::Join" in value:
+            delimiter, items = value["Fn::Join"]
+            return str(delimiter).join(flatten_reference(item) for item in items)
+        if "Fn::Sub" in value:
+            return flatten_reference(value["Fn::Sub"])
+        if "Fn::GetAtt" in value:
+            resource, attribute = value["Fn::GetAtt"]
+            return f"<{flatten_reference(resource)}.{flatten_reference(attribute)}>"
+        if "Fn::ImportValue" in value:
+            return flatten_reference(value["Fn::ImportValue"])
+        if "Ref" in value:
+            return f"<{flatten_reference(value['Ref'])}>"
+    return json.dumps(value, separators=(",", ":"))
+
+
+def _as_list(value: object) -> list[Any]:
+    """Return ``value`` as a list (IAM allows a single value or a list)."""
+    return value if isinstance(value, list) else [value]
+
+
+def _allow_statements(scope: IConstruct, document: object) -> Iterator[dict[str, Any]]:
+    """Yield the resolved Allow statements of a policy document."""
+    resolved = Stack.of(scope).resolve(document)
+    if not isinstance(resolved, dict):
+        return
+    for statement in _as_list(resolved.get("Statement", [])):
+        if isinstance(statement, dict) and statement.get("Effect") == "Allow":
+            yield statement
+
+
+def _acknowledge(scope: IConstruct, finding_id: str, reason: str) -> None:
+    """Record one acknowledgement on ``scope``."""
+    Validations.of(scope).acknowledge(Acknowledgment(id=finding_id, reason=reason))
+
+
+def _inline_wildcards(role: iam.Role) -> Iterator[tuple[list[Any], str]]:
+    """Yield (actions, flattened resource) for each wildcard resource of ``role``'s inline
+    policies' Allow statements."""
+    cfn_role = role.node.default_child
+    if not isinstance(cfn_role, iam.CfnRole):
+        return
+    for policy in _as_list(Stack.of(role).resolve(cfn_role.policies) or []):
+        document = policy.get("policyDocument") if isinstance(policy, dict) else None
+        for statement in _allow_statements(role, document):
+            for resource in _as_list(statement.get("Resource")):
+                flat = flatten_reference(resource)
+                if "*" in flat:
+                    yield _as_list(statement.get("Action")), flat
+
+
+def _acknowledge_contact_wildcard(role: iam.Role) -> None:
+    """``instance/<id>/contact/*`` of CreateParticipant in the function's role (IAM5)."""
+    for actions, flat in _inline_wildcards(role):
+        if actions == ["connect:CreateParticipant"] and flat.endswith("/contact/*"):
+            _acknowledge(role, f"AwsSolutions-IAM5[Resource::{flat}]", CONTACT_WILDCARD_REASON)
+
+
+def _acknowledge_xray(role: iam.Role) -> None:
+    """X-Ray's ``Resource: *`` in the role's default policy (IAM5), when it holds only X-Ray."""
+    policy = role.node.try_find_child("DefaultPolicy")
+    if not isinstance(policy, iam.Policy):
+        return
+    cfn_policy = policy.node.default_child
+    if not isinstance(cfn_policy, iam.CfnPolicy):
+        return
+    starred = [
+        statement
+        for statement in _allow_statements(policy, cfn_policy.policy_document)
+        if "*" in _as_list(statement.get("Resource"))
+    ]
+    actions = {action for statement in starred for action in _as_list(statement.get("Action"))}
+    if starred and actions <= XRAY_ACTIONS:
+        _acknowledge(policy, "AwsSolutions-IAM5[Resource::*]", XRAY_REASON)
+
+
+def _method_authorization(broker: ParticipantBroker) -> str | None:
+    """Return the POST method's resolved ``AuthorizationType``."""
+    method = broker.create_participant_method.node.default_child
+    if not isinstance(method, apigateway.CfnMethod):
+        return None
+    value = Stack.of(broker).resolve(method.authorization_type)
+    return value if isinstance(value, str) else None
+
+
+def _acknowledge_api(broker: ParticipantBroker) -> None:
+    """COG4 (no Cognito authorizer) with IAM or a custom authorizer; APIG3 without a web ACL."""
+    authorization = _method_authorization(broker)
+    method = broker.create_participant_method
+    if authorization == "AWS_IAM":
+        _acknowledge(method, "AwsSolutions-COG4", COG4_IAM_REASON)
+    elif authorization == "CUSTOM":
+        _acknowledge(method, "AwsSolutions-COG4", COG4_CUSTOM_REASON)
+    authenticated = authorization in ("AWS_IAM", "CUSTOM", "COGNITO_USER_POOLS")
+    if authenticated and broker.node.try_find_child("WebAclAssociation") is None:
+        _acknowledge(broker.rest_api.deployment_stage, "AwsSolutions-APIG3", WAF_REASON)
+
+
+def _acknowledge_account_role(broker: ParticipantBroker) -> None:
+    """``log-group:*`` of API Gateway's account-wide CloudWatch role (IAM5)."""
+    holder = Stack.of(broker).node.try_find_child(ACCOUNT_SETTINGS_ID)
+    role = holder.node.try_find_child("CloudWatchRole") if holder is not None else None
+    if not isinstance(role, iam.Role):
+        return
+    for actions, flat in _inline_wildcards(role):
+        if all(str(action).startswith("logs:") for action in actions) and flat.endswith(
+            ":log-group:*"
+        ):
+            _acknowledge(role, f"AwsSolutions-IAM5[Resource::{flat}]", ACCOUNT_ROLE_REASON)
+
+
+def acknowledge_findings(broker: ParticipantBroker) -> None:
+    """Acknowledge the cdk-nag findings the broker's design accepts, each with its reason."""
+    role = broker.lambda_function.role
+    if isinstance(role, iam.Role):
+        _acknowledge_contact_wildcard(role)
+        _acknowledge_xray(role)
+    _acknowledge(broker.lambda_function, "Serverless-LambdaDLQ", DLQ_REASON)
+    _acknowledge_api(broker)
+    _acknowledge_account_role(broker)
