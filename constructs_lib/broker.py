@@ -19,7 +19,7 @@ from aws_cdk import aws_ssm as ssm
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct, IConstruct
 
-from . import _contract, _edge, _validation, defaults, monitoring
+from . import _contract, _edge, _nag, _validation, defaults, monitoring
 
 #: Construct ID of the stack-wide API Gateway account settings (one per stack).
 _ACCOUNT_SETTINGS_ID = "ParticipantBrokerApiGatewayAccount"
@@ -290,6 +290,7 @@ class ParticipantBroker(Construct):
         """Alarm on Amazon Connect throttling; ``None`` when ``alarms=False``."""
         self.dashboard: cloudwatch.Dashboard | None = watch.dashboard if watch else None
         """The CloudWatch dashboard; ``None`` unless ``dashboard=True``."""
+        _nag.acknowledge_findings(self)
         # ------------------------------------------------------------------------------------
 
     # ----------------------------------------------------------------------------- public API
