@@ -4,7 +4,8 @@ Variables (all set by the construct): ``INSTANCE_ID`` (required), ``ALLOWED_ROLE
 (comma-separated, default ``CUSTOMER``), ``DEFAULT_ROLE`` (default ``CUSTOMER``),
 ``ALLOW_VIDEO`` and ``ALLOW_SCREEN_SHARE`` (``true``/``false``, default ``true``),
 ``LOG_LEVEL`` (default ``INFO``), ``METRICS_NAMESPACE`` (default
-``ConnectParticipantBroker``). Lambda itself sets ``AWS_LAMBDA_FUNCTION_NAME`` and
+``ConnectParticipantBroker``), ``CORS_ALLOWED_ORIGINS`` (comma-separated; set only when the
+construct enables CORS). Lambda itself sets ``AWS_LAMBDA_FUNCTION_NAME`` and
 ``AWS_REGION``.
 """
 
@@ -35,6 +36,7 @@ class Config:
     metrics_namespace: str = DEFAULT_NAMESPACE
     function_name: str = "unknown"
     region: str | None = None
+    cors_allowed_origins: frozenset[str] = frozenset()
 
 
 def _flag(env: Mapping[str, str], name: str) -> bool:
@@ -80,4 +82,9 @@ def load(env: Mapping[str, str]) -> Config:
         metrics_namespace=env.get("METRICS_NAMESPACE", "").strip() or DEFAULT_NAMESPACE,
         function_name=env.get("AWS_LAMBDA_FUNCTION_NAME", "").strip() or "unknown",
         region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or None,
+        cors_allowed_origins=frozenset(
+            origin.strip()
+            for origin in env.get("CORS_ALLOWED_ORIGINS", "").split(",")
+            if origin.strip()
+        ),
     )

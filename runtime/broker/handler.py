@@ -250,6 +250,28 @@ def _emit_metrics(invocation: metrics.Invocation) -> None:
     )
 
 
+def with_cors(
+    response: dict[str, Any], event: Mapping[str, Any], config: Config | None
+) -> dict[str, Any]:
+    """Let a browser read ``response`` when the request's ``Origin`` is an allowed one.
+
+    Only an origin listed in the configuration is echoed back (never ``*``); ``Vary: Origin``
+    keeps shared caches from serving one origin's answer to another.
+    """
+    if config is None or not config.cors_allowed_origins or not isinstance(event, Mapping):
+        return response
+    origins = apigw.header_values(event, "Origin")
+    if len(origins) == 1 and origins[0] in config.cors_allowed_origins:
+        response["headers"].update(
+            {
+                "Access-Control-Allow-Origin": origins[0],
+                "Access-Control-Expose-Headers": "Retry-After",
+                "Vary": "Origin",
+            }
+        )
+    return response
+
+
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Serve one API Gateway REST proxy event; never raises, never leaks internals."""
     lambda_request_id = getattr(context, "aws_request_id", None)
@@ -265,7 +287,7 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         response = problems.problem("internal", connect.INTERNAL_DETAIL, request_id)
     _emit_metrics(invocation)
     logs.clear()
-    return response
+    return with_cors(response, event, _config)
 
 
 def _initialize() -> None:
