@@ -1,0 +1,34 @@
+"""Helpers for tests that synthesize: a CDK ``App`` with the same context as ``cdk.json``.
+
+Tests that synthesize never write to ``cdk.out/``: every app gets its own temporary outdir.
+Import from here (``from cdk_support import ...``), never from a ``conftest`` module: with
+several ``conftest.py`` files, which one ``import conftest`` finds depends on the run.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import aws_cdk as cdk
+
+ROOT = Path(__file__).resolve().parents[1]
+#: The ``context`` block of cdk.json: the feature flags ``cdk synth`` runs with.
+CDK_CONTEXT: dict[str, Any] = json.loads((ROOT / "cdk.json").read_text(encoding="utf-8"))["context"]
+
+
+def new_app(outdir: Path, **context: Any) -> cdk.App:
+    """An ``App`` with cdk.json's context (plus ``context``), synthesizing into ``outdir``."""
+    return cdk.App(outdir=str(outdir), context={**CDK_CONTEXT, **context})
+
+
+def load_example_app() -> ModuleType:
+    """Import the repository's ``app.py`` as a module (it is not on ``sys.path``)."""
+    spec = importlib.util.spec_from_file_location("example_app", ROOT / "app.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
