@@ -1,0 +1,89 @@
+"""No API method is unauthenticated unless ``allow_unauthenticated_access=True`` is set, and
+setting it warns at synth."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from aws_cdk import cx_api
+from security_stacks import EXAMPLE, UNAUTHENTICATED, VARIANTS, WITH_CORS, SecurityStacks
+
+UNAUTHENTICATED_WARNING_ID = "connect-participant-broker:unauthenticated"
+EXPECTED_POST_AUTHORIZATION = {
+    EXAMPLE: "AWS_IAM",
+    "IamDefault": "AWS_IAM",
+    "CognitoUserPool": "COGNITO_USER_POOLS",
+    "CustomAuthorizer": "CUSTOM",
+    UNAUTHENTICATED: "NONE",
+    "PrivateEndpoint": "AWS_IAM",
+    "NetworkOptions": "AWS_IAM",
+}
+
+
+def methods(template: dict[str, Any]) -> list[dict[str, Any]]:
+    """Return the properties of every ``AWS::ApiGateway::Method`` in ``template``."""
+    return [
+        resource["Properties"]
+        for resource in template["Resources"].values()
+        if resource["Type"] == "AWS::ApiGateway::Method"
+    ]
+
+
+def unauthenticated_warnings(stacks: SecurityStacks, name: str) -> list[cx_api.SynthesisMessage]:
+    """Return the synth warnings about unauthenticated access in stack ``name``."""
+    artifact = stacks.assembly.get_stack_by_name(name)
+    return [
+        message
+        for message in artifact.messages
+        if message.level == cx_api.SynthesisMessageLevel.WARNING
+        and UNAUTHENTICATED_WARNING_ID in str(message.entry.data)
+    ]
+
+
+@pytest.mark.parametrize(
+    "name", [name for name in EXPECTED_POST_AUTHORIZATION if name != UNAUTHENTICATED]
+)
+def test_no_method_is_unauthenticated_without_the_explicit_prop(
+    security_stacks: SecurityStacks, name: str
+) -> None:
+    found = methods(security_stacks.template(name))
+    assert found
+    open_methods = [
+        method["HttpMethod"]
+        for method in found
+        if method.get("AuthorizationType", "NONE") == "NONE"
+        and not (method["HttpMethod"] == "OPTIONS" and name in WITH_CORS)
+    ]
+    assert open_methods == []
+
+
+@pytest.mark.parametrize("name", sorted(set(EXPECTED_POST_AUTHORIZATION) - WITH_CORS))
+def test_no_options_method_without_cors(security_stacks: SecurityStacks, name: str) -> None:
+    http_methods = [m["HttpMethod"] for m in methods(security_stacks.template(name))]
+    assert http_methods == ["POST"]
+
+
+@pytest.mark.parametrize("name", sorted(WITH_CORS))
+def test_cors_adds_only_an_options_preflight(security_stacks: SecurityStacks, name: str) -> None:
+    http_methods = sorted(m["HttpMethod"] for m in methods(security_stacks.template(name)))
+    assert http_methods == ["OPTIONS", "POST"]
+
+
+@pytest.mark.parametrize("name", list(EXPECTED_POST_AUTHORIZATION))
+def test_post_method_uses_the_chosen_authorization(
+    security_stacks: SecurityStacks, name: str
+) -> None:
+    [post] = [m for m in methods(security_stacks.template(name)) if m["HttpMethod"] == "POST"]
+    assert post.get("AuthorizationType", "NONE") == EXPECTED_POST_AUTHORIZATION[name]
+
+
+def test_explicit_prop_adds_the_warning_annotation(security_stacks: SecurityStacks) -> None:
+    [warning] = unauthenticated_warnings(security_stacks, UNAUTHENTICATED)
+    assert warning.id == f"/{UNAUTHENTICATED}/Broker"
+    assert str(warning.entry.data).startswith("allow_unauthenticated_access=True: anyone")
+
+
+@pytest.mark.parametrize("name", [EXAMPLE, *(n for n in VARIANTS if n != UNAUTHENTICATED)])
+def test_no_warning_without_the_explicit_prop(security_stacks: SecurityStacks, name: str) -> None:
+    assert unauthenticated_warnings(security_stacks, name) == []
