@@ -102,7 +102,11 @@ def json_body(event: Mapping[str, Any]) -> object:
             object_pairs_hook=_no_duplicates,
             parse_constant=_reject_constant,
         )
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except BodyError:
+        raise
+    except ValueError:
+        # Undecodable bytes, malformed JSON, and integers past Python's digit limit
+        # (``{"displayName": 999...9}``, over 4300 digits) all land here.
         raise BodyError(FieldError(BODY, "is not valid JSON")) from None
     except RecursionError:
         raise BodyError(FieldError(BODY, "is nested too deeply")) from None

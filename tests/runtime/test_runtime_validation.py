@@ -33,6 +33,8 @@ BODY_CASES: list[tuple[str, Any, list[tuple[str, str]]]] = [
     ("not-json", "displayName=Ana", [("body", "is not valid JSON")]),
     ("truncated-json", '{"displayName": "Ana"', [("body", "is not valid JSON")]),
     ("nan", '{"displayName": "Ana", "x": NaN}', [("body", "is not valid JSON")]),
+    # Past Python's integer digit limit json.loads raises a plain ValueError.
+    ("huge-integer", '{"displayName": ' + "9" * 4301 + "}", [("body", "is not valid JSON")]),
     ("nested-array", "[[[1]]]", [("body", "must be an object")]),
     ("too-deep", "[" * 4096 + "]" * 4096, [("body", "is nested too deeply")]),
     ("array", '[{"displayName": "Ana"}]', [("body", "must be an object")]),
