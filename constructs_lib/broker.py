@@ -229,8 +229,12 @@ class ParticipantBroker(Construct):
         )
         """The API stage's JSON access log group."""
         self.rest_api: apigateway.RestApi = self._rest_api(
-            auth, allowed_principals, private_endpoint_vpc_endpoints, vpce_ids,
-            throttling_rate_limit, throttling_burst_limit,
+            auth,
+            allowed_principals,
+            private_endpoint_vpc_endpoints,
+            vpce_ids,
+            throttling_rate_limit,
+            throttling_burst_limit,
         )
         """The API Gateway REST API."""
         self.create_participant_method: apigateway.Method = self._add_method(
@@ -509,9 +513,7 @@ class ParticipantBroker(Construct):
         method = participants.add_method(
             "POST",
             apigateway.LambdaIntegration(self.lambda_function, proxy=True, allow_test_invoke=False),
-            authorization_type=(
-                None if authorizer is not None else auth.authorization_type
-            ),
+            authorization_type=(None if authorizer is not None else auth.authorization_type),
             authorizer=authorizer,
             authorization_scopes=list(auth.scopes) if auth.scopes else None,
             request_models={"$default": model},
@@ -559,7 +561,9 @@ def _resource_policy(
         principals = [iam.AnyPrincipal()]
     statements = [
         iam.PolicyStatement(
-            sid="AllowInvoke", actions=["execute-api:Invoke"], resources=[invoke],
+            sid="AllowInvoke",
+            actions=["execute-api:Invoke"],
+            resources=[invoke],
             principals=principals,
         )
     ]
@@ -620,5 +624,4 @@ def _account_settings(scope: Construct) -> IConstruct:
     role.apply_removal_policy(RemovalPolicy.RETAIN)
     account = apigateway.CfnAccount(holder, "Account", cloud_watch_role_arn=role.role_arn)
     account.apply_removal_policy(RemovalPolicy.RETAIN)
-    account.node.add_dependency(role)
     return holder
