@@ -26,8 +26,10 @@ def check_instance_id(instance_id: str) -> None:
     """A literal instance ID is Connect's ID (1-100 letters, digits, '-'), not its ARN."""
     if _unresolved(instance_id) or _INSTANCE_ID.fullmatch(instance_id):
         return
-    hint = "pass the ID, not the instance ARN" if instance_id.startswith("arn:") else (
-        "copy it from the Amazon Connect console (instance ARN: .../instance/<id>)"
+    hint = (
+        "pass the ID, not the instance ARN"
+        if instance_id.startswith("arn:")
+        else ("copy it from the Amazon Connect console (instance ARN: .../instance/<id>)")
     )
     raise ValueError(
         f"instance_id must be an Amazon Connect instance ID (1-100 letters, digits and '-'), "
@@ -140,9 +142,7 @@ def check_throttling(rate_limit: float, burst_limit: int) -> None:
             f"throttling_rate_limit must be greater than 0 (requests per second), got "
             f"{rate_limit!r}; the default is {defaults.THROTTLING_RATE_LIMIT}"
         )
-    if not _unresolved(burst_limit) and (
-        not isinstance(burst_limit, int) or burst_limit < 1
-    ):
+    if not _unresolved(burst_limit) and (not isinstance(burst_limit, int) or burst_limit < 1):
         raise ValueError(
             f"throttling_burst_limit must be a whole number of at least 1, got "
             f"{burst_limit!r}; the default is {defaults.THROTTLING_BURST_LIMIT}"

@@ -75,9 +75,7 @@ def test_custom_authorizer_is_used_as_given(custom_synth: Synthesized) -> None:
     authorizer = custom_synth.stack.node.find_child("Authorizer")
     assert isinstance(authorizer, apigateway.TokenAuthorizer)
     assert method["AuthorizerId"] == custom_synth.resolve(authorizer.authorizer_id)
-    custom_synth.template.has_resource_properties(
-        "AWS::ApiGateway::Authorizer", {"Type": "TOKEN"}
-    )
+    custom_synth.template.has_resource_properties("AWS::ApiGateway::Authorizer", {"Type": "TOKEN"})
 
 
 def test_unauthenticated_method_has_no_authorization(open_synth: Synthesized) -> None:

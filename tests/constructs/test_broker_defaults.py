@@ -205,7 +205,12 @@ def test_account_cloudwatch_role_writes_only_logs(synth: Synthesized) -> None:
                                     "Fn::Join": [
                                         "",
                                         [
-                                            "arn:", PARTITION, ":logs:", REGION, ":", ACCOUNT,
+                                            "arn:",
+                                            PARTITION,
+                                            ":logs:",
+                                            REGION,
+                                            ":",
+                                            ACCOUNT,
                                             ":log-group:*",
                                         ],
                                     ]
@@ -264,7 +269,9 @@ def test_only_the_deployed_stage_may_invoke_the_function(synth: Synthesized) -> 
     permission = synth.only("AWS::Lambda::Permission")
     stage = synth.resolve(synth.broker.rest_api.deployment_stage.stage_name)
     assert permission["SourceArn"]["Fn::Join"][1][-3:] == [
-        "/", stage, "/POST/contacts/*/participants"
+        "/",
+        stage,
+        "/POST/contacts/*/participants",
     ]
 
 
@@ -293,7 +300,11 @@ def test_request_model_accepts_all_five_roles_so_policy_stays_a_runtime_403(
 ) -> None:
     schema = synth.only("AWS::ApiGateway::Model")["Schema"]
     assert schema["properties"]["role"]["enum"] == [
-        "AGENT", "CUSTOMER", "SYSTEM", "CUSTOM_BOT", "SUPERVISOR"
+        "AGENT",
+        "CUSTOMER",
+        "SYSTEM",
+        "CUSTOM_BOT",
+        "SUPERVISOR",
     ]
 
 
@@ -319,9 +330,12 @@ def test_access_logs_are_json_into_the_access_log_group(synth: Synthesized) -> N
     assert line["requestId"] == "$context.requestId"
     assert line["status"] == "$context.status"
     assert line["resourcePath"] == "$context.resourcePath"
-    assert json.dumps(settings["DestinationArn"]).count(
-        json.dumps(synth.resolve(synth.broker.access_log_group.log_group_name))
-    ) == 1
+    assert (
+        json.dumps(settings["DestinationArn"]).count(
+            json.dumps(synth.resolve(synth.broker.access_log_group.log_group_name))
+        )
+        == 1
+    )
 
 
 def test_access_log_never_holds_the_concrete_path_or_a_body(synth: Synthesized) -> None:
@@ -392,7 +406,8 @@ def test_grant_invoke_allows_exactly_the_post_method(app_factory: Callable[..., 
     )
     arn = stack.resolve(broker.create_participant_method.method_arn)
     assert arn["Fn::Join"][1][-3:] == [
-        "/", stack.resolve(broker.rest_api.deployment_stage.stage_name),
+        "/",
+        stack.resolve(broker.rest_api.deployment_stage.stage_name),
         "/POST/contacts/*/participants",
     ]
 

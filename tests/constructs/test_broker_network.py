@@ -133,7 +133,9 @@ def test_custom_throttling(custom: Synthesized) -> None:
 def test_custom_function_settings(custom: Synthesized) -> None:
     function = custom.only("AWS::Lambda::Function")
     assert (
-        function["ReservedConcurrentExecutions"], function["MemorySize"], function["Timeout"]
+        function["ReservedConcurrentExecutions"],
+        function["MemorySize"],
+        function["Timeout"],
     ) == (7, 1024, 20)
 
 
@@ -144,10 +146,17 @@ def test_custom_log_retention_applies_to_both_log_groups(custom: Synthesized) ->
 
 def test_participant_policy_props_reach_the_function(custom: Synthesized) -> None:
     env = custom.only("AWS::Lambda::Function")["Environment"]["Variables"]
-    assert {k: env[k] for k in (
-        "ALLOWED_ROLES", "DEFAULT_ROLE", "ALLOW_VIDEO", "ALLOW_SCREEN_SHARE", "LOG_LEVEL",
-        "METRICS_NAMESPACE",
-    )} == {
+    assert {
+        k: env[k]
+        for k in (
+            "ALLOWED_ROLES",
+            "DEFAULT_ROLE",
+            "ALLOW_VIDEO",
+            "ALLOW_SCREEN_SHARE",
+            "LOG_LEVEL",
+            "METRICS_NAMESPACE",
+        )
+    } == {
         "ALLOWED_ROLES": "CUSTOMER,CUSTOM_BOT",
         "DEFAULT_ROLE": "CUSTOM_BOT",
         "ALLOW_VIDEO": "false",
@@ -182,8 +191,13 @@ def test_private_endpoint_policy_denies_other_sources(private: Synthesized) -> N
                     "AWS": {
                         "Fn::Join": [
                             "",
-                            ["arn:", {"Ref": "AWS::Partition"}, ":iam::",
-                             {"Ref": "AWS::AccountId"}, ":root"],
+                            [
+                                "arn:",
+                                {"Ref": "AWS::Partition"},
+                                ":iam::",
+                                {"Ref": "AWS::AccountId"},
+                                ":root",
+                            ],
                         ]
                     }
                 },

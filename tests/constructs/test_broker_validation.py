@@ -63,8 +63,7 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
     (
         "log-level",
         {"log_level": "info"},
-        "log_level must be one of DEBUG, INFO, WARNING, ERROR, got 'info'; use the upper-case "
-        "name",
+        "log_level must be one of DEBUG, INFO, WARNING, ERROR, got 'info'; use the upper-case name",
     ),
     (
         "namespace-aws",
@@ -169,9 +168,7 @@ def test_instance_id_and_parameter_together_are_rejected(
     stack = new_stack(app_factory)
     parameter = ssm.StringParameter.from_string_parameter_name(stack, "P", "/connect/id")
     with pytest.raises(ValueError) as raised:
-        ParticipantBroker(
-            stack, "Broker", instance_id=INSTANCE_ID, instance_id_parameter=parameter
-        )
+        ParticipantBroker(stack, "Broker", instance_id=INSTANCE_ID, instance_id_parameter=parameter)
     assert str(raised.value) == (
         f"pass either instance_id or instance_id_parameter, not both (got "
         f"instance_id='{INSTANCE_ID}' and an instance_id_parameter); keep "
@@ -193,9 +190,7 @@ def test_unresolved_tokens_are_not_validated(app_factory: Callable[..., cdk.App]
     token = cdk.CfnParameter(stack, "Id").value_as_string
     acl = cdk.CfnParameter(stack, "Acl").value_as_string
     level = cdk.CfnParameter(stack, "Level").value_as_string
-    broker = ParticipantBroker(
-        stack, "Broker", instance_id=token, web_acl_arn=acl, log_level=level
-    )
+    broker = ParticipantBroker(stack, "Broker", instance_id=token, web_acl_arn=acl, log_level=level)
     assert cdk.Token.is_unresolved(broker.instance_id_parameter.string_value)
 
 

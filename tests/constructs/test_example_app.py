@@ -53,8 +53,12 @@ def edited_runtime(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copytree(_contract.RUNTIME_DIR, copy, ignore=shutil.ignore_patterns("__pycache__"))
     handler = copy / "broker" / "handler.py"
     handler.write_text(handler.read_text() + "\n# an edit that changes the asset hash\n")
-    for junk in ("tests/test_x.py", "broker/__pycache__/handler.cpython-314.pyc",
-                 ".pytest_cache/v", "broker/notes.md"):
+    for junk in (
+        "tests/test_x.py",
+        "broker/__pycache__/handler.cpython-314.pyc",
+        ".pytest_cache/v",
+        "broker/notes.md",
+    ):
         (copy / junk).parent.mkdir(parents=True, exist_ok=True)
         (copy / junk).write_text("x")
     return copy

@@ -26,7 +26,7 @@ APP = """\
 import sys, aws_cdk as cdk, constructs_lib
 from constructs_lib import ParticipantBroker
 app = cdk.App(outdir=sys.argv[1])
-ParticipantBroker(cdk.Stack(app, "WheelStack"), "Broker", instance_id="11111111-2222-3333-4444-555555555555")
+ParticipantBroker(cdk.Stack(app, "WheelStack"), "Broker", instance_id="i-0123456789")
 app.synth(); print(constructs_lib.__file__)
 """
 
@@ -49,8 +49,17 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
         shutil.copytree(REPO / package, src / package, ignore=ignore)
     dist = tmp_path_factory.mktemp("dist")
     _run(
-        sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-        "--wheel-dir", dist, src, cwd=src,
+        sys.executable,
+        "-m",
+        "pip",
+        "wheel",
+        "--quiet",
+        "--no-deps",
+        "--no-build-isolation",
+        "--wheel-dir",
+        dist,
+        src,
+        cwd=src,
     )
     (built,) = dist.glob("connect_participant_broker-*.whl")
     return built
@@ -62,15 +71,25 @@ def installed_python(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> P
     _run(sys.executable, "-m", "venv", "--without-pip", venv, cwd=venv)
     python = venv / "bin" / "python"
     site = Path(
-        _run(python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])", cwd=venv)
-        .strip()
+        _run(
+            python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])", cwd=venv
+        ).strip()
     )
     # Reuse this environment's installed dependencies (aws-cdk-lib is large) without its
     # editable hook: a plain path line in a .pth does not run the other .pth files there.
     (site / "deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     _run(
-        sys.executable, "-m", "pip", "--python", python, "install", "--quiet", "--no-deps",
-        "--no-index", wheel, cwd=venv,
+        sys.executable,
+        "-m",
+        "pip",
+        "--python",
+        python,
+        "install",
+        "--quiet",
+        "--no-deps",
+        "--no-index",
+        wheel,
+        cwd=venv,
     )
     return python
 
@@ -107,9 +126,7 @@ def test_installed_wheel_synthesizes_a_broker(installed_python: Path, tmp_path: 
     assert REPO not in imported_from.parents
 
     template = json.loads((outdir / "WheelStack.template.json").read_text())
-    functions = [
-        r for r in template["Resources"].values() if r["Type"] == "AWS::Lambda::Function"
-    ]
+    functions = [r for r in template["Resources"].values() if r["Type"] == "AWS::Lambda::Function"]
     handlers = {f["Properties"].get("Handler") for f in functions}
     assert "broker.handler.handler" in handlers
     asset_dirs = [p for p in outdir.glob("asset.*") if (p / "broker" / "handler.py").is_file()]
