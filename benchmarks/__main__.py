@@ -80,7 +80,7 @@ def _run_all(args: argparse.Namespace, workdir: Path) -> tuple[list[Section], As
                     _guarded("warm", lambda: bench_warm(found, endpoint, sdk, runs, iterations))
                 )
     if "synth" in args.only:
-        sections.append(_guarded("synth", lambda: bench_synth(3 if quick else 5)))
+        sections.append(_guarded("synth", lambda: bench_synth(3 if quick else 7)))
     if asset is not None and "asset" in args.only:
         found_asset = asset
         sections.append(_guarded("asset", lambda: bench_asset(found_asset)))

@@ -56,8 +56,14 @@ def _one_run(
     }
 
 
+def _paired_ratio(samples: dict[str, list[dict[str, float]]], key: str) -> float:
+    """Median over runs of broker/naive, each pair measured back to back (robust to load drift)."""
+    pairs = zip(samples["broker"], samples["naive"], strict=True)
+    return median([broker[key] / naive[key] for broker, naive in pairs])
+
+
 def bench_cold(asset: Asset, endpoint: str, sdk: str, runs: int) -> Section:
-    """Alternate broker and naive cold starts ``runs`` times each; ratios of the medians."""
+    """Alternate broker and naive cold starts ``runs`` times each; median of paired ratios."""
     sides = {
         "broker": (asset.directory, asset.module, asset.function),
         "naive": (NAIVE_DIR, "naive_handler", "handler"),
@@ -76,8 +82,8 @@ def bench_cold(asset: Asset, endpoint: str, sdk: str, runs: int) -> Section:
         name: {key: median([s[key] for s in runs_]) for key in runs_[0]}
         for name, runs_ in samples.items()
     }
-    in_ratio = medians["broker"]["in_process_ms"] / medians["naive"]["in_process_ms"]
-    wall_ratio = medians["broker"]["wall_to_response_ms"] / medians["naive"]["wall_to_response_ms"]
+    in_ratio = _paired_ratio(samples, "in_process_ms")
+    wall_ratio = _paired_ratio(samples, "wall_to_response_ms")
     b, n = medians["broker"], medians["naive"]
     section = Section(name="cold")
     section.figures = [

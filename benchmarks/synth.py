@@ -39,8 +39,7 @@ def _measure_templates(outdir: Path) -> dict[str, int]:
     paths = list(outdir.glob("*.template.json"))
     return {
         "resources": sum(
-            len(json.loads(path.read_text(encoding="utf-8")).get("Resources", {}))
-            for path in paths
+            len(json.loads(path.read_text(encoding="utf-8")).get("Resources", {})) for path in paths
         ),
         "template_bytes": sum(path.stat().st_size for path in paths),
     }
@@ -56,8 +55,13 @@ def _synth_once(args: list[str]) -> tuple[float, dict[str, int]]:
         return elapsed, _measure_templates(Path(outdir))
 
 
+def _paired_ratio(samples: dict[str, list[float]], top: str, bottom: str) -> float:
+    """Median over rounds of top/bottom, both measured in the same round (robust to load drift)."""
+    return median([a / b for a, b in zip(samples[top], samples[bottom], strict=True)])
+
+
 def bench_synth(runs: int) -> Section:
-    """Rotate through the apps ``runs`` times; ratios of median wall times."""
+    """Rotate through the apps ``runs`` times; median of the per-round ratios."""
     names = list(APPS)
     templates = {name: _synth_once(APPS[name])[1] for name in names}  # warm-up runs
     resources = {name: sizes["resources"] for name, sizes in templates.items()}
@@ -67,8 +71,8 @@ def bench_synth(runs: int) -> Section:
         for name in names[shift:] + names[:shift]:
             samples[name].append(_synth_once(APPS[name])[0])
     medians = {name: median(values) for name, values in samples.items()}
-    example_ratio = medians["example"] / medians["one_function"]
-    many_ratio = medians["brokers_25"] / medians["brokers_1"]
+    example_ratio = _paired_ratio(samples, "example", "one_function")
+    many_ratio = _paired_ratio(samples, "brokers_25", "brokers_1")
     section = Section(name="synth")
     section.figures = [
         Figure(
