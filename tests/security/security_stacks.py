@@ -30,6 +30,8 @@ ACCOUNT = "123456789012"
 EXAMPLE = "ParticipantBroker"
 #: The stack whose broker sets ``allow_unauthenticated_access=True``.
 UNAUTHENTICATED = "Unauthenticated"
+#: The same opt-out, with the app acknowledging the findings the broker leaves to it.
+UNAUTHENTICATED_ACKNOWLEDGED = "UnauthenticatedAcknowledged"
 #: Stacks whose broker lists CORS origins (OPTIONS preflight methods exist).
 WITH_CORS = frozenset({"NetworkOptions"})
 
@@ -106,8 +108,31 @@ VARIANTS: dict[str, Callable[[cdk.Stack], dict[str, Any]]] = {
     "CognitoUserPool": _cognito,
     "CustomAuthorizer": _custom_authorizer,
     UNAUTHENTICATED: _unauthenticated,
+    UNAUTHENTICATED_ACKNOWLEDGED: _unauthenticated,
     "PrivateEndpoint": _private_endpoint,
     "NetworkOptions": _network_options,
+}
+
+
+def acknowledge_public_api(broker: ParticipantBroker) -> None:
+    """What an app that opts out of authentication does (README, Security): it acknowledges,
+    with its own reasons, the findings the broker leaves to it."""
+    public = (
+        "This broker is public on purpose: a CloudFront distribution in front of API Gateway "
+        "authenticates callers"
+    )
+    cdk.Validations.of(broker.rest_api.deployment_stage).acknowledge(
+        cdk.Acknowledgment(id="AwsSolutions-APIG3", reason=f"{public} and carries the web ACL.")
+    )
+    for rule in ("AwsSolutions-APIG4", "AwsSolutions-COG4"):
+        cdk.Validations.of(broker.create_participant_method).acknowledge(
+            cdk.Acknowledgment(id=rule, reason=f"{public} before any request reaches it.")
+        )
+
+
+#: Stack name -> what the app does with its broker after creating it.
+APP_ACKNOWLEDGEMENTS: dict[str, Callable[[ParticipantBroker], None]] = {
+    UNAUTHENTICATED_ACKNOWLEDGED: acknowledge_public_api,
 }
 
 
@@ -131,6 +156,7 @@ def build(app: cdk.App) -> SecurityStacks:
     stacks: dict[str, cdk.Stack] = {EXAMPLE: example}
     for name, props in VARIANTS.items():
         stack = cdk.Stack(app, name)
-        ParticipantBroker(stack, "Broker", **props(stack))
+        broker = ParticipantBroker(stack, "Broker", **props(stack))
+        APP_ACKNOWLEDGEMENTS.get(name, lambda _: None)(broker)
         stacks[name] = stack
     return SecurityStacks(app=app, stacks=stacks, assembly=app.synth())

@@ -7,15 +7,25 @@ from typing import Any
 
 import pytest
 from aws_cdk import cx_api
-from security_stacks import EXAMPLE, UNAUTHENTICATED, VARIANTS, WITH_CORS, SecurityStacks
+from security_stacks import (
+    EXAMPLE,
+    UNAUTHENTICATED,
+    UNAUTHENTICATED_ACKNOWLEDGED,
+    VARIANTS,
+    WITH_CORS,
+    SecurityStacks,
+)
 
 UNAUTHENTICATED_WARNING_ID = "connect-participant-broker:unauthenticated"
+#: The stacks whose broker sets ``allow_unauthenticated_access=True``.
+OPEN = frozenset({UNAUTHENTICATED, UNAUTHENTICATED_ACKNOWLEDGED})
 EXPECTED_POST_AUTHORIZATION = {
     EXAMPLE: "AWS_IAM",
     "IamDefault": "AWS_IAM",
     "CognitoUserPool": "COGNITO_USER_POOLS",
     "CustomAuthorizer": "CUSTOM",
     UNAUTHENTICATED: "NONE",
+    UNAUTHENTICATED_ACKNOWLEDGED: "NONE",
     "PrivateEndpoint": "AWS_IAM",
     "NetworkOptions": "AWS_IAM",
 }
@@ -41,9 +51,7 @@ def unauthenticated_warnings(stacks: SecurityStacks, name: str) -> list[cx_api.S
     ]
 
 
-@pytest.mark.parametrize(
-    "name", [name for name in EXPECTED_POST_AUTHORIZATION if name != UNAUTHENTICATED]
-)
+@pytest.mark.parametrize("name", [name for name in EXPECTED_POST_AUTHORIZATION if name not in OPEN])
 def test_no_method_is_unauthenticated_without_the_explicit_prop(
     security_stacks: SecurityStacks, name: str
 ) -> None:
@@ -84,6 +92,6 @@ def test_explicit_prop_adds_the_warning_annotation(security_stacks: SecurityStac
     assert str(warning.entry.data).startswith("allow_unauthenticated_access=True: anyone")
 
 
-@pytest.mark.parametrize("name", [EXAMPLE, *(n for n in VARIANTS if n != UNAUTHENTICATED)])
+@pytest.mark.parametrize("name", [EXAMPLE, *(n for n in VARIANTS if n not in OPEN)])
 def test_no_warning_without_the_explicit_prop(security_stacks: SecurityStacks, name: str) -> None:
     assert unauthenticated_warnings(security_stacks, name) == []
