@@ -9,6 +9,7 @@ and template size are reported next to the timing.
 from __future__ import annotations
 
 import json
+import resource
 import tempfile
 import time
 from pathlib import Path
@@ -45,14 +46,21 @@ def _measure_templates(outdir: Path) -> dict[str, int]:
     }
 
 
-def _synth_once(args: list[str]) -> tuple[float, dict[str, int]]:
-    """One ``cdk synth`` into a fresh directory; seconds of wall time and template sizes."""
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _synth_once(args: list[str]) -> tuple[float, float, dict[str, int]]:
+    """One ``cdk synth`` into a fresh directory: wall seconds, CPU seconds (the CLI, the app and
+    its jsii kernel) and template sizes."""
     with tempfile.TemporaryDirectory(prefix="bench-synth-") as outdir:
         cmd = [str(CDK_CLI), "synth", "--quiet", "--no-notices", "-o", outdir, *args]
+        cpu = _children_cpu()
         start = time.perf_counter()
         run(cmd, env=tool_env())
         elapsed = time.perf_counter() - start
-        return elapsed, _measure_templates(Path(outdir))
+        return elapsed, _children_cpu() - cpu, _measure_templates(Path(outdir))
 
 
 def _paired_ratio(samples: dict[str, list[float]], top: str, bottom: str) -> float:
@@ -63,13 +71,16 @@ def _paired_ratio(samples: dict[str, list[float]], top: str, bottom: str) -> flo
 def bench_synth(runs: int) -> Section:
     """Rotate through the apps ``runs`` times; median of the per-round ratios."""
     names = list(APPS)
-    templates = {name: _synth_once(APPS[name])[1] for name in names}  # warm-up runs
+    templates = {name: _synth_once(APPS[name])[2] for name in names}  # warm-up runs
     resources = {name: sizes["resources"] for name, sizes in templates.items()}
     samples: dict[str, list[float]] = {name: [] for name in names}
+    cpu: dict[str, list[float]] = {name: [] for name in names}
     for index in range(runs):
         shift = index % len(names)
         for name in names[shift:] + names[:shift]:
-            samples[name].append(_synth_once(APPS[name])[0])
+            wall, cpu_s, _ = _synth_once(APPS[name])
+            samples[name].append(wall)
+            cpu[name].append(cpu_s)
     medians = {name: median(values) for name, values in samples.items()}
     example_ratio = _paired_ratio(samples, "example", "one_function")
     many_ratio = _paired_ratio(samples, "brokers_25", "brokers_1")
@@ -81,7 +92,8 @@ def bench_synth(runs: int) -> Section:
             "x",
             f"<= {TARGET_EXAMPLE:.2f}x",
             example_ratio <= TARGET_EXAMPLE,
-            f"{medians['example']:.2f} s vs {medians['one_function']:.2f} s",
+            f"{medians['example']:.2f} s vs {medians['one_function']:.2f} s; CPU time ratio "
+            f"{_paired_ratio(cpu, 'example', 'one_function'):.2f}x",
         ),
         Figure(
             "cdk synth, 25 brokers / 1 broker in one stack",
@@ -89,7 +101,8 @@ def bench_synth(runs: int) -> Section:
             "x",
             f"<= {TARGET_25:.2f}x",
             many_ratio <= TARGET_25,
-            f"{medians['brokers_25']:.2f} s vs {medians['brokers_1']:.2f} s",
+            f"{medians['brokers_25']:.2f} s vs {medians['brokers_1']:.2f} s; CPU time ratio "
+            f"{_paired_ratio(cpu, 'brokers_25', 'brokers_1'):.2f}x",
         ),
         Figure(
             "resources in the 25-broker stack",
@@ -105,6 +118,8 @@ def bench_synth(runs: int) -> Section:
         "runs": runs,
         "medians_s": medians,
         "samples_s": samples,
+        "cpu_samples_s": cpu,
+        "cpu_medians_s": {name: median(values) for name, values in cpu.items()},
         "templates": templates,
     }
     return section
