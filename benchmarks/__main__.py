@@ -72,7 +72,7 @@ def _run_all(args: argparse.Namespace, workdir: Path) -> tuple[list[Section], As
         with fake_connect() as endpoint:
             if "cold" in args.only:
                 sections.append(
-                    _guarded("cold", lambda: bench_cold(found, endpoint, sdk, 7 if quick else 21))
+                    _guarded("cold", lambda: bench_cold(found, endpoint, sdk, 7 if quick else 31))
                 )
             if "warm" in args.only:
                 runs, iterations = (3, 300) if quick else (5, 1000)
