@@ -5,21 +5,25 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from aws_cdk import Annotations, ArnFormat, Duration, Names, RemovalPolicy, Stack, Token
 from aws_cdk import aws_apigateway as apigateway
-from aws_cdk import aws_cloudwatch as cloudwatch
-from aws_cdk import aws_cognito as cognito
-from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
-from aws_cdk import aws_sns as sns
 from aws_cdk import aws_ssm as ssm
-from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct, IConstruct
 
 from . import _contract, _edge, _nag, _validation, defaults, monitoring
+
+if TYPE_CHECKING:
+    # Only in annotations: importing these modules costs synth time for every user, and
+    # most brokers use none of them (wafv2 is imported where a web ACL is associated).
+    from aws_cdk import aws_cloudwatch as cloudwatch
+    from aws_cdk import aws_cognito as cognito
+    from aws_cdk import aws_ec2 as ec2
+    from aws_cdk import aws_sns as sns
 
 #: Construct ID of the stack-wide API Gateway account settings (one per stack).
 _ACCOUNT_SETTINGS_ID = "ParticipantBrokerApiGatewayAccount"
@@ -246,6 +250,8 @@ class ParticipantBroker(Construct):
         if create_api_gateway_account_role:
             self.rest_api.deployment_stage.node.add_dependency(_account_settings(self))
         if web_acl_arn is not None:
+            from aws_cdk import aws_wafv2 as wafv2
+
             wafv2.CfnWebACLAssociation(
                 self,
                 "WebAclAssociation",
