@@ -3,6 +3,7 @@ the contract's JSON Schema) and the problem+json gateway responses (derived from
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -69,8 +70,13 @@ def to_json_schema(
     return apigateway.JsonSchema(**kwargs)
 
 
+@functools.cache
 def request_model_schema() -> apigateway.JsonSchema:
-    """The API Gateway request model: ``definitions.CreateParticipantRequest``, draft 4."""
+    """The API Gateway request model: ``definitions.CreateParticipantRequest``, draft 4.
+
+    Built once per process (the contract file does not change while an app runs): every broker
+    of an app shares the same immutable struct.
+    """
     return to_json_schema(_contract.request_schema(), version=apigateway.JsonSchemaVersion.DRAFT4)
 
 

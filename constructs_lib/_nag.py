@@ -20,8 +20,6 @@ from constructs import IConstruct
 if TYPE_CHECKING:
     from .broker import ParticipantBroker
 
-#: Construct ID of the stack-wide API Gateway account settings (see ``broker._account_settings``).
-ACCOUNT_SETTINGS_ID = "ParticipantBrokerApiGatewayAccount"
 
 CONTACT_WILDCARD_REASON = (
     "connect:CreateParticipant is authorized on the contact ARN "
@@ -112,26 +110,25 @@ def _acknowledge(scope: IConstruct, finding_id: str, reason: str) -> None:
     Validations.of(scope).acknowledge(Acknowledgment(id=finding_id, reason=reason))
 
 
-def _inline_wildcards(role: iam.Role) -> Iterator[tuple[list[Any], str]]:
-    """Yield (actions, flattened resource) for each wildcard resource of ``role``'s inline
-    policies' Allow statements."""
-    cfn_role = role.node.default_child
-    if not isinstance(cfn_role, iam.CfnRole):
-        return
-    for policy in _as_list(Stack.of(role).resolve(cfn_role.policies) or []):
-        document = policy.get("policyDocument") if isinstance(policy, dict) else None
-        for statement in _allow_statements(role, document):
-            for resource in _as_list(statement.get("Resource")):
-                flat = flatten_reference(resource)
-                if "*" in flat:
-                    yield _as_list(statement.get("Action")), flat
+def _acknowledge_wildcard_resource(role: iam.Role, arn: str, reason: str) -> None:
+    """Acknowledge IAM5 for the one wildcard resource ``arn`` the broker put in ``role``.
+
+    The finding ID is the ARN flattened as cdk-nag flattens it, so the acknowledgement holds
+    for a literal instance ID as well as for a parameter or an SSM-resolved one.
+    """
+    flat = flatten_reference(Stack.of(role).resolve(arn))
+    _acknowledge(role, f"AwsSolutions-IAM5[Resource::{flat}]", reason)
 
 
-def _acknowledge_contact_wildcard(role: iam.Role) -> None:
+def acknowledge_contact_wildcard(role: iam.Role, contacts_arn: str) -> None:
     """``instance/<id>/contact/*`` of CreateParticipant in the function's role (IAM5)."""
-    for actions, flat in _inline_wildcards(role):
-        if actions == ["connect:CreateParticipant"] and flat.endswith("/contact/*"):
-            _acknowledge(role, f"AwsSolutions-IAM5[Resource::{flat}]", CONTACT_WILDCARD_REASON)
+    _acknowledge_wildcard_resource(role, contacts_arn, CONTACT_WILDCARD_REASON)
+
+
+def acknowledge_account_role(role: iam.Role, log_groups_arn: str) -> None:
+    """``log-group:*`` of API Gateway's account-wide CloudWatch role (IAM5); once per stack,
+    where the role is created."""
+    _acknowledge_wildcard_resource(role, log_groups_arn, ACCOUNT_ROLE_REASON)
 
 
 def _acknowledge_xray(role: iam.Role) -> None:
@@ -152,47 +149,32 @@ def _acknowledge_xray(role: iam.Role) -> None:
         _acknowledge(policy, "AwsSolutions-IAM5[Resource::*]", XRAY_REASON)
 
 
-def _method_authorization(broker: ParticipantBroker) -> str | None:
-    """Return the POST method's resolved ``AuthorizationType``."""
-    method = broker.create_participant_method.node.default_child
-    if not isinstance(method, apigateway.CfnMethod):
-        return None
-    value = Stack.of(broker).resolve(method.authorization_type)
-    return value if isinstance(value, str) else None
-
-
-def _acknowledge_api(broker: ParticipantBroker) -> None:
+def _acknowledge_api(
+    broker: ParticipantBroker, authorization: apigateway.AuthorizationType
+) -> None:
     """COG4 (no Cognito authorizer) with IAM or a custom authorizer; APIG3 without a web ACL."""
-    authorization = _method_authorization(broker)
     method = broker.create_participant_method
-    if authorization == "AWS_IAM":
+    if authorization == apigateway.AuthorizationType.IAM:
         _acknowledge(method, "AwsSolutions-COG4", COG4_IAM_REASON)
-    elif authorization == "CUSTOM":
+    elif authorization == apigateway.AuthorizationType.CUSTOM:
         _acknowledge(method, "AwsSolutions-COG4", COG4_CUSTOM_REASON)
-    authenticated = authorization in ("AWS_IAM", "CUSTOM", "COGNITO_USER_POOLS")
+    authenticated = authorization != apigateway.AuthorizationType.NONE
     if authenticated and broker.node.try_find_child("WebAclAssociation") is None:
         _acknowledge(broker.rest_api.deployment_stage, "AwsSolutions-APIG3", WAF_REASON)
 
 
-def _acknowledge_account_role(broker: ParticipantBroker) -> None:
-    """``log-group:*`` of API Gateway's account-wide CloudWatch role (IAM5)."""
-    holder = Stack.of(broker).node.try_find_child(ACCOUNT_SETTINGS_ID)
-    role = holder.node.try_find_child("CloudWatchRole") if holder is not None else None
-    if not isinstance(role, iam.Role):
-        return
-    for actions, flat in _inline_wildcards(role):
-        if all(str(action).startswith("logs:") for action in actions) and flat.endswith(
-            ":log-group:*"
-        ):
-            _acknowledge(role, f"AwsSolutions-IAM5[Resource::{flat}]", ACCOUNT_ROLE_REASON)
+def acknowledge_findings(
+    broker: ParticipantBroker, authorization: apigateway.AuthorizationType
+) -> None:
+    """Acknowledge the findings of the finished broker, each with its reason.
 
-
-def acknowledge_findings(broker: ParticipantBroker) -> None:
-    """Acknowledge the cdk-nag findings the broker's design accepts, each with its reason."""
+    ``authorization`` is the POST method's authorization type. The IAM5 wildcards are
+    acknowledged where the broker writes them (:func:`acknowledge_contact_wildcard`,
+    :func:`acknowledge_account_role`): knowing the resource spares resolving whole policy
+    documents for every broker.
+    """
     role = broker.lambda_function.role
     if isinstance(role, iam.Role):
-        _acknowledge_contact_wildcard(role)
         _acknowledge_xray(role)
     _acknowledge(broker.lambda_function, "Serverless-LambdaDLQ", DLQ_REASON)
-    _acknowledge_api(broker)
-    _acknowledge_account_role(broker)
+    _acknowledge_api(broker, authorization)

@@ -38,6 +38,12 @@ class _Auth:
     user_pool: cognito.IUserPool | None = None
     scopes: Sequence[str] | None = None
 
+    def method_authorization_type(self) -> apigateway.AuthorizationType:
+        """The method's authorization type (an authorizer brings its own, CUSTOM by default)."""
+        if self.authorizer is not None:
+            return self.authorizer.authorization_type or apigateway.AuthorizationType.CUSTOM
+        return self.authorization_type
+
 
 class ParticipantBroker(Construct):
     """A secure HTTP API that adds a participant to an ongoing Amazon Connect chat or WebRTC call.
@@ -300,7 +306,7 @@ class ParticipantBroker(Construct):
         """Alarm on Amazon Connect throttling; ``None`` when ``alarms=False``."""
         self.dashboard: cloudwatch.Dashboard | None = watch.dashboard if watch else None
         """The CloudWatch dashboard; ``None`` unless ``dashboard=True``."""
-        _nag.acknowledge_findings(self)
+        _nag.acknowledge_findings(self, auth.method_authorization_type())
         # ------------------------------------------------------------------------------------
 
     # ----------------------------------------------------------------------------- public API
@@ -436,13 +442,15 @@ class ParticipantBroker(Construct):
                 ),
             ]
         )
-        return iam.Role(
+        role = iam.Role(
             self,
             "FunctionRole",
             description="ParticipantBroker function: CreateParticipant on one Connect instance",
             assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
             inline_policies={"ParticipantBroker": policy},
         )
+        _nag.acknowledge_contact_wildcard(role, contacts_arn)
+        return role
 
     def _rest_api(
         self,
@@ -628,6 +636,7 @@ def _account_settings(scope: Construct) -> IConstruct:
         },
     )
     role.apply_removal_policy(RemovalPolicy.RETAIN)
+    _nag.acknowledge_account_role(role, log_groups)
     account = apigateway.CfnAccount(holder, "Account", cloud_watch_role_arn=role.role_arn)
     account.apply_removal_policy(RemovalPolicy.RETAIN)
     return holder
