@@ -338,6 +338,9 @@ def _make_handler(fake: FakeConnect) -> type[BaseHTTPRequestHandler]:
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # TCP_NODELAY: a response goes out as two writes (headers, body); with Nagle's
+        # algorithm the second waits for the client's delayed ACK, ~40 ms per call on loopback.
+        disable_nagle_algorithm = True
         server_version = "FakeConnect"
         sys_version = ""
 

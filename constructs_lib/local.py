@@ -441,6 +441,9 @@ def _make_request_handler(broker: LocalBroker) -> type[BaseHTTPRequestHandler]:
 
     class RequestHandler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = (
+            True  # no ~40 ms delayed-ACK stall per response (see fake_connect)
+        )
 
         def version_string(self) -> str:
             return "participant-broker-local"

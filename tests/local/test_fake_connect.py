@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 import urllib.error
 import urllib.request
 from datetime import UTC, datetime
@@ -227,3 +228,13 @@ def test_stop_closes_the_port() -> None:
 def test_url_before_start_raises() -> None:
     with pytest.raises(RuntimeError, match="fake connect is not running; call start\\(\\) first"):
         _ = FakeConnect().url
+
+
+def test_answers_without_a_delayed_ack_stall(connect_client: Any) -> None:
+    """Ten calls on one kept-alive connection take well under the ~40 ms per call that
+    Nagle's algorithm meeting the client's delayed ACK would add (about 400 ms in all)."""
+    create(connect_client)  # connect and warm up
+    start = time.perf_counter()
+    for index in range(10):
+        create(connect_client, f"contact-{index}")
+    assert time.perf_counter() - start < 0.3
