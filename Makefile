@@ -41,9 +41,12 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# mypy --strict, separately over the CDK side and the Lambda runtime (which must not lean on
+# anything the Lambda runtime lacks), then the tooling.
 typecheck: $(STAMP)
 	$(BIN)/mypy constructs_lib app.py
 	$(BIN)/mypy runtime
+	$(BIN)/mypy benchmarks scripts
 
 # Regenerate the committed OpenAPI document from the contract schema.
 openapi: $(STAMP)
