@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .broker import ParticipantBroker
+    from .monitoring import BrokerMonitoring
 
-__all__ = ["ParticipantBroker"]
+__all__ = ["BrokerMonitoring", "ParticipantBroker"]
 
-_LAZY: dict[str, str] = {"ParticipantBroker": ".broker"}
+_LAZY: dict[str, str] = {"ParticipantBroker": ".broker", "BrokerMonitoring": ".monitoring"}
 
 
 def __getattr__(name: str) -> Any:
