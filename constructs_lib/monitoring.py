@@ -41,6 +41,13 @@ __all__ = [
 ]
 
 DEFAULT_METRICS_NAMESPACE: Final = "ConnectParticipantBroker"
+
+# CloudWatch statistics, as ``cloudwatch.Stats`` spells them: plain strings here, because
+# reading ``cloudwatch.Stats`` costs a call into the CDK's JavaScript every time.
+_SUM: Final = "Sum"
+_AVERAGE: Final = "Average"
+_P99: Final = "p99"
+_P50: Final = "p50"
 DEFAULT_LAMBDA_ERRORS_THRESHOLD: Final = 1
 DEFAULT_LAMBDA_THROTTLES_THRESHOLD: Final = 1
 DEFAULT_API_5XX_RATE_THRESHOLD: Final = 0.05
@@ -165,6 +172,7 @@ class BrokerMonitoring(Construct):
         )
         self._function = function
         self._stage = stage or rest_api.deployment_stage
+        self._stage_name = self._stage.stage_name
         self._api_name = rest_api.rest_api_name
         self._namespace = metrics_namespace
         self._latency_threshold_ms = latency.to_milliseconds()
@@ -194,7 +202,7 @@ class BrokerMonitoring(Construct):
                 from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
 
                 actions.insert(0, cloudwatch_actions.SnsAction(alarm_topic))
-            for alarm in self.alarm_list:
+            for alarm in self.alarm_list if actions else ():
                 alarm.add_alarm_action(*actions)
                 alarm.add_ok_action(*actions)
         if dashboard:
@@ -219,7 +227,7 @@ class BrokerMonitoring(Construct):
         return cloudwatch.Metric(
             namespace=_API_NAMESPACE,
             metric_name=metric_name,
-            dimensions_map={"ApiName": self._api_name, "Stage": self._stage.stage_name},
+            dimensions_map={"ApiName": self._api_name, "Stage": self._stage_name},
             statistic=statistic,
             period=PERIOD,
             label=label,
@@ -252,7 +260,7 @@ class BrokerMonitoring(Construct):
         """Create the five alarms."""
         self.lambda_errors_alarm = self._alarm(
             "LambdaErrorsAlarm",
-            metric=self._lambda_metric("Errors", cloudwatch.Stats.SUM, "Errors"),
+            metric=self._lambda_metric("Errors", _SUM, "Errors"),
             threshold=lambda_errors_threshold,
             evaluation_periods=LAMBDA_ERRORS_EVALUATION_PERIODS,
             description=(
@@ -265,7 +273,7 @@ class BrokerMonitoring(Construct):
         )
         self.lambda_throttles_alarm = self._alarm(
             "LambdaThrottlesAlarm",
-            metric=self._lambda_metric("Throttles", cloudwatch.Stats.SUM, "Throttles"),
+            metric=self._lambda_metric("Throttles", _SUM, "Throttles"),
             threshold=lambda_throttles_threshold,
             evaluation_periods=LAMBDA_THROTTLES_EVALUATION_PERIODS,
             description=(
@@ -278,7 +286,7 @@ class BrokerMonitoring(Construct):
         )
         self.api_5xx_alarm = self._alarm(
             "Api5xxAlarm",
-            metric=self._api_metric("5XXError", cloudwatch.Stats.AVERAGE, "5xx rate"),
+            metric=self._api_metric("5XXError", _AVERAGE, "5xx rate"),
             threshold=self._api_5xx_rate_threshold,
             evaluation_periods=API_5XX_EVALUATION_PERIODS,
             datapoints_to_alarm=API_5XX_DATAPOINTS_TO_ALARM,
@@ -293,7 +301,7 @@ class BrokerMonitoring(Construct):
         )
         self.latency_p99_alarm = self._alarm(
             "LatencyP99Alarm",
-            metric=self._api_metric("Latency", cloudwatch.Stats.p(99), "Latency p99"),
+            metric=self._api_metric("Latency", _P99, "Latency p99"),
             threshold=self._latency_threshold_ms,
             evaluation_periods=LATENCY_P99_EVALUATION_PERIODS,
             description=(
@@ -307,9 +315,7 @@ class BrokerMonitoring(Construct):
         )
         self.connect_throttles_alarm = self._alarm(
             "ConnectThrottlesAlarm",
-            metric=self._runtime_metric(
-                "ConnectThrottles", cloudwatch.Stats.SUM, "Connect throttles"
-            ),
+            metric=self._runtime_metric("ConnectThrottles", _SUM, "Connect throttles"),
             threshold=connect_throttles_threshold,
             evaluation_periods=CONNECT_THROTTLES_EVALUATION_PERIODS,
             description=(
@@ -362,23 +368,21 @@ class BrokerMonitoring(Construct):
     def _api_widgets(self) -> list[cloudwatch.IWidget]:
         """Requests, 5xx/4xx rate and latency of the API stage."""
         return [
-            _graph("API requests", [self._api_metric("Count", cloudwatch.Stats.SUM, "Requests")]),
+            _graph("API requests", [self._api_metric("Count", _SUM, "Requests")]),
             _graph(
                 "API error rate (fraction of requests)",
                 [
-                    self._api_metric("5XXError", cloudwatch.Stats.AVERAGE, "5xx rate"),
-                    self._api_metric("4XXError", cloudwatch.Stats.AVERAGE, "4xx rate"),
+                    self._api_metric("5XXError", _AVERAGE, "5xx rate"),
+                    self._api_metric("4XXError", _AVERAGE, "4xx rate"),
                 ],
                 threshold=self._api_5xx_rate_threshold,
             ),
             _graph(
                 "API latency (ms)",
                 [
-                    self._api_metric("Latency", cloudwatch.Stats.p(99), "Latency p99"),
-                    self._api_metric("Latency", cloudwatch.Stats.p(50), "Latency p50"),
-                    self._api_metric(
-                        "IntegrationLatency", cloudwatch.Stats.p(99), "IntegrationLatency p99"
-                    ),
+                    self._api_metric("Latency", _P99, "Latency p99"),
+                    self._api_metric("Latency", _P50, "Latency p50"),
+                    self._api_metric("IntegrationLatency", _P99, "IntegrationLatency p99"),
                 ],
                 threshold=self._latency_threshold_ms,
             ),
@@ -390,21 +394,21 @@ class BrokerMonitoring(Construct):
             _graph(
                 "Lambda invocations, errors, throttles",
                 [
-                    self._lambda_metric("Invocations", cloudwatch.Stats.SUM, "Invocations"),
-                    self._lambda_metric("Errors", cloudwatch.Stats.SUM, "Errors"),
-                    self._lambda_metric("Throttles", cloudwatch.Stats.SUM, "Throttles"),
+                    self._lambda_metric("Invocations", _SUM, "Invocations"),
+                    self._lambda_metric("Errors", _SUM, "Errors"),
+                    self._lambda_metric("Throttles", _SUM, "Throttles"),
                 ],
             ),
             _graph(
                 "Lambda duration (ms)",
                 [
-                    self._lambda_metric("Duration", cloudwatch.Stats.p(99), "Duration p99"),
-                    self._lambda_metric("Duration", cloudwatch.Stats.p(50), "Duration p50"),
+                    self._lambda_metric("Duration", _P99, "Duration p99"),
+                    self._lambda_metric("Duration", _P50, "Duration p50"),
                 ],
             ),
             _graph(
                 "Participants created",
-                [self._runtime_metric("ParticipantsCreated", cloudwatch.Stats.SUM, "Created")],
+                [self._runtime_metric("ParticipantsCreated", _SUM, "Created")],
             ),
         ]
 
@@ -420,8 +424,8 @@ class BrokerMonitoring(Construct):
             _graph(
                 "Connect throttles and errors",
                 [
-                    self._runtime_metric("ConnectThrottles", cloudwatch.Stats.SUM, "Throttles"),
-                    self._runtime_metric("ConnectErrors", cloudwatch.Stats.SUM, "All errors"),
+                    self._runtime_metric("ConnectThrottles", _SUM, "Throttles"),
+                    self._runtime_metric("ConnectErrors", _SUM, "All errors"),
                 ],
                 width=12,
             ),
@@ -433,16 +437,16 @@ class BrokerMonitoring(Construct):
             _graph(
                 "Validation and policy rejections",
                 [
-                    self._runtime_metric("ValidationRejections", cloudwatch.Stats.SUM, "400s"),
-                    self._runtime_metric("PolicyRejections", cloudwatch.Stats.SUM, "403s"),
+                    self._runtime_metric("ValidationRejections", _SUM, "400s"),
+                    self._runtime_metric("PolicyRejections", _SUM, "403s"),
                 ],
                 width=12,
             ),
             _graph(
                 "Connect latency (ms)",
                 [
-                    self._runtime_metric("ConnectLatency", cloudwatch.Stats.p(99), "p99"),
-                    self._runtime_metric("ConnectLatency", cloudwatch.Stats.p(50), "p50"),
+                    self._runtime_metric("ConnectLatency", _P99, "p99"),
+                    self._runtime_metric("ConnectLatency", _P50, "p50"),
                 ],
                 width=12,
             ),

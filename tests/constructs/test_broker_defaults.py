@@ -414,7 +414,7 @@ def test_grant_invoke_allows_exactly_the_post_method(app_factory: Callable[..., 
 
 # --- gateway responses -----------------------------------------------------------------------
 
-#: response type -> (HTTP status, problem code): every response API Gateway itself sends.
+#: response type -> (HTTP status, problem code): the responses the broker customizes.
 GATEWAY_RESPONSES = {
     "BAD_REQUEST_BODY": ("400", "invalid-request"),
     "BAD_REQUEST_PARAMETERS": ("400", "invalid-request"),
@@ -423,21 +423,25 @@ GATEWAY_RESPONSES = {
     "MISSING_AUTHENTICATION_TOKEN": ("403", "access-denied"),
     "INVALID_SIGNATURE": ("403", "access-denied"),
     "EXPIRED_TOKEN": ("403", "access-denied"),
-    "INVALID_API_KEY": ("403", "access-denied"),
     "WAF_FILTERED": ("403", "access-denied"),
     "RESOURCE_NOT_FOUND": ("404", "not-found"),
     "REQUEST_TOO_LARGE": ("413", "too-large"),
     "UNSUPPORTED_MEDIA_TYPE": ("415", "unsupported-media-type"),
     "THROTTLED": ("429", "throttled"),
-    "QUOTA_EXCEEDED": ("429", "throttled"),
     "INTEGRATION_TIMEOUT": ("504", "timeout"),
-    "INTEGRATION_FAILURE": ("500", "internal"),
-    "API_CONFIGURATION_ERROR": ("500", "internal"),
-    "AUTHORIZER_CONFIGURATION_ERROR": ("500", "internal"),
-    "AUTHORIZER_FAILURE": ("500", "internal"),
     "DEFAULT_4XX": ("400", "invalid-request"),
     "DEFAULT_5XX": ("500", "internal"),
 }
+#: Types answered through a fallback (API Gateway gives them the fallback's template, headers
+#: and status): the answer they get is the one they should get.
+INHERITED_5XX = {
+    "API_CONFIGURATION_ERROR": ("500", "internal"),
+    "AUTHORIZER_CONFIGURATION_ERROR": ("500", "internal"),
+    "AUTHORIZER_FAILURE": ("500", "internal"),
+    "INTEGRATION_FAILURE": ("500", "internal"),
+}
+#: Types that need a method requiring an API key, which the broker never creates.
+API_KEY_ONLY = ("INVALID_API_KEY", "QUOTA_EXCEEDED")
 
 
 def gateway_responses(synth: Synthesized) -> dict[str, dict[str, Any]]:
@@ -447,8 +451,29 @@ def gateway_responses(synth: Synthesized) -> dict[str, dict[str, Any]]:
     }
 
 
-def test_every_gateway_response_type_is_customised(synth: Synthesized) -> None:
+def test_the_listed_gateway_responses_are_customised(synth: Synthesized) -> None:
     assert sorted(gateway_responses(synth)) == sorted(GATEWAY_RESPONSES)
+
+
+def test_every_api_gateway_response_type_is_accounted_for() -> None:
+    known = {
+        name.replace("DEFAULT_4_XX", "DEFAULT_4XX").replace("DEFAULT_5_XX", "DEFAULT_5XX")
+        for name in apigateway.ResponseType.__dict__
+        if name.isupper()
+    }
+    assert known == {*GATEWAY_RESPONSES, *INHERITED_5XX, *API_KEY_ONLY}
+
+
+@pytest.mark.parametrize("response_type", sorted(INHERITED_5XX))
+def test_uncustomised_5xx_types_get_the_answer_they_should(
+    synth: Synthesized, response_type: str
+) -> None:
+    assert response_type not in gateway_responses(synth)
+    assert GATEWAY_RESPONSES["DEFAULT_5XX"] == INHERITED_5XX[response_type]
+
+
+def test_the_method_requires_no_api_key(synth: Synthesized) -> None:
+    assert synth.only("AWS::ApiGateway::Method").get("ApiKeyRequired", False) is False
 
 
 @pytest.mark.parametrize("response_type", sorted(GATEWAY_RESPONSES))
@@ -477,7 +502,7 @@ def test_gateway_response_headers(synth: Synthesized, response_type: str) -> Non
         "gatewayresponse.header.Cache-Control": "'no-store'",
         "gatewayresponse.header.X-Content-Type-Options": "'nosniff'",
     }
-    if response_type in ("THROTTLED", "QUOTA_EXCEEDED"):
+    if response_type == "THROTTLED":
         expected["gatewayresponse.header.Retry-After"] = "'1'"
     assert headers == expected
 

@@ -730,3 +730,17 @@ def test_broker_passes_threshold_validation_through(app_factory: AppFactory) -> 
     with pytest.raises(ValueError) as raised:
         ParticipantBroker(stack, "Broker", instance_id=INSTANCE_ID, lambda_errors_threshold=0)
     assert str(raised.value).startswith("lambda_errors_threshold must be a whole number")
+
+
+def test_statistic_spellings_match_the_cdk() -> None:
+    from aws_cdk import aws_cloudwatch as cloudwatch
+
+    from constructs_lib import monitoring
+
+    expected = (
+        cloudwatch.Stats.SUM,
+        cloudwatch.Stats.AVERAGE,
+        cloudwatch.Stats.p(99),
+        cloudwatch.Stats.p(50),
+    )
+    assert expected == (monitoring._SUM, monitoring._AVERAGE, monitoring._P99, monitoring._P50)
