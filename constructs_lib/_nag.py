@@ -30,7 +30,8 @@ CONTACT_WILDCARD_REASON = (
 XRAY_REASON = (
     "Active X-Ray tracing on the broker's Lambda function: xray:PutTraceSegments and "
     "xray:PutTelemetryRecords support no resource-level permissions, so AWS requires "
-    "Resource '*' for them. The statement holds these two write-only X-Ray actions only."
+    "Resource '*' for them. The statement WriteXRayTraces holds these two write-only X-Ray "
+    "actions only; every other statement of the role names its resources."
 )
 DLQ_REASON = (
     "The broker's function is invoked synchronously by API Gateway (Lambda proxy "
@@ -60,8 +61,8 @@ ACCOUNT_ROLE_REASON = (
     "names are not known here (API-Gateway-Execution-Logs_<apiId>/<stage> and each API's "
     "access log group). Scoped to this account's and Region's log groups, logs actions only."
 )
-#: Actions Lambda's active tracing adds to the function's role (``Resource: *``).
-XRAY_ACTIONS = frozenset({"xray:PutTraceSegments", "xray:PutTelemetryRecords"})
+#: The actions Lambda's active tracing needs (``Resource: *``), in the function's inline policy.
+XRAY_ACTIONS_SORTED = ("xray:PutTelemetryRecords", "xray:PutTraceSegments")
 
 
 def flatten_reference(value: object) -> str:
@@ -131,22 +132,11 @@ def acknowledge_account_role(role: iam.Role, log_groups_arn: str) -> None:
     _acknowledge_wildcard_resource(role, log_groups_arn, ACCOUNT_ROLE_REASON)
 
 
-def _acknowledge_xray(role: iam.Role) -> None:
-    """X-Ray's ``Resource: *`` in the role's default policy (IAM5), when it holds only X-Ray."""
-    policy = role.node.try_find_child("DefaultPolicy")
-    if not isinstance(policy, iam.Policy):
-        return
-    cfn_policy = policy.node.default_child
-    if not isinstance(cfn_policy, iam.CfnPolicy):
-        return
-    starred = [
-        statement
-        for statement in _allow_statements(policy, cfn_policy.policy_document)
-        if "*" in _as_list(statement.get("Resource"))
-    ]
-    actions = {action for statement in starred for action in _as_list(statement.get("Action"))}
-    if starred and actions <= XRAY_ACTIONS:
-        _acknowledge(policy, "AwsSolutions-IAM5[Resource::*]", XRAY_REASON)
+def acknowledge_xray(role: iam.Role) -> None:
+    """X-Ray's ``Resource: *`` in the function role's inline policy (IAM5, and the Serverless
+    pack's rule against wildcards in a function's role)."""
+    _acknowledge(role, "AwsSolutions-IAM5[Resource::*]", XRAY_REASON)
+    _acknowledge(role, "Serverless-LambdaStarPermissions", XRAY_REASON)
 
 
 def _acknowledge_api(
@@ -170,11 +160,8 @@ def acknowledge_findings(
 
     ``authorization`` is the POST method's authorization type. The IAM5 wildcards are
     acknowledged where the broker writes them (:func:`acknowledge_contact_wildcard`,
-    :func:`acknowledge_account_role`): knowing the resource spares resolving whole policy
-    documents for every broker.
+    :func:`acknowledge_xray`, :func:`acknowledge_account_role`): knowing the resource spares
+    resolving whole policy documents for every broker.
     """
-    role = broker.lambda_function.role
-    if isinstance(role, iam.Role):
-        _acknowledge_xray(role)
     _acknowledge(broker.lambda_function, "Serverless-LambdaDLQ", DLQ_REASON)
     _acknowledge_api(broker, authorization)

@@ -18,8 +18,21 @@ _MAX_TIMEOUT_SECONDS = 28  # API Gateway's integration timeout is 29 s
 _ROLES_HINT = ", ".join(defaults.VALID_ROLES)
 
 
-def _unresolved(value: object) -> bool:
-    return Token.is_unresolved(value)
+def is_unresolved(value: object) -> bool:
+    """``Token.is_unresolved(value)``, answered in Python for the common plain values.
+
+    A string token always holds the ``${Token[`` marker and a number token is a float, so plain
+    strings, ints and bools need no call into the CDK's JavaScript (one call per prop per
+    broker adds up in apps with many brokers).
+    """
+    if isinstance(value, str):
+        return "${Token[" in value
+    if isinstance(value, bool | int):
+        return False
+    return bool(Token.is_unresolved(value))
+
+
+_unresolved = is_unresolved
 
 
 def check_instance_id(instance_id: str) -> None:

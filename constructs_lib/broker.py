@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from aws_cdk import Annotations, ArnFormat, Duration, Names, RemovalPolicy, Stack, Token
+from aws_cdk import Annotations, ArnFormat, Duration, Names, RemovalPolicy, Stack
 from aws_cdk import aws_apigateway as apigateway
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
@@ -227,11 +227,18 @@ class ParticipantBroker(Construct):
             timeout=timeout,
             role=self._function_role(deployed_instance_id),
             log_group=self.log_group,
-            tracing=lambda_.Tracing.ACTIVE,
             environment=environment,
             reserved_concurrent_executions=reserved_concurrency,
         )
         """The Lambda function that calls Connect's CreateParticipant."""
+        # Active X-Ray tracing, set on the CloudFormation resource: the X-Ray permissions are
+        # in the role's one inline policy already, and ``tracing=Tracing.ACTIVE`` would add a
+        # second policy resource holding them.
+        function_resource = self.lambda_function.node.default_child
+        assert isinstance(function_resource, lambda_.CfnFunction)
+        function_resource.tracing_config = lambda_.CfnFunction.TracingConfigProperty(
+            mode=defaults.TRACING_MODE
+        )
 
         # --- API Gateway -------------------------------------------------------------------
         self.access_log_group: logs.LogGroup = logs.LogGroup(
@@ -440,6 +447,11 @@ class ParticipantBroker(Construct):
                     actions=["connect:CreateParticipant"],
                     resources=[instance_arn, contacts_arn],
                 ),
+                iam.PolicyStatement(
+                    sid="WriteXRayTraces",
+                    actions=list(_nag.XRAY_ACTIONS_SORTED),
+                    resources=["*"],
+                ),
             ]
         )
         role = iam.Role(
@@ -450,6 +462,7 @@ class ParticipantBroker(Construct):
             inline_policies={"ParticipantBroker": policy},
         )
         _nag.acknowledge_contact_wildcard(role, contacts_arn)
+        _nag.acknowledge_xray(role)
         return role
 
     def _rest_api(
@@ -549,7 +562,7 @@ class ParticipantBroker(Construct):
     def _gateway_cors_headers(origins: Sequence[str] | None) -> dict[str, str]:
         """A gateway response can carry one static origin only; with several, browsers do not
         see API Gateway's own errors (the function's responses are unaffected)."""
-        if origins and len(origins) == 1 and not Token.is_unresolved(origins[0]):
+        if origins and len(origins) == 1 and not _validation.is_unresolved(origins[0]):
             return {"Access-Control-Allow-Origin": f"'{origins[0]}'", "Vary": "'Origin'"}
         return {}
 

@@ -30,6 +30,8 @@ METRICS_NAMESPACE: Final[str] = "ConnectParticipantBroker"
 RUNTIME: Final[lambda_.Runtime] = lambda_.Runtime.PYTHON_3_14
 ARCHITECTURE: Final[lambda_.Architecture] = lambda_.Architecture.ARM_64
 HANDLER: Final[str] = "broker.handler.handler"
+#: X-Ray tracing of the function (the API stage is traced too).
+TRACING_MODE: Final[str] = "Active"
 #: 512 MB buys a proportional CPU share that keeps the cold start (botocore import, model load)
 #: short; the function holds no state and stays well under it.
 MEMORY_SIZE_MIB: Final[int] = 512

@@ -18,9 +18,11 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Final
 
-from aws_cdk import Duration, Token
+from aws_cdk import Duration
 from aws_cdk import aws_cloudwatch as cloudwatch
 from constructs import Construct
+
+from ._validation import is_unresolved
 
 if TYPE_CHECKING:
     # Only in annotations (cloudwatch_actions is imported where a topic is wired): fewer
@@ -506,7 +508,7 @@ def _validate(
 
 def _validate_namespace(value: str) -> None:
     """A CloudWatch namespace the runtime can write to."""
-    if Token.is_unresolved(value):
+    if is_unresolved(value):
         return
     if not _NAMESPACE_PATTERN.fullmatch(value) or value.startswith("AWS/"):
         raise ValueError(
@@ -518,7 +520,7 @@ def _validate_namespace(value: str) -> None:
 
 def _validate_count(prop: str, value: int) -> None:
     """A count threshold: a whole number of at least 1."""
-    if Token.is_unresolved(value):
+    if is_unresolved(value):
         return
     if isinstance(value, bool) or value < 1 or value != int(value):
         raise ValueError(
@@ -530,7 +532,7 @@ def _validate_count(prop: str, value: int) -> None:
 
 def _validate_rate(value: float) -> None:
     """A rate threshold: a fraction in (0, 1]."""
-    if Token.is_unresolved(value):
+    if is_unresolved(value):
         return
     if isinstance(value, bool) or not 0 < value <= 1:
         raise ValueError(
