@@ -9,8 +9,7 @@ without a web ACL) are deliberately left for the user to see and acknowledge in 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from aws_cdk import Acknowledgment, Stack, Validations
 from aws_cdk import aws_apigateway as apigateway
@@ -91,52 +90,35 @@ def flatten_reference(value: object) -> str:
     return json.dumps(value, separators=(",", ":"))
 
 
-def _as_list(value: object) -> list[Any]:
-    """Return ``value`` as a list (IAM allows a single value or a list)."""
-    return value if isinstance(value, list) else [value]
+def _acknowledge(scope: IConstruct, *findings: tuple[str, str]) -> None:
+    """Record acknowledgements, each ``(finding ID, reason)``, on ``scope`` in one call."""
+    Validations.of(scope).acknowledge(
+        *(Acknowledgment(id=finding_id, reason=reason) for finding_id, reason in findings)
+    )
 
 
-def _allow_statements(scope: IConstruct, document: object) -> Iterator[dict[str, Any]]:
-    """Yield the resolved Allow statements of a policy document."""
-    resolved = Stack.of(scope).resolve(document)
-    if not isinstance(resolved, dict):
-        return
-    for statement in _as_list(resolved.get("Statement", [])):
-        if isinstance(statement, dict) and statement.get("Effect") == "Allow":
-            yield statement
+def _wildcard_finding(scope: IConstruct, arn: str) -> str:
+    """The IAM5 finding ID of the wildcard resource ``arn``, flattened as cdk-nag flattens it,
+    so it holds for a literal instance ID as well as for a parameter or an SSM-resolved one."""
+    return f"AwsSolutions-IAM5[Resource::{flatten_reference(Stack.of(scope).resolve(arn))}]"
 
 
-def _acknowledge(scope: IConstruct, finding_id: str, reason: str) -> None:
-    """Record one acknowledgement on ``scope``."""
-    Validations.of(scope).acknowledge(Acknowledgment(id=finding_id, reason=reason))
-
-
-def _acknowledge_wildcard_resource(role: iam.Role, arn: str, reason: str) -> None:
-    """Acknowledge IAM5 for the one wildcard resource ``arn`` the broker put in ``role``.
-
-    The finding ID is the ARN flattened as cdk-nag flattens it, so the acknowledgement holds
-    for a literal instance ID as well as for a parameter or an SSM-resolved one.
-    """
-    flat = flatten_reference(Stack.of(role).resolve(arn))
-    _acknowledge(role, f"AwsSolutions-IAM5[Resource::{flat}]", reason)
-
-
-def acknowledge_contact_wildcard(role: iam.Role, contacts_arn: str) -> None:
-    """``instance/<id>/contact/*`` of CreateParticipant in the function's role (IAM5)."""
-    _acknowledge_wildcard_resource(role, contacts_arn, CONTACT_WILDCARD_REASON)
+def acknowledge_function_role(role: iam.Role, contacts_arn: str) -> None:
+    """The two wildcards of the function's role: ``instance/<id>/contact/*`` of
+    CreateParticipant, and X-Ray's ``Resource: *`` (IAM5, and the Serverless pack's rule
+    against wildcards in a function's role)."""
+    _acknowledge(
+        role,
+        (_wildcard_finding(role, contacts_arn), CONTACT_WILDCARD_REASON),
+        ("AwsSolutions-IAM5[Resource::*]", XRAY_REASON),
+        ("Serverless-LambdaStarPermissions", XRAY_REASON),
+    )
 
 
 def acknowledge_account_role(role: iam.Role, log_groups_arn: str) -> None:
     """``log-group:*`` of API Gateway's account-wide CloudWatch role (IAM5); once per stack,
     where the role is created."""
-    _acknowledge_wildcard_resource(role, log_groups_arn, ACCOUNT_ROLE_REASON)
-
-
-def acknowledge_xray(role: iam.Role) -> None:
-    """X-Ray's ``Resource: *`` in the function role's inline policy (IAM5, and the Serverless
-    pack's rule against wildcards in a function's role)."""
-    _acknowledge(role, "AwsSolutions-IAM5[Resource::*]", XRAY_REASON)
-    _acknowledge(role, "Serverless-LambdaStarPermissions", XRAY_REASON)
+    _acknowledge(role, (_wildcard_finding(role, log_groups_arn), ACCOUNT_ROLE_REASON))
 
 
 def _acknowledge_api(
@@ -145,12 +127,12 @@ def _acknowledge_api(
     """COG4 (no Cognito authorizer) with IAM or a custom authorizer; APIG3 without a web ACL."""
     method = broker.create_participant_method
     if authorization == apigateway.AuthorizationType.IAM:
-        _acknowledge(method, "AwsSolutions-COG4", COG4_IAM_REASON)
+        _acknowledge(method, ("AwsSolutions-COG4", COG4_IAM_REASON))
     elif authorization == apigateway.AuthorizationType.CUSTOM:
-        _acknowledge(method, "AwsSolutions-COG4", COG4_CUSTOM_REASON)
+        _acknowledge(method, ("AwsSolutions-COG4", COG4_CUSTOM_REASON))
     authenticated = authorization != apigateway.AuthorizationType.NONE
     if authenticated and broker.node.try_find_child("WebAclAssociation") is None:
-        _acknowledge(broker.rest_api.deployment_stage, "AwsSolutions-APIG3", WAF_REASON)
+        _acknowledge(broker.rest_api.deployment_stage, ("AwsSolutions-APIG3", WAF_REASON))
 
 
 def acknowledge_findings(
@@ -159,9 +141,9 @@ def acknowledge_findings(
     """Acknowledge the findings of the finished broker, each with its reason.
 
     ``authorization`` is the POST method's authorization type. The IAM5 wildcards are
-    acknowledged where the broker writes them (:func:`acknowledge_contact_wildcard`,
-    :func:`acknowledge_xray`, :func:`acknowledge_account_role`): knowing the resource spares
+    acknowledged where the broker writes them (:func:`acknowledge_function_role`,
+    :func:`acknowledge_account_role`): knowing the resource spares
     resolving whole policy documents for every broker.
     """
-    _acknowledge(broker.lambda_function, "Serverless-LambdaDLQ", DLQ_REASON)
+    _acknowledge(broker.lambda_function, ("Serverless-LambdaDLQ", DLQ_REASON))
     _acknowledge_api(broker, authorization)

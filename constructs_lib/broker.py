@@ -461,8 +461,7 @@ class ParticipantBroker(Construct):
             assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
             inline_policies={"ParticipantBroker": policy},
         )
-        _nag.acknowledge_contact_wildcard(role, contacts_arn)
-        _nag.acknowledge_xray(role)
+        _nag.acknowledge_function_role(role, contacts_arn)
         return role
 
     def _rest_api(
