@@ -99,6 +99,8 @@ class GatewayProblem:
 #: takes DEFAULT_4XX's or DEFAULT_5XX's template, headers and status (API Gateway applies a
 #: fallback's status code to every type it covers), so only types whose status or problem type
 #: differs from their fallback's need a resource of their own:
+#: - BAD_REQUEST_BODY and BAD_REQUEST_PARAMETERS (the request validator's rejections) are 400
+#:   ``invalid-request`` through DEFAULT_4XX, whose detail names both;
 #: - API_CONFIGURATION_ERROR, AUTHORIZER_CONFIGURATION_ERROR, AUTHORIZER_FAILURE and
 #:   INTEGRATION_FAILURE are 500 ``internal`` through DEFAULT_5XX, as they would be here;
 #: - INVALID_API_KEY and QUOTA_EXCEEDED need a method that requires an API key, which the
@@ -106,18 +108,6 @@ class GatewayProblem:
 #: Each resource left out is one fewer per broker (CloudFormation allows 500 per stack) and a
 #: faster synth.
 GATEWAY_PROBLEMS: tuple[GatewayProblem, ...] = (
-    GatewayProblem(
-        apigateway.ResponseType.BAD_REQUEST_BODY,
-        "BadRequestBody",
-        "invalid-request",
-        "The request body does not match the contract.",
-    ),
-    GatewayProblem(
-        apigateway.ResponseType.BAD_REQUEST_PARAMETERS,
-        "BadRequestParameters",
-        "invalid-request",
-        "A required request parameter is missing.",
-    ),
     GatewayProblem(
         apigateway.ResponseType.UNAUTHORIZED,
         "Unauthorized",
@@ -190,7 +180,8 @@ GATEWAY_PROBLEMS: tuple[GatewayProblem, ...] = (
         apigateway.ResponseType.DEFAULT_4_XX,
         "Default4XX",
         "invalid-request",
-        "The request was rejected.",
+        "The request does not match the contract: check the JSON body against the schema and "
+        "the contactId path parameter.",
     ),
     GatewayProblem(
         apigateway.ResponseType.DEFAULT_5_XX,

@@ -414,8 +414,6 @@ def test_grant_invoke_allows_exactly_the_post_method(app_factory: Callable[..., 
 
 #: response type -> (HTTP status, problem code): the responses the broker customizes.
 GATEWAY_RESPONSES = {
-    "BAD_REQUEST_BODY": ("400", "invalid-request"),
-    "BAD_REQUEST_PARAMETERS": ("400", "invalid-request"),
     "UNAUTHORIZED": ("401", "unauthorized"),
     "ACCESS_DENIED": ("403", "access-denied"),
     "MISSING_AUTHENTICATION_TOKEN": ("403", "access-denied"),
@@ -432,6 +430,10 @@ GATEWAY_RESPONSES = {
 }
 #: Types answered through a fallback (API Gateway gives them the fallback's template, headers
 #: and status): the answer they get is the one they should get.
+INHERITED_4XX = {
+    "BAD_REQUEST_BODY": ("400", "invalid-request"),
+    "BAD_REQUEST_PARAMETERS": ("400", "invalid-request"),
+}
 INHERITED_5XX = {
     "API_CONFIGURATION_ERROR": ("500", "internal"),
     "AUTHORIZER_CONFIGURATION_ERROR": ("500", "internal"),
@@ -459,7 +461,19 @@ def test_every_api_gateway_response_type_is_accounted_for() -> None:
         for name in apigateway.ResponseType.__dict__
         if name.isupper()
     }
-    assert known == {*GATEWAY_RESPONSES, *INHERITED_5XX, *API_KEY_ONLY}
+    assert known == {*GATEWAY_RESPONSES, *INHERITED_4XX, *INHERITED_5XX, *API_KEY_ONLY}
+
+
+@pytest.mark.parametrize("response_type", sorted(INHERITED_4XX))
+def test_request_validation_rejections_get_the_answer_they_should(
+    synth: Synthesized, response_type: str
+) -> None:
+    assert response_type not in gateway_responses(synth)
+    assert GATEWAY_RESPONSES["DEFAULT_4XX"] == INHERITED_4XX[response_type]
+    detail = json.loads(
+        gateway_responses(synth)["DEFAULT_4XX"]["ResponseTemplates"]["application/json"]
+    )["detail"]
+    assert "body" in detail and "contactId" in detail
 
 
 @pytest.mark.parametrize("response_type", sorted(INHERITED_5XX))
