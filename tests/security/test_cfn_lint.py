@@ -18,9 +18,10 @@ REGIONS = ["us-east-1", "eu-west-2"]
 #: (rule, resource type) -> why the warning is kept.
 KEPT_WARNINGS: dict[tuple[str, str], str] = {
     ("W3005", "AWS::Lambda::Function"): (
-        "aws-cdk-lib's lambda.Function always adds DependsOn on its role (and the role's default "
-        "policy) so the permissions exist before the function is invoked; the role's entry is "
-        "also implied by the GetAtt on Role. Emitted by CDK, not by the broker; harmless."
+        "aws-cdk-lib's lambda.Function always adds DependsOn on its role (and on its default "
+        "policy, if any) so the permissions exist before the function is invoked; the role's "
+        "entry is also implied by the GetAtt on Role. Emitted by CDK, not by the broker; "
+        "harmless."
     ),
 }
 
