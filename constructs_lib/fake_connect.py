@@ -49,6 +49,8 @@ from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Final
 
+from constructs_lib._loopback import LoopbackService
+
 __all__ = [
     "ERROR_STATUS",
     "MAGIC_PREFIXES",
@@ -138,7 +140,7 @@ class _ApiError(Exception):
         self.status = status or ERROR_STATUS.get(name, 400)
 
 
-class FakeConnect:
+class FakeConnect(LoopbackService):
     """A simulated Amazon Connect CreateParticipant endpoint on localhost. NOT FOR PRODUCTION.
 
     Args:
@@ -151,6 +153,8 @@ class FakeConnect:
         require_signature: answer 403 ``MissingAuthenticationTokenException`` to requests without
             a SigV4 ``Authorization`` header, as Connect does (on by default).
     """
+
+    service_name = "fake connect"
 
     def __init__(
         self,
@@ -202,20 +206,6 @@ class FakeConnect:
             server.server_close()
         if thread is not None:
             thread.join(timeout=5)
-
-    def __enter__(self) -> FakeConnect:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    @property
-    def url(self) -> str:
-        """The endpoint URL to give botocore, for example ``http://127.0.0.1:54321``."""
-        if self._server is None:
-            raise RuntimeError("fake connect is not running; call start() first")
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
 
     # -- behaviour control -----------------------------------------------------------------
 

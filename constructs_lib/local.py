@@ -37,6 +37,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, Final
 
+from constructs_lib._loopback import LoopbackService
 from constructs_lib.fake_connect import MAGIC_PREFIXES, FakeConnect
 
 __all__ = ["BANNER", "LocalBroker", "LocalBrokerConfig", "main"]
@@ -284,7 +285,7 @@ def _proxy_response(response: Mapping[str, Any]) -> tuple[int, list[tuple[str, s
     return int(response["statusCode"]), headers, data
 
 
-class LocalBroker:
+class LocalBroker(LoopbackService):
     """The broker's contract on localhost, served by the real runtime. NOT FOR PRODUCTION.
 
     While it runs, the process environment carries the runtime's variables (``INSTANCE_ID``,
@@ -298,6 +299,8 @@ class LocalBroker:
         connect: the simulated Connect to use; by default one is started and stopped with
             the broker.
     """
+
+    service_name = "local broker"
 
     def __init__(
         self,
@@ -364,20 +367,6 @@ class LocalBroker:
             self.connect.stop()
         if env is not None:
             env.__exit__(None, None, None)
-
-    def __enter__(self) -> LocalBroker:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    @property
-    def url(self) -> str:
-        """The broker's base URL, for example ``http://127.0.0.1:8787``."""
-        if self._server is None:
-            raise RuntimeError("local broker is not running; call start() first")
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
 
     def invoke(
         self,
