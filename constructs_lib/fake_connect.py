@@ -49,7 +49,7 @@ from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Final
 
-from constructs_lib._loopback import LoopbackService
+from constructs_lib._loopback import LoopbackRequestHandler, LoopbackService
 
 __all__ = [
     "ERROR_STATUS",
@@ -326,28 +326,12 @@ def _validate_details(details: Any) -> None:
 def _make_handler(fake: FakeConnect) -> type[BaseHTTPRequestHandler]:
     """A request handler class bound to ``fake``."""
 
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        # TCP_NODELAY: a response goes out as two writes (headers, body); with Nagle's
-        # algorithm the second waits for the client's delayed ACK, ~40 ms per call on loopback.
-        disable_nagle_algorithm = True
+    class Handler(LoopbackRequestHandler):
         server_version = "FakeConnect"
         sys_version = ""
 
         def log_message(self, format: str, *args: Any) -> None:
             """Stay quiet: tests and benchmarks capture output."""
-
-        def do_POST(self) -> None:
-            self._serve()
-
-        def do_GET(self) -> None:
-            self._serve()
-
-        def do_PUT(self) -> None:
-            self._serve()
-
-        def do_DELETE(self) -> None:
-            self._serve()
 
         def _serve(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)

@@ -37,7 +37,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, Final
 
-from constructs_lib._loopback import LoopbackService
+from constructs_lib._loopback import LoopbackRequestHandler, LoopbackService
 from constructs_lib.fake_connect import MAGIC_PREFIXES, FakeConnect
 
 __all__ = ["BANNER", "LocalBroker", "LocalBrokerConfig", "main"]
@@ -428,12 +428,7 @@ class LocalBroker(LoopbackService):
 def _make_request_handler(broker: LocalBroker) -> type[BaseHTTPRequestHandler]:
     """An HTTP request handler class that serves through ``broker``."""
 
-    class RequestHandler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        disable_nagle_algorithm = (
-            True  # no ~40 ms delayed-ACK stall per response (see fake_connect)
-        )
-
+    class RequestHandler(LoopbackRequestHandler):
         def version_string(self) -> str:
             return "participant-broker-local"
 
@@ -443,21 +438,6 @@ def _make_request_handler(broker: LocalBroker) -> type[BaseHTTPRequestHandler]:
 
         def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
             self.log_message("%s %s %s", self.requestline, str(code), str(size))
-
-        def do_POST(self) -> None:
-            self._serve()
-
-        def do_GET(self) -> None:
-            self._serve()
-
-        def do_PUT(self) -> None:
-            self._serve()
-
-        def do_PATCH(self) -> None:
-            self._serve()
-
-        def do_DELETE(self) -> None:
-            self._serve()
 
         def _serve(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
