@@ -32,12 +32,9 @@ def is_unresolved(value: object) -> bool:
     return bool(Token.is_unresolved(value))
 
 
-_unresolved = is_unresolved
-
-
 def check_instance_id(instance_id: str) -> None:
     """A literal instance ID is Connect's ID (1-100 letters, digits, '-'), not its ARN."""
-    if _unresolved(instance_id) or _INSTANCE_ID.fullmatch(instance_id):
+    if is_unresolved(instance_id) or _INSTANCE_ID.fullmatch(instance_id):
         return
     hint = (
         "pass the ID, not the instance ARN"
@@ -93,7 +90,7 @@ def resolve_default_role(default_role: str | None, allowed_roles: tuple[str, ...
 
 def check_log_level(log_level: str) -> None:
     """One of the runtime's log levels."""
-    if _unresolved(log_level) or log_level in defaults.LOG_LEVELS:
+    if is_unresolved(log_level) or log_level in defaults.LOG_LEVELS:
         return
     raise ValueError(
         f"log_level must be one of {', '.join(defaults.LOG_LEVELS)}, got {log_level!r}; "
@@ -103,7 +100,7 @@ def check_log_level(log_level: str) -> None:
 
 def check_metrics_namespace(namespace: str) -> None:
     """A CloudWatch custom namespace: 1-255 allowed characters, not under ``AWS/``."""
-    if _unresolved(namespace):
+    if is_unresolved(namespace):
         return
     if not _NAMESPACE.fullmatch(namespace) or namespace.startswith("AWS/"):
         raise ValueError(
@@ -115,7 +112,7 @@ def check_metrics_namespace(namespace: str) -> None:
 
 def check_memory_size(memory_size: int) -> None:
     """Lambda accepts 128-10240 MB."""
-    if _unresolved(memory_size) or 128 <= memory_size <= 10240:
+    if is_unresolved(memory_size) or 128 <= memory_size <= 10240:
         return
     raise ValueError(
         f"memory_size must be between 128 and 10240 (MB), got {memory_size!r}; "
@@ -139,7 +136,7 @@ def check_timeout(timeout: Duration) -> None:
 
 def check_reserved_concurrency(reserved_concurrency: int | None) -> None:
     """Zero would stop the function; negative is meaningless."""
-    if reserved_concurrency is None or _unresolved(reserved_concurrency):
+    if reserved_concurrency is None or is_unresolved(reserved_concurrency):
         return
     if reserved_concurrency < 1:
         raise ValueError(
@@ -150,12 +147,12 @@ def check_reserved_concurrency(reserved_concurrency: int | None) -> None:
 
 def check_throttling(rate_limit: float, burst_limit: int) -> None:
     """Positive rate; a burst of at least one request."""
-    if not _unresolved(rate_limit) and rate_limit <= 0:
+    if not is_unresolved(rate_limit) and rate_limit <= 0:
         raise ValueError(
             f"throttling_rate_limit must be greater than 0 (requests per second), got "
             f"{rate_limit!r}; the default is {defaults.THROTTLING_RATE_LIMIT}"
         )
-    if not _unresolved(burst_limit) and (not isinstance(burst_limit, int) or burst_limit < 1):
+    if not is_unresolved(burst_limit) and (not isinstance(burst_limit, int) or burst_limit < 1):
         raise ValueError(
             f"throttling_burst_limit must be a whole number of at least 1, got "
             f"{burst_limit!r}; the default is {defaults.THROTTLING_BURST_LIMIT}"
@@ -164,7 +161,7 @@ def check_throttling(rate_limit: float, burst_limit: int) -> None:
 
 def check_web_acl_arn(web_acl_arn: str | None) -> None:
     """A regional WAFv2 web ACL ARN (CloudFront-scope ACLs cannot attach to a REST API stage)."""
-    if web_acl_arn is None or _unresolved(web_acl_arn) or _WEB_ACL_ARN.fullmatch(web_acl_arn):
+    if web_acl_arn is None or is_unresolved(web_acl_arn) or _WEB_ACL_ARN.fullmatch(web_acl_arn):
         return
     raise ValueError(
         f"web_acl_arn must be the ARN of a REGIONAL WAFv2 web ACL "
@@ -184,7 +181,7 @@ def check_cors_origins(origins: Sequence[str] | None) -> None:
             "for no CORS"
         )
     for origin in origins:
-        if _unresolved(origin) or origin == "*" or _ORIGIN.fullmatch(origin):
+        if is_unresolved(origin) or origin == "*" or _ORIGIN.fullmatch(origin):
             continue
         raise ValueError(
             f"cors_allowed_origins contains {origin!r}, which is not an origin; write "
