@@ -25,6 +25,15 @@ if TYPE_CHECKING:
     from aws_cdk import aws_ec2 as ec2
     from aws_cdk import aws_sns as sns
 
+#: The runtime's ``AUTH_TYPE`` (CloudFormation's AuthorizationType spelling) per method type:
+#: it tells the function where API Gateway puts the caller's identity.
+_RUNTIME_AUTH_TYPES: dict[apigateway.AuthorizationType, str] = {
+    apigateway.AuthorizationType.IAM: "AWS_IAM",
+    apigateway.AuthorizationType.COGNITO: "COGNITO_USER_POOLS",
+    apigateway.AuthorizationType.CUSTOM: "CUSTOM",
+    apigateway.AuthorizationType.NONE: "NONE",
+}
+
 #: Construct ID of the stack-wide API Gateway account settings (one per stack).
 _ACCOUNT_SETTINGS_ID = "ParticipantBrokerApiGatewayAccount"
 
@@ -210,6 +219,7 @@ class ParticipantBroker(Construct):
             "ALLOW_SCREEN_SHARE": "true" if allow_screen_share else "false",
             "LOG_LEVEL": log_level,
             "METRICS_NAMESPACE": metrics_namespace,
+            "AUTH_TYPE": _RUNTIME_AUTH_TYPES[auth.method_authorization_type()],
         }
         if cors_allowed_origins:
             environment["CORS_ALLOWED_ORIGINS"] = ",".join(cors_allowed_origins)

@@ -92,6 +92,8 @@ class LocalBrokerConfig:
             "ALLOW_SCREEN_SHARE": str(self.allow_screen_share).lower(),
             "LOG_LEVEL": self.log_level,
             "METRICS_NAMESPACE": "ConnectParticipantBrokerLocal",
+            # The local broker authenticates no one: every caller shares one identity.
+            "AUTH_TYPE": "NONE",
             "AWS_LAMBDA_FUNCTION_NAME": FUNCTION_NAME,
             "AWS_REGION": self.region,
             "AWS_DEFAULT_REGION": self.region,

@@ -3,16 +3,19 @@
 Variables (all set by the construct): ``INSTANCE_ID`` (required), ``ALLOWED_ROLES``
 (comma-separated, default ``CUSTOMER``), ``DEFAULT_ROLE`` (default ``CUSTOMER``),
 ``ALLOW_VIDEO`` and ``ALLOW_SCREEN_SHARE`` (``true``/``false``, default ``true``),
-``LOG_LEVEL`` (default ``INFO``), ``METRICS_NAMESPACE`` (default
-``ConnectParticipantBroker``), ``CORS_ALLOWED_ORIGINS`` (comma-separated; set only when the
-construct enables CORS). Lambda itself sets ``AWS_LAMBDA_FUNCTION_NAME`` and
-``AWS_REGION``.
+``AUTH_TYPE`` (how the API authenticates callers: ``AWS_IAM``, ``COGNITO_USER_POOLS``,
+``CUSTOM`` or ``NONE``; default ``AWS_IAM``), ``LOG_LEVEL`` (default ``INFO``),
+``METRICS_NAMESPACE`` (default ``ConnectParticipantBroker``), ``CORS_ALLOWED_ORIGINS``
+(comma-separated; set only when the construct enables CORS). Lambda itself sets
+``AWS_LAMBDA_FUNCTION_NAME`` and ``AWS_REGION``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+
+from .identity import AUTH_TYPES
 
 ROLES = ("AGENT", "CUSTOMER", "SYSTEM", "CUSTOM_BOT", "SUPERVISOR")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
@@ -37,6 +40,7 @@ class Config:
     function_name: str = "unknown"
     region: str | None = None
     cors_allowed_origins: frozenset[str] = frozenset()
+    auth_type: str = "AWS_IAM"
 
 
 def _flag(env: Mapping[str, str], name: str) -> bool:
@@ -72,6 +76,9 @@ def load(env: Mapping[str, str]) -> Config:
     log_level = env.get("LOG_LEVEL", "INFO").strip().upper()
     if log_level not in LOG_LEVELS:
         raise ConfigError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {log_level!r}")
+    auth_type = env.get("AUTH_TYPE", "AWS_IAM").strip()
+    if auth_type not in AUTH_TYPES:
+        raise ConfigError(f"AUTH_TYPE must be one of {', '.join(AUTH_TYPES)}, got {auth_type!r}")
     return Config(
         instance_id=instance_id,
         allowed_roles=allowed,
@@ -87,4 +94,5 @@ def load(env: Mapping[str, str]) -> Config:
             for origin in env.get("CORS_ALLOWED_ORIGINS", "").split(",")
             if origin.strip()
         ),
+        auth_type=auth_type,
     )

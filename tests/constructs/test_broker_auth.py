@@ -133,3 +133,23 @@ def test_allow_unauthenticated_access_false_keeps_aws_iam(
     method = broker.create_participant_method.node.default_child
     assert isinstance(method, apigateway.CfnMethod)
     assert method.authorization_type == "AWS_IAM"
+
+
+def test_function_is_told_where_the_caller_identity_is(
+    cognito_synth: Synthesized, custom_synth: Synthesized, open_synth: Synthesized
+) -> None:
+    # The method's authorization type and the runtime's AUTH_TYPE must agree: the runtime
+    # reads the caller identity (idempotency scope, contact-bound callers) from that place.
+    for synth, expected in (
+        (cognito_synth, "COGNITO_USER_POOLS"),
+        (custom_synth, "CUSTOM"),
+        (open_synth, "NONE"),
+    ):
+        method_types = {
+            m["Properties"]["HttpMethod"]: m["Properties"]["AuthorizationType"]
+            for m in synth.template.find_resources("AWS::ApiGateway::Method").values()
+        }
+        function = synth.stack.resolve(synth.broker.lambda_function.function_name)["Ref"]
+        resources = synth.template.to_json()["Resources"]
+        variables = resources[function]["Properties"]["Environment"]["Variables"]
+        assert variables["AUTH_TYPE"] == method_types["POST"] == expected

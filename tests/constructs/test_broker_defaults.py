@@ -99,6 +99,7 @@ def test_function_environment_is_exactly_the_runtime_interface(synth: Synthesize
         "ALLOW_SCREEN_SHARE": "true",
         "LOG_LEVEL": "INFO",
         "METRICS_NAMESPACE": "ConnectParticipantBroker",
+        "AUTH_TYPE": "AWS_IAM",
     }
 
 

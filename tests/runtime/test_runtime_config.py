@@ -22,6 +22,7 @@ def test_every_variable_is_read() -> None:
         "METRICS_NAMESPACE": "Team/Brokers",
         "AWS_LAMBDA_FUNCTION_NAME": "fn",
         "AWS_REGION": "eu-west-1",
+        "AUTH_TYPE": "COGNITO_USER_POOLS",
     }
     assert load(env) == Config(
         instance_id="i-1",
@@ -33,6 +34,7 @@ def test_every_variable_is_read() -> None:
         metrics_namespace="Team/Brokers",
         function_name="fn",
         region="eu-west-1",
+        auth_type="COGNITO_USER_POOLS",
     )
 
 
@@ -56,6 +58,10 @@ def test_every_variable_is_read() -> None:
         (
             {"INSTANCE_ID": "i", "LOG_LEVEL": "TRACE"},
             "LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, got 'TRACE'",
+        ),
+        (
+            {"INSTANCE_ID": "i", "AUTH_TYPE": "IAM"},
+            "AUTH_TYPE must be one of AWS_IAM, COGNITO_USER_POOLS, CUSTOM, NONE, got 'IAM'",
         ),
     ],
 )
