@@ -50,7 +50,8 @@ _STATUS_WHEN: Final[dict[int, str]] = {
     "`not-found`: no such resource (check the URL and stage).",
     409: "The contact cannot take this participant now (for example, the call is full).",
     413: "The request is larger than the API accepts.",
-    415: "The request body is not `application/json`.",
+    415: "`Content-Type` is missing, sent more than once, or not `application/json` "
+    "(optionally with `charset=utf-8`); `errors` says which. Checked before anything else.",
     429: "Too many requests, or Amazon Connect throttled the broker. Retry after `Retry-After`.",
     500: "Something unexpected happened inside the broker; the body says nothing more.",
     503: "Amazon Connect could not process the request. Retry after `Retry-After`.",
@@ -82,7 +83,8 @@ def _parameters(schemas: dict[str, Any]) -> list[dict[str, Any]]:
             "in": "header",
             "required": False,
             "description": schemas["IdempotencyKey"]["description"]
-            + " A retried request with the same key returns the same participant.",
+            + " The same caller retrying the same request with the same key gets the same "
+            "participant.",
             "schema": {"$ref": _SCHEMAS + "IdempotencyKey"},
         },
     ]
@@ -190,7 +192,9 @@ def _operation(schemas: dict[str, Any]) -> dict[str, Any]:
         "parameters": _parameters(schemas),
         "requestBody": {
             "required": True,
-            "description": "A JSON object of at most 8 KiB; unknown fields are rejected.",
+            "description": "A JSON object of at most 8 KiB; unknown fields are rejected. Send it "
+            "with `Content-Type: application/json` (optionally `; charset=utf-8`, any case): "
+            "any other media type, or none, is answered 415.",
             "content": {
                 "application/json": {
                     "schema": {"$ref": _SCHEMAS + "CreateParticipantRequest"},

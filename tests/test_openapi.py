@@ -129,6 +129,24 @@ def test_parameters_use_contract_definitions(
     }
 
 
+def test_request_body_is_required_and_json_only(operation: dict[str, Any]) -> None:
+    # OpenAPI 3.1, Parameter Object: a header parameter named Content-Type "SHALL be ignored";
+    # the request body's media types are where the required Content-Type is written.
+    body = operation["requestBody"]
+    assert (body["required"], list(body["content"])) == (True, ["application/json"])
+    assert "`Content-Type: application/json`" in body["description"]
+    assert all(p["name"].lower() != "content-type" for p in operation["parameters"])
+
+
+def test_unsupported_media_type_is_a_documented_response(operation: dict[str, Any]) -> None:
+    response = operation["responses"]["415"]
+    assert response["description"].startswith("`Content-Type` is missing")
+    [_, narrowing] = response["content"]["application/problem+json"]["schema"]["allOf"]
+    assert narrowing["properties"]["type"]["enum"] == [
+        "urn:connect-participant-broker:problem:unsupported-media-type"
+    ]
+
+
 def test_every_problem_status_is_a_problem_json_response(operation: dict[str, Any]) -> None:
     expected = {str(entry["status"]) for entry in problems().values()}
     error_statuses = {status for status in operation["responses"] if status != "201"}

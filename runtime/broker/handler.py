@@ -1,10 +1,12 @@
 """Lambda entry point: ``POST /contacts/{contactId}/participants`` behind API Gateway.
 
 ``handler(event, context)`` serves API Gateway REST API proxy events as the HTTP contract
-(v1) says: it validates the path, the ``Idempotency-Key`` header and the body against
-``contract.schema.json`` (400, every failure listed in ``errors``), then the broker's policy
-(403), then calls Connect's CreateParticipant (201, or the problem the contract maps the
-Connect error to). Validation failures take precedence over policy failures.
+(v2) says, in this order: the ``Content-Type`` (415 unless JSON, :mod:`.media_type`); the
+path, the ``Idempotency-Key`` header and the body against ``contract.schema.json`` (400, every
+failure listed in ``errors``); the broker's policy (403); then Connect's CreateParticipant
+(201, or the problem the contract maps the Connect error to), with a ``ClientToken`` derived
+from the caller, the contact, the key and the request (:mod:`.idempotency`). Each check answers
+only when the ones before it passed.
 
 Module state, all injectable for tests and local runs: the configuration
 (:func:`set_config`, read from the environment at import), the Connect client
@@ -20,12 +22,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import apigw, connect, logs, metrics, problems
+from . import apigw, connect, idempotency, logs, media_type, metrics, problems
 from .config import Config, ConfigError, load
 from .contract import FieldError, validate_named
+from .identity import MissingIdentity
 
 VALIDATION_DETAIL = "The request is not valid; see errors for what to fix."
 POLICY_DETAIL = "The request asks for something this broker does not allow; see errors."
+MEDIA_TYPE_DETAIL = "The request body must be sent as application/json; see errors."
 CAPABILITIES = {"video": "Video", "screenShare": "ScreenShare"}
 
 _config: Config | None = None
@@ -127,7 +131,9 @@ def policy_errors(request: ParticipantRequest, config: Config) -> list[FieldErro
     return errors
 
 
-def connect_parameters(request: ParticipantRequest, config: Config) -> dict[str, Any]:
+def connect_parameters(
+    request: ParticipantRequest, config: Config, client_token: str | None = None
+) -> dict[str, Any]:
     """Return the CreateParticipant parameters for a valid, allowed request."""
     details: dict[str, Any] = {
         "ParticipantRole": request.role or config.default_role,
@@ -142,8 +148,8 @@ def connect_parameters(request: ParticipantRequest, config: Config) -> dict[str,
         "ContactId": request.contact_id,
         "ParticipantDetails": details,
     }
-    if request.idempotency_key is not None:
-        params["ClientToken"] = request.idempotency_key
+    if client_token is not None:
+        params["ClientToken"] = client_token
     return params
 
 
@@ -184,10 +190,14 @@ def _connect_failure(
 
 
 def create_participant(
-    request: ParticipantRequest, config: Config, invocation: metrics.Invocation, request_id: str
+    request: ParticipantRequest,
+    config: Config,
+    invocation: metrics.Invocation,
+    request_id: str,
+    client_token: str | None = None,
 ) -> dict[str, Any]:
     """Call Connect and return the 201 response or the mapped problem."""
-    params = connect_parameters(request, config)
+    params = connect_parameters(request, config, client_token)
     client = connect.get_client(config.region)
     start = time.perf_counter()
     try:
@@ -219,7 +229,11 @@ def create_participant(
 def serve(
     event: Mapping[str, Any], config: Config, invocation: metrics.Invocation, request_id: str
 ) -> dict[str, Any]:
-    """Validate, apply the policy, then call Connect."""
+    """Check the media type, validate, apply the policy, then call Connect."""
+    unsupported = media_type.errors(apigw.header_values(event, media_type.FIELD))
+    if unsupported:
+        invocation.validation_rejections = 1
+        return _reject("unsupported-media-type", MEDIA_TYPE_DETAIL, unsupported, request_id)
     request, errors = parse(event)
     if not any(error.field == "contactId" for error in errors):
         logs.bind_contact(str(apigw.path_parameter(event, "contactId")))
@@ -230,7 +244,22 @@ def serve(
     if denied:
         invocation.policy_rejections = 1
         return _reject("not-allowed", POLICY_DETAIL, denied, request_id)
-    return create_participant(request, config, invocation, request_id)
+    try:
+        token = idempotency.request_token(
+            event,
+            config.auth_type,
+            contact_id=request.contact_id,
+            key=request.idempotency_key,
+            role=request.role or config.default_role,
+            display_name=request.display_name,
+            capabilities=request.capabilities,
+        )
+    except MissingIdentity:
+        # Never the event's values: only which authorization type left its place empty.
+        fields = {"status": 500, "authType": config.auth_type}
+        LOGGER.error("caller identity missing", extra={"fields": fields})
+        return problems.problem("internal", connect.INTERNAL_DETAIL, request_id)
+    return create_participant(request, config, invocation, request_id, token)
 
 
 def _emit_metrics(invocation: metrics.Invocation) -> None:

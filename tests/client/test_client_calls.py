@@ -71,6 +71,13 @@ def test_minimal_body_has_display_name_only(
     assert json.loads(call(server, session, created()).body) == {"displayName": "Ana"}
 
 
+def test_request_declares_its_json_body(
+    server: ScriptedServer, session: botocore.session.Session
+) -> None:
+    # CONTRACT v2: the broker answers 415 to anything but application/json.
+    assert call(server, session, created()).headers["content-type"] == "application/json"
+
+
 def test_role_and_capabilities_reach_the_body(
     server: ScriptedServer, session: botocore.session.Session
 ) -> None:

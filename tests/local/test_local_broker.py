@@ -12,6 +12,7 @@ from local_http import JSON, Answer, send
 
 from constructs_lib.fake_connect import FakeConnect
 from constructs_lib.local import DEFAULT_INSTANCE_ID, LocalBroker, LocalBrokerConfig, build_event
+from runtime.broker import idempotency
 
 URN = "urn:connect-participant-broker:problem:"
 CONTRACT_HEADERS = {"cache-control": "no-store", "x-content-type-options": "nosniff"}
@@ -78,9 +79,19 @@ def test_connect_receives_broker_instance_and_default_role(
     }
 
 
-def test_idempotency_key_becomes_client_token(broker: LocalBroker, fake: FakeConnect) -> None:
+def test_idempotency_key_gives_the_derived_client_token(
+    broker: LocalBroker, fake: FakeConnect
+) -> None:
     post(broker, "contact-1", {"displayName": "Ana"}, [*JSON, ("Idempotency-Key", "key-1")])
-    assert fake.requests[0].json()["ClientToken"] == "key-1"
+    # The local broker authenticates no one: every caller has the empty identity.
+    assert fake.requests[0].json()["ClientToken"] == idempotency.client_token(
+        caller="",
+        contact_id="contact-1",
+        key="key-1",
+        role="CUSTOMER",
+        display_name="Ana",
+        capabilities={},
+    )
 
 
 def test_same_idempotency_key_returns_same_participant(broker: LocalBroker) -> None:
@@ -88,6 +99,56 @@ def test_same_idempotency_key_returns_same_participant(broker: LocalBroker) -> N
     first = post(broker, "contact-1", {"displayName": "Ana"}, headers).json()
     second = post(broker, "contact-1", {"displayName": "Ana"}, headers).json()
     assert first == second
+
+
+def test_same_idempotency_key_with_another_body_is_another_participant(
+    broker: LocalBroker,
+) -> None:
+    headers = [*JSON, ("Idempotency-Key", "key-3")]
+    first = post(broker, "contact-1", {"displayName": "Ana"}, headers).json()
+    second = post(broker, "contact-1", {"displayName": "Bob"}, headers).json()
+    assert first["participantId"] != second["participantId"]
+
+
+@pytest.mark.parametrize(
+    ("headers", "message"),
+    [
+        ([], "is required: send application/json"),
+        (
+            [("Content-Type", "application/x-www-form-urlencoded")],
+            "must be application/json, not application/x-www-form-urlencoded",
+        ),
+        (
+            [("Content-Type", "text/plain;charset=UTF-8")],
+            "must be application/json, not text/plain",
+        ),
+        (
+            [("Content-Type", "application/json; charset=latin-1")],
+            "must have charset=utf-8 or no charset: the broker reads UTF-8 only",
+        ),
+        ([*JSON, *JSON], "must be sent once"),
+    ],
+    ids=["missing", "form", "text-plain", "latin-1", "twice"],
+)
+def test_content_type_other_than_json_is_415(
+    broker: LocalBroker, fake: FakeConnect, headers: list[tuple[str, str]], message: str
+) -> None:
+    answer = post(broker, "contact-1", {"displayName": "Ana"}, headers)
+    assert (answer.status, answer.header("content-type")) == (415, "application/problem+json")
+    assert {k: answer.header(k) for k in CONTRACT_HEADERS} == CONTRACT_HEADERS
+    assert without_request_id(answer) == {
+        "type": URN + "unsupported-media-type",
+        "title": "Unsupported media type",
+        "status": 415,
+        "detail": "The request body must be sent as application/json; see errors.",
+        "errors": [{"field": "Content-Type", "message": message}],
+    }
+    assert fake.requests == []
+
+
+def test_json_with_charset_is_accepted(broker: LocalBroker) -> None:
+    headers = [("Content-Type", 'Application/JSON; charset="UTF-8"')]
+    assert post(broker, "contact-1", {"displayName": "Ana"}, headers).status == 201
 
 
 @pytest.mark.parametrize(

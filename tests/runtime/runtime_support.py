@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +22,8 @@ CONNECT_RESPONSE = {
     "ParticipantId": PARTICIPANT_ID,
     "ParticipantCredentials": {"ParticipantToken": TOKEN, "Expiry": EXPIRY},
 }
+#: ``requestContext.identity.userArn`` of :func:`api_gateway_event`: the IAM caller.
+CALLER_ARN = "arn:aws:sts::123456789012:assumed-role/app/app"
 COMMON_HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
 PROBLEM_HEADERS = {"Content-Type": "application/problem+json", **COMMON_HEADERS}
 
@@ -97,7 +100,7 @@ def api_gateway_event(
                 "sourceIp": "203.0.113.10",
                 "user": "AROAEXAMPLEROLEID0000:app",
                 "userAgent": "aws-sigv4-client/1.0",
-                "userArn": "arn:aws:sts::123456789012:assumed-role/app/app",
+                "userArn": CALLER_ARN,
             },
             "path": f"/v1{path}",
             "protocol": "HTTP/1.1",
@@ -131,6 +134,23 @@ def expected_params(
         # (after the Stubber has compared the parameters).
         params["ClientToken"] = client_token
     return params
+
+
+def client_token(
+    key: str,
+    *,
+    caller: str = CALLER_ARN,
+    contact_id: str = CONTACT_ID,
+    role: str = "CUSTOMER",
+    display_name: str = "Ana Silva",
+    capabilities: dict[str, str] | None = None,
+) -> str:
+    """The ``ClientToken`` the broker must send for this key (CONTRACT v2), computed here from
+    the documented encoding: SHA-256 hex of a sorted-keys JSON array with ASCII escapes."""
+    request = {"capabilities": capabilities or {}, "displayName": display_name, "role": role}
+    document = ["connect-participant-broker/client-token/1", caller, contact_id, key, request]
+    text = json.dumps(document, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("ascii")).hexdigest()
 
 
 def problem(

@@ -24,7 +24,7 @@ from typing import Any, ClassVar
 
 import botocore
 import pytest
-from runtime_support import API_REQUEST_ID, TOKEN, api_gateway_event
+from runtime_support import API_REQUEST_ID, TOKEN, api_gateway_event, client_token
 
 ROOT = Path(__file__).resolve().parents[2]
 BOTOCORE_SITE = Path(botocore.__file__).resolve().parents[1]
@@ -196,7 +196,7 @@ def assert_served(report: dict[str, Any], stdout: str, asset: Path, requests: li
     assert request["body"] == {
         "InstanceId": INSTANCE_ID,
         "ContactId": "c0ffee00-1234-4abc-8def-0123456789ab",
-        "ClientToken": IDEMPOTENCY_KEY,
+        "ClientToken": client_token(IDEMPOTENCY_KEY, capabilities={"video": "SEND"}),
         "ParticipantDetails": {
             "ParticipantRole": "CUSTOMER",
             "DisplayName": "Ana Silva",

@@ -2,9 +2,11 @@
 
 Connect is the runtime's real botocore client (shipped model, so parameters are validated)
 with a ``Stubber`` answering every call with success, so well-formed requests reach it.
-Whatever the event, the handler answers within the contract: never a 5xx, a JSON body of
-the contract's shape, no stack trace, exception name, ARN or account ID in a body, and the
-participant token never in a log line.
+Whatever the event, the handler answers within the contract: a JSON body of the contract's
+shape, no stack trace, exception name, ARN or account ID in a body, and the participant token
+never in a log line. Never a 5xx, except the one API Gateway cannot cause: a 500 for an event
+without the caller identity its authorization type always carries, when the request has an
+``Idempotency-Key`` (the broker cannot scope it).
 """
 
 from __future__ import annotations
@@ -37,10 +39,11 @@ from runtime_support import (
 )
 
 from runtime.broker import connect, handler, logs
+from runtime.broker.identity import MissingIdentity, caller_identity
 
 EXAMPLES = 2000
-#: What the handler may answer when Connect succeeds.
-STATUSES = {201, 400, 403}
+#: What the handler may answer when Connect succeeds (500: see the module docstring).
+STATUSES = {201, 400, 403, 415, 500}
 PROBLEM_KEYS = {"type", "title", "status", "detail", "requestId"}
 EXCEPTION_NAMES = (
     "Traceback",
@@ -232,14 +235,35 @@ keys = st.one_of(
 key_names = st.sampled_from(
     ["Idempotency-Key", "idempotency-key", "IDEMPOTENCY-KEY", "Idempotency-key"]
 )
+content_type_names = st.sampled_from(["Content-Type", "content-type", "CONTENT-TYPE"])
+content_types = st.one_of(
+    st.sampled_from(
+        [
+            "application/json",
+            "application/json; charset=utf-8",
+            'APPLICATION/JSON;CHARSET="UTF-8"',
+            "application/json;",
+            "text/plain",
+            "application/x-www-form-urlencoded",
+            "application/json; charset=latin-1",
+            "application/json; q=1",
+            "application/json, text/plain",
+            "",
+        ]
+    ),
+    texts,
+)
 header_parts = st.one_of(
     st.dictionaries(key_names, keys | json_values, max_size=3),
+    st.dictionaries(content_type_names | key_names, content_types | keys, max_size=3),
     st.none(),
     json_values,
 )
 multi_value_parts = st.one_of(
     st.dictionaries(key_names, st.lists(keys | json_values, max_size=3) | json_values, max_size=3),
     st.builds(lambda a, b: {"Idempotency-Key": [a, b]}, keys, keys),
+    st.builds(lambda a, b: {"Content-Type": [a, b]}, content_types, content_types),
+    st.builds(lambda a: {"content-type": [a]}, content_types),
     st.builds(lambda a, b: {"Idempotency-Key": [a], "idempotency-key": [b]}, keys, keys),
     st.none(),
     json_values,
@@ -277,6 +301,10 @@ def hostile_events(draw: st.DrawFn) -> dict[str, Any]:
         key = draw(keys)
         event["headers"]["Idempotency-Key"] = key
         event["multiValueHeaders"]["Idempotency-Key"] = [key]
+    if draw(st.integers(0, 3)) == 0:
+        content_type = draw(content_types)
+        event["headers"]["Content-Type"] = content_type
+        event["multiValueHeaders"]["Content-Type"] = [content_type]
     if draw(st.booleans()):
         event["headers"] = draw(header_parts)
     if draw(st.booleans()):
@@ -326,10 +354,20 @@ def leaks(body: str, event: dict[str, Any]) -> list[str]:
     return [item for item in found if item not in echoed]
 
 
+def has_identity(event: dict[str, Any]) -> bool:
+    """Whether the event carries the IAM caller identity API Gateway always fills in."""
+    try:
+        caller_identity(event, "AWS_IAM")
+    except MissingIdentity:
+        return False
+    return True
+
+
 def check_response(response: dict[str, Any], event: dict[str, Any], calls: int) -> None:
     """The contract's answer to a request Connect would accept."""
     status = response["statusCode"]
     assert status in STATUSES, (status, response["body"])
+    assert status != 500 or not has_identity(event), response["body"]
     assert response["isBase64Encoded"] is False
     assert response["headers"]["Cache-Control"] == "no-store"
     assert response["headers"]["X-Content-Type-Options"] == "nosniff"
@@ -348,6 +386,9 @@ def check_response(response: dict[str, Any], event: dict[str, Any], calls: int) 
     assert body["status"] == status
     assert body["type"].startswith("urn:connect-participant-broker:problem:")
     assert body["requestId"] in (API_REQUEST_ID, LAMBDA_REQUEST_ID)
+    if status == 500:
+        assert body["type"].endswith(":internal") and "errors" not in body, body
+        return
     assert body["errors"] and all(set(e) == {"field", "message"} for e in body["errors"])
     assert all(
         isinstance(e["field"], str) and isinstance(e["message"], str) for e in body["errors"]
@@ -384,4 +425,5 @@ def test_hostile_events_get_contract_answers(
     serve()
     assert "participant created" in records.text.getvalue()  # the capture sees the runtime
     assert statuses.total() >= 2000, statuses
-    assert statuses[201] >= 300 and statuses[400] >= 800 and statuses[403] >= 100, statuses
+    assert statuses[201] >= 300 and statuses[400] >= 600 and statuses[403] >= 100, statuses
+    assert statuses[415] >= 100, statuses
