@@ -1,8 +1,9 @@
 """A typed Python client for a ParticipantBroker's HTTP contract.
 
 Standard library plus botocore (for SigV4 signing and credentials) only: importing this module
-never imports aws_cdk and never needs Node.js, so a calling service can install the package
-with ``pip install botocore`` and ``pip install --no-deps connect-participant-broker``.
+never imports aws_cdk and never needs Node.js. botocore comes with the package's ``client`` extra
+(``pip install 'connect-participant-broker[client]'``); a calling service without the CDK can
+install botocore and the package with ``--no-deps`` instead.
 
 Example::
 
@@ -16,7 +17,9 @@ Each call sends one ``Idempotency-Key`` (generated unless given) and reuses it o
 so a retried request never adds a second participant. Throttling (429), Connect trouble (503),
 gateway timeouts (502, 504), client timeouts and connection errors are retried with capped
 exponential backoff, honouring ``Retry-After``; other errors raise at once as a
-:class:`BrokerError` subclass.
+:class:`BrokerError` subclass. So do failures before anything is sent: botocore's credential
+errors (:class:`CredentialsError`) and any other botocore error while signing
+(:class:`SigningError`).
 """
 
 from __future__ import annotations
@@ -36,6 +39,8 @@ from datetime import datetime
 from http.client import HTTPException
 from typing import TYPE_CHECKING, Any, ClassVar, Final
 
+from constructs_lib import _extras
+
 if TYPE_CHECKING:
     from botocore.credentials import Credentials
     from botocore.session import Session
@@ -47,6 +52,7 @@ __all__ = [
     "BrokerUnreachable",
     "Conflict",
     "ContactNotFound",
+    "CredentialsError",
     "GatewayTimeout",
     "InternalError",
     "InvalidRequest",
@@ -54,6 +60,7 @@ __all__ = [
     "NotFound",
     "Participant",
     "PayloadTooLarge",
+    "SigningError",
     "Throttled",
     "Unauthorized",
     "Unavailable",
@@ -216,7 +223,21 @@ class GatewayTimeout(BrokerError):
 
 
 class BrokerUnreachable(BrokerError):
-    """No HTTP answer (timeouts, refused or reset connections), still after retries."""
+    """No HTTP answer (timeouts, refused or reset connections, TLS failures, a connection closed
+    or an answer cut short), still after retries."""
+
+
+class SigningError(BrokerError):
+    """The request could not be signed, so nothing was sent: botocore failed while signing (for
+    example a missing profile while reading the region), or the region is unknown. The botocore
+    exception, if any, is ``__cause__``."""
+
+
+class CredentialsError(SigningError):
+    """No usable AWS credentials to sign with, so nothing was sent: botocore's
+    ``NoCredentialsError``, ``PartialCredentialsError``, ``ProfileNotFound``,
+    ``CredentialRetrievalError``, an expired SSO token, a role it could not assume, ... The
+    botocore exception is ``__cause__``."""
 
 
 _BY_TYPE: Final[dict[str, type[BrokerError]]] = {
@@ -282,7 +303,9 @@ class BrokerClient:
         authorization: an ``Authorization`` header value, or a function returning one per
             request (for example a Cognito token), used instead of SigV4 signing.
         sign: sign requests with SigV4 (the default); ``False`` sends them unsigned (only for the
-            local development broker, which has no authentication).
+            local development broker, which has no authentication). Signing needs botocore
+            (the ``client`` extra): without it the constructor raises ``ModuleNotFoundError``
+            naming the extra, before any request.
         backoff: base of the exponential backoff between retries, in seconds (0.25 by default).
         max_retry_after: the longest ``Retry-After`` this client honours, in seconds (20 by
             default; longer values are capped).
@@ -306,13 +329,15 @@ class BrokerClient:
             raise ValueError(f"url must start with https:// (got {url!r})")
         if max_attempts < 1:
             raise ValueError(f"max_attempts must be at least 1, got {max_attempts}")
+        self._sign = sign and authorization is None
+        if self._sign:
+            _extras.require("botocore", feature="BrokerClient (SigV4 signing)")
         self.url = url.rstrip("/")
         self.timeout = timeout
         self.max_attempts = max_attempts
         self.backoff = backoff
         self.max_retry_after = max_retry_after
         self._authorization = authorization
-        self._sign = sign and authorization is None
         self._session = session
         self._region = region
         self._credentials: Credentials | None = None
@@ -408,11 +433,19 @@ class BrokerClient:
             return {}
         from botocore.auth import SigV4Auth
         from botocore.awsrequest import AWSRequest
+        from botocore.exceptions import BotoCoreError
+        from botocore.exceptions import ClientError as BotocoreClientError
 
-        request = AWSRequest(method=method, url=url, data=data, headers=dict(headers))
-        SigV4Auth(self._frozen_credentials(), "execute-api", self._signing_region()).add_auth(
-            request
-        )
+        botocore_errors = (BotoCoreError, BotocoreClientError)
+        try:
+            credentials = self._frozen_credentials()
+        except botocore_errors as error:
+            raise CredentialsError(None, "No usable AWS credentials", str(error)) from error
+        try:
+            request = AWSRequest(method=method, url=url, data=data, headers=dict(headers))
+            SigV4Auth(credentials, "execute-api", self._signing_region()).add_auth(request)
+        except botocore_errors as error:
+            raise SigningError(None, "The request could not be signed", str(error)) from error
         return {name: str(value) for name, value in request.headers.items()}
 
     def _get_session(self) -> Session:
@@ -438,9 +471,11 @@ class BrokerClient:
             configured = self._get_session().get_config_variable("region")
             region = str(configured) if configured else None
         if region is None:
-            raise ValueError(
+            raise SigningError(
+                None,
+                "The request could not be signed",
                 f"cannot tell the AWS region from {self.url!r}; pass region=, for example "
-                "BrokerClient(url, region='eu-west-2')"
+                "BrokerClient(url, region='eu-west-2')",
             )
         self._region = region
         return region

@@ -11,7 +11,8 @@ problem shape with status 404. Contact IDs starting with ``notfound-``, ``confli
 ``quota-``, ``throttle-``, ``invalid-``, ``error-`` or ``slow-`` make the simulated Connect
 fail (see :mod:`constructs_lib.fake_connect`).
 
-Standard library and botocore only: no aws_cdk, no Node.js.
+Standard library and botocore only: no aws_cdk, no Node.js. botocore comes with the package's
+``client`` extra; without it, the command and :class:`LocalBroker` fail at once and say so.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, Final
 
+from constructs_lib import _extras
 from constructs_lib._loopback import LoopbackRequestHandler, LoopbackService
 from constructs_lib.fake_connect import MAGIC_PREFIXES, FakeConnect
 
@@ -312,6 +314,7 @@ class LocalBroker(LoopbackService):
         config: LocalBrokerConfig | None = None,
         connect: FakeConnect | None = None,
     ) -> None:
+        _extras.require("botocore", feature="the local broker")
         self.host = host
         self.port = port
         self.config = config or LocalBrokerConfig()
@@ -516,6 +519,11 @@ def config_from_args(args: argparse.Namespace) -> LocalBrokerConfig:
 def main(argv: Sequence[str] | None = None) -> int:
     """The ``participant-broker-local`` console script."""
     args = _parse_args(argv)
+    try:
+        _extras.require("botocore", feature="participant-broker-local")
+    except _extras.MissingExtraError as error:
+        print(f"participant-broker-local: {error}", file=sys.stderr)
+        return 1
     connect = FakeConnect(instance_id=args.instance_id, slow_seconds=args.slow_seconds)
     broker = LocalBroker(args.host, args.port, config=config_from_args(args), connect=connect)
     print(BANNER, file=sys.stderr)

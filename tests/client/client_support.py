@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
+import socket
+import struct
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, ClassVar
 
 PARTICIPANT = {
     "participantId": "5c3e5f4e-4e0c-4a43-9d1b-3b1f1a7f2f10",
@@ -120,3 +123,74 @@ class ScriptedServer:
                     pass  # the client gave up (timeout tests)
 
         return Handler
+
+
+class RawServer:
+    """A TCP server that reads one request per connection, then misbehaves as told.
+
+    ``close``: closes without answering; ``reset``: aborts the connection (RST); ``garbage``:
+    answers bytes that are not HTTP; ``short``: a 201 whose body is shorter than its
+    Content-Length, then closes.
+    """
+
+    ANSWERS: ClassVar[dict[str, bytes]] = {
+        "garbage": b"this is not HTTP\r\n\r\n",
+        "short": b'HTTP/1.1 201 Created\r\nContent-Length: 100\r\n\r\n{"participantId"',
+    }
+
+    def __init__(self, behaviour: str) -> None:
+        self.behaviour = behaviour
+        self.connections = 0
+        self._socket = socket.create_server(("127.0.0.1", 0))
+        self._socket.settimeout(0.1)
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._socket.getsockname()[1]}/v1"
+
+    def __enter__(self) -> RawServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stopping.set()
+        self._thread.join(timeout=5)
+        self._socket.close()
+
+    def _serve(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                connection, _ = self._socket.accept()
+            except TimeoutError:
+                continue
+            self.connections += 1
+            with connection:
+                connection.settimeout(2)
+                _read_request(connection)
+                if self.behaviour == "reset":
+                    connection.setsockopt(
+                        socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+                    )
+                elif self.behaviour in self.ANSWERS:
+                    connection.sendall(self.ANSWERS[self.behaviour])
+
+
+def _read_request(connection: socket.socket) -> None:
+    """Read a whole request, body included (closing with unread data would reset the
+    connection instead of doing what the test asked)."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = connection.recv(65536)
+        if not chunk:
+            return
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    match = re.search(rb"(?im)^content-length:\s*(\d+)", head)
+    missing = int(match.group(1)) - len(body) if match else 0
+    while missing > 0:
+        chunk = connection.recv(missing)
+        if not chunk:
+            return
+        missing -= len(chunk)

@@ -13,7 +13,6 @@ import botocore.session
 import pytest
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
-from botocore.exceptions import NoCredentialsError
 from client_support import PARTICIPANT, ScriptedServer, Seen, Step, created, problem
 
 from constructs_lib import client as client_module
@@ -144,23 +143,6 @@ def test_unsigned_client_sends_no_authorization(server: ScriptedServer) -> None:
     server.script(created())
     BrokerClient(server.url, sign=False, max_attempts=1).create_participant("c-1", "Ana")
     assert "authorization" not in server.seen[0].headers
-
-
-def test_missing_credentials_raise_no_credentials(
-    server: ScriptedServer, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    empty = botocore.session.Session()
-    monkeypatch.setattr(empty, "get_credentials", lambda: None)
-    with pytest.raises(NoCredentialsError):
-        BrokerClient(server.url, empty, region="eu-west-2").create_participant("c-1", "Ana")
-
-
-def test_unknown_region_is_a_clear_error(
-    server: ScriptedServer, session: botocore.session.Session, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(session, "get_config_variable", lambda name: None)
-    with pytest.raises(ValueError, match=r"cannot tell the AWS region from 'http://127\.0\.0\.1:"):
-        BrokerClient(server.url, session).create_participant("c-1", "Ana")
 
 
 @pytest.mark.parametrize(
