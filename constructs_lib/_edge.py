@@ -1,172 +1,117 @@
-"""What API Gateway enforces and answers before the function runs: the request model (derived from
-the contract's JSON Schema) and the problem+json gateway responses (derived from problems.json)."""
+"""What API Gateway answers itself, before or instead of the function: the problem+json gateway
+responses (derived from problems.json).
+
+The request body is validated by the function only (not by an API Gateway request validator),
+so every 400 carries the ``errors`` list CONTRACT v2 asks for: a gateway response template
+allows only plain variable substitution, and the validator's message is not safe JSON.
+"""
 
 from __future__ import annotations
 
-import functools
 import json
 from dataclasses import dataclass
-from typing import Any
 
 from aws_cdk import aws_apigateway as apigateway
 
 from . import _contract, defaults
 
-_SCHEMA_TYPES: dict[str, apigateway.JsonSchemaType] = {
-    "string": apigateway.JsonSchemaType.STRING,
-    "object": apigateway.JsonSchemaType.OBJECT,
-    "array": apigateway.JsonSchemaType.ARRAY,
-    "integer": apigateway.JsonSchemaType.INTEGER,
-    "number": apigateway.JsonSchemaType.NUMBER,
-    "boolean": apigateway.JsonSchemaType.BOOLEAN,
-    "null": apigateway.JsonSchemaType.NULL,
-}
-
-#: JSON Schema keywords copied as they are (contract spelling -> JsonSchema argument).
-_PLAIN_KEYWORDS: dict[str, str] = {
-    "title": "title",
-    "description": "description",
-    "required": "required",
-    "minLength": "min_length",
-    "maxLength": "max_length",
-    "pattern": "pattern",
-    "enum": "enum",
-    "minimum": "minimum",
-    "maximum": "maximum",
-    "minItems": "min_items",
-    "maxItems": "max_items",
-    "minProperties": "min_properties",
-    "maxProperties": "max_properties",
-}
-
-
-def to_json_schema(
-    schema: dict[str, Any], *, version: apigateway.JsonSchemaVersion | None = None
-) -> apigateway.JsonSchema:
-    """Convert a draft-4 JSON Schema dict into ``apigateway.JsonSchema``.
-
-    Raises ``ValueError`` on a keyword this converter does not know, so a contract change that
-    API Gateway would silently ignore fails at synth instead.
-    """
-    kwargs: dict[str, Any] = {} if version is None else {"schema": version}
-    for keyword, value in schema.items():
-        if keyword in _PLAIN_KEYWORDS:
-            kwargs[_PLAIN_KEYWORDS[keyword]] = value
-        elif keyword == "type":
-            kwargs["type"] = _SCHEMA_TYPES[value]
-        elif keyword == "properties":
-            kwargs["properties"] = {name: to_json_schema(sub) for name, sub in value.items()}
-        elif keyword == "additionalProperties":
-            kwargs["additional_properties"] = (
-                value if isinstance(value, bool) else to_json_schema(value)
-            )
-        elif keyword == "items":
-            kwargs["items"] = to_json_schema(value)
-        else:
-            raise ValueError(
-                f"contract.schema.json uses the keyword {keyword!r}, which the request model "
-                "converter does not handle; add it to constructs_lib/_edge.py"
-            )
-    return apigateway.JsonSchema(**kwargs)
-
-
-@functools.cache
-def request_model_schema() -> apigateway.JsonSchema:
-    """The API Gateway request model: ``definitions.CreateParticipantRequest``, draft 4.
-
-    Built once per process (the contract file does not change while an app runs): every broker
-    of an app shares the same immutable struct.
-    """
-    return to_json_schema(_contract.request_schema(), version=apigateway.JsonSchemaVersion.DRAFT4)
-
 
 @dataclass(frozen=True)
 class GatewayProblem:
-    """One gateway response: which API Gateway response type, which problem, which message."""
+    """One gateway response: which API Gateway response type, which problem, which message.
+
+    ``status`` is the status API Gateway documents for the type ("Gateway response types for
+    API Gateway"); the response sets no status code of its own, so API Gateway answers with
+    exactly that status, and the body says the same. ``None`` (the two fallbacks): the status
+    varies with the type answered, and the body leaves ``status`` out.
+    """
 
     response_type: apigateway.ResponseType
     construct_id: str
     problem_code: str
     detail: str
+    status: int | None
     retry_after: bool = False
+    authorizer_only: bool = False
+    """Only a broker with a Cognito user pool or an authorizer can get this type."""
 
 
 #: The gateway responses the broker customizes, each mapped to a problem type. Details are
-#: fixed sentences: API Gateway's own messages (for example the validation error string) can
-#: hold quotes that would break the JSON, and must not leak internals.
+#: fixed sentences: API Gateway's own messages can hold quotes that would break the JSON, and
+#: must not leak internals.
 #:
-#: Every response type API Gateway can send is answered as a problem. A type not listed here
-#: takes DEFAULT_4XX's or DEFAULT_5XX's template, headers and status (API Gateway applies a
-#: fallback's status code to every type it covers), so only types whose status or problem type
-#: differs from their fallback's need a resource of their own:
-#: - BAD_REQUEST_BODY and BAD_REQUEST_PARAMETERS (the request validator's rejections) are 400
-#:   ``invalid-request`` through DEFAULT_4XX, whose detail names both;
-#: - API_CONFIGURATION_ERROR, AUTHORIZER_CONFIGURATION_ERROR, AUTHORIZER_FAILURE and
-#:   INTEGRATION_FAILURE are 500 ``internal`` through DEFAULT_5XX, as they would be here;
-#: - INVALID_API_KEY and QUOTA_EXCEEDED need a method that requires an API key, which the
-#:   broker never creates.
-#: Each resource left out is one fewer per broker (CloudFormation allows 500 per stack) and a
-#: faster synth.
+#: No response sets a status code. API Gateway documents that setting one on DEFAULT_4XX or
+#: DEFAULT_5XX changes the status of every type that falls back to it, and on a type changes
+#: that type's status; left unset, every type keeps the status API Gateway gives it, including
+#: the 502 of a function that failed, which the client's retry policy relies on. Each type that
+#: can reach a caller of this API has its own response, so its body's ``status`` is exact;
+#: the fallbacks answer the rest (INTEGRATION_FAILURE, a 502 from a failed function, and the
+#: types this API cannot produce: BAD_REQUEST_BODY and BAD_REQUEST_PARAMETERS without a
+#: request validator, UNSUPPORTED_MEDIA_TYPE with a proxy integration, INVALID_API_KEY and
+#: QUOTA_EXCEEDED without API keys) with a body that leaves ``status`` to the HTTP status line.
 GATEWAY_PROBLEMS: tuple[GatewayProblem, ...] = (
     GatewayProblem(
         apigateway.ResponseType.UNAUTHORIZED,
         "Unauthorized",
         "unauthorized",
         "The request is not authenticated.",
+        401,
     ),
     GatewayProblem(
         apigateway.ResponseType.ACCESS_DENIED,
         "AccessDenied",
         "access-denied",
         "The caller is not allowed to call this API.",
+        403,
     ),
     GatewayProblem(
         apigateway.ResponseType.MISSING_AUTHENTICATION_TOKEN,
         "MissingAuthenticationToken",
         "access-denied",
         "The request is not authenticated, or no such resource or method exists.",
+        403,
     ),
     GatewayProblem(
         apigateway.ResponseType.INVALID_SIGNATURE,
         "InvalidSignature",
         "access-denied",
         "The request signature is not valid.",
+        403,
     ),
     GatewayProblem(
         apigateway.ResponseType.EXPIRED_TOKEN,
         "ExpiredToken",
         "access-denied",
         "The request's credentials have expired.",
+        403,
     ),
     GatewayProblem(
         apigateway.ResponseType.WAF_FILTERED,
         "WafFiltered",
         "access-denied",
         "The request was blocked by the web application firewall.",
+        403,
     ),
     GatewayProblem(
         apigateway.ResponseType.RESOURCE_NOT_FOUND,
         "ResourceNotFound",
         "not-found",
         "No such resource or method.",
+        404,
     ),
     GatewayProblem(
         apigateway.ResponseType.REQUEST_TOO_LARGE,
         "RequestTooLarge",
         "too-large",
         "The request is too large.",
-    ),
-    GatewayProblem(
-        apigateway.ResponseType.UNSUPPORTED_MEDIA_TYPE,
-        "UnsupportedMediaType",
-        "unsupported-media-type",
-        "The request's content type is not supported.",
+        413,
     ),
     GatewayProblem(
         apigateway.ResponseType.THROTTLED,
         "Throttled",
         "throttled",
         "Too many requests; retry after the time in Retry-After.",
+        429,
         retry_after=True,
     ),
     GatewayProblem(
@@ -174,46 +119,71 @@ GATEWAY_PROBLEMS: tuple[GatewayProblem, ...] = (
         "IntegrationTimeout",
         "timeout",
         "The broker did not answer in time.",
+        504,
+    ),
+    GatewayProblem(
+        apigateway.ResponseType.API_CONFIGURATION_ERROR,
+        "ApiConfigurationError",
+        "internal",
+        "The broker's API is misconfigured.",
+        500,
+    ),
+    GatewayProblem(
+        apigateway.ResponseType.AUTHORIZER_CONFIGURATION_ERROR,
+        "AuthorizerConfigurationError",
+        "internal",
+        "The API could not reach its authorizer.",
+        500,
+        authorizer_only=True,
+    ),
+    GatewayProblem(
+        apigateway.ResponseType.AUTHORIZER_FAILURE,
+        "AuthorizerFailure",
+        "internal",
+        "The API's authorizer failed.",
+        500,
+        authorizer_only=True,
     ),
     # Fallbacks: the types above do not list, and any type API Gateway adds later.
     GatewayProblem(
         apigateway.ResponseType.DEFAULT_4_XX,
         "Default4XX",
         "invalid-request",
-        "The request does not match the contract: check the JSON body against the schema and "
-        "the contactId path parameter.",
+        "API Gateway rejected the request.",
+        None,
     ),
     GatewayProblem(
         apigateway.ResponseType.DEFAULT_5_XX,
         "Default5XX",
-        "internal",
-        "The broker or its authorizer failed to answer.",
+        "bad-gateway",
+        "The broker failed to answer; retry after the time in Retry-After.",
+        None,
+        retry_after=True,
     ),
 )
 
 
-def problem_body(problem_code: str, detail: str) -> str:
+def problem_body(spec: GatewayProblem) -> str:
     """The gateway response template: the contract's problem shape, ``requestId`` filled in by
     API Gateway (``$context.requestId`` is a plain variable substitution)."""
-    problem = _contract.problem(problem_code)
-    return json.dumps(
-        {
-            "type": problem["type"],
-            "title": problem["title"],
-            "status": problem["status"],
-            "detail": detail,
-            "requestId": "$context.requestId",
-        },
-        separators=(",", ":"),
-    )
+    problem = _contract.problem(spec.problem_code)
+    body: dict[str, object] = {"type": problem["type"], "title": problem["title"]}
+    if spec.status is not None:
+        body["status"] = spec.status
+    body.update(detail=spec.detail, requestId="$context.requestId")
+    return json.dumps(body, separators=(",", ":"))
 
 
 def add_gateway_responses(
-    api: apigateway.RestApi, extra_headers: dict[str, str] | None = None
+    api: apigateway.RestApi,
+    *,
+    with_authorizer: bool,
+    extra_headers: dict[str, str] | None = None,
 ) -> None:
-    """Add every gateway response of ``GATEWAY_PROBLEMS`` to ``api``."""
+    """Add the gateway responses of ``GATEWAY_PROBLEMS`` that this API can produce."""
     for spec in GATEWAY_PROBLEMS:
-        problem = _contract.problem(spec.problem_code)
+        if spec.authorizer_only and not with_authorizer:
+            continue
         headers = dict(defaults.PROBLEM_RESPONSE_HEADERS)
         if spec.retry_after:
             headers["Retry-After"] = f"'{defaults.RETRY_AFTER_SECONDS}'"
@@ -221,7 +191,6 @@ def add_gateway_responses(
         api.add_gateway_response(
             spec.construct_id,
             type=spec.response_type,
-            status_code=str(problem["status"]),
             response_headers=headers,
-            templates={"application/json": problem_body(spec.problem_code, spec.detail)},
+            templates={"application/json": problem_body(spec)},
         )

@@ -60,6 +60,13 @@ ACCOUNT_ROLE_REASON = (
     "names are not known here (API-Gateway-Execution-Logs_<apiId>/<stage> and each API's "
     "access log group). Scoped to this account's and Region's log groups, logs actions only."
 )
+VALIDATION_REASON = (
+    "Requests are validated by the broker's function against the contract's JSON Schema "
+    "(contract.schema.json), which answers 400 with every failing field in `errors`, as the "
+    "broker's HTTP contract requires. An API Gateway request validator would answer first with "
+    "a fixed message and no `errors` (a gateway response can only substitute variables, and "
+    "the validator's message is not safe JSON). Bodies are capped by the function at 8 KiB."
+)
 #: The actions Lambda's active tracing needs (``Resource: *``), in the function's inline policy.
 XRAY_ACTIONS_SORTED = ("xray:PutTelemetryRecords", "xray:PutTraceSegments")
 
@@ -146,4 +153,5 @@ def acknowledge_findings(
     resolving whole policy documents for every broker.
     """
     _acknowledge(broker.lambda_function, ("Serverless-LambdaDLQ", DLQ_REASON))
+    _acknowledge(broker.rest_api, ("AwsSolutions-APIG2", VALIDATION_REASON))
     _acknowledge_api(broker, authorization)

@@ -6,11 +6,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from aws_cdk import Duration, Token
+from aws_cdk import Duration, Fn, Token
 
 from . import defaults
 
 _INSTANCE_ID = re.compile(r"[A-Za-z0-9-]{1,100}")
+_INSTANCE_ARN = re.compile(r"arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:instance/([^/]+)")
 _WEB_ACL_ARN = re.compile(r"arn:aws[a-z-]*:wafv2:[a-z0-9-]+:\d{12}:regional/webacl/[^/]+/[^/]+")
 _ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:\d{1,5})?")
 _NAMESPACE = re.compile(r"[0-9A-Za-z.\-_/#: ]{1,255}")
@@ -32,18 +33,25 @@ def is_unresolved(value: object) -> bool:
     return bool(Token.is_unresolved(value))
 
 
-def check_instance_id(instance_id: str) -> None:
-    """A literal instance ID is Connect's ID (1-100 letters, digits, '-'), not its ARN."""
-    if is_unresolved(instance_id) or _INSTANCE_ID.fullmatch(instance_id):
-        return
-    hint = (
-        "pass the ID, not the instance ARN"
-        if instance_id.startswith("arn:")
-        else ("copy it from the Amazon Connect console (instance ARN: .../instance/<id>)")
-    )
+def instance_id_of(instance: str) -> str:
+    """The Amazon Connect instance ID in ``instance``: an ID, or an instance ARN (``arn:...:
+    instance/<id>``), as a literal or a token such as an SSM parameter's value.
+
+    A token is resolved by CloudFormation, without a custom resource: the value joined to itself
+    with a ``/`` and split on ``/`` has the ID at index 1 whether it held an ID
+    (``id/id``) or an ARN (``arn:...:instance/id/arn:...:instance/id``); an ID has no ``/``.
+    """
+    if is_unresolved(instance):
+        return Fn.select(1, Fn.split("/", Fn.join("", [instance, "/", instance])))
+    match = _INSTANCE_ARN.fullmatch(instance)
+    instance_id = match.group(1) if match else instance
+    if _INSTANCE_ID.fullmatch(instance_id):
+        return instance_id
     raise ValueError(
-        f"instance_id must be an Amazon Connect instance ID (1-100 letters, digits and '-'), "
-        f"got {instance_id!r}; {hint}"
+        f"instance_id must be an Amazon Connect instance ID (1-100 letters, digits and '-') or "
+        f"an instance ARN (arn:<partition>:connect:<region>:<account>:instance/<id>), got "
+        f"{instance!r}; copy the ID from the Amazon Connect console (the last part of the "
+        "instance ARN)"
     )
 
 
@@ -171,7 +179,11 @@ def check_web_acl_arn(web_acl_arn: str | None) -> None:
 
 
 def check_cors_origins(origins: Sequence[str] | None) -> None:
-    """Each origin is ``*`` or ``scheme://host[:port]`` (no path, no trailing slash)."""
+    """Each origin is ``scheme://host[:port]`` (no path, no trailing slash), never ``*``.
+
+    ``*`` is refused: a broker that mints participant tokens must name the sites allowed to
+    read them, and the function only ever echoes an origin it was given literally.
+    """
     if origins is None:
         return
     if isinstance(origins, str) or not origins:
@@ -181,10 +193,54 @@ def check_cors_origins(origins: Sequence[str] | None) -> None:
             "for no CORS"
         )
     for origin in origins:
-        if is_unresolved(origin) or origin == "*" or _ORIGIN.fullmatch(origin):
+        if is_unresolved(origin) or _ORIGIN.fullmatch(origin):
             continue
+        if origin == "*":
+            raise ValueError(
+                "cors_allowed_origins contains '*', which would let any web site read the "
+                "participant tokens this API returns; list the origins of your web apps, for "
+                "example cors_allowed_origins=['https://app.example.com']"
+            )
         raise ValueError(
             f"cors_allowed_origins contains {origin!r}, which is not an origin; write "
             "scheme://host[:port] with no path or trailing slash, for example "
             "'https://app.example.com'"
+        )
+
+
+def check_security_policy(security_policy: str, endpoint_access_mode: str | None) -> None:
+    """A REST API security policy of TLS 1.2 or stricter for a regional or private endpoint.
+
+    API Gateway developer guide, "Security policies for REST APIs in API Gateway" and
+    "Supported security policies": ``TLS_1_0`` and ``TLS_1_2`` are the legacy policies, every
+    ``SecurityPolicy_...`` one is enhanced and needs an endpoint access mode; ``..._EDGE``
+    policies are for edge-optimized endpoints only.
+    """
+    if is_unresolved(security_policy):
+        return
+    if security_policy == "TLS_1_0":
+        raise ValueError(
+            "security_policy must require TLS 1.2 or newer, got 'TLS_1_0'; use "
+            f"{defaults.SECURITY_POLICY!r} (the default) or an enhanced policy such as "
+            "'SecurityPolicy_TLS13_1_3_2025_09'"
+        )
+    enhanced = security_policy.startswith("SecurityPolicy_")
+    if not (security_policy == "TLS_1_2" or enhanced) or security_policy.endswith("_EDGE"):
+        raise ValueError(
+            f"security_policy must be 'TLS_1_2' or an enhanced policy for regional and private "
+            f"APIs ('SecurityPolicy_...', not '..._EDGE'), got {security_policy!r}; see "
+            "API Gateway's list of supported security policies"
+        )
+    if endpoint_access_mode is None or is_unresolved(endpoint_access_mode):
+        return
+    if not enhanced:
+        raise ValueError(
+            f"endpoint_access_mode only applies with an enhanced security policy "
+            f"('SecurityPolicy_...'), got endpoint_access_mode={endpoint_access_mode!r} with "
+            f"security_policy={security_policy!r}; drop endpoint_access_mode"
+        )
+    if endpoint_access_mode not in defaults.ENDPOINT_ACCESS_MODES:
+        raise ValueError(
+            f"endpoint_access_mode must be one of {', '.join(defaults.ENDPOINT_ACCESS_MODES)}, "
+            f"got {endpoint_access_mode!r}; STRICT is the default and the recommended mode"
         )

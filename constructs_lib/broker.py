@@ -15,7 +15,7 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_ssm as ssm
 from constructs import Construct, IConstruct
 
-from . import _contract, _edge, _nag, _validation, defaults, monitoring
+from . import _access, _contract, _edge, _nag, _validation, defaults, monitoring
 
 if TYPE_CHECKING:
     # Only in annotations: importing these modules costs synth time for every user, and
@@ -33,6 +33,15 @@ _RUNTIME_AUTH_TYPES: dict[apigateway.AuthorizationType, str] = {
     apigateway.AuthorizationType.CUSTOM: "CUSTOM",
     apigateway.AuthorizationType.NONE: "NONE",
 }
+
+#: What the account needs when the broker leaves the account setting alone (the default).
+_ACCOUNT_ROLE_NOTE = (
+    "ParticipantBroker writes API Gateway execution and access logs, which need the account's "
+    "Region-wide API Gateway CloudWatch role (Settings > CloudWatch log role ARN, "
+    "AWS::ApiGateway::Account). If this account and Region have none, the stage fails to "
+    "deploy: set it once (your landing zone may already), or pass "
+    "create_api_gateway_account_role=True to let this stack set it."
+)
 
 #: Construct ID of the stack-wide API Gateway account settings (one per stack).
 _ACCOUNT_SETTINGS_ID = "ParticipantBrokerApiGatewayAccount"
@@ -91,6 +100,8 @@ class ParticipantBroker(Construct):
         cors_allowed_origins: Sequence[str] | None = None,
         throttling_rate_limit: float = defaults.THROTTLING_RATE_LIMIT,
         throttling_burst_limit: int = defaults.THROTTLING_BURST_LIMIT,
+        security_policy: str = defaults.SECURITY_POLICY,
+        endpoint_access_mode: str | None = None,
         create_api_gateway_account_role: bool = defaults.CREATE_API_GATEWAY_ACCOUNT_ROLE,
         alarms: bool = True,
         dashboard: bool = False,
@@ -104,11 +115,13 @@ class ParticipantBroker(Construct):
     ) -> None:
         """Create the broker.
 
-        :param instance_id: the Amazon Connect instance ID (a literal or a token such as a
-            ``CfnParameter`` value). Exactly one of ``instance_id`` / ``instance_id_parameter``.
+        :param instance_id: the Amazon Connect instance ID or instance ARN (a literal or a
+            token such as a ``CfnParameter`` value; an ARN is reduced to its ID). Exactly one of
+            ``instance_id`` / ``instance_id_parameter``.
         :param instance_id_parameter: an existing SSM String parameter holding the instance ID
-            (for example published by your Connect stack). Default: a new parameter is created
-            from ``instance_id``. Read at deploy time, never by the function.
+            or the instance ARN (for example published by your Connect stack). Default: a new
+            parameter is created holding the ID from ``instance_id``. Read at deploy time,
+            never by the function.
         :param allowed_roles: participant roles callers may request, from AGENT, CUSTOMER,
             SYSTEM, CUSTOM_BOT, SUPERVISOR. Default: CUSTOMER only.
         :param default_role: role used when the request names none; must be allowed. Default:
@@ -133,9 +146,12 @@ class ParticipantBroker(Construct):
         :param allow_unauthenticated_access: ``True`` removes authentication from the API so
             anyone who can reach it can mint participant tokens; a synth warning says so.
             Default: ``False`` (authentication required).
-        :param allowed_principals: a resource policy lets only these principals invoke the API
-            (AWS_IAM only). Default: no resource policy; any IAM principal of the account whose
-            identity policy allows ``execute-api:Invoke`` may call.
+        :param allowed_principals: only these IAM roles, users or accounts may call the API
+            (AWS_IAM only): the resource policy allows them and denies every other principal,
+            including same-account principals whose identity policy allows
+            ``execute-api:Invoke`` on ``*``. A principal of another account also needs its own
+            identity policy to allow the call. Default: no resource policy; any IAM principal of
+            the account whose identity policy allows ``execute-api:Invoke`` may call.
         :param private_endpoint_vpc_endpoints: make the API PRIVATE, reachable only through
             these ``execute-api`` interface VPC endpoints (enforced by a resource policy).
             Default: a REGIONAL public endpoint.
@@ -143,15 +159,23 @@ class ParticipantBroker(Construct):
             requests from (only with ``private_endpoint_vpc_endpoints``). Default: none.
         :param web_acl_arn: associate this REGIONAL WAFv2 web ACL with the API stage.
             Default: no web ACL.
-        :param cors_allowed_origins: origins browsers may call from; adds an OPTIONS preflight.
-            Default: no CORS (browsers on other origins cannot call).
+        :param cors_allowed_origins: origins browsers may call from (``scheme://host[:port]``;
+            ``*`` is refused); adds an unauthenticated OPTIONS preflight, which the resource
+            policy (if any) allows. Default: no CORS (browsers on other origins cannot call).
         :param throttling_rate_limit: stage steady-state rate (requests/s). Default: 5, Connect's
             default CreateParticipant quota per account and Region.
         :param throttling_burst_limit: stage burst (requests). Default: 10.
-        :param create_api_gateway_account_role: create the Region-wide role API Gateway needs
-            to write execution logs, and set it on the account (once per stack). Default:
-            ``True`` so one deploy works in a fresh account; pass ``False`` when the account
-            already has one.
+        :param security_policy: the API's minimum TLS version and ciphers: ``TLS_1_2`` or an
+            enhanced regional/private policy such as ``SecurityPolicy_TLS13_1_3_2025_09``
+            (TLS 1.3 only). ``TLS_1_0`` is refused. Default: ``TLS_1_2``.
+        :param endpoint_access_mode: ``STRICT`` or ``BASIC``, only with an enhanced
+            ``security_policy``. Default: ``STRICT`` with an enhanced policy, none otherwise.
+        :param create_api_gateway_account_role: create a role for API Gateway to write
+            CloudWatch logs and set it as the account's Region-wide API Gateway CloudWatch role
+            (once per stack; the role and the setting are retained on delete). This changes an
+            account-wide setting that every API Gateway API of the Region shares. Default:
+            ``False``: the account must already have that role set (landing zones usually do),
+            or the stage fails to deploy with execution and access logging on.
         :param alarms: create the five alarms (see ``BrokerMonitoring`` and the README's
             "Operating it"). Default: ``True``.
         :param dashboard: create a CloudWatch dashboard (its name is generated). Default:
@@ -173,7 +197,7 @@ class ParticipantBroker(Construct):
             Default: 1, any throttle.
         """
         super().__init__(scope, construct_id)
-        self._check_instance_props(instance_id, instance_id_parameter)
+        literal_instance_id = self._check_instance_props(instance_id, instance_id_parameter)
         roles = _validation.check_allowed_roles(
             defaults.ALLOWED_ROLES if allowed_roles is None else allowed_roles
         )
@@ -186,25 +210,27 @@ class ParticipantBroker(Construct):
         _validation.check_throttling(throttling_rate_limit, throttling_burst_limit)
         _validation.check_web_acl_arn(web_acl_arn)
         _validation.check_cors_origins(cors_allowed_origins)
+        _validation.check_security_policy(security_policy, endpoint_access_mode)
         auth = self._resolve_auth(
             user_pool, authorization_scopes, authorizer, allow_unauthenticated_access
         )
-        vpce_ids = self._check_network_props(
+        listed, vpce_ids = self._check_network_props(
             auth, allowed_principals, private_endpoint_vpc_endpoints, allowed_vpc_endpoint_ids
         )
+        self._auth = auth
 
         # --- SSM parameter and instance ID -------------------------------------------------
         if instance_id_parameter is None:
-            assert instance_id is not None
+            assert literal_instance_id is not None
             instance_id_parameter = ssm.StringParameter(
                 self,
                 "InstanceIdParameter",
-                string_value=instance_id,
+                string_value=literal_instance_id,
                 description="Amazon Connect instance ID used by a ParticipantBroker",
             )
-            deployed_instance_id = instance_id
+            deployed_instance_id = literal_instance_id
         else:
-            deployed_instance_id = instance_id_parameter.string_value
+            deployed_instance_id = _validation.instance_id_of(instance_id_parameter.string_value)
         self.instance_id_parameter: ssm.IStringParameter = instance_id_parameter
         """The SSM String parameter holding the Connect instance ID."""
 
@@ -256,22 +282,33 @@ class ParticipantBroker(Construct):
         )
         """The API stage's JSON access log group."""
         self.rest_api: apigateway.RestApi = self._rest_api(
-            auth,
-            allowed_principals,
+            _access.resource_policy(
+                authorization_type=auth.authorization_type,
+                listed=listed,
+                vpce_ids=vpce_ids,
+                cors=bool(cors_allowed_origins),
+            ),
             private_endpoint_vpc_endpoints,
-            vpce_ids,
             throttling_rate_limit,
             throttling_burst_limit,
         )
         """The API Gateway REST API."""
+        _set_security_policy(self.rest_api, security_policy, endpoint_access_mode)
         self.create_participant_method: apigateway.Method = self._add_method(
             auth, cors_allowed_origins
         )
         """The ``POST /contacts/{contactId}/participants`` method."""
         cors_headers = self._gateway_cors_headers(cors_allowed_origins)
-        _edge.add_gateway_responses(self.rest_api, cors_headers)
+        _edge.add_gateway_responses(
+            self.rest_api,
+            with_authorizer=auth.authorization_type
+            not in (apigateway.AuthorizationType.IAM, apigateway.AuthorizationType.NONE),
+            extra_headers=cors_headers,
+        )
         if create_api_gateway_account_role:
             self.rest_api.deployment_stage.node.add_dependency(_account_settings(self))
+        else:
+            Annotations.of(self).add_info(_ACCOUNT_ROLE_NOTE)
         if web_acl_arn is not None:
             from aws_cdk import aws_wafv2 as wafv2
 
@@ -330,8 +367,19 @@ class ParticipantBroker(Construct):
     def grant_invoke(self, grantee: iam.IGrantable) -> iam.Grant:
         """Let ``grantee`` call the API: ``execute-api:Invoke`` on exactly the POST method.
 
-        Has an effect with AWS_IAM authorization (the default) only.
+        Only with AWS_IAM authorization (the default): API Gateway evaluates IAM permissions
+        only for AWS_IAM methods, so with a Cognito user pool, an authorizer or no
+        authentication the grant would have no effect, and this raises instead.
+        With ``allowed_principals``, the grantee must also be one of them.
         """
+        if self._auth.method_authorization_type() != apigateway.AuthorizationType.IAM:
+            raise ValueError(
+                f"grant_invoke has no effect on a broker authorized by "
+                f"{_RUNTIME_AUTH_TYPES[self._auth.method_authorization_type()]}: API Gateway "
+                "checks execute-api:Invoke permissions only for AWS_IAM methods; give the "
+                "caller a token of the user pool or authorizer instead, or use AWS_IAM (the "
+                "default) and grant_invoke"
+            )
         return iam.Grant.add_to_principal(
             grantee=grantee,
             actions=["execute-api:Invoke"],
@@ -342,7 +390,8 @@ class ParticipantBroker(Construct):
     @staticmethod
     def _check_instance_props(
         instance_id: str | None, instance_id_parameter: ssm.IStringParameter | None
-    ) -> None:
+    ) -> str | None:
+        """Check that exactly one is given; return the instance ID from ``instance_id``."""
         if instance_id is not None and instance_id_parameter is not None:
             raise ValueError(
                 f"pass either instance_id or instance_id_parameter, not both (got "
@@ -355,8 +404,7 @@ class ParticipantBroker(Construct):
                 "Amazon Connect instance ID (instance_id='...') or an ssm.IStringParameter "
                 "that holds it"
             )
-        if instance_id is not None:
-            _validation.check_instance_id(instance_id)
+        return None if instance_id is None else _validation.instance_id_of(instance_id)
 
     @staticmethod
     def _resolve_auth(
@@ -404,8 +452,9 @@ class ParticipantBroker(Construct):
         allowed_principals: Sequence[iam.IPrincipal] | None,
         private_endpoint_vpc_endpoints: Sequence[ec2.IVpcEndpoint] | None,
         allowed_vpc_endpoint_ids: Sequence[str] | None,
-    ) -> list[str]:
-        """Check the network props; return the VPC endpoint IDs the API accepts (if private)."""
+    ) -> tuple[_access.Allowlist | None, list[str]]:
+        """Check the network props; return the principal allowlist (if any) and the VPC
+        endpoint IDs the API accepts (if private)."""
         if allowed_principals is not None:
             if not allowed_principals:
                 raise ValueError(
@@ -429,10 +478,11 @@ class ParticipantBroker(Construct):
                 f"allowed_vpc_endpoint_ids={list(allowed_vpc_endpoint_ids)!r} without "
                 "private_endpoint_vpc_endpoints; pass private_endpoint_vpc_endpoints too"
             )
+        listed = None if allowed_principals is None else _access.allowlist(allowed_principals)
         if private_endpoint_vpc_endpoints is None:
-            return []
+            return listed, []
         ids = [endpoint.vpc_endpoint_id for endpoint in private_endpoint_vpc_endpoints]
-        return ids + list(allowed_vpc_endpoint_ids or [])
+        return listed, ids + list(allowed_vpc_endpoint_ids or [])
 
     # ------------------------------------------------------------------------------- builders
     def _function_role(self, instance_id: str) -> iam.Role:
@@ -476,10 +526,8 @@ class ParticipantBroker(Construct):
 
     def _rest_api(
         self,
-        auth: _Auth,
-        allowed_principals: Sequence[iam.IPrincipal] | None,
+        policy: iam.PolicyDocument | None,
         private_endpoint_vpc_endpoints: Sequence[ec2.IVpcEndpoint] | None,
-        vpce_ids: list[str],
         throttling_rate_limit: float,
         throttling_burst_limit: int,
     ) -> apigateway.RestApi:
@@ -503,7 +551,7 @@ class ParticipantBroker(Construct):
             endpoint_configuration=endpoint,
             cloud_watch_role=False,
             fail_on_warnings=True,
-            policy=_resource_policy(auth, allowed_principals, vpce_ids),
+            policy=policy,
             deploy_options=apigateway.StageOptions(
                 stage_name=defaults.STAGE_NAME,
                 tracing_enabled=defaults.TRACING_ENABLED,
@@ -527,12 +575,6 @@ class ParticipantBroker(Construct):
             .add_resource("{contactId}")
             .add_resource("participants")
         )
-        model = self.rest_api.add_model(
-            "CreateParticipantRequestModel",
-            content_type="application/json",
-            description="CreateParticipantRequest from contract.schema.json",
-            schema=_edge.request_model_schema(),
-        )
         if auth.user_pool is not None:
             authorizer: apigateway.IAuthorizer | None = apigateway.CognitoUserPoolsAuthorizer(
                 self, "Authorizer", cognito_user_pools=[auth.user_pool]
@@ -552,11 +594,6 @@ class ParticipantBroker(Construct):
             authorization_type=(None if authorizer is not None else auth.authorization_type),
             authorizer=authorizer,
             authorization_scopes=list(auth.scopes) if auth.scopes else None,
-            request_models={"$default": model},
-            request_parameters={"method.request.path.contactId": True},
-            request_validator_options=apigateway.RequestValidatorOptions(
-                validate_request_body=True, validate_request_parameters=True
-            ),
         )
         if cors_allowed_origins:
             participants.add_cors_preflight(
@@ -576,45 +613,16 @@ class ParticipantBroker(Construct):
         return {}
 
 
-def _resource_policy(
-    auth: _Auth, allowed_principals: Sequence[iam.IPrincipal] | None, vpce_ids: list[str]
-) -> iam.PolicyDocument | None:
-    """The API's resource policy, or ``None`` when neither a principal allowlist nor a private
-    endpoint asks for one.
-
-    Allow: the listed principals; else, with AWS_IAM, this account's principals (their identity
-    policies decide); else anyone (the authorizer decides). Deny: any request that does not
-    come through one of the accepted VPC endpoints (private API only).
-    """
-    if not allowed_principals and not vpce_ids:
-        return None
-    invoke = "execute-api:/*"
-    if allowed_principals:
-        principals: list[iam.IPrincipal] = list(allowed_principals)
-    elif auth.authorization_type == apigateway.AuthorizationType.IAM:
-        principals = [iam.AccountRootPrincipal()]
-    else:
-        principals = [iam.AnyPrincipal()]
-    statements = [
-        iam.PolicyStatement(
-            sid="AllowInvoke",
-            actions=["execute-api:Invoke"],
-            resources=[invoke],
-            principals=principals,
-        )
-    ]
-    if vpce_ids:
-        statements.append(
-            iam.PolicyStatement(
-                sid="DenyOutsideVpcEndpoints",
-                effect=iam.Effect.DENY,
-                actions=["execute-api:Invoke"],
-                resources=[invoke],
-                principals=[iam.AnyPrincipal()],
-                conditions={"StringNotEquals": {"aws:SourceVpce": vpce_ids}},
-            )
-        )
-    return iam.PolicyDocument(statements=statements)
+def _set_security_policy(
+    api: apigateway.RestApi, security_policy: str, endpoint_access_mode: str | None
+) -> None:
+    """Set the API's minimum TLS policy (and, for an enhanced policy, its access mode) on the
+    CloudFormation resource: ``RestApi`` has no prop for them in aws-cdk-lib."""
+    resource = api.node.default_child
+    assert isinstance(resource, apigateway.CfnRestApi)
+    resource.security_policy = security_policy
+    if security_policy.startswith("SecurityPolicy_"):
+        resource.endpoint_access_mode = endpoint_access_mode or defaults.ENDPOINT_ACCESS_MODE
 
 
 def _account_settings(scope: Construct) -> IConstruct:

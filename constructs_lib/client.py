@@ -47,6 +47,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AccessDenied",
+    "BadGateway",
     "BrokerClient",
     "BrokerError",
     "BrokerUnreachable",
@@ -208,6 +209,14 @@ class InternalError(BrokerError):
     problem_type = _URN + "internal"
 
 
+class BadGateway(BrokerError):
+    """502: the broker's function failed to answer (API Gateway's own answer), still after this
+    client's retries."""
+
+    status_code = 502
+    problem_type = _URN + "bad-gateway"
+
+
 class Unavailable(BrokerError):
     """503: Amazon Connect is unavailable, still after this client's retries."""
 
@@ -254,6 +263,7 @@ _BY_TYPE: Final[dict[str, type[BrokerError]]] = {
         UnsupportedMediaType,
         Throttled,
         InternalError,
+        BadGateway,
         Unavailable,
         GatewayTimeout,
     )
@@ -269,6 +279,7 @@ _BY_STATUS: Final[dict[int, type[BrokerError]]] = {
     415: UnsupportedMediaType,
     429: Throttled,
     500: InternalError,
+    502: BadGateway,
     503: Unavailable,
     504: GatewayTimeout,
 }

@@ -69,7 +69,18 @@ EXECUTION_LOGGING_LEVEL: Final[apigateway.MethodLoggingLevel] = apigateway.Metho
 DATA_TRACE_ENABLED: Final[bool] = False
 METRICS_ENABLED: Final[bool] = True
 TRACING_ENABLED: Final[bool] = True
-CREATE_API_GATEWAY_ACCOUNT_ROLE: Final[bool] = True
+#: API Gateway's CloudWatch role is a Region-wide account setting (one per account and Region,
+#: the last writer wins): a construct must not take it over by default. Execution and access
+#: logs need it set once per account and Region (``create_api_gateway_account_role=True`` in a
+#: fresh account, or the landing zone's own role).
+CREATE_API_GATEWAY_ACCOUNT_ROLE: Final[bool] = False
+#: Minimum TLS for callers: TLS 1.2 (a regional API's own default is still TLS_1_0). Enhanced
+#: policies (``SecurityPolicy_...``, e.g. TLS 1.3 only) need an endpoint access mode.
+SECURITY_POLICY: Final[str] = "TLS_1_2"
+ENDPOINT_ACCESS_MODES: Final[tuple[str, ...]] = ("STRICT", "BASIC")
+#: Used with an enhanced security policy unless ``endpoint_access_mode`` says otherwise
+#: (API Gateway recommends STRICT).
+ENDPOINT_ACCESS_MODE: Final[str] = "STRICT"
 #: CORS preflight settings used only when ``cors_allowed_origins`` is given.
 CORS_ALLOW_HEADERS: Final[tuple[str, ...]] = (
     "Authorization",

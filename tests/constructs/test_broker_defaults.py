@@ -19,7 +19,7 @@ from aws_cdk import aws_ssm as ssm
 from aws_cdk.assertions import Annotations, Match, Template
 from broker_support import INSTANCE_ID, Synthesized, synth_broker
 
-from constructs_lib import ParticipantBroker, _contract
+from constructs_lib import ParticipantBroker
 
 PARTITION = {"Ref": "AWS::Partition"}
 REGION = {"Ref": "AWS::Region"}
@@ -175,8 +175,34 @@ def test_no_managed_policies_anywhere(synth: Synthesized) -> None:
         assert "ManagedPolicyArns" not in role["Properties"]
 
 
-def test_account_cloudwatch_role_writes_only_logs(synth: Synthesized) -> None:
-    synth.template.has_resource_properties(
+@pytest.fixture(scope="module")
+def with_account_role(app_factory: Callable[..., cdk.App]) -> Synthesized:
+    return synth_broker(app_factory, create_api_gateway_account_role=True)
+
+
+def test_account_wide_api_gateway_setting_is_left_alone_by_default(synth: Synthesized) -> None:
+    synth.template.resource_count_is("AWS::ApiGateway::Account", 0)
+    assert lambda_role_properties(synth)  # the only role is the function's
+    assert len(synth.template.find_resources("AWS::IAM::Role")) == 1
+
+
+def test_synth_says_what_the_account_needs_for_logs(synth: Synthesized) -> None:
+    infos = Annotations.from_stack(synth.stack).find_info("*", Match.any_value())
+    assert [info.entry.data for info in infos] == [
+        "ParticipantBroker writes API Gateway execution and access logs, which need the "
+        "account's Region-wide API Gateway CloudWatch role (Settings > CloudWatch log role ARN, "
+        "AWS::ApiGateway::Account). If this account and Region have none, the stage fails to "
+        "deploy: set it once (your landing zone may already), or pass "
+        "create_api_gateway_account_role=True to let this stack set it."
+    ]
+
+
+def test_no_note_when_the_broker_sets_the_account_role(with_account_role: Synthesized) -> None:
+    assert Annotations.from_stack(with_account_role.stack).find_info("*", Match.any_value()) == []
+
+
+def test_account_cloudwatch_role_writes_only_logs(with_account_role: Synthesized) -> None:
+    with_account_role.template.has_resource_properties(
         "AWS::IAM::Role",
         {
             "AssumeRolePolicyDocument": {
@@ -223,8 +249,8 @@ def test_account_cloudwatch_role_writes_only_logs(synth: Synthesized) -> None:
     )
 
 
-def test_account_setting_uses_that_role_and_is_retained(synth: Synthesized) -> None:
-    synth.template.has_resource(
+def test_account_setting_uses_that_role_and_is_retained(with_account_role: Synthesized) -> None:
+    with_account_role.template.has_resource(
         "AWS::ApiGateway::Account",
         {
             "Properties": {"CloudWatchRoleArn": {"Fn::GetAtt": [Match.any_value(), "Arn"]}},
@@ -233,9 +259,10 @@ def test_account_setting_uses_that_role_and_is_retained(synth: Synthesized) -> N
     )
 
 
-def test_stage_waits_for_the_account_setting(synth: Synthesized) -> None:
-    accounts = synth.template.find_resources("AWS::ApiGateway::Account")
-    synth.template.has_resource(
+def test_stage_waits_for_the_account_setting(with_account_role: Synthesized) -> None:
+    accounts = with_account_role.template.find_resources("AWS::ApiGateway::Account")
+    assert len(accounts) == 1
+    with_account_role.template.has_resource(
         "AWS::ApiGateway::Stage", {"DependsOn": Match.array_with(list(accounts))}
     )
 
@@ -274,37 +301,13 @@ def test_only_the_deployed_stage_may_invoke_the_function(synth: Synthesized) -> 
     ]
 
 
-def test_method_validates_body_and_path_parameter(synth: Synthesized) -> None:
+def test_every_body_reaches_the_function_which_lists_every_error(synth: Synthesized) -> None:
+    # No request validator or model: API Gateway would answer a bad body itself, with a fixed
+    # message and no `errors` (CONTRACT v2 wants them wherever a failure is detected).
     method = synth.only("AWS::ApiGateway::Method")
-    assert method["RequestParameters"] == {"method.request.path.contactId": True}
-    assert synth.only("AWS::ApiGateway::RequestValidator") == {
-        "RestApiId": synth.resolve(synth.broker.rest_api.rest_api_id),
-        "ValidateRequestBody": True,
-        "ValidateRequestParameters": True,
-    }
-
-
-def test_request_model_is_the_contract_schema_for_every_content_type(synth: Synthesized) -> None:
-    method = synth.only("AWS::ApiGateway::Method")
-    assert list(method["RequestModels"]) == ["$default"]
-    expected = {
-        **_contract.contract_schema()["definitions"]["CreateParticipantRequest"],
-        "$schema": "http://json-schema.org/draft-04/schema#",
-    }
-    assert synth.only("AWS::ApiGateway::Model")["Schema"] == expected
-
-
-def test_request_model_accepts_all_five_roles_so_policy_stays_a_runtime_403(
-    synth: Synthesized,
-) -> None:
-    schema = synth.only("AWS::ApiGateway::Model")["Schema"]
-    assert schema["properties"]["role"]["enum"] == [
-        "AGENT",
-        "CUSTOMER",
-        "SYSTEM",
-        "CUSTOM_BOT",
-        "SUPERVISOR",
-    ]
+    assert {"RequestValidatorId", "RequestModels", "RequestParameters"}.isdisjoint(method)
+    synth.template.resource_count_is("AWS::ApiGateway::RequestValidator", 0)
+    synth.template.resource_count_is("AWS::ApiGateway::Model", 0)
 
 
 def test_stage_v1_throttling_logging_tracing(synth: Synthesized) -> None:
@@ -409,118 +412,3 @@ def test_grant_invoke_allows_exactly_the_post_method(app_factory: Callable[..., 
         stack.resolve(broker.rest_api.deployment_stage.stage_name),
         "/POST/contacts/*/participants",
     ]
-
-
-# --- gateway responses -----------------------------------------------------------------------
-
-#: response type -> (HTTP status, problem code): the responses the broker customizes.
-GATEWAY_RESPONSES = {
-    "UNAUTHORIZED": ("401", "unauthorized"),
-    "ACCESS_DENIED": ("403", "access-denied"),
-    "MISSING_AUTHENTICATION_TOKEN": ("403", "access-denied"),
-    "INVALID_SIGNATURE": ("403", "access-denied"),
-    "EXPIRED_TOKEN": ("403", "access-denied"),
-    "WAF_FILTERED": ("403", "access-denied"),
-    "RESOURCE_NOT_FOUND": ("404", "not-found"),
-    "REQUEST_TOO_LARGE": ("413", "too-large"),
-    "UNSUPPORTED_MEDIA_TYPE": ("415", "unsupported-media-type"),
-    "THROTTLED": ("429", "throttled"),
-    "INTEGRATION_TIMEOUT": ("504", "timeout"),
-    "DEFAULT_4XX": ("400", "invalid-request"),
-    "DEFAULT_5XX": ("500", "internal"),
-}
-#: Types answered through a fallback (API Gateway gives them the fallback's template, headers
-#: and status): the answer they get is the one they should get.
-INHERITED_4XX = {
-    "BAD_REQUEST_BODY": ("400", "invalid-request"),
-    "BAD_REQUEST_PARAMETERS": ("400", "invalid-request"),
-}
-INHERITED_5XX = {
-    "API_CONFIGURATION_ERROR": ("500", "internal"),
-    "AUTHORIZER_CONFIGURATION_ERROR": ("500", "internal"),
-    "AUTHORIZER_FAILURE": ("500", "internal"),
-    "INTEGRATION_FAILURE": ("500", "internal"),
-}
-#: Types that need a method requiring an API key, which the broker never creates.
-API_KEY_ONLY = ("INVALID_API_KEY", "QUOTA_EXCEEDED")
-
-
-def gateway_responses(synth: Synthesized) -> dict[str, dict[str, Any]]:
-    return {
-        r["Properties"]["ResponseType"]: r["Properties"]
-        for r in synth.template.find_resources("AWS::ApiGateway::GatewayResponse").values()
-    }
-
-
-def test_the_listed_gateway_responses_are_customised(synth: Synthesized) -> None:
-    assert sorted(gateway_responses(synth)) == sorted(GATEWAY_RESPONSES)
-
-
-def test_every_api_gateway_response_type_is_accounted_for() -> None:
-    known = {
-        name.replace("DEFAULT_4_XX", "DEFAULT_4XX").replace("DEFAULT_5_XX", "DEFAULT_5XX")
-        for name in apigateway.ResponseType.__dict__
-        if name.isupper()
-    }
-    assert known == {*GATEWAY_RESPONSES, *INHERITED_4XX, *INHERITED_5XX, *API_KEY_ONLY}
-
-
-@pytest.mark.parametrize("response_type", sorted(INHERITED_4XX))
-def test_request_validation_rejections_get_the_answer_they_should(
-    synth: Synthesized, response_type: str
-) -> None:
-    assert response_type not in gateway_responses(synth)
-    assert GATEWAY_RESPONSES["DEFAULT_4XX"] == INHERITED_4XX[response_type]
-    detail = json.loads(
-        gateway_responses(synth)["DEFAULT_4XX"]["ResponseTemplates"]["application/json"]
-    )["detail"]
-    assert "body" in detail and "contactId" in detail
-
-
-@pytest.mark.parametrize("response_type", sorted(INHERITED_5XX))
-def test_uncustomised_5xx_types_get_the_answer_they_should(
-    synth: Synthesized, response_type: str
-) -> None:
-    assert response_type not in gateway_responses(synth)
-    assert GATEWAY_RESPONSES["DEFAULT_5XX"] == INHERITED_5XX[response_type]
-
-
-def test_the_method_requires_no_api_key(synth: Synthesized) -> None:
-    assert synth.only("AWS::ApiGateway::Method").get("ApiKeyRequired", False) is False
-
-
-@pytest.mark.parametrize("response_type", sorted(GATEWAY_RESPONSES))
-def test_gateway_response_is_a_problem_with_matching_status(
-    synth: Synthesized, response_type: str
-) -> None:
-    status, code = GATEWAY_RESPONSES[response_type]
-    response = gateway_responses(synth)[response_type]
-    body = json.loads(response["ResponseTemplates"]["application/json"])
-    problem = _contract.problem(code)
-    assert response["StatusCode"] == status
-    assert {k: body[k] for k in ("type", "title", "status", "requestId")} == {
-        "type": problem["type"],
-        "title": problem["title"],
-        "status": int(status),
-        "requestId": "$context.requestId",
-    }
-    assert body["detail"] and "$" not in body["detail"]
-
-
-@pytest.mark.parametrize("response_type", sorted(GATEWAY_RESPONSES))
-def test_gateway_response_headers(synth: Synthesized, response_type: str) -> None:
-    headers = gateway_responses(synth)[response_type]["ResponseParameters"]
-    expected = {
-        "gatewayresponse.header.Content-Type": "'application/problem+json'",
-        "gatewayresponse.header.Cache-Control": "'no-store'",
-        "gatewayresponse.header.X-Content-Type-Options": "'nosniff'",
-    }
-    if response_type == "THROTTLED":
-        expected["gatewayresponse.header.Retry-After"] = "'1'"
-    assert headers == expected
-
-
-def test_no_gateway_response_embeds_api_gateway_messages(synth: Synthesized) -> None:
-    for response in gateway_responses(synth).values():
-        template = response["ResponseTemplates"]["application/json"]
-        assert "$context.error" not in template

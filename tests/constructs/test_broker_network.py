@@ -44,7 +44,8 @@ def custom(app_factory: Callable[..., cdk.App]) -> Synthesized:
         allow_screen_share=False,
         log_level="DEBUG",
         metrics_namespace="Team/Broker",
-        create_api_gateway_account_role=False,
+        create_api_gateway_account_role=True,
+        security_policy="SecurityPolicy_TLS13_1_3_2025_09",
     )
 
 
@@ -60,12 +61,27 @@ def test_principal_allowlist_resource_policy(custom: Synthesized) -> None:
         "Version": "2012-10-17",
         "Statement": [
             {
-                "Sid": "AllowInvoke",
+                "Sid": "AllowListedPrincipals",
                 "Effect": "Allow",
                 "Principal": {"AWS": CALLER_ARN},
                 "Action": "execute-api:Invoke",
-                "Resource": "execute-api:/*",
-            }
+                "Resource": "execute-api:/*/POST/contacts/*/participants",
+            },
+            {
+                "Sid": "DenyUnlistedPrincipals",
+                "Effect": "Deny",
+                "Principal": {"AWS": "*"},
+                "Action": "execute-api:Invoke",
+                "Resource": "execute-api:/*/POST/contacts/*/participants",
+                "Condition": {"ArnNotLike": {"aws:PrincipalArn": [CALLER_ARN]}},
+            },
+            {
+                "Sid": "AllowCorsPreflight",
+                "Effect": "Allow",
+                "Principal": {"AWS": "*"},
+                "Action": "execute-api:Invoke",
+                "Resource": "execute-api:/*/OPTIONS/contacts/*/participants",
+            },
         ],
     }
 
@@ -166,11 +182,20 @@ def test_participant_policy_props_reach_the_function(custom: Synthesized) -> Non
     }
 
 
-def test_account_role_can_be_left_out(custom: Synthesized) -> None:
-    custom.template.resource_count_is("AWS::ApiGateway::Account", 0)
-    assert "DependsOn" not in next(
-        iter(custom.template.find_resources("AWS::ApiGateway::Stage").values())
+def test_account_role_is_created_when_asked_for(custom: Synthesized) -> None:
+    custom.template.resource_count_is("AWS::ApiGateway::Account", 1)
+
+
+def test_minimum_tls_is_1_2_by_default_and_can_be_tls_1_3_only(
+    custom: Synthesized, private: Synthesized
+) -> None:
+    api = custom.only("AWS::ApiGateway::RestApi")
+    assert (api["SecurityPolicy"], api["EndpointAccessMode"]) == (
+        "SecurityPolicy_TLS13_1_3_2025_09",
+        "STRICT",
     )
+    api = private.only("AWS::ApiGateway::RestApi")
+    assert api["SecurityPolicy"] == "TLS_1_2" and "EndpointAccessMode" not in api
 
 
 def test_private_endpoint_type_and_endpoints(private: Synthesized) -> None:
@@ -202,7 +227,7 @@ def test_private_endpoint_policy_denies_other_sources(private: Synthesized) -> N
                     }
                 },
                 "Action": "execute-api:Invoke",
-                "Resource": "execute-api:/*",
+                "Resource": "execute-api:/*/POST/contacts/*/participants",
             },
             {
                 "Sid": "DenyOutsideVpcEndpoints",

@@ -20,17 +20,55 @@ ROLES = "AGENT, CUSTOMER, SYSTEM, CUSTOM_BOT, SUPERVISOR"
 
 CASES: list[tuple[str, dict[str, Any], str]] = [
     (
-        "instance-arn",
-        {"instance_id": "arn:aws:connect:eu-west-1:123456789012:instance/abc"},
-        "instance_id must be an Amazon Connect instance ID (1-100 letters, digits and '-'), "
-        "got 'arn:aws:connect:eu-west-1:123456789012:instance/abc'; pass the ID, not the "
-        "instance ARN",
+        "instance-arn-of-no-instance",
+        {"instance_id": "arn:aws:connect:eu-west-1:123456789012:instance/abc/contact/x"},
+        "instance_id must be an Amazon Connect instance ID (1-100 letters, digits and '-') or "
+        "an instance ARN (arn:<partition>:connect:<region>:<account>:instance/<id>), got "
+        "'arn:aws:connect:eu-west-1:123456789012:instance/abc/contact/x'; copy the ID from the "
+        "Amazon Connect console (the last part of the instance ARN)",
     ),
     (
         "instance-empty",
         {"instance_id": ""},
-        "instance_id must be an Amazon Connect instance ID (1-100 letters, digits and '-'), "
-        "got ''; copy it from the Amazon Connect console (instance ARN: .../instance/<id>)",
+        "instance_id must be an Amazon Connect instance ID (1-100 letters, digits and '-') or "
+        "an instance ARN (arn:<partition>:connect:<region>:<account>:instance/<id>), got ''; "
+        "copy the ID from the Amazon Connect console (the last part of the instance ARN)",
+    ),
+    (
+        "cors-wildcard",
+        {"cors_allowed_origins": ["https://app.example.com", "*"]},
+        "cors_allowed_origins contains '*', which would let any web site read the participant "
+        "tokens this API returns; list the origins of your web apps, for example "
+        "cors_allowed_origins=['https://app.example.com']",
+    ),
+    (
+        "tls-1-0",
+        {"security_policy": "TLS_1_0"},
+        "security_policy must require TLS 1.2 or newer, got 'TLS_1_0'; use 'TLS_1_2' (the "
+        "default) or an enhanced policy such as 'SecurityPolicy_TLS13_1_3_2025_09'",
+    ),
+    (
+        "tls-edge-policy",
+        {"security_policy": "SecurityPolicy_TLS13_2025_EDGE"},
+        "security_policy must be 'TLS_1_2' or an enhanced policy for regional and private "
+        "APIs ('SecurityPolicy_...', not '..._EDGE'), got 'SecurityPolicy_TLS13_2025_EDGE'; "
+        "see API Gateway's list of supported security policies",
+    ),
+    (
+        "access-mode-without-enhanced-policy",
+        {"endpoint_access_mode": "STRICT"},
+        "endpoint_access_mode only applies with an enhanced security policy "
+        "('SecurityPolicy_...'), got endpoint_access_mode='STRICT' with "
+        "security_policy='TLS_1_2'; drop endpoint_access_mode",
+    ),
+    (
+        "access-mode-unknown",
+        {
+            "security_policy": "SecurityPolicy_TLS13_1_3_2025_09",
+            "endpoint_access_mode": "strict",
+        },
+        "endpoint_access_mode must be one of STRICT, BASIC, got 'strict'; STRICT is the "
+        "default and the recommended mode",
     ),
     (
         "roles-string",

@@ -15,6 +15,7 @@ from typing import Any
 import aws_cdk as cdk
 import pytest
 from aws_cdk.assertions import Template
+from aws_rules.intrinsics import evaluate
 from cdk_support import load_example_app
 from syrupy.assertion import SnapshotAssertion
 from syrupy.extensions.json import JSONSnapshotExtension
@@ -104,7 +105,10 @@ def test_without_context_the_instance_id_is_a_parameter(template: dict[str, Any]
     ssm_parameter = next(
         r for r in template["Resources"].values() if r["Type"] == "AWS::SSM::Parameter"
     )
-    assert ssm_parameter["Properties"]["Value"] == {"Ref": "InstanceId"}
+    # The parameter's value is reduced to the ID whether the deployer passes the ID or the ARN.
+    arn = "arn:aws:connect:eu-west-1:123456789012:instance/abcd-1234"
+    for value in ("abcd-1234", arn):
+        assert evaluate(ssm_parameter["Properties"]["Value"], {"InstanceId": value}) == "abcd-1234"
 
 
 def test_context_instance_id_is_used_literally(app_factory: Callable[..., cdk.App]) -> None:

@@ -8,6 +8,7 @@ import aws_cdk as cdk
 import pytest
 from aws_cdk import aws_ssm as ssm
 from aws_cdk.assertions import Template
+from aws_rules.intrinsics import evaluate
 from broker_support import INSTANCE_ID
 
 from constructs_lib import ParticipantBroker
@@ -32,9 +33,14 @@ def test_two_brokers_in_one_stack_get_distinct_apis_and_functions(
 
 
 def test_two_brokers_in_one_stack_share_one_account_setting(
-    two_in_one_stack: tuple[cdk.Stack, Template],
+    app_factory: Callable[..., cdk.App],
 ) -> None:
-    two_in_one_stack[1].resource_count_is("AWS::ApiGateway::Account", 1)
+    stack = cdk.Stack(app_factory(), "Stack")
+    for name in ("One", "Two"):
+        ParticipantBroker(
+            stack, name, instance_id=INSTANCE_ID, create_api_gateway_account_role=True
+        )
+    Template.from_stack(stack).resource_count_is("AWS::ApiGateway::Account", 1)
 
 
 def test_no_physical_names_are_hard_coded(two_in_one_stack: tuple[cdk.Stack, Template]) -> None:
@@ -61,8 +67,9 @@ def test_existing_parameter_is_used_and_not_created(
     variables = template.to_json()["Resources"][stack.get_logical_id(function)]["Properties"][
         "Environment"
     ]["Variables"]
-    assert variables["INSTANCE_ID"] == stack.resolve(second.instance_id_parameter.string_value)
-    assert variables["INSTANCE_ID"] == {"Ref": "IdParameter"}
+    # The parameter may hold the ID or the instance ARN; the function gets the ID either way.
+    for value in (INSTANCE_ID, f"arn:aws:connect:eu-west-1:123456789012:instance/{INSTANCE_ID}"):
+        assert evaluate(variables["INSTANCE_ID"], {"IdParameter": value}) == INSTANCE_ID
 
 
 def test_existing_parameter_scopes_the_connect_arns_to_its_value(
@@ -77,13 +84,12 @@ def test_existing_parameter_scopes_the_connect_arns_to_its_value(
         stack.get_logical_id(role.node.default_child)  # type: ignore[arg-type]
     ]["Properties"]
     resources = properties["Policies"][0]["PolicyDocument"]["Statement"][1]["Resource"]
-    assert sorted(str(r["Fn::Join"][1][-2:]) for r in resources) == sorted(
-        str(tail)
-        for tail in (
-            [":instance/", {"Ref": "IdParameter"}],
-            [{"Ref": "IdParameter"}, "/contact/*"],
-        )
-    )
+    prefix = "arn:aws:connect:eu-west-1:123456789012:instance/"
+    for value in (INSTANCE_ID, prefix + INSTANCE_ID):
+        assert sorted(evaluate(resources, {"IdParameter": value})) == [
+            prefix + INSTANCE_ID,
+            prefix + INSTANCE_ID + "/contact/*",
+        ]
 
 
 def test_two_stacks_with_a_broker_each_synthesize(app_factory: Callable[..., cdk.App]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from aws_rules.cors import readable
 from botocore.stub import Stubber
 from runtime_support import CONNECT_RESPONSE, api_gateway_event, expected_params
 
@@ -53,3 +54,13 @@ def test_cors_origins_are_read_from_the_environment() -> None:
 
 def test_cors_is_off_without_the_variable() -> None:
     assert load({"INSTANCE_ID": "i"}).cors_allowed_origins == frozenset()
+
+
+def test_a_page_on_an_allowed_origin_can_read_the_answer_and_retry_after(
+    invoke: Invoke, configure: Any
+) -> None:
+    # The actual response, as the browser checks it (aws_rules.cors).
+    configure(cors_allowed_origins=frozenset({ORIGIN}))
+    response = invoke(api_gateway_event({"displayName": ""}, headers={"Origin": ORIGIN}))
+    assert response["statusCode"] == 400
+    assert readable(ORIGIN, response["headers"], read=("Retry-After", "Content-Type")) == []
