@@ -15,7 +15,7 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_ssm as ssm
 from constructs import Construct, IConstruct
 
-from . import _access, _contract, _edge, _nag, _validation, defaults, monitoring
+from . import _access, _contract, _edge, _nag, _validation, _warnings, defaults, monitoring
 
 if TYPE_CHECKING:
     # Only in annotations: importing these modules costs synth time for every user, and
@@ -208,6 +208,12 @@ class ParticipantBroker(Construct):
         _validation.check_timeout(timeout)
         _validation.check_reserved_concurrency(reserved_concurrency)
         _validation.check_throttling(throttling_rate_limit, throttling_burst_limit)
+        _warnings.warn_about_props(
+            self,
+            allowed_roles=allowed_roles,
+            throttling_rate_limit=throttling_rate_limit,
+            throttling_burst_limit=throttling_burst_limit,
+        )
         _validation.check_web_acl_arn(web_acl_arn)
         _validation.check_cors_origins(cors_allowed_origins)
         _validation.check_security_policy(security_policy, endpoint_access_mode)
