@@ -1,0 +1,107 @@
+"""The README's security table matches what a default broker synthesizes, row by row: each row's
+default is checked against the template; a new row needs a check here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import aws_cdk as cdk
+import pytest
+from aws_cdk.assertions import Template
+
+from constructs_lib import ParticipantBroker
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def security_rows() -> list[str]:
+    """The first cell of each row of the table under ``## Security``."""
+    section = README.read_text(encoding="utf-8").split("\n## Security\n", 1)[1].split("\n## ")[0]
+    table = section.split("\n\n| default |", 1)[1].split("\n\n", 1)[0]
+    return [line.split(" | ")[0].lstrip("| ") for line in table.splitlines()[2:]]
+
+
+def resources(template: dict[str, Any], kind: str) -> list[dict[str, Any]]:
+    return [r.get("Properties", {}) for r in template["Resources"].values() if r["Type"] == kind]
+
+
+def methods(t: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {m["HttpMethod"]: m for m in resources(t, "AWS::ApiGateway::Method")}
+
+
+def stage_settings(t: dict[str, Any]) -> dict[str, Any]:
+    settings: dict[str, Any] = resources(t, "AWS::ApiGateway::Stage")[0]["MethodSettings"][0]
+    return settings
+
+
+#: The start of a row's default cell -> what it claims, checked on the default template.
+CHECKS: dict[str, Callable[[dict[str, Any]], bool]] = {
+    "**AWS_IAM authorization**": lambda t: methods(t)["POST"]["AuthorizationType"] == "AWS_IAM",
+    "**No resource policy**": lambda t: "Policy" not in resources(t, "AWS::ApiGateway::RestApi")[0],
+    "**Regional endpoint**": lambda t: (
+        resources(t, "AWS::ApiGateway::RestApi")[0]["EndpointConfiguration"]
+        == {"Types": ["REGIONAL"]}
+    ),
+    "**No WAF**": lambda t: not resources(t, "AWS::WAFv2::WebACLAssociation"),
+    "**No CORS**": lambda t: set(methods(t)) == {"POST"},
+    "**Validation in the function**": lambda t: (
+        not resources(t, "AWS::ApiGateway::RequestValidator")
+        and "RequestValidatorId" not in methods(t)["POST"]
+    ),
+    "**Minimum TLS 1.2**": lambda t: (
+        resources(t, "AWS::ApiGateway::RestApi")[0]["SecurityPolicy"] == "TLS_1_2"
+    ),
+    "**Throttling** 5 rps, burst 10": lambda t: (
+        (
+            stage_settings(t)["ThrottlingRateLimit"],
+            stage_settings(t)["ThrottlingBurstLimit"],
+        )
+        == (5, 10)
+    ),
+    "**Least privilege**": lambda t: all(
+        "ManagedPolicyArns" not in role for role in resources(t, "AWS::IAM::Role")
+    ),
+    "**Instance fixed at deploy time**": lambda t: (
+        "INSTANCE_ID" in resources(t, "AWS::Lambda::Function")[0]["Environment"]["Variables"]
+    ),
+    "**Idempotency keys scoped to the caller and the request**": lambda t: (
+        resources(t, "AWS::Lambda::Function")[0]["Environment"]["Variables"]["AUTH_TYPE"]
+        == "AWS_IAM"
+    ),
+    "**Logging without secrets**": lambda t: (
+        (
+            stage_settings(t)["DataTraceEnabled"],
+            stage_settings(t)["LoggingLevel"],
+        )
+        == (False, "ERROR")
+    ),
+    "**Errors from API Gateway itself**": lambda t: all(
+        "StatusCode" not in r for r in resources(t, "AWS::ApiGateway::GatewayResponse")
+    ),
+    "**No account-wide setting is changed**": lambda t: (
+        not resources(t, "AWS::ApiGateway::Account")
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def template(app_factory: Callable[..., cdk.App]) -> dict[str, Any]:
+    stack = cdk.Stack(app_factory(), "Stack")
+    ParticipantBroker(stack, "Broker", instance_id="i-1")
+    result: dict[str, Any] = Template.from_stack(stack).to_json()
+    return result
+
+
+def test_every_row_has_a_check() -> None:
+    rows = security_rows()
+    assert len(rows) == len(CHECKS)
+    for row in rows:
+        assert [claim for claim in CHECKS if row.startswith(claim)], f"no check for: {row}"
+
+
+@pytest.mark.parametrize("claim", sorted(CHECKS))
+def test_row_matches_the_default_template(template: dict[str, Any], claim: str) -> None:
+    assert any(row.startswith(claim) for row in security_rows())
+    assert CHECKS[claim](template)
