@@ -78,7 +78,8 @@ class LocalBrokerConfig:
     allow_screen_share: bool = True
     log_level: str = "INFO"
     region: str = "us-east-1"
-    function_timeout: float = 20.0
+    function_timeout: float = 25.0
+    """Seconds of the simulated Lambda timeout: the construct's default."""
     connect_read_timeout: float | None = None
     """Seconds the runtime waits for Connect per attempt; ``None``: the runtime's own."""
     connect_max_attempts: int | None = None

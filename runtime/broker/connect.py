@@ -15,10 +15,13 @@ Time budget (API Gateway gives up after 29 s):
   50 ms then 100 ms otherwise; a botocore that honours ``x-amz-retry-after`` may add up to
   5 s to a delay when Connect asks for it.
 
-Worst case: 3 x 4 s + 0.15 s = 12.2 s when every attempt times out; 17 s if Connect also asks
-for retry-after delays (two throttled attempts, then a timeout). A Lambda timeout of 20 s
-covers both with room for the handler, and the broker answers ``504`` well before API
-Gateway's 29 s limit.
+Worst cases: 3 x 4 s + 0.05 s + 0.1 s = 12.15 s when every attempt times out; 6 s + 7 s + 4 s
+= 17 s when Connect answers two attempts at once with a throttling error and an
+``x-amz-retry-after`` (each delay at most its backoff plus 5 s), then the third attempt times
+out. The construct's default Lambda timeout, 25 s (``constructs_lib.defaults.TIMEOUT``),
+covers both with room for the handler, so the broker answers ``504`` itself, before Lambda
+and well before API Gateway's 29 s. Only if each of the three attempts also took its full 4 s
+before answering (3 x 4 s + 6 s + 7 s = 25 s) would the budget reach the Lambda timeout.
 """
 
 from __future__ import annotations

@@ -8,6 +8,10 @@ Lengths count Unicode code points, as JSON Schema does.
 
 A string reports at most one error (the first failing keyword in the order above), so
 a 257-character ``contactId`` gets one message, not two.
+
+An unknown member is named in ``errors`` as it was sent, except that a lone surrogate (JSON
+allows ``"\\ud800"``, which is no character and cannot be written as UTF-8) is spelled as its
+escape, ``\\ud800``, so the problem body and the log line stay valid UTF-8.
 """
 
 from __future__ import annotations
@@ -109,6 +113,11 @@ def _string_error(value: str, schema: Mapping[str, Any]) -> str | None:
     return None
 
 
+def member_name(name: str) -> str:
+    """Return a member name fit for UTF-8 output: lone surrogates spelled ``\\udXXX``."""
+    return name.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def _child(parent: str, name: str) -> str:
     """Join a field path: ``capabilities`` + ``video`` -> ``capabilities.video``."""
     return f"{parent}.{name}" if parent else name
@@ -128,7 +137,7 @@ def _object_errors(
         if name in properties:
             errors.extend(validate(value, properties[name], _child(field, name)))
         elif schema.get("additionalProperties", True) is False:
-            errors.append(FieldError(_child(field, name), "is not allowed"))
+            errors.append(FieldError(_child(field, member_name(name)), "is not allowed"))
     return errors
 
 

@@ -73,7 +73,14 @@ class StdoutHandler(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         """Write one formatted line."""
         try:
-            sys.stdout.write(self.format(record) + "\n")
+            line = self.format(record) + "\n"
+            try:
+                sys.stdout.write(line)
+            except UnicodeEncodeError:
+                # Text the stream cannot encode (a lone surrogate in UTF-8): write its
+                # escapes rather than lose the line.
+                encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+                sys.stdout.write(line.encode(encoding, "backslashreplace").decode(encoding))
             sys.stdout.flush()
         except Exception:
             self.handleError(record)

@@ -206,6 +206,14 @@ def test_unknown_field_is_400(broker: LocalBroker) -> None:
     )
 
 
+def test_member_named_by_a_lone_surrogate_is_400(broker: LocalBroker) -> None:
+    answer = post(broker, "contact-1", b'{"displayName": "Ana", "\\ud800": 1}')
+    assert (answer.status, answer.json()["errors"]) == (
+        400,
+        [{"field": "\\ud800", "message": "is not allowed"}],
+    )
+
+
 def test_binary_body_is_400(broker: LocalBroker) -> None:
     answer = post(broker, "contact-1", b"\xff\xfe\x00")
     assert (answer.status, answer.json()["type"]) == (400, URN + "invalid-request")

@@ -18,7 +18,7 @@ from runtime_support import (
     expected_params,
 )
 
-from runtime.broker import connect
+from runtime.broker import connect, logs
 
 Invoke = Any
 DISPLAY_NAME = "Ana Silva"
@@ -27,7 +27,11 @@ CAPTURE = pytest.CaptureFixture[str]
 
 def output_lines(capsys: CAPTURE) -> tuple[list[dict[str, Any]], list[dict[str, Any]], str]:
     """Split captured stdout into log records and EMF records (every line must be JSON)."""
-    text = capsys.readouterr().out
+    return output_lines_of(capsys.readouterr().out)
+
+
+def output_lines_of(text: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]], str]:
+    """Split stdout text into log records and EMF records (every line must be JSON)."""
     records = [json.loads(line) for line in text.splitlines()]
     emf = [record for record in records if "_aws" in record]
     logs = [record for record in records if "_aws" not in record]
@@ -119,6 +123,24 @@ def test_rejection_log_names_fields_not_values(invoke: Invoke, capsys: CAPTURE) 
     assert line["status"] == 400
     assert line["errorFields"] == ["displayName"]
     assert "Silva" not in text
+
+
+def test_lone_surrogate_member_name_keeps_the_log_line(invoke: Invoke, capsys: CAPTURE) -> None:
+    # Captured stdout is strict UTF-8, as Lambda's is: a lone surrogate would lose the line.
+    invoke(api_gateway_event('{"displayName": "Ana", "\\ud800": 1}'))
+    captured = capsys.readouterr()
+    (line,), (_,), _ = output_lines_of(captured.out)
+    assert (line["message"], line["errorFields"]) == ("request rejected", ["\\ud800"])
+    assert captured.err == ""
+
+
+def test_text_stdout_cannot_encode_is_written_escaped(capsys: CAPTURE) -> None:
+    logger = logs.configure("INFO")
+    logger.info("odd", extra={"fields": {"value": "a\ud800b"}})
+    captured = capsys.readouterr()
+    (line,), _, _ = output_lines_of(captured.out)
+    assert (line["message"], line["value"]) == ("odd", "a\ud800b")
+    assert captured.err == ""
 
 
 class Exploding:

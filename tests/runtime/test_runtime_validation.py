@@ -177,6 +177,25 @@ def test_body_not_utf8_is_rejected(stub: Stubber, invoke: Invoke) -> None:
     assert_invalid(invoke(event), ("body", "is not valid JSON"))
 
 
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ('{"displayName": "Ana", "\\ud800": 1}', "\\ud800"),
+        ('{"displayName": "Ana", "a\\udfffb": 1}', "a\\udfffb"),
+        ('{"displayName": "Ana", "capabilities": {"\\udc00": "SEND"}}', "capabilities.\\udc00"),
+    ],
+    ids=["lone-high", "lone-low-inside", "capability"],
+)
+def test_unknown_member_named_by_a_lone_surrogate_is_spelled_escaped(
+    stub: Stubber, invoke: Invoke, text: str, field: str
+) -> None:
+    # JSON may escape a lone surrogate, which no UTF-8 text can hold: the body names the
+    # member by its escape, so API Gateway (and any client) receives valid UTF-8.
+    response = invoke(api_gateway_event(text))
+    assert response["body"].encode("utf-8")
+    assert_invalid(response, (field, "is not allowed"))
+
+
 def test_duplicate_member_is_rejected(stub: Stubber, invoke: Invoke) -> None:
     event = api_gateway_event('{"displayName": "Ana", "displayName": "Bob"}')
     assert_invalid(invoke(event), ("body", 'repeats the member "displayName"'))

@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 from botocore.stub import Stubber
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 from runtime_support import (
     API_REQUEST_ID,
@@ -142,7 +142,12 @@ texts = st.one_of(
     st.builds("{}{}{}".format, st.text(max_size=5), controls, st.text(max_size=5)),
     _repeated(st.text(min_size=1, max_size=3), 80, 3000),
     st.sampled_from(
-        ["", " ", "\n", "abc\n", "\u202e", "\ufeff", "\U0001f600" * 257, "null", "{}", "%00"]
+        [
+            *("", " ", "\n", "abc\n", "\u202e", "\ufeff", "\U0001f600" * 257, "null", "{}"),
+            "%00",
+            # Lone surrogates: JSON can escape them, UTF-8 cannot hold them.
+            *("\ud800", "a\udfffb"),
+        ]
     ),
 )
 scalars = st.one_of(
@@ -163,14 +168,19 @@ capabilities = st.one_of(
     ),
     json_values,
 )
-request_bodies = st.fixed_dictionaries(
-    {},
-    optional={
-        "displayName": st.one_of(st.text(min_size=1, max_size=40), texts, json_values),
-        "role": st.sampled_from(ROLES) | json_values,
-        "capabilities": capabilities,
-        "unknown": json_values,
-    },
+request_bodies = st.builds(
+    lambda known, unknown: {**unknown, **known},
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "displayName": st.one_of(st.text(min_size=1, max_size=40), texts, json_values),
+            "role": st.sampled_from(ROLES) | json_values,
+            "capabilities": capabilities,
+            "unknown": json_values,
+        },
+    ),
+    # Unknown members under any name: their names come back in errors and log lines.
+    st.dictionaries(texts, json_values, max_size=2),
 )
 printable_names = st.text(
     st.characters(min_codepoint=0x20, exclude_categories=["Cc", "Cs"]), min_size=1, max_size=40
@@ -369,6 +379,7 @@ def check_response(response: dict[str, Any], event: dict[str, Any], calls: int) 
     assert status in STATUSES, (status, response["body"])
     assert status != 500 or not has_identity(event), response["body"]
     assert response["isBase64Encoded"] is False
+    response["body"].encode("utf-8")  # what API Gateway sends on must be UTF-8
     assert response["headers"]["Cache-Control"] == "no-store"
     assert response["headers"]["X-Content-Type-Options"] == "nosniff"
     body = json.loads(response["body"])
@@ -412,6 +423,8 @@ def test_hostile_events_get_contract_answers(
         phases=[Phase.explicit, Phase.generate, Phase.shrink],
     )
     @given(event=st.one_of(well_formed_events(), hostile_events()))
+    @example(event=api_gateway_event('{"displayName": "Ana", "\\ud800": 1}'))
+    @example(event=api_gateway_event('{"capabilities": {"a\\udfffb": "SEND"}}'))
     def serve(event: dict[str, Any]) -> None:
         captured = io.StringIO()
         before = fake_connect.calls
