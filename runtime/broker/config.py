@@ -1,8 +1,8 @@
 """The broker's configuration, read once from the Lambda environment.
 
-Variables (all set by the construct): ``INSTANCE_ID`` (required), ``ALLOWED_ROLES``
-(comma-separated, default ``CUSTOMER``), ``DEFAULT_ROLE`` (default ``CUSTOMER``),
-``ALLOW_VIDEO`` and ``ALLOW_SCREEN_SHARE`` (``true``/``false``, default ``true``),
+Variables (all set by the construct): ``INSTANCE_ID`` (required: the instance ID, never its
+ARN), ``ALLOWED_ROLES`` (comma-separated, default ``CUSTOMER``), ``DEFAULT_ROLE`` (default
+``CUSTOMER``), ``ALLOW_VIDEO`` and ``ALLOW_SCREEN_SHARE`` (``true``/``false``, default ``true``),
 ``AUTH_TYPE`` (how the API authenticates callers: ``AWS_IAM``, ``COGNITO_USER_POOLS``,
 ``CUSTOM`` or ``NONE``; default ``AWS_IAM``), ``LOG_LEVEL`` (default ``INFO``),
 ``METRICS_NAMESPACE`` (default ``ConnectParticipantBroker``), ``CORS_ALLOWED_ORIGINS``
@@ -61,11 +61,29 @@ def _roles(env: Mapping[str, str]) -> frozenset[str]:
     return roles
 
 
-def load(env: Mapping[str, str]) -> Config:
-    """Build a :class:`Config` from environment variables, or raise :class:`ConfigError`."""
+def _instance_id(env: Mapping[str, str]) -> str:
+    """Read ``INSTANCE_ID``: the instance's ID, never its ARN (Connect's calls take the ID)."""
     instance_id = env.get("INSTANCE_ID", "").strip()
     if not instance_id:
         raise ConfigError("INSTANCE_ID is not set")
+    if instance_id.startswith("arn:"):
+        _, found, suffix = instance_id.partition(":instance/")
+        fix = f": set it to {suffix!r}, the part after 'instance/'" if found else ""
+        raise ConfigError(
+            f"INSTANCE_ID must be the Amazon Connect instance ID, not its ARN{fix} "
+            "(the prop or SSM parameter it comes from must hold the ID)"
+        )
+    if ":" in instance_id or "/" in instance_id:
+        raise ConfigError(
+            "INSTANCE_ID must be the Amazon Connect instance ID, which has no ':' or '/', "
+            f"got {instance_id!r}"
+        )
+    return instance_id
+
+
+def load(env: Mapping[str, str]) -> Config:
+    """Build a :class:`Config` from environment variables, or raise :class:`ConfigError`."""
+    instance_id = _instance_id(env)
     allowed = _roles(env)
     default_role = env.get("DEFAULT_ROLE", "CUSTOMER").strip()
     if default_role not in allowed:

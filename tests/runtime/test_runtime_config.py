@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-import pytest
+import json
 
+import pytest
+from runtime_support import PROBLEM_HEADERS, FakeLambdaContext, api_gateway_event, body_of, problem
+
+from constructs_lib.local import load_runtime_handler
 from runtime.broker.config import Config, ConfigError, load
+
+INSTANCE = "11111111-2222-3333-4444-555555555555"
 
 
 def test_defaults_with_only_the_instance_id() -> None:
@@ -60,6 +66,27 @@ def test_every_variable_is_read() -> None:
             "LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, got 'TRACE'",
         ),
         (
+            {"INSTANCE_ID": f"arn:aws:connect:eu-west-2:123456789012:instance/{INSTANCE}"},
+            f"INSTANCE_ID must be the Amazon Connect instance ID, not its ARN: set it to "
+            f"'{INSTANCE}', the part after 'instance/' (the prop or SSM parameter it comes "
+            "from must hold the ID)",
+        ),
+        (
+            {"INSTANCE_ID": "arn:aws-us-gov:connect:us-gov-west-1:123456789012:other"},
+            "INSTANCE_ID must be the Amazon Connect instance ID, not its ARN (the prop or SSM "
+            "parameter it comes from must hold the ID)",
+        ),
+        (
+            {"INSTANCE_ID": f"instance/{INSTANCE}"},
+            "INSTANCE_ID must be the Amazon Connect instance ID, which has no ':' or '/', "
+            f"got 'instance/{INSTANCE}'",
+        ),
+        (
+            {"INSTANCE_ID": "connect:abc"},
+            "INSTANCE_ID must be the Amazon Connect instance ID, which has no ':' or '/', "
+            "got 'connect:abc'",
+        ),
+        (
             {"INSTANCE_ID": "i", "AUTH_TYPE": "IAM"},
             "AUTH_TYPE must be one of AWS_IAM, COGNITO_USER_POOLS, CUSTOM, NONE, got 'IAM'",
         ),
@@ -69,3 +96,28 @@ def test_invalid_environment_is_refused(env: dict[str, str], message: str) -> No
     with pytest.raises(ConfigError) as raised:
         load(env)
     assert str(raised.value) == message
+
+
+def test_instance_id_is_a_uuid_or_any_id_without_separators() -> None:
+    assert load({"INSTANCE_ID": INSTANCE}).instance_id == INSTANCE
+
+
+def test_instance_arn_is_reported_at_init_and_every_request_answers_500(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A fresh copy of the runtime, imported as Lambda's init phase imports it.
+    arn = f"arn:aws:connect:eu-west-2:123456789012:instance/{INSTANCE}"
+    monkeypatch.setenv("INSTANCE_ID", arn)
+    monkeypatch.setenv("AWS_REGION", "eu-west-2")
+    serve = load_runtime_handler()
+    (init,) = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert (init["level"], init["message"]) == ("ERROR", "configuration error")
+    assert init["error"].startswith(
+        f"INSTANCE_ID must be the Amazon Connect instance ID, not its ARN: set it to '{INSTANCE}'"
+    )
+    response = serve(api_gateway_event({"displayName": "Ana"}), FakeLambdaContext())
+    assert (response["statusCode"], response["headers"]) == (500, PROBLEM_HEADERS)
+    assert body_of(response) == problem(
+        500, "internal", "Internal error", "The broker could not complete the request."
+    )
+    assert arn not in response["body"]
