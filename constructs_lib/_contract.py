@@ -11,9 +11,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any, TypedDict
 
-#: The Lambda asset root (``runtime/``): next to this package both in the source tree and in
-#: site-packages. Read at call time (not import time) so tests can point it at a modified copy.
-RUNTIME_DIR: Path = Path(__file__).resolve().parent.parent / "runtime"
+_HERE = Path(__file__).resolve().parent
+#: The Lambda asset root: ``runtime/`` beside this package in a checkout (and an editable
+#: install); ``constructs_lib/_runtime/`` in an installed wheel, which installs no top-level
+#: ``runtime`` package of its own. Read at call time (not import time) so tests can point it at
+#: a modified copy.
+_INSTALLED = _HERE / "_runtime"
+RUNTIME_DIR: Path = _INSTALLED if _INSTALLED.is_dir() else _HERE.parent / "runtime"
 
 _BROKER_PACKAGE = "broker"
 

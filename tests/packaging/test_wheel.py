@@ -99,12 +99,38 @@ def test_wheel_ships_runtime_asset_and_contract(wheel: Path) -> None:
     for required in (
         "constructs_lib/__init__.py",
         "constructs_lib/py.typed",
-        "runtime/broker/handler.py",
-        "runtime/broker/contract.schema.json",
-        "runtime/broker/problems.json",
-        "runtime/broker/data/connect/2017-08-08/service-2.json",
+        "constructs_lib/_runtime/broker/handler.py",
+        "constructs_lib/_runtime/broker/contract.schema.json",
+        "constructs_lib/_runtime/broker/problems.json",
+        "constructs_lib/_runtime/broker/data/connect/2017-08-08/service-2.json",
     ):
         assert required in names, f"{required} missing from {wheel.name}"
+    checkout = {
+        f"constructs_lib/_runtime/{path.relative_to(REPO / 'runtime').as_posix()}"
+        for path in (REPO / "runtime").rglob("*")
+        if path.suffix in (".py", ".json") and "__pycache__" not in path.parts
+    }
+    assert checkout <= names, f"missing from the wheel: {sorted(checkout - names)}"
+
+
+def test_wheel_installs_no_top_level_package_but_its_own(
+    wheel: Path, installed_python: Path
+) -> None:
+    tops = {name.split("/")[0] for name in zipfile.ZipFile(wheel).namelist()}
+    assert {top for top in tops if not top.endswith(".dist-info")} == {"constructs_lib"}
+    shown = _run(
+        sys.executable,
+        "-m",
+        "pip",
+        "--python",
+        installed_python,
+        "show",
+        "-f",
+        "connect-participant-broker",
+        cwd=installed_python.parent,
+    )
+    files = [line.strip() for line in shown.split("Files:", 1)[1].splitlines() if line.strip()]
+    assert files and not [f for f in files if f.startswith("runtime/")]
 
 
 def test_wheel_ships_no_tests_or_caches(wheel: Path) -> None:
