@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from aws_cdk import aws_apigateway as apigateway
 
-from . import _contract, defaults
+from . import _contract, _gateway_answers, defaults
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ GATEWAY_PROBLEMS: tuple[GatewayProblem, ...] = (
         apigateway.ResponseType.MISSING_AUTHENTICATION_TOKEN,
         "MissingAuthenticationToken",
         "access-denied",
-        "The request is not authenticated, or no such resource or method exists.",
+        _gateway_answers.UNKNOWN_ROUTE_DETAIL,
         403,
     ),
     GatewayProblem(
@@ -103,7 +103,7 @@ GATEWAY_PROBLEMS: tuple[GatewayProblem, ...] = (
         apigateway.ResponseType.REQUEST_TOO_LARGE,
         "RequestTooLarge",
         "too-large",
-        "The request is too large.",
+        _gateway_answers.REQUEST_TOO_LARGE_DETAIL,
         413,
     ),
     GatewayProblem(

@@ -4,11 +4,11 @@ address, run in a background thread, usable as a context manager."""
 from __future__ import annotations
 
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import ClassVar, Self
+from typing import Any, ClassVar, Self
 
 
 class LoopbackRequestHandler(BaseHTTPRequestHandler):
-    """Keep-alive HTTP/1.1 whose every method goes to ``_serve``.
+    """Keep-alive HTTP/1.1 whose every method, whatever its name, goes to ``_serve``.
 
     ``TCP_NODELAY``: a response goes out as two writes (headers, body); with Nagle's algorithm
     the second waits for the client's delayed ACK, about 40 ms per call on loopback.
@@ -21,20 +21,13 @@ class LoopbackRequestHandler(BaseHTTPRequestHandler):
         """Answer the request, whatever its method."""
         raise NotImplementedError
 
-    def do_GET(self) -> None:
-        self._serve()
-
-    def do_POST(self) -> None:
-        self._serve()
-
-    def do_PUT(self) -> None:
-        self._serve()
-
-    def do_PATCH(self) -> None:
-        self._serve()
-
-    def do_DELETE(self) -> None:
-        self._serve()
+    def __getattr__(self, name: str) -> Any:
+        """``do_<METHOD>`` for every method, HEAD, OPTIONS, TRACE and unknown ones included
+        (``BaseHTTPRequestHandler`` answers a method it finds no ``do_`` for with a 501 HTML
+        page, not the service's own answer)."""
+        if name.startswith("do_"):
+            return self._serve
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
 
 class LoopbackService:

@@ -604,7 +604,7 @@ class ParticipantBroker(Construct):
         if cors_allowed_origins:
             participants.add_cors_preflight(
                 allow_origins=list(cors_allowed_origins),
-                allow_methods=["POST", "OPTIONS"],
+                allow_methods=list(defaults.CORS_ALLOW_METHODS),
                 allow_headers=list(defaults.CORS_ALLOW_HEADERS),
                 max_age=defaults.CORS_MAX_AGE,
             )

@@ -13,6 +13,8 @@ from aws_cdk import aws_apigateway as apigateway
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 
+from . import _gateway_answers
+
 # --- participant policy ---------------------------------------------------------------------
 #: Every role the HTTP API accepts (the five of Connect's CreateParticipant API).
 VALID_ROLES: Final[tuple[str, ...]] = ("AGENT", "CUSTOMER", "SYSTEM", "CUSTOM_BOT", "SUPERVISOR")
@@ -81,16 +83,11 @@ ENDPOINT_ACCESS_MODES: Final[tuple[str, ...]] = ("STRICT", "BASIC")
 #: Used with an enhanced security policy unless ``endpoint_access_mode`` says otherwise
 #: (API Gateway recommends STRICT).
 ENDPOINT_ACCESS_MODE: Final[str] = "STRICT"
-#: CORS preflight settings used only when ``cors_allowed_origins`` is given.
-CORS_ALLOW_HEADERS: Final[tuple[str, ...]] = (
-    "Authorization",
-    "Content-Type",
-    "Idempotency-Key",
-    "X-Amz-Date",
-    "X-Amz-Security-Token",
-    "X-Amz-Content-Sha256",
-)
-CORS_MAX_AGE: Final[Duration] = Duration.minutes(10)
+#: CORS preflight settings used only when ``cors_allowed_origins`` is given (the plain values
+#: live in ``_gateway_answers``, which the local broker reads without the CDK).
+CORS_ALLOW_HEADERS: Final[tuple[str, ...]] = _gateway_answers.CORS_ALLOW_HEADERS
+CORS_ALLOW_METHODS: Final[tuple[str, ...]] = _gateway_answers.CORS_ALLOW_METHODS
+CORS_MAX_AGE: Final[Duration] = Duration.seconds(_gateway_answers.CORS_MAX_AGE_SECONDS)
 #: Seconds a client should wait after a gateway 429 (stage throttling or quota).
 RETRY_AFTER_SECONDS: Final[int] = 1
 

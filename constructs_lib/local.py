@@ -6,10 +6,14 @@ runs), backed by a simulated Amazon Connect (:class:`constructs_lib.fake_connect
 in the same process. Each HTTP request becomes an API Gateway REST proxy event and goes through
 the runtime's ``handler(event, context)``; its proxy response becomes the HTTP response.
 
-Only ``POST /contacts/{contactId}/participants`` exists; anything else answers the contract's
-problem shape with status 404. Contact IDs starting with ``notfound-``, ``conflict-``,
-``quota-``, ``throttle-``, ``invalid-``, ``error-`` or ``slow-`` make the simulated Connect
-fail (see :mod:`constructs_lib.fake_connect`).
+Only ``POST /contacts/{contactId}/participants`` reaches the runtime. What API Gateway answers
+by itself, the local broker answers the same way (:mod:`constructs_lib._local_gateway`): a
+method or path the API does not have is 403 ``access-denied`` (API Gateway's
+MISSING_AUTHENTICATION_TOKEN), an encoded slash in the contact ID is such a path, ``OPTIONS``
+is the CORS preflight when origins are configured, and a body over 10 MB is 413.
+
+Contact IDs starting with ``notfound-``, ``conflict-``, ``quota-``, ``throttle-``, ``invalid-``,
+``error-`` or ``slow-`` make the simulated Connect fail (see :mod:`constructs_lib.fake_connect`).
 
 Standard library and botocore only: no aws_cdk, no Node.js. botocore comes with the package's
 ``client`` extra; without it, the command and :class:`LocalBroker` fail at once and say so.
@@ -22,7 +26,6 @@ import base64
 import importlib
 import importlib.util
 import itertools
-import json
 import os
 import sys
 import threading
@@ -38,7 +41,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, Final
 
-from constructs_lib import _extras
+from constructs_lib import _extras, _gateway_answers
+from constructs_lib._local_gateway import LocalGateway, ProblemFactory, route_contact_id
 from constructs_lib._loopback import LoopbackRequestHandler, LoopbackService
 from constructs_lib.fake_connect import MAGIC_PREFIXES, FakeConnect
 
@@ -50,12 +54,7 @@ STAGE: Final = "local"
 FUNCTION_NAME: Final = "participant-broker-local"
 DEFAULT_PORT: Final = 8787
 DEFAULT_INSTANCE_ID: Final = "00000000-0000-4000-8000-000000000000"
-MAX_BODY: Final = 1024 * 1024
-_PROBLEM_HEADERS: Final = {
-    "Content-Type": "application/problem+json",
-    "Cache-Control": "no-store",
-    "X-Content-Type-Options": "nosniff",
-}
+MAX_BODY: Final = _gateway_answers.MAX_PAYLOAD_BYTES
 
 BANNER: Final = """\
 ##########################################################################################
@@ -84,10 +83,22 @@ class LocalBrokerConfig:
     """Seconds the runtime waits for Connect per attempt; ``None``: the runtime's own."""
     connect_max_attempts: int | None = None
     """Attempts per Connect call (first included); ``None``: the runtime's own."""
+    cors_allowed_origins: tuple[str, ...] = ()
+    """Origins browsers may call from (``cors_allowed_origins`` of the construct); none: no
+    CORS, and OPTIONS is a method the API does not have."""
+
+    def __post_init__(self) -> None:
+        if "*" in self.cors_allowed_origins:
+            raise ValueError(
+                "cors_allowed_origins cannot contain '*' (the construct refuses it too); list "
+                "the origins, for example ('http://localhost:3000',)"
+            )
 
     def environment(self, connect_url: str) -> dict[str, str]:
         """The Lambda environment for this configuration, aimed at ``connect_url``."""
+        cors = {"CORS_ALLOWED_ORIGINS": ",".join(self.cors_allowed_origins)}
         return {
+            **(cors if self.cors_allowed_origins else {}),
             "INSTANCE_ID": self.instance_id,
             "ALLOWED_ROLES": ",".join(self.allowed_roles),
             "DEFAULT_ROLE": self.default_role,
@@ -147,13 +158,21 @@ def _environment(values: Mapping[str, str]) -> Iterator[None]:
                 os.environ[name] = value
 
 
-def load_runtime_handler(
+@dataclass(frozen=True)
+class Runtime:
+    """One private copy of the broker runtime: its handler and its problem serializer."""
+
+    handler: Handler
+    problem: ProblemFactory
+
+
+def load_runtime(
     runtime_dir: Path = RUNTIME_DIR,
     *,
     read_timeout: float | None = None,
     max_attempts: int | None = None,
-) -> Handler:
-    """Import a fresh copy of the runtime's ``broker.handler`` and return its ``handler``.
+) -> Runtime:
+    """Import a fresh copy of the runtime's ``broker`` package: its handler and problems.
 
     The package is loaded under a private name (the runtime uses relative imports only), so its
     module-scope state (configuration, Connect client) comes from the current environment and
@@ -172,8 +191,8 @@ def load_runtime_handler(
     module: ModuleType = importlib.import_module(f"{name}.handler")
     if read_timeout is not None or max_attempts is not None:
         _tune_connect_client(importlib.import_module(f"{name}.connect"), read_timeout, max_attempts)
-    handler: Handler = module.handler
-    return handler
+    problems: ModuleType = importlib.import_module(f"{name}.problems")
+    return Runtime(handler=module.handler, problem=problems.problem)
 
 
 def _tune_connect_client(
@@ -204,7 +223,7 @@ def build_event(
     """Turn an HTTP request into an API Gateway REST proxy (v1) event for ``ROUTE``."""
     split = urllib.parse.urlsplit(raw_path)
     path = urllib.parse.unquote(split.path)
-    contact_id = path.split("/")[2]
+    contact_id = route_contact_id(raw_path)
     single: dict[str, str] = {}
     multi: dict[str, list[str]] = {}
     for name, value in headers:
@@ -251,33 +270,6 @@ def _body_text(body: bytes) -> tuple[str | None, bool]:
         return base64.b64encode(body).decode("ascii"), True
 
 
-def is_route(method: str, raw_path: str) -> bool:
-    """Whether the request is ``POST /contacts/{contactId}/participants``."""
-    parts = urllib.parse.urlsplit(raw_path).path.split("/")
-    return (
-        method == "POST"
-        and len(parts) == 4
-        and parts[0] == ""
-        and parts[1] == "contacts"
-        and parts[2] != ""
-        and parts[3] == "participants"
-    )
-
-
-def _problem(code: str, detail: str, request_id: str) -> tuple[int, dict[str, str], bytes]:
-    """A contract problem response for problem type ``code`` of ``problems.json``."""
-    catalogue = json.loads((RUNTIME_DIR / "broker" / "problems.json").read_text("utf-8"))
-    entry = catalogue[code]
-    body = {
-        "type": entry["type"],
-        "title": entry["title"],
-        "status": entry["status"],
-        "detail": detail,
-        "requestId": request_id,
-    }
-    return entry["status"], dict(_PROBLEM_HEADERS), json.dumps(body).encode()
-
-
 def _proxy_response(response: Mapping[str, Any]) -> tuple[int, list[tuple[str, str]], bytes]:
     """Status, headers and body bytes of an API Gateway proxy response dict."""
     headers: list[tuple[str, str]] = [
@@ -322,7 +314,7 @@ class LocalBroker(LoopbackService):
         self._owns_connect = connect is None
         self.connect = connect or FakeConnect()
         self._env: Any = None
-        self._handler: Handler | None = None
+        self._runtime: Runtime | None = None
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -342,7 +334,7 @@ class LocalBroker(LoopbackService):
         self._env = _environment(self.config.environment(self.connect.url))
         self._env.__enter__()
         try:
-            self._handler = load_runtime_handler(
+            self._runtime = load_runtime(
                 read_timeout=self.config.connect_read_timeout,
                 max_attempts=self.config.connect_max_attempts,
             )
@@ -400,35 +392,25 @@ class LocalBroker(LoopbackService):
         source_ip: str,
         request_id: str,
     ) -> tuple[int, list[tuple[str, str]], bytes]:
-        """Route the request, run the runtime handler, return the response."""
-        if not is_route(method, raw_path):
-            status, problem_headers, data = _problem(
-                "not-found",
-                f"No route for {method} {raw_path.split('?')[0][:200]}; the broker serves "
-                f"POST {ROUTE}.",
-                request_id,
-            )
-            return status, list(problem_headers.items()), data
-        if len(body) > MAX_BODY:
-            status, problem_headers, data = _problem(
-                "too-large", "the request body is larger than the API accepts", request_id
-            )
-            return status, list(problem_headers.items()), data
+        """Answer as API Gateway would, or run the runtime handler; return the response."""
+        runtime = self._runtime
+        if runtime is None:
+            raise RuntimeError("local broker is not running")
+        gateway = LocalGateway(self.config.cors_allowed_origins, runtime.problem)
+        answer = gateway.answer(method, raw_path, headers, len(body), request_id)
+        if answer is not None:
+            return _proxy_response(answer)
         event = build_event(
             method, raw_path, headers, body, source_ip=source_ip, request_id=request_id
         )
-        handler = self._handler
-        if handler is None:
-            raise RuntimeError("local broker is not running")
         try:
-            response = handler(event, LambdaContext(timeout=self.config.function_timeout))
-            return _proxy_response(response)
+            response = runtime.handler(event, LambdaContext(timeout=self.config.function_timeout))
         except Exception:
             traceback.print_exc()
-            status, problem_headers, data = _problem(
+            response = runtime.problem(
                 "internal", "the broker failed; see the local broker's output", request_id
             )
-            return status, list(problem_headers.items()), data
+        return _proxy_response(response)
 
 
 def _make_request_handler(broker: LocalBroker) -> type[BaseHTTPRequestHandler]:
@@ -496,6 +478,11 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--log-level", default="INFO", choices=("DEBUG", "INFO", "WARNING", "ERROR")
     )
+    parser.add_argument(
+        "--cors-allowed-origins",
+        default="",
+        help="comma-separated origins browsers may call from (default: no CORS)",
+    )
     return parser.parse_args(argv)
 
 
@@ -514,6 +501,9 @@ def config_from_args(args: argparse.Namespace) -> LocalBrokerConfig:
         allow_video=not args.no_video,
         allow_screen_share=not args.no_screen_share,
         log_level=args.log_level,
+        cors_allowed_origins=tuple(
+            origin.strip() for origin in args.cors_allowed_origins.split(",") if origin.strip()
+        ),
     )
 
 

@@ -253,24 +253,6 @@ def test_capability_not_allowed_is_403(broker: LocalBroker) -> None:
     )
 
 
-def test_unknown_path_is_404_problem(broker: LocalBroker) -> None:
-    answer = send(f"{broker.url}/contacts/contact-1", {"displayName": "Ana"})
-    assert answer.status == 404
-    assert {k: answer.header(k) for k in CONTRACT_HEADERS} == CONTRACT_HEADERS
-    assert without_request_id(answer) == {
-        "type": URN + "not-found",
-        "title": "No such resource",
-        "status": 404,
-        "detail": "No route for POST /contacts/contact-1; the broker serves "
-        "POST /contacts/{contactId}/participants.",
-    }
-
-
-def test_other_method_on_the_route_is_404(broker: LocalBroker) -> None:
-    answer = send(f"{broker.url}/contacts/contact-1/participants", method="GET", headers=[])
-    assert (answer.status, answer.json()["type"]) == (404, URN + "not-found")
-
-
 def test_event_has_multi_value_headers() -> None:
     event = build_event("POST", "/contacts/c-1/participants", [("X-A", "1"), ("X-A", "2")], b"{}")
     assert (event["headers"], event["multiValueHeaders"]) == ({"X-A": "2"}, {"X-A": ["1", "2"]})

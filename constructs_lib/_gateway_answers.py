@@ -1,0 +1,33 @@
+"""What API Gateway answers by itself for a broker, as plain values (no CDK import).
+
+The construct configures API Gateway with these values (``defaults`` and ``_edge`` read them
+from here), and the local broker, which runs without the CDK, answers with the same ones: the
+CORS preflight and the gateway's own problems cannot drift apart between the two.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+#: The CORS preflight (only with ``cors_allowed_origins``): the request headers a browser may
+#: send, the methods, and how long it may cache the answer.
+CORS_ALLOW_HEADERS: Final[tuple[str, ...]] = (
+    "Authorization",
+    "Content-Type",
+    "Idempotency-Key",
+    "X-Amz-Date",
+    "X-Amz-Security-Token",
+    "X-Amz-Content-Sha256",
+)
+CORS_ALLOW_METHODS: Final[tuple[str, ...]] = ("POST", "OPTIONS")
+CORS_MAX_AGE_SECONDS: Final[int] = 600
+
+#: The detail of the MISSING_AUTHENTICATION_TOKEN answer: API Gateway sends it for an unsigned
+#: request under AWS_IAM and for every method or resource the API does not have.
+UNKNOWN_ROUTE_DETAIL: Final[str] = (
+    "The request is not authenticated, or no such resource or method exists."
+)
+#: The detail of the REQUEST_TOO_LARGE answer (a body over API Gateway's payload quota).
+REQUEST_TOO_LARGE_DETAIL: Final[str] = "The request is too large."
+#: API Gateway's payload quota for a REST API request, 10 MB ("Amazon API Gateway quotas").
+MAX_PAYLOAD_BYTES: Final[int] = 10 * 1024 * 1024
