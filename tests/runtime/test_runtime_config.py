@@ -7,7 +7,7 @@ import json
 import pytest
 from runtime_support import PROBLEM_HEADERS, FakeLambdaContext, api_gateway_event, body_of, problem
 
-from constructs_lib.local import load_runtime_handler
+from constructs_lib.local import load_runtime
 from runtime.broker.config import Config, ConfigError, load
 
 INSTANCE = "11111111-2222-3333-4444-555555555555"
@@ -109,7 +109,7 @@ def test_instance_arn_is_reported_at_init_and_every_request_answers_500(
     arn = f"arn:aws:connect:eu-west-2:123456789012:instance/{INSTANCE}"
     monkeypatch.setenv("INSTANCE_ID", arn)
     monkeypatch.setenv("AWS_REGION", "eu-west-2")
-    serve = load_runtime_handler()
+    serve = load_runtime().handler
     (init,) = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert (init["level"], init["message"]) == ("ERROR", "configuration error")
     assert init["error"].startswith(
