@@ -9,10 +9,16 @@ Standard library only: no aws_cdk, no Node.js.
 ``write_openapi(outdir)`` writes ``openapi.json`` into a directory (the example app calls it
 with ``cdk.out`` after synthesis). The output is deterministic: sorted keys, two-space indent,
 a trailing newline.
+
+For a deployed broker, the document names its URL as the server: ``server_url=`` (its ``url``
+attribute, or :func:`broker_url_from_outputs` on ``cdk deploy --outputs-file`` output), or
+from the command line ``participant-broker-openapi openapi.json --outputs-file outputs.json``
+(also ``--server-url URL``, ``--stack``, ``--broker``).
 """
 
 from __future__ import annotations
 
+import argparse
 import copy
 import json
 import sys
@@ -21,8 +27,16 @@ from pathlib import Path
 from typing import Any, Final
 
 from constructs_lib import _contract
+from constructs_lib._outputs import broker_url_from_outputs
 
-__all__ = ["FILENAME", "build_openapi", "main", "render_openapi", "write_openapi"]
+__all__ = [
+    "FILENAME",
+    "broker_url_from_outputs",
+    "build_openapi",
+    "main",
+    "render_openapi",
+    "write_openapi",
+]
 
 FILENAME: Final = "openapi.json"
 CONTRACT_VERSION: Final = "1.0.0"
@@ -207,8 +221,37 @@ def _operation(schemas: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def build_openapi() -> dict[str, Any]:
-    """Return the OpenAPI 3.1 document of the broker's HTTP contract."""
+def _servers(server_url: str | None) -> list[dict[str, Any]]:
+    local = {
+        "url": "http://127.0.0.1:8787",
+        "description": "The local development broker (`make serve`); NOT for production.",
+    }
+    if server_url is not None:
+        if not server_url.startswith(("https://", "http://")):
+            raise ValueError(
+                f"server_url must be the broker's URL (https://...), got {server_url!r}; "
+                "use its url attribute or the stack output"
+            )
+        deployed = {"url": server_url.rstrip("/"), "description": "This broker."}
+        return [deployed, local]
+    template = {
+        "url": "https://{restApiId}.execute-api.{region}.amazonaws.com/{stage}",
+        "description": "A deployed broker: its `url` attribute (the stack output).",
+        "variables": {
+            "restApiId": {"default": "abcdef1234"},
+            "region": {"default": "us-east-1"},
+            "stage": {"default": "v1"},
+        },
+    }
+    return [template, local]
+
+
+def build_openapi(server_url: str | None = None) -> dict[str, Any]:
+    """Return the OpenAPI 3.1 document of the broker's HTTP contract.
+
+    ``server_url``: a deployed broker's URL (its ``url`` attribute or stack output), named as
+    the document's first server; by default a URL template any broker fills in.
+    """
     schemas = _schemas()
     return {
         "openapi": "3.1.0",
@@ -219,21 +262,7 @@ def build_openapi() -> dict[str, Any]:
             "summary": "Adds a participant to an ongoing Amazon Connect chat or WebRTC call.",
             "license": {"name": "Apache-2.0", "identifier": "Apache-2.0"},
         },
-        "servers": [
-            {
-                "url": "https://{restApiId}.execute-api.{region}.amazonaws.com/{stage}",
-                "description": "A deployed broker: its `url` attribute (the stack output).",
-                "variables": {
-                    "restApiId": {"default": "abcdef1234"},
-                    "region": {"default": "us-east-1"},
-                    "stage": {"default": "v1"},
-                },
-            },
-            {
-                "url": "http://127.0.0.1:8787",
-                "description": "The local development broker (`make serve`); NOT for production.",
-            },
-        ],
+        "servers": _servers(server_url),
         "paths": {PATH: {"post": _operation(schemas)}},
         "components": {
             "schemas": schemas,
@@ -244,32 +273,62 @@ def build_openapi() -> dict[str, Any]:
     }
 
 
-def render_openapi() -> str:
+def render_openapi(server_url: str | None = None) -> str:
     """Return the document as deterministic JSON text (sorted keys, indent 2, final newline)."""
-    return json.dumps(build_openapi(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    document = build_openapi(server_url)
+    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def write_openapi(outdir: str | Path) -> Path:
+def write_openapi(outdir: str | Path, *, server_url: str | None = None) -> Path:
     """Write ``openapi.json`` into ``outdir`` (created if missing); return the file's path."""
     directory = Path(outdir)
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / FILENAME
-    path.write_text(render_openapi(), encoding="utf-8")
+    path.write_text(render_openapi(server_url), encoding="utf-8")
     return path
 
 
+def _parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="participant-broker-openapi",
+        description="Write the OpenAPI 3.1 document of a ParticipantBroker's HTTP contract.",
+    )
+    parser.add_argument("path", nargs="?", help="file to write (default: standard output)")
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument("--server-url", help="the deployed broker's URL (its stack output)")
+    source.add_argument(
+        "--outputs-file", help="read the broker's URL from cdk deploy --outputs-file output"
+    )
+    parser.add_argument("--stack", help="with --outputs-file: the stack holding the broker")
+    parser.add_argument(
+        "--broker", help="with --outputs-file: the broker's construct path in its stack"
+    )
+    args = parser.parse_args(argv)
+    if (args.stack or args.broker) and not args.outputs_file:
+        parser.error("--stack and --broker only apply with --outputs-file")
+    return args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m constructs_lib.openapi [PATH]``: write the document to PATH, or to stdout."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    if len(args) > 1 or (args and args[0].startswith("-")):
-        print("usage: python -m constructs_lib.openapi [PATH]", file=sys.stderr)
-        return 2
-    if not args:
-        sys.stdout.write(render_openapi())
+    """``participant-broker-openapi [PATH] [--server-url URL | --outputs-file FILE]``: write the
+    document to PATH, or to standard output."""
+    args = _parse_args(list(sys.argv[1:] if argv is None else argv))
+    try:
+        server_url = args.server_url
+        if args.outputs_file:
+            server_url = broker_url_from_outputs(
+                args.outputs_file, stack=args.stack, broker=args.broker
+            )
+        text = render_openapi(server_url)
+    except (OSError, ValueError) as error:
+        print(f"participant-broker-openapi: {error}", file=sys.stderr)
+        return 1
+    if args.path is None:
+        sys.stdout.write(text)
         return 0
-    target = Path(args[0])
+    target = Path(args.path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(render_openapi(), encoding="utf-8")
+    target.write_text(text, encoding="utf-8")
     return 0
 
 

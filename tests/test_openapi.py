@@ -204,8 +204,12 @@ def test_main_writes_the_given_path(tmp_path: Path) -> None:
 
 
 def test_main_rejects_extra_arguments(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["a", "b"]) == 2
-    assert capsys.readouterr().err == "usage: python -m constructs_lib.openapi [PATH]\n"
+    with pytest.raises(SystemExit) as caught:
+        main(["a", "b"])
+    assert caught.value.code == 2
+    assert capsys.readouterr().err.endswith(
+        "participant-broker-openapi: error: unrecognized arguments: b\n"
+    )
 
 
 def test_building_imports_no_cdk() -> None:
