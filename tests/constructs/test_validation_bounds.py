@@ -1,0 +1,286 @@
+"""The props checks at both edges of every bound, for every origin, and skipping every token.
+
+``test_broker_validation`` holds the exact message of one bad value per prop, through the
+construct; here the checks are called directly, so each edge costs no synth. A rejection must
+name the prop and the value received (what a user reads to fix it); the rest of the wording
+is pinned once, there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import aws_cdk as cdk
+import pytest
+from aws_cdk import Duration
+
+from constructs_lib import _validation, defaults
+
+
+def rejects(check: Callable[..., None], prop: str, shown: str, *args: Any) -> None:
+    """``check(*args)`` raises a message that starts with ``prop`` and shows ``shown``."""
+    with pytest.raises(ValueError) as raised:
+        check(*args)
+    message = str(raised.value)
+    assert message.startswith(f"{prop} "), message
+    assert f"got {shown}" in message or f"contains {shown}" in message, message
+
+
+@pytest.fixture(scope="module")
+def stack() -> cdk.Stack:
+    return cdk.Stack(cdk.App(), "Tokens")
+
+
+@pytest.fixture(scope="module")
+def text_token(stack: cdk.Stack) -> str:
+    return cdk.CfnParameter(stack, "Text").value_as_string
+
+
+@pytest.fixture(scope="module")
+def number_token(stack: cdk.Stack) -> float:
+    return cdk.CfnParameter(stack, "Number", type="Number").value_as_number
+
+
+# --- numbers: both edges ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("memory", [128, 512, 10240])
+def test_memory_size_inside_lambdas_range_is_accepted(memory: int) -> None:
+    _validation.check_memory_size(memory)
+
+
+@pytest.mark.parametrize("memory", [127, 10241, 0, -512])
+def test_memory_size_outside_lambdas_range_is_rejected(memory: int) -> None:
+    rejects(_validation.check_memory_size, "memory_size", repr(memory), memory)
+
+
+@pytest.mark.parametrize("seconds", [1, 25, 28])
+def test_timeout_that_answers_before_api_gateway_is_accepted(seconds: int) -> None:
+    _validation.check_timeout(Duration.seconds(seconds))
+
+
+@pytest.mark.parametrize("seconds", [0, 29, 900])
+def test_timeout_api_gateway_would_cut_or_zero_is_rejected(seconds: int) -> None:
+    rejects(_validation.check_timeout, "timeout", f"{seconds} seconds", Duration.seconds(seconds))
+
+
+@pytest.mark.parametrize("concurrency", [None, 1, 1000])
+def test_reserved_concurrency_of_at_least_one_is_accepted(concurrency: int | None) -> None:
+    _validation.check_reserved_concurrency(concurrency)
+
+
+@pytest.mark.parametrize("concurrency", [0, -1])
+def test_reserved_concurrency_that_stops_the_function_is_rejected(concurrency: int) -> None:
+    rejects(
+        _validation.check_reserved_concurrency,
+        "reserved_concurrency",
+        repr(concurrency),
+        concurrency,
+    )
+
+
+@pytest.mark.parametrize(("rate", "burst"), [(0.5, 1), (1, 1), (5, 10), (10000, 5000)])
+def test_positive_rate_and_burst_are_accepted(rate: float, burst: int) -> None:
+    _validation.check_throttling(rate, burst)
+
+
+@pytest.mark.parametrize("rate", [0, 0.0, -1])
+def test_rate_of_zero_or_less_is_rejected(rate: float) -> None:
+    rejects(_validation.check_throttling, "throttling_rate_limit", repr(rate), rate, 10)
+
+
+@pytest.mark.parametrize("burst", [0, -1, 2.5])
+def test_burst_below_one_or_fractional_is_rejected(burst: Any) -> None:
+    rejects(_validation.check_throttling, "throttling_burst_limit", repr(burst), 5, burst)
+
+
+# --- strings: both edges ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "namespace", ["A", "n" * 255, "Team/Brokers", "a.b-c_d/e#f:g h", "AWS", "AWSome/x", "aws/x"]
+)
+def test_custom_namespace_is_accepted(namespace: str) -> None:
+    _validation.check_metrics_namespace(namespace)
+
+
+@pytest.mark.parametrize("namespace", ["", "n" * 256, "AWS/Lambda", "Team|Brokers", "Team\n"])
+def test_namespace_cloudwatch_refuses_is_rejected(namespace: str) -> None:
+    rejects(_validation.check_metrics_namespace, "metrics_namespace", repr(namespace), namespace)
+
+
+@pytest.mark.parametrize("level", defaults.LOG_LEVELS)
+def test_every_runtime_log_level_is_accepted(level: str) -> None:
+    _validation.check_log_level(level)
+
+
+@pytest.mark.parametrize("level", ["info", "TRACE", "", "INFO "])
+def test_log_level_the_runtime_refuses_is_rejected(level: str) -> None:
+    rejects(_validation.check_log_level, "log_level", repr(level), level)
+
+
+REGIONAL_ACL = "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/api/a1b2c3"
+
+
+@pytest.mark.parametrize(
+    "arn",
+    [
+        None,
+        REGIONAL_ACL,
+        "arn:aws-us-gov:wafv2:us-gov-west-1:123456789012:regional/webacl/api/a1b2c3",
+        "arn:aws-cn:wafv2:cn-north-1:123456789012:regional/webacl/api/a1b2c3",
+    ],
+)
+def test_regional_web_acl_in_any_partition_is_accepted(arn: str | None) -> None:
+    _validation.check_web_acl_arn(arn)
+
+
+@pytest.mark.parametrize(
+    "arn",
+    [
+        "arn:aws:wafv2:us-east-1:123456789012:global/webacl/api/a1b2c3",
+        "arn:aws:wafv2:eu-west-1:12345678901:regional/webacl/api/a1b2c3",
+        "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/api",
+        "arn:aws:wafv2:eu-west-1:123456789012:regional/ipset/api/a1b2c3",
+        "arn:aws:waf-regional:eu-west-1:123456789012:webacl/a1b2c3",
+        REGIONAL_ACL + "/extra",
+        " " + REGIONAL_ACL,
+        "",
+    ],
+)
+def test_web_acl_that_cannot_attach_to_a_rest_api_stage_is_rejected(arn: str) -> None:
+    rejects(_validation.check_web_acl_arn, "web_acl_arn", repr(arn), arn)
+
+
+# --- CORS origins: every one is checked ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "origin",
+    [
+        "https://app.example.com",
+        "http://localhost",
+        "http://localhost:3000",
+        "https://a.example:1",
+        "https://a.example:65535",
+        "https://xn--bcher-kva.example",
+    ],
+)
+def test_origin_is_accepted(origin: str) -> None:
+    _validation.check_cors_origins([origin])
+
+
+@pytest.mark.parametrize(
+    "origin",
+    [
+        "https://app.example.com/",
+        "https://app.example.com/path",
+        "app.example.com",
+        "ftp://app.example.com",
+        "https://app.example.com:",
+        "https://app.example.com:123456",
+        "https://user@app.example.com",
+        "https://",
+        "",
+    ],
+)
+def test_what_is_not_an_origin_is_rejected(origin: str) -> None:
+    rejects(_validation.check_cors_origins, "cors_allowed_origins", repr(origin), [origin])
+
+
+@pytest.mark.parametrize("position", [0, 1, 2])
+def test_a_bad_origin_is_found_wherever_it_is_in_the_list(position: int) -> None:
+    origins = ["https://a.example", "https://b.example", "https://c.example"]
+    origins[position] = "https://bad.example/"
+    rejects(
+        _validation.check_cors_origins, "cors_allowed_origins", "'https://bad.example/'", origins
+    )
+
+
+@pytest.mark.parametrize("origins", [(), "https://app.example.com"])
+def test_empty_or_bare_string_origins_are_rejected(origins: Any) -> None:
+    rejects(_validation.check_cors_origins, "cors_allowed_origins", repr(origins), origins)
+
+
+def test_no_origins_means_no_cors() -> None:
+    _validation.check_cors_origins(None)
+
+
+# --- roles -----------------------------------------------------------------------------------
+
+
+def test_allowed_roles_are_deduplicated_in_order() -> None:
+    roles = ["CUSTOM_BOT", "CUSTOMER", "CUSTOM_BOT", "AGENT", "CUSTOMER"]
+    assert _validation.check_allowed_roles(roles) == ("CUSTOM_BOT", "CUSTOMER", "AGENT")
+
+
+def test_every_connect_role_is_accepted() -> None:
+    roles = list(defaults.VALID_ROLES)
+    assert _validation.check_allowed_roles(roles) == defaults.VALID_ROLES
+
+
+@pytest.mark.parametrize("roles", [["customer"], ["CUSTOMER", "ADMIN"], ["ADMIN", "CUSTOMER"]])
+def test_a_role_connect_does_not_know_is_rejected(roles: list[str]) -> None:
+    bad = next(role for role in roles if role not in defaults.VALID_ROLES)
+    rejects(_validation.check_allowed_roles, "allowed_roles", repr(bad), roles)
+
+
+@pytest.mark.parametrize(
+    ("default_role", "allowed", "expected"),
+    [
+        (None, ("CUSTOMER",), "CUSTOMER"),
+        (None, ("AGENT", "CUSTOMER"), "CUSTOMER"),
+        (None, ("CUSTOM_BOT",), "CUSTOM_BOT"),
+        ("AGENT", ("AGENT", "CUSTOMER"), "AGENT"),
+        ("CUSTOMER", ("AGENT", "CUSTOMER"), "CUSTOMER"),
+    ],
+)
+def test_default_role(default_role: str | None, allowed: tuple[str, ...], expected: str) -> None:
+    assert _validation.resolve_default_role(default_role, allowed) == expected
+
+
+def test_default_role_outside_the_allowed_roles_is_rejected() -> None:
+    rejects(
+        _validation.resolve_default_role, "default_role", "'AGENT'", "AGENT", ("CUSTOMER", "SYSTEM")
+    )
+
+
+def test_default_role_is_required_when_the_allowed_roles_leave_a_choice() -> None:
+    with pytest.raises(ValueError, match=r"^default_role is required .*\['AGENT', 'SYSTEM'\]"):
+        _validation.resolve_default_role(None, ("AGENT", "SYSTEM"))
+
+
+# --- tokens: resolved at deploy time, never checked at synth ---------------------------------
+
+
+def test_string_tokens_are_not_checked(text_token: str) -> None:
+    _validation.check_log_level(text_token)
+    _validation.check_metrics_namespace(text_token)
+    _validation.check_web_acl_arn(text_token)
+    _validation.check_cors_origins([text_token])
+    _validation.check_cors_origins(["https://app.example.com", text_token])
+
+
+def test_number_tokens_are_not_checked(number_token: float) -> None:
+    _validation.check_memory_size(number_token)  # type: ignore[arg-type]
+    _validation.check_reserved_concurrency(number_token)  # type: ignore[arg-type]
+    _validation.check_throttling(number_token, number_token)  # type: ignore[arg-type]
+    _validation.check_timeout(Duration.seconds(number_token))
+
+
+def test_a_token_rate_does_not_hide_a_bad_burst(number_token: float) -> None:
+    rejects(_validation.check_throttling, "throttling_burst_limit", "0", number_token, 0)
+
+
+def test_a_token_burst_does_not_hide_a_bad_rate(number_token: float) -> None:
+    rejects(_validation.check_throttling, "throttling_rate_limit", "0", 0, number_token)
+
+
+def test_a_token_origin_does_not_hide_a_bad_one(text_token: str) -> None:
+    rejects(
+        _validation.check_cors_origins,
+        "cors_allowed_origins",
+        "'https://bad.example/'",
+        [text_token, "https://bad.example/"],
+    )
