@@ -58,6 +58,10 @@ def test_every_variable_is_read() -> None:
             "DEFAULT_ROLE 'AGENT' must be one of ALLOWED_ROLES (CUSTOMER)",
         ),
         (
+            {"INSTANCE_ID": "i", "ALLOWED_ROLES": "SYSTEM,CUSTOM_BOT", "DEFAULT_ROLE": "AGENT"},
+            "DEFAULT_ROLE 'AGENT' must be one of ALLOWED_ROLES (CUSTOM_BOT, SYSTEM)",
+        ),
+        (
             {"INSTANCE_ID": "i", "ALLOW_VIDEO": "yes"},
             "ALLOW_VIDEO must be 'true' or 'false', got 'yes'",
         ),
@@ -121,3 +125,16 @@ def test_instance_arn_is_reported_at_init_and_every_request_answers_500(
         500, "internal", "Internal error", "The broker could not complete the request."
     )
     assert arn not in response["body"]
+
+
+@pytest.mark.parametrize(
+    ("env", "region"),
+    [
+        ({"AWS_REGION": "eu-west-1", "AWS_DEFAULT_REGION": "eu-west-2"}, "eu-west-1"),
+        ({"AWS_DEFAULT_REGION": "eu-west-2"}, "eu-west-2"),
+        ({"AWS_REGION": "", "AWS_DEFAULT_REGION": ""}, None),
+        ({}, None),
+    ],
+)
+def test_region_is_lambdas_then_the_default_region(env: dict[str, str], region: str | None) -> None:
+    assert load({"INSTANCE_ID": "i", **env}).region == region

@@ -59,3 +59,15 @@ def test_malformed_request_context_is_a_missing_identity(context: object) -> Non
     for auth_type in ("AWS_IAM", "COGNITO_USER_POOLS", "CUSTOM"):
         with pytest.raises(MissingIdentity):
             caller_identity(event, auth_type)
+
+
+@pytest.mark.parametrize("value", ["", 42, ["arn"], {"sub": "x"}])
+def test_empty_or_non_string_identity_is_missing(value: object) -> None:
+    iam = api_gateway_event({})
+    iam["requestContext"]["identity"]["userArn"] = value
+    with pytest.raises(MissingIdentity):
+        caller_identity(iam, "AWS_IAM")
+    with pytest.raises(MissingIdentity):
+        caller_identity(with_authorizer({"claims": {"sub": value}}), "COGNITO_USER_POOLS")
+    with pytest.raises(MissingIdentity):
+        caller_identity(with_authorizer({"principalId": value}), "CUSTOM")

@@ -1,0 +1,159 @@
+"""The function's init phase as Lambda runs it: configuration read from the environment and the
+Connect client created once, before the first request; a broken environment is said once and
+answered with 500s; logging set up so each record is one line, once."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+import pytest
+from runtime_support import CONNECT_RESPONSE, api_gateway_event, body_of
+
+from runtime.broker import connect, handler, logs
+from runtime.broker.config import load
+
+CAPTURE = pytest.CaptureFixture[str]
+ENVIRONMENT = {
+    "INSTANCE_ID": "11111111-2222-3333-4444-555555555555",
+    "ALLOWED_ROLES": "CUSTOMER",
+    "DEFAULT_ROLE": "CUSTOMER",
+    "LOG_LEVEL": "INFO",
+    "AWS_LAMBDA_FUNCTION_NAME": "Broker",
+    "AWS_REGION": "eu-west-1",
+}
+
+
+class FakeClient:
+    def create_participant(self, **_: Any) -> dict[str, Any]:
+        return CONNECT_RESPONSE
+
+
+@pytest.fixture
+def created_clients(monkeypatch: pytest.MonkeyPatch) -> list[str | None]:
+    """Record the region of every client the runtime creates (each one a ``FakeClient``)."""
+    regions: list[str | None] = []
+
+    def create(region: str | None) -> FakeClient:
+        regions.append(region)
+        return FakeClient()
+
+    monkeypatch.setattr(connect, "create_client", create)
+    return regions
+
+
+def environment(monkeypatch: pytest.MonkeyPatch, **changes: str | None) -> None:
+    for name, value in {**ENVIRONMENT, **changes}.items():
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+
+
+def lines(capsys: CAPTURE) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+
+
+def test_healthy_cold_start_reads_the_environment_and_creates_the_client_once(
+    monkeypatch: pytest.MonkeyPatch, created_clients: list[str | None], capsys: CAPTURE
+) -> None:
+    environment(monkeypatch)
+    handler._initialize()
+    assert lines(capsys) == []
+    assert handler.get_config() == load(ENVIRONMENT)
+    assert created_clients == ["eu-west-1"]
+    response = handler.handler(api_gateway_event({"displayName": "Ana Silva"}), None)
+    assert response["statusCode"] == 201
+    assert created_clients == ["eu-west-1"]
+
+
+def test_cold_start_sets_the_log_level_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch, created_clients: list[str | None], capsys: CAPTURE
+) -> None:
+    environment(monkeypatch, LOG_LEVEL="WARNING")
+    handler._initialize()
+    handler.handler(api_gateway_event({"displayName": "Ana Silva"}), None)
+    assert [line for line in lines(capsys) if "_aws" not in line] == []
+    environment(monkeypatch, LOG_LEVEL="DEBUG")
+    handler._initialize()
+    handler.handler(api_gateway_event({"displayName": "Ana Silva"}), None)
+    messages = [line["message"] for line in lines(capsys) if "_aws" not in line]
+    assert messages == ["request received", "participant created"]
+
+
+def test_broken_environment_is_logged_once_and_answered_with_500s(
+    monkeypatch: pytest.MonkeyPatch, created_clients: list[str | None], capsys: CAPTURE
+) -> None:
+    environment(monkeypatch, INSTANCE_ID=None)
+    handler._initialize()
+    (line,) = lines(capsys)
+    assert (line["level"], line["message"]) == ("ERROR", "configuration error")
+    assert line["error"] == "INSTANCE_ID is not set"
+    assert created_clients == []
+    for _ in range(2):
+        response = handler.handler(api_gateway_event({"displayName": "Ana Silva"}), None)
+        assert response["statusCode"] == 500
+        assert body_of(response)["type"].endswith(":internal")
+    failures = [line for line in lines(capsys) if "_aws" not in line]
+    assert [(f["level"], f["message"], f["errorType"]) for f in failures] == [
+        ("ERROR", "unexpected error", "ConfigError")
+    ] * 2
+    assert created_clients == []
+
+
+def test_client_that_cannot_be_created_at_init_is_a_warning_and_retried_on_a_request(
+    monkeypatch: pytest.MonkeyPatch, capsys: CAPTURE
+) -> None:
+    environment(monkeypatch)
+    attempts: list[str | None] = []
+
+    def create(region: str | None) -> FakeClient:
+        attempts.append(region)
+        if len(attempts) == 1:
+            raise RuntimeError("no endpoint")
+        return FakeClient()
+
+    monkeypatch.setattr(connect, "create_client", create)
+    handler._initialize()
+    (line,) = lines(capsys)
+    assert (line["level"], line["message"]) == ("WARNING", "connect client not created")
+    assert line["errorType"] == "RuntimeError"
+    response = handler.handler(api_gateway_event({"displayName": "Ana Silva"}), None)
+    assert response["statusCode"] == 201
+    assert attempts == ["eu-west-1", "eu-west-1"]
+
+
+def test_records_do_not_propagate_to_the_root_logger(
+    stub: Any, capsys: CAPTURE, configure: Any
+) -> None:
+    """Lambda's runtime gives the root logger a handler of its own: a record reaching it too
+    would be written twice, once as plain text."""
+    configure(log_level="DEBUG")
+    received: list[logging.LogRecord] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            received.append(record)
+
+    root_handler = Collect()
+    logging.getLogger().addHandler(root_handler)
+    try:
+        handler.handler(api_gateway_event("not json"), None)
+    finally:
+        logging.getLogger().removeHandler(root_handler)
+    assert received == []
+    assert len([line for line in lines(capsys) if "_aws" not in line]) == 2
+
+
+def test_configuring_again_adds_no_second_writer(capsys: CAPTURE) -> None:
+    for level in ("INFO", "DEBUG", "INFO"):
+        logger = logs.configure(level)
+    logger.info("once")
+    assert [line["message"] for line in lines(capsys)] == ["once"]
+    assert logger.level == logging.INFO
+
+
+def test_invocation_context_is_forgotten_after_the_response(stub: Any) -> None:
+    handler.handler(api_gateway_event({"displayName": ""}), None)
+    assert logs.context() == {"apiRequestId": None, "lambdaRequestId": None, "contactId": None}

@@ -1,0 +1,248 @@
+"""What an operator reads: every field of the log lines (the README's "Logs and the log level"
+and "Following one request" query them) and the EMF values and units CloudWatch stores.
+
+A fake clock makes each Connect call take exactly 12.3456 ms, so latencies are exact.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+from runtime_support import (
+    API_REQUEST_ID,
+    CONNECT_RESPONSE,
+    CONTACT_ID,
+    FUNCTION_NAME,
+    LAMBDA_REQUEST_ID,
+    PARTICIPANT_ID,
+    api_gateway_event,
+)
+
+from runtime.broker import connect, logs, metrics
+
+Invoke = Any
+CAPTURE = pytest.CaptureFixture[str]
+CALL_SECONDS = 0.0123456
+LATENCY_MS = 12.346
+TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")
+IDS = {"apiRequestId": API_REQUEST_ID, "lambdaRequestId": LAMBDA_REQUEST_ID}
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """``perf_counter`` advances by ``CALL_SECONDS`` between the handler's two readings."""
+    readings = iter([1000.0, 1000.0 + CALL_SECONDS])
+    monkeypatch.setattr(time, "perf_counter", lambda: next(readings))
+    yield
+
+
+class Answering:
+    """A Connect client answering ``result`` (or raising it)."""
+
+    def __init__(self, result: dict[str, Any] | Exception) -> None:
+        self.result = result
+
+    def create_participant(self, **_: Any) -> dict[str, Any]:
+        if isinstance(self.result, Exception):
+            raise self.result
+        return self.result
+
+
+def connect_error(code: str) -> ClientError:
+    return ClientError({"Error": {"Code": code, "Message": "m"}}, "CreateParticipant")
+
+
+def output(capsys: CAPTURE) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The log lines (timestamps checked, then dropped) and the one EMF record."""
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    (emf,) = [record for record in records if "_aws" in record]
+    log_lines = [record for record in records if "_aws" not in record]
+    for line in log_lines:
+        assert TIMESTAMP.fullmatch(line.pop("timestamp")), line
+    return log_lines, emf
+
+
+def log_line(level: str, message: str, contact_id: str | None, **fields: Any) -> dict[str, Any]:
+    return {
+        "level": level,
+        "logger": logs.LOGGER_NAME,
+        "message": message,
+        **IDS,
+        "contactId": contact_id,
+        **fields,
+    }
+
+
+def test_created_participant_lines(
+    invoke: Invoke, configure: Any, clock: None, capsys: CAPTURE
+) -> None:
+    configure(log_level="DEBUG")
+    connect.set_client(Answering(CONNECT_RESPONSE))
+    body = {"displayName": "Ana Silva", "capabilities": {"video": "SEND", "screenShare": "SEND"}}
+    assert invoke(api_gateway_event(body))["statusCode"] == 201
+    log_lines, _ = output(capsys)
+    assert log_lines == [
+        log_line("DEBUG", "request received", None),
+        log_line(
+            "INFO",
+            "participant created",
+            CONTACT_ID,
+            status=201,
+            participantId=PARTICIPANT_ID,
+            role="CUSTOMER",
+            capabilities=["screenShare", "video"],
+            latencyMs=LATENCY_MS,
+        ),
+    ]
+
+
+def test_rejected_request_line(invoke: Invoke, capsys: CAPTURE) -> None:
+    invoke(api_gateway_event({"displayName": "", "role": "ADMIN"}))
+    log_lines, _ = output(capsys)
+    assert log_lines == [
+        log_line(
+            "INFO", "request rejected", CONTACT_ID, status=400, errorFields=["displayName", "role"]
+        )
+    ]
+
+
+def test_failed_connect_call_line(invoke: Invoke, clock: None, capsys: CAPTURE) -> None:
+    connect.set_client(Answering(connect_error("ResourceNotFoundException")))
+    assert invoke(api_gateway_event({"displayName": "Ana Silva"}))["statusCode"] == 404
+    log_lines, _ = output(capsys)
+    assert log_lines == [
+        log_line(
+            "WARNING",
+            "connect call failed",
+            CONTACT_ID,
+            status=404,
+            errorCode="ResourceNotFoundException",
+            latencyMs=LATENCY_MS,
+        )
+    ]
+
+
+def test_unexpected_error_line_has_the_type_and_the_frames(
+    invoke: Invoke, clock: None, capsys: CAPTURE
+) -> None:
+    connect.set_client(Answering({"ParticipantId": PARTICIPANT_ID}))
+    assert invoke(api_gateway_event({"displayName": "Ana Silva"}))["statusCode"] == 500
+    (line,), _ = output(capsys)
+    frames = line.pop("traceback")
+    assert line == log_line("ERROR", "unexpected error", CONTACT_ID, errorType="KeyError")
+    assert 'handler.py", line' in frames
+    assert "in create_participant" in frames
+
+
+def test_timestamp_is_utc_with_milliseconds(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", "America/Sao_Paulo")
+    time.tzset()
+    try:
+        record = logging.LogRecord("broker", logging.INFO, __file__, 1, "m", None, None)
+        record.created, record.msecs = 1795657288.0725, 72.5
+        entry = json.loads(logs.JsonFormatter().format(record))
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+    assert entry["timestamp"] == "2026-11-26T01:41:28.072Z"
+
+
+# --- EMF, read as CloudWatch reads it --------------------------------------------------------
+
+
+def directives(record: dict[str, Any]) -> list[tuple[list[list[str]], dict[str, str]]]:
+    """(dimension sets, metric name -> unit) of each directive."""
+    return [
+        (d["Dimensions"], {m["Name"]: m["Unit"] for m in d["Metrics"]})
+        for d in record["_aws"]["CloudWatchMetrics"]
+    ]
+
+
+def test_latency_is_stored_in_milliseconds(invoke: Invoke, clock: None, capsys: CAPTURE) -> None:
+    connect.set_client(Answering(CONNECT_RESPONSE))
+    invoke(api_gateway_event({"displayName": "Ana Silva"}))
+    _, record = output(capsys)
+    assert record["ConnectLatency"] == LATENCY_MS
+    ((dimensions, units),) = directives(record)
+    assert dimensions == [["FunctionName"]]
+    assert units["ConnectLatency"] == "Milliseconds"
+
+
+def test_failed_call_record_counts_the_error_by_code(
+    invoke: Invoke, clock: None, capsys: CAPTURE
+) -> None:
+    connect.set_client(Answering(connect_error("ConflictException")))
+    invoke(api_gateway_event({"displayName": "Ana Silva"}))
+    _, record = output(capsys)
+    assert directives(record) == [
+        (
+            [["FunctionName"]],
+            {
+                "ParticipantsCreated": "Count",
+                "ValidationRejections": "Count",
+                "PolicyRejections": "Count",
+                "ConnectThrottles": "Count",
+                "ConnectLatency": "Milliseconds",
+            },
+        ),
+        ([["FunctionName"], ["FunctionName", "ErrorCode"]], {"ConnectErrors": "Count"}),
+    ]
+    assert {k: v for k, v in record.items() if k != "_aws"} == {
+        "FunctionName": FUNCTION_NAME,
+        "ParticipantsCreated": 0,
+        "ValidationRejections": 0,
+        "PolicyRejections": 0,
+        "ConnectThrottles": 0,
+        "ConnectLatency": LATENCY_MS,
+        "ErrorCode": "ConflictException",
+        "ConnectErrors": 1,
+        **IDS,
+    }
+
+
+def test_record_timestamp_is_now_in_epoch_milliseconds(invoke: Invoke, capsys: CAPTURE) -> None:
+    before = time.time() * 1000
+    invoke(api_gateway_event("not json"))
+    after = time.time() * 1000
+    _, record = output(capsys)
+    timestamp = record["_aws"]["Timestamp"]
+    assert isinstance(timestamp, int)
+    assert before - 1 <= timestamp <= after
+
+
+def test_record_leaves_out_an_unknown_request_id(capsys: CAPTURE) -> None:
+    from runtime.broker import handler
+
+    handler.handler(api_gateway_event("not json"), object())
+    _, record = output(capsys)
+    assert record["apiRequestId"] == API_REQUEST_ID
+    assert "lambdaRequestId" not in record
+
+
+def test_record_without_a_configuration_uses_the_defaults(
+    monkeypatch: pytest.MonkeyPatch, capsys: CAPTURE
+) -> None:
+    from runtime.broker import handler
+
+    monkeypatch.delenv("INSTANCE_ID", raising=False)
+    handler.set_config(None)
+    handler.handler(api_gateway_event("not json"), object())
+    _, record = output(capsys)
+    assert {d["Namespace"] for d in record["_aws"]["CloudWatchMetrics"]} == {
+        "ConnectParticipantBroker"
+    }
+    assert record["FunctionName"] == "unknown"
+
+
+def test_given_timestamp_is_kept() -> None:
+    document = metrics.record(
+        metrics.Invocation(), namespace="N", function_name="f", properties={}, timestamp_ms=7
+    )
+    assert document["_aws"]["Timestamp"] == 7
