@@ -17,7 +17,7 @@ export PATH := $(BIN):$(CURDIR)/node_modules/.bin:$(PATH)
 export CDK_DISABLE_VERSION_CHECK := 1
 export CDK_DISABLE_CLI_TELEMETRY := 1
 
-.PHONY: install synth test lint typecheck bench openapi serve clean
+.PHONY: install synth test lint typecheck bench openapi serve mutate clean
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -60,5 +60,17 @@ serve: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m benchmarks
 
+# Mutation testing of runtime/ and constructs_lib/_validation.py (not part of `make test` or CI;
+# README "Development"). A fresh run, then the score. MUTANTS='runtime.broker.metrics*' reruns
+# only the matching mutants and keeps the other results; MUTATE_CHILDREN=2 on an idle machine.
+MUTATE_CHILDREN ?= 1
+MUTANTS ?=
+mutate: $(STAMP)
+ifeq ($(MUTANTS),)
+	rm -rf mutants
+endif
+	nice -n 10 $(BIN)/mutmut run --max-children $(MUTATE_CHILDREN) $(MUTANTS)
+	$(PY) scripts/mutation_score.py $(if $(MUTANTS),,--max-survivors 3)
+
 clean:
-	rm -rf cdk.out .pytest_cache .mypy_cache .ruff_cache build dist *.egg-info
+	rm -rf mutants cdk.out .pytest_cache .mypy_cache .ruff_cache build dist *.egg-info
