@@ -40,6 +40,8 @@ from botocore.exceptions import (
     ReadTimeoutError,
 )
 
+from . import tracing
+
 #: The botocore data path shipped in the asset (``connect/2017-08-08/service-2.json``).
 DATA_PATH = Path(__file__).resolve().parent / "data"
 CONNECT_TIMEOUT_SECONDS = 1
@@ -119,11 +121,13 @@ def client_config() -> Config:
 def create_client(region: str | None) -> ConnectClient:
     """Create a Connect client that loads its model from :data:`DATA_PATH`.
 
-    The endpoint can be overridden with botocore's ``AWS_ENDPOINT_URL_CONNECT``.
+    The endpoint can be overridden with botocore's ``AWS_ENDPOINT_URL_CONNECT``. Every call is
+    traced in AWS X-Ray when the invocation is sampled (:mod:`.tracing`).
     """
     session = botocore.session.Session()
     session.set_config_variable("data_path", str(DATA_PATH))
     client = session.create_client("connect", region_name=region, config=client_config())
+    tracing.instrument(client.meta.events)
     return cast(ConnectClient, client)
 
 

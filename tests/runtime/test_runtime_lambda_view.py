@@ -13,6 +13,7 @@ import io
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import threading
@@ -126,7 +127,9 @@ def copy_runtime(target: Path) -> Path:
     return target
 
 
-def serve_one(asset: Path, endpoint: str, tmp_path: Path) -> tuple[dict[str, Any], str]:
+def serve_one(
+    asset: Path, endpoint: str, tmp_path: Path, extra_env: dict[str, str] | None = None
+) -> tuple[dict[str, Any], str]:
     """Run the child interpreter on ``asset``; return its report and its stdout."""
     event = api_gateway_event(
         {"displayName": "Ana Silva", "capabilities": {"video": "SEND"}},
@@ -152,6 +155,7 @@ def serve_one(asset: Path, endpoint: str, tmp_path: Path) -> tuple[dict[str, Any
         "AWS_CONFIG_FILE": os.devnull,
         "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
         "AWS_EC2_METADATA_DISABLED": "true",
+        **(extra_env or {}),
     }
     completed = subprocess.run(
         [
@@ -271,3 +275,37 @@ def test_synthesized_asset_zips_to_at_most_32_kib(synthesized_asset: Path) -> No
             if path.is_file():
                 archive.write(path, path.relative_to(synthesized_asset))
     assert len(buffer.getvalue()) <= 32 * 1024
+
+
+def test_sampled_invocation_traces_the_connect_call(
+    tmp_path: Path, connect_endpoint: tuple[str, list[dict[str, Any]]]
+) -> None:
+    # Lambda with active tracing: the trace header and the daemon's address in the environment.
+    daemon = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    daemon.bind(("127.0.0.1", 0))
+    daemon.settimeout(5)
+    trace = "Root=1-6745a6a0-0123456789abcdef01234567;Parent=53995c3f42cd8ad8;Sampled=1"
+    env = {
+        "_X_AMZN_TRACE_ID": trace,
+        "AWS_XRAY_DAEMON_ADDRESS": f"127.0.0.1:{daemon.getsockname()[1]}",
+    }
+    endpoint, requests = connect_endpoint
+    asset = copy_runtime(tmp_path / "asset")
+    with daemon:
+        report, stdout = serve_one(asset, endpoint, tmp_path, env)
+        assert_served(report, stdout, asset, requests)
+        header, _, document = daemon.recv(65536).partition(b"\n")
+    subsegment = json.loads(document)
+    assert json.loads(header) == {"format": "json", "version": 1}
+    assert (subsegment["trace_id"], subsegment["parent_id"], subsegment["type"]) == (
+        "1-6745a6a0-0123456789abcdef01234567",
+        "53995c3f42cd8ad8",
+        "subsegment",
+    )
+    assert subsegment["aws"] == {
+        "operation": "CreateParticipant",
+        "region": "eu-west-1",
+        "request_id": "connect-request-1",
+        "retries": 0,
+    }
+    assert subsegment["http"] == {"response": {"status": 200}}
