@@ -372,8 +372,10 @@ class BrokerClient:
             role: the participant role (default: the broker's default role).
             video: ask for the video ``SEND`` capability.
             screen_share: ask for the screen-share ``SEND`` capability.
-            idempotency_key: reuse a key to make a repeated call return the same participant;
-                by default a new UUID, reused on this call's retries.
+            idempotency_key: reuse a key to make a repeated call (same caller, same
+                arguments) return the same participant; the broker scopes keys to the caller
+                and the request, so the same key with other arguments is another participant.
+                By default a new UUID, reused on this call's retries.
 
         Raises:
             BrokerError: a subclass per problem (``ContactNotFound``, ``Throttled``, ...).

@@ -7,6 +7,7 @@ case-insensitive; ``parameters = *( OWS ";" OWS [ parameter ] )``).
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -177,3 +178,18 @@ def test_media_type_comes_before_every_validation_and_policy_failure(
 def test_unreadable_body_with_wrong_media_type_is_a_415(stub: Stubber, invoke: Invoke) -> None:
     event = with_content_type("displayName=Ana", "application/x-www-form-urlencoded")
     assert_unsupported(invoke(event), f"{NOT_JSON}, not application/x-www-form-urlencoded")
+
+
+def test_refusal_is_counted_and_logged_as_a_validation_rejection(
+    stub: Stubber, invoke: Invoke, capsys: pytest.CaptureFixture[str]
+) -> None:
+    invoke(with_content_type({"displayName": "Ana"}, "text/plain"))
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    (log,) = [record for record in records if "_aws" not in record]
+    (emf,) = [record for record in records if "_aws" in record]
+    assert (log["message"], log["status"], log["errorFields"]) == (
+        "request rejected",
+        415,
+        ["Content-Type"],
+    )
+    assert (emf["ValidationRejections"], emf["PolicyRejections"]) == (1, 0)
