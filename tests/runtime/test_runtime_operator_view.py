@@ -138,7 +138,8 @@ def test_unexpected_error_line_has_the_type_and_the_frames(
     frames = line.pop("traceback")
     assert line == log_line("ERROR", "unexpected error", CONTACT_ID, errorType="KeyError")
     assert 'handler.py", line' in frames
-    assert "in create_participant" in frames
+    assert "create_participant" in frames
+    assert 'result["ParticipantCredentials"]' in frames
 
 
 def test_timestamp_is_utc_with_milliseconds(monkeypatch: pytest.MonkeyPatch) -> None:

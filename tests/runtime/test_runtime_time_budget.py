@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from botocore.retries.standard import ExponentialBackoff
 
-from constructs_lib import defaults
+from constructs_lib import _validation, defaults
 from runtime.broker import connect
 
 API_GATEWAY_LIMIT_SECONDS = 29
@@ -45,3 +45,15 @@ def test_docstring_names_the_constructs_default_timeout() -> None:
     doc = connect.__doc__ or ""
     assert f"default Lambda timeout, {defaults.TIMEOUT.to_seconds():g} s" in doc
     assert "12.15 s" in doc and "= 17 s" in doc
+
+
+def test_slow_throttled_attempts_reach_exactly_the_default_timeout() -> None:
+    """The docstring's last bound: each attempt takes its full 4 s and is still throttled."""
+    worst = connect.MAX_ATTEMPTS * ATTEMPT + delays(BACKOFF["throttling_base_scale"], True)
+    assert worst == 25 == defaults.TIMEOUT.to_seconds()
+
+
+def test_default_timeout_is_one_the_construct_accepts() -> None:
+    _validation.check_timeout(defaults.TIMEOUT)
+    assert defaults.TIMEOUT.to_seconds() <= _validation._MAX_TIMEOUT_SECONDS
+    assert _validation._MAX_TIMEOUT_SECONDS < API_GATEWAY_LIMIT_SECONDS
