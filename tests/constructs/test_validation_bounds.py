@@ -198,6 +198,13 @@ def test_a_bad_origin_is_found_wherever_it_is_in_the_list(position: int) -> None
     )
 
 
+def test_any_origin_is_refused_wherever_it_is_in_the_list() -> None:
+    """A broker that mints participant tokens names the sites that may read them."""
+    for origins in (["*"], ["https://a.example", "*"]):
+        with pytest.raises(ValueError, match=r"^cors_allowed_origins contains '\*', which would"):
+            _validation.check_cors_origins(origins)
+
+
 @pytest.mark.parametrize("origins", [(), "https://app.example.com"])
 def test_empty_or_bare_string_origins_are_rejected(origins: Any) -> None:
     rejects(_validation.check_cors_origins, "cors_allowed_origins", repr(origins), origins)
@@ -205,6 +212,76 @@ def test_empty_or_bare_string_origins_are_rejected(origins: Any) -> None:
 
 def test_no_origins_means_no_cors() -> None:
     _validation.check_cors_origins(None)
+
+
+# --- instance, TLS ---------------------------------------------------------------------------
+
+INSTANCE = "11111111-2222-3333-4444-555555555555"
+
+
+@pytest.mark.parametrize(
+    ("given", "instance_id"),
+    [
+        (INSTANCE, INSTANCE),
+        ("a", "a"),
+        ("i" * 100, "i" * 100),
+        (f"arn:aws:connect:eu-west-1:123456789012:instance/{INSTANCE}", INSTANCE),
+        (f"arn:aws-us-gov:connect:us-gov-west-1:123456789012:instance/{INSTANCE}", INSTANCE),
+    ],
+)
+def test_instance_id_or_arn_gives_the_id(given: str, instance_id: str) -> None:
+    assert _validation.instance_id_of(given) == instance_id
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        "",
+        "i" * 101,
+        "abc_def",
+        f"arn:aws:connect:eu-west-1:123456789012:instance/{INSTANCE}/contact/c-1",
+        f"arn:aws:connect:eu-west-1:1234567890:instance/{INSTANCE}",
+        f"arn:aws:sts:eu-west-1:123456789012:instance/{INSTANCE}",
+        f"instance/{INSTANCE}",
+    ],
+)
+def test_what_is_neither_an_instance_id_nor_its_arn_is_rejected(given: str) -> None:
+    rejects(_validation.instance_id_of, "instance_id", repr(given), given)
+
+
+@pytest.mark.parametrize(
+    ("policy", "mode"),
+    [
+        ("TLS_1_2", None),
+        ("SecurityPolicy_TLS13_1_3_2025_09", None),
+        ("SecurityPolicy_TLS13_1_3_2025_09", "STRICT"),
+        ("SecurityPolicy_TLS13_1_2_PQ_2025_09", "BASIC"),
+    ],
+)
+def test_tls_12_or_an_enhanced_policy_is_accepted(policy: str, mode: str | None) -> None:
+    _validation.check_security_policy(policy, mode)
+
+
+@pytest.mark.parametrize(
+    ("policy", "mode", "prop", "shown"),
+    [
+        ("TLS_1_0", None, "security_policy", "'TLS_1_0'"),
+        ("TLS_1_3", None, "security_policy", "'TLS_1_3'"),
+        (
+            "SecurityPolicy_TLS13_2025_EDGE",
+            None,
+            "security_policy",
+            "'SecurityPolicy_TLS13_2025_EDGE'",
+        ),
+        ("TLS_1_2_EDGE", None, "security_policy", "'TLS_1_2_EDGE'"),
+        ("TLS_1_2", "STRICT", "endpoint_access_mode", "endpoint_access_mode='STRICT'"),
+        ("SecurityPolicy_TLS13_1_3_2025_09", "strict", "endpoint_access_mode", "'strict'"),
+    ],
+)
+def test_weaker_or_mismatched_tls_settings_are_rejected(
+    policy: str, mode: str | None, prop: str, shown: str
+) -> None:
+    rejects(_validation.check_security_policy, prop, shown, policy, mode)
 
 
 # --- roles -----------------------------------------------------------------------------------
@@ -260,6 +337,22 @@ def test_string_tokens_are_not_checked(text_token: str) -> None:
     _validation.check_web_acl_arn(text_token)
     _validation.check_cors_origins([text_token])
     _validation.check_cors_origins(["https://app.example.com", text_token])
+
+
+def test_tls_tokens_are_not_checked(text_token: str) -> None:
+    _validation.check_security_policy(text_token, None)
+    _validation.check_security_policy(text_token, text_token)
+    _validation.check_security_policy("SecurityPolicy_TLS13_1_3_2025_09", text_token)
+
+
+def test_an_instance_token_is_resolved_by_cloudformation(stack: cdk.Stack, text_token: str) -> None:
+    """Joined to itself with '/' and split on '/', an ID or an ARN has the ID at index 1."""
+    assert stack.resolve(_validation.instance_id_of(text_token)) == {
+        "Fn::Select": [
+            1,
+            {"Fn::Split": ["/", {"Fn::Join": ["", [{"Ref": "Text"}, "/", {"Ref": "Text"}]]}]},
+        ]
+    }
 
 
 def test_number_tokens_are_not_checked(number_token: float) -> None:
