@@ -128,3 +128,16 @@ def test_header_map_with_odd_entries_falls_back_to_headers(stub: Stubber, invoke
     event["multiValueHeaders"] = {"Idempotency-Key": "not-a-list", None: ["x"]}
     event["headers"] = {"Content-Type": "application/json", "Idempotency-Key": "h", 5: "x", "o": 7}
     assert invoke(event)["statusCode"] == 201
+
+
+def test_idempotency_key_with_a_non_ascii_display_name(stub: Stubber, invoke: Invoke) -> None:
+    """The token's encoding escapes what is not ASCII, as the documented encoding says."""
+    name = "Zoë 山田"
+    token = client_token("k-1", display_name=name)
+    stub.add_response(
+        "create_participant",
+        CONNECT_RESPONSE,
+        expected_params(display_name=name, client_token=token),
+    )
+    event = api_gateway_event({"displayName": name}, headers={"Idempotency-Key": "k-1"})
+    assert invoke(event)["statusCode"] == 201

@@ -87,6 +87,11 @@ REFUSED = [
     ("empty-charset", ["application/json; charset="], CHARSET),
     ("quoted-other", ['application/json; charset="us-ascii"'], CHARSET),
     ("half-quoted", ['application/json; charset="utf-8'], CHARSET),
+    ("quoted-with-equals", ['application/json; charset="utf-8=1"'], CHARSET),
+    # Optional whitespace is spaces and tabs only (RFC 9110, section 5.6.3).
+    ("vertical-tab-before-type", ["\x0bapplication/json"], NOT_JSON),
+    ("form-feed-before-name", ["application/json;\x0ccharset=utf-8"], PARAMETER),
+    ("vertical-tab-before-value", ["application/json; charset=\x0butf-8"], CHARSET),
     ("other-parameter", ["application/json; version=2"], PARAMETER),
     ("charset-without-value", ["application/json; charset"], PARAMETER),
     (

@@ -137,6 +137,8 @@ def test_unexpected_error_line_has_the_type_and_the_frames(
     (line,), _ = output(capsys)
     frames = line.pop("traceback")
     assert line == log_line("ERROR", "unexpected error", CONTACT_ID, errorType="KeyError")
+    assert frames.startswith('  File "')
+    assert all(row.startswith(("  File ", "    ")) for row in frames.splitlines()), frames
     assert 'handler.py", line' in frames
     assert "create_participant" in frames
     assert 'result["ParticipantCredentials"]' in frames
