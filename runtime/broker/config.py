@@ -45,7 +45,8 @@ class Config:
 
 def _flag(env: Mapping[str, str], name: str) -> bool:
     """Read a ``true``/``false`` variable (default ``true``)."""
-    value = env.get(name, "true").strip().lower()
+    # Equivalent mutant: the default's case ("TRUE"), which lower() undoes.
+    value = env.get(name, "true").strip().lower()  # pragma: no mutate
     if value not in ("true", "false"):
         raise ConfigError(f"{name} must be 'true' or 'false', got {value!r}")
     return value == "true"
@@ -67,7 +68,8 @@ def _instance_id(env: Mapping[str, str]) -> str:
     if not instance_id:
         raise ConfigError("INSTANCE_ID is not set")
     if instance_id.startswith("arn:"):
-        _, found, suffix = instance_id.partition(":instance/")
+        # Equivalent mutant: rpartition, the same for an ARN, which holds ":instance/" once.
+        _, found, suffix = instance_id.partition(":instance/")  # pragma: no mutate
         fix = f": set it to {suffix!r}, the part after 'instance/'" if found else ""
         raise ConfigError(
             f"INSTANCE_ID must be the Amazon Connect instance ID, not its ARN{fix} "
@@ -91,7 +93,8 @@ def load(env: Mapping[str, str]) -> Config:
         raise ConfigError(
             f"DEFAULT_ROLE {default_role!r} must be one of ALLOWED_ROLES ({allowed_text})"
         )
-    log_level = env.get("LOG_LEVEL", "INFO").strip().upper()
+    # Equivalent mutant: the default's case ("info"), which upper() undoes.
+    log_level = env.get("LOG_LEVEL", "INFO").strip().upper()  # pragma: no mutate
     if log_level not in LOG_LEVELS:
         raise ConfigError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {log_level!r}")
     auth_type = env.get("AUTH_TYPE", "AWS_IAM").strip()
