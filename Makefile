@@ -17,7 +17,7 @@ export PATH := $(BIN):$(CURDIR)/node_modules/.bin:$(PATH)
 export CDK_DISABLE_VERSION_CHECK := 1
 export CDK_DISABLE_CLI_TELEMETRY := 1
 
-.PHONY: install synth test lint typecheck bench openapi serve mutate clean
+.PHONY: install synth test lint typecheck bench openapi serve mutate dist clean
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -71,6 +71,13 @@ ifeq ($(MUTANTS),)
 endif
 	nice -n 10 $(BIN)/mutmut run --max-children $(MUTATE_CHILDREN) $(MUTANTS)
 	$(PY) scripts/mutation_score.py $(if $(MUTANTS),,--max-survivors 3)
+
+# The release artifacts: an sdist and a wheel in dist/, built with the pinned setuptools (no
+# build isolation, so no network), checked with twine (metadata and README rendering).
+dist: $(STAMP)
+	rm -rf dist build
+	$(PY) -m build --no-isolation --outdir dist .
+	$(BIN)/twine check --strict dist/*
 
 clean:
 	rm -rf mutants cdk.out .pytest_cache .mypy_cache .ruff_cache build dist *.egg-info

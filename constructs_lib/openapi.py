@@ -39,7 +39,8 @@ __all__ = [
 ]
 
 FILENAME: Final = "openapi.json"
-CONTRACT_VERSION: Final = "1.0.0"
+#: The HTTP contract's version (README, "Versions"): major for what breaks callers.
+CONTRACT_VERSION: Final = "2.0.0"
 PATH: Final = "/contacts/{contactId}/participants"
 _SCHEMAS: Final = "#/components/schemas/"
 _PROBLEM_JSON: Final = "application/problem+json"
