@@ -41,14 +41,13 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, Final
 
-from constructs_lib import _extras, _gateway_answers
+from constructs_lib import _contract, _extras, _gateway_answers
 from constructs_lib._local_gateway import LocalGateway, ProblemFactory, route_contact_id
 from constructs_lib._loopback import LoopbackRequestHandler, LoopbackService
 from constructs_lib.fake_connect import MAGIC_PREFIXES, FakeConnect
 
 __all__ = ["BANNER", "LocalBroker", "LocalBrokerConfig", "main"]
 
-RUNTIME_DIR: Final = Path(__file__).resolve().parent.parent / "runtime"
 ROUTE: Final = "/contacts/{contactId}/participants"
 STAGE: Final = "local"
 FUNCTION_NAME: Final = "participant-broker-local"
@@ -167,18 +166,21 @@ class Runtime:
 
 
 def load_runtime(
-    runtime_dir: Path = RUNTIME_DIR,
+    runtime_dir: Path | None = None,
     *,
     read_timeout: float | None = None,
     max_attempts: int | None = None,
 ) -> Runtime:
     """Import a fresh copy of the runtime's ``broker`` package: its handler and problems.
 
+    ``runtime_dir``: the directory holding ``broker``; by default the Lambda asset root the
+    construct deploys (``runtime/`` in a checkout, ``constructs_lib/_runtime/`` when installed).
+
     The package is loaded under a private name (the runtime uses relative imports only), so its
     module-scope state (configuration, Connect client) comes from the current environment and
     is not shared with any other copy imported in this process.
     """
-    package_dir = runtime_dir / "broker"
+    package_dir = (runtime_dir or _contract.runtime_dir()) / "broker"
     name = f"_participant_broker_local_{next(_counter)}"
     spec = importlib.util.spec_from_file_location(
         name, package_dir / "__init__.py", submodule_search_locations=[str(package_dir)]

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import re
-import signal
-import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
 from local_http import send
+from local_script import serving
 
 from constructs_lib.local import _parse_args, config_from_args
 
@@ -18,42 +16,20 @@ SCRIPT = Path(sys.executable).parent / "participant-broker-local"
 
 
 @pytest.fixture(scope="module")
-def served() -> Iterator[tuple[str, list[str]]]:
+def served() -> Iterator[tuple[str, Sequence[str]]]:
     """Start the script on a free port; yield its URL and the stderr lines read so far."""
-    process = subprocess.Popen(
-        [str(SCRIPT), "--port", "0", "--log-level", "ERROR"],
-        stderr=subprocess.PIPE,
-        stdout=subprocess.DEVNULL,
-        text=True,
-    )
-    lines: list[str] = []
-    try:
-        assert process.stderr is not None
-        for line in process.stderr:
-            lines.append(line)
-            match = re.search(r"POST (http://127\.0\.0\.1:\d+)/contacts/", line)
-            if match:
-                yield match.group(1), lines
-                break
-        else:
-            pytest.fail("the script exited without serving: " + "".join(lines))
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+    with serving(SCRIPT) as running:
+        yield running
 
 
-def test_script_prints_not_for_production_banner(served: tuple[str, list[str]]) -> None:
+def test_script_prints_not_for_production_banner(served: tuple[str, Sequence[str]]) -> None:
     _, lines = served
     assert "NOT FOR PRODUCTION: local development broker, no authentication, simulated Amazon" in (
         "".join(lines)
     )
 
 
-def test_script_serves_the_contract(served: tuple[str, list[str]]) -> None:
+def test_script_serves_the_contract(served: tuple[str, Sequence[str]]) -> None:
     url, _ = served
     answer = send(f"{url}/contacts/demo-1/participants", {"displayName": "Ana"})
     assert (answer.status, sorted(answer.json())) == (
@@ -62,7 +38,7 @@ def test_script_serves_the_contract(served: tuple[str, list[str]]) -> None:
     )
 
 
-def test_script_simulates_connect_failures(served: tuple[str, list[str]]) -> None:
+def test_script_simulates_connect_failures(served: tuple[str, Sequence[str]]) -> None:
     url, _ = served
     assert send(f"{url}/contacts/notfound-1/participants", {"displayName": "Ana"}).status == 404
 

@@ -4,6 +4,7 @@ slashes, the CORS preflight and oversized bodies, serialized as the function ser
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterator
 
@@ -17,7 +18,7 @@ from constructs_lib._gateway_answers import (
     UNKNOWN_ROUTE_DETAIL,
 )
 from constructs_lib.fake_connect import FakeConnect
-from constructs_lib.local import LocalBroker, LocalBrokerConfig, load_runtime
+from constructs_lib.local import LocalBroker, LocalBrokerConfig, Runtime, load_runtime
 
 URN = "urn:connect-participant-broker:problem:"
 ROUTE = "/contacts/contact-1/participants"
@@ -57,11 +58,16 @@ def _fresh(fake: FakeConnect) -> None:
     """Every test starts from an empty fake Connect."""
 
 
+@functools.cache
+def runtime() -> Runtime:
+    return load_runtime()
+
+
 def runtime_body(code: str, detail: str, answer: Answer) -> bytes:
     """The body the runtime's own problems module writes for this problem and request ID."""
     request_id = answer.header("x-amzn-requestid")
     assert request_id
-    problem = load_runtime().problem(code, detail, request_id)
+    problem = runtime().problem(code, detail, request_id)
     return str(problem["body"]).encode()
 
 

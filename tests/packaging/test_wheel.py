@@ -1,33 +1,36 @@
-"""The wheel is a complete product: a user who only installs it gets a working broker.
+"""The release artifacts are a complete product: a team that only has the wheel, a brand-new
+virtualenv and the README gets a broker that synthesizes with the pinned CDK CLI, a client that
+talks to the local broker, and no warning the README does not explain.
 
-One module-scoped build: the project is copied to a temp dir, built into a wheel without
-build isolation (no network), installed with ``--no-deps`` into a fresh virtualenv that
-reuses this environment's dependencies, and a five-line app is synthesized with it.
+The artifacts and the virtualenv come from ``consumer_env.py`` (see there and ``conftest.py``).
 """
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
+import re
 import subprocess
-import sys
-import sysconfig
+import tarfile
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import Consumer
+from consumer_env import BUILD, CLI, PACKAGES, SOURCES, consumer_shell
+from local_script import serving
 
 REPO = Path(__file__).resolve().parents[2]
+README = (REPO / "README.md").read_text(encoding="utf-8")
 
 pytestmark = pytest.mark.slow
 
-APP = """\
-import sys, aws_cdk as cdk, constructs_lib
-from constructs_lib import ParticipantBroker
-app = cdk.App(outdir=sys.argv[1])
-ParticipantBroker(cdk.Stack(app, "WheelStack"), "Broker", instance_id="i-0123456789")
-app.synth(); print(constructs_lib.__file__)
+CLIENT = """\
+import sys
+from constructs_lib.client import BrokerClient
+
+participant = BrokerClient(sys.argv[1], sign=False).create_participant("demo-1", "Ana")
+print(participant.participant_id, participant.expiry.isoformat())
 """
 
 
@@ -36,66 +39,75 @@ def _run(*args: str | Path, cwd: Path, env: dict[str, str] | None = None) -> str
         [str(a) for a in args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300
     )
     assert done.returncode == 0, f"{args} failed:\n{done.stdout}\n{done.stderr}"
-    return done.stdout
+    return done.stdout + done.stderr
 
 
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    src = tmp_path_factory.mktemp("src")
-    for name in ("pyproject.toml", "README.md"):
-        shutil.copy2(REPO / name, src / name)
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info")
-    for package in ("constructs_lib", "runtime"):
-        shutil.copytree(REPO / package, src / package, ignore=ignore)
-    dist = tmp_path_factory.mktemp("dist")
-    _run(
-        sys.executable,
-        "-m",
-        "pip",
-        "wheel",
-        "--quiet",
-        "--no-deps",
-        "--no-build-isolation",
-        "--wheel-dir",
-        dist,
-        src,
-        cwd=src,
+def explained_warnings() -> set[str]:
+    """The warning IDs the README's "Synth warnings" table explains."""
+    section = README.split("### Synth warnings", 1)[1].split("\n### ", 1)[0]
+    return {
+        "connect-participant-broker:" + code
+        for code in re.findall(r"^\| `([a-z0-9-]+)` \|", section, re.MULTILINE)
+    }
+
+
+def unexplained(output: str) -> list[str]:
+    """Warnings in a CLI or app output that the README does not explain: every CDK warning
+    must carry an explained acknowledgement ID; jsii's banners and Python warnings never may."""
+    found = []
+    lines = output.splitlines()
+    for index, line in enumerate(lines):
+        if line.startswith("WARNING") or "[Warning at" in line:
+            acks = (re.search(r"Annotation::([\w:-]+)'", n) for n in lines[index : index + 4])
+            ack = next((match for match in acks if match), None)
+            inline = re.search(r"\[ack: ([\w:-]+)\]", line)
+            code = (ack.group(1) if ack else None) or (inline.group(1) if inline else None)
+            if code not in explained_warnings():
+                found.append(line)
+        elif line.startswith("!!") or re.search(r"\w+Warning: ", line):
+            found.append(line)
+    return found
+
+
+def test_the_warning_check_catches_what_it_should() -> None:
+    explained = (
+        "WARNING throttling_burst_limit (5) is below ...\n   Stack/Broker\n"
+        "   Acknowledge with 'Annotation::connect-participant-broker:burst-below-rate'\n"
     )
-    (built,) = dist.glob("connect_participant_broker-*.whl")
-    return built
+    assert unexplained(explained) == []
+    other = "WARNING something else\n   Stack/X\n   Acknowledge with 'Annotation::other:id'\n"
+    assert unexplained(other) == ["WARNING something else"]
+    assert unexplained("!!  Node 20 is end-of-life  !!\n") == ["!!  Node 20 is end-of-life  !!"]
+    assert unexplained("x.py:3: DeprecationWarning: old\n") == ["x.py:3: DeprecationWarning: old"]
 
 
-@pytest.fixture(scope="module")
-def installed_python(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    venv = tmp_path_factory.mktemp("venv")
-    _run(sys.executable, "-m", "venv", "--without-pip", venv, cwd=venv)
-    python = venv / "bin" / "python"
-    site = Path(
-        _run(
-            python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])", cwd=venv
-        ).strip()
+def test_make_dist_builds_and_checks_as_the_test_does() -> None:
+    recipe = (REPO / "Makefile").read_text().split("\ndist:", 1)[1].split("\n\n", 1)[0]
+    assert f"$(PY) {' '.join(BUILD)} dist ." in recipe
+    assert "twine check --strict dist/*" in recipe
+
+
+def test_release_artifacts_pass_twine_check(consumer: Consumer) -> None:
+    version = re.search(r'^version = "([^"]+)"', (REPO / "pyproject.toml").read_text(), re.M)
+    assert version is not None
+    assert (consumer.wheel.name, consumer.sdist.name) == (
+        f"connect_participant_broker-{version.group(1)}-py3-none-any.whl",
+        f"connect_participant_broker-{version.group(1)}.tar.gz",
     )
-    # Reuse this environment's installed dependencies (aws-cdk-lib is large) without its
-    # editable hook: a plain path line in a .pth does not run the other .pth files there.
-    (site / "deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    _run(
-        sys.executable,
-        "-m",
-        "pip",
-        "--python",
-        python,
-        "install",
-        "--quiet",
-        "--no-deps",
-        "--no-index",
-        wheel,
-        cwd=venv,
-    )
-    return python
+    assert consumer.twine.count("PASSED") == 2, consumer.twine
 
 
-def test_wheel_ships_runtime_asset_and_contract(wheel: Path) -> None:
-    names = set(zipfile.ZipFile(wheel).namelist())
+def test_sdist_holds_the_sources_and_no_tests(consumer: Consumer) -> None:
+    with tarfile.open(consumer.sdist) as archive:
+        names = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
+    assert set(SOURCES) <= names
+    assert {f"{package}/__init__.py" for package in PACKAGES} <= names
+    assert "runtime/broker/handler.py" in names
+    assert [n for n in names if n.startswith("tests/") or "__pycache__" in n] == []
+
+
+def test_wheel_ships_runtime_asset_and_contract(consumer: Consumer) -> None:
+    names = set(zipfile.ZipFile(consumer.wheel).namelist())
     for required in (
         "constructs_lib/__init__.py",
         "constructs_lib/py.typed",
@@ -104,7 +116,7 @@ def test_wheel_ships_runtime_asset_and_contract(wheel: Path) -> None:
         "constructs_lib/_runtime/broker/problems.json",
         "constructs_lib/_runtime/broker/data/connect/2017-08-08/service-2.json",
     ):
-        assert required in names, f"{required} missing from {wheel.name}"
+        assert required in names, f"{required} missing from {consumer.wheel.name}"
     checkout = {
         f"constructs_lib/_runtime/{path.relative_to(REPO / 'runtime').as_posix()}"
         for path in (REPO / "runtime").rglob("*")
@@ -113,47 +125,75 @@ def test_wheel_ships_runtime_asset_and_contract(wheel: Path) -> None:
     assert checkout <= names, f"missing from the wheel: {sorted(checkout - names)}"
 
 
-def test_wheel_installs_no_top_level_package_but_its_own(
-    wheel: Path, installed_python: Path
-) -> None:
-    tops = {name.split("/")[0] for name in zipfile.ZipFile(wheel).namelist()}
-    assert {top for top in tops if not top.endswith(".dist-info")} == {"constructs_lib"}
-    shown = _run(
-        sys.executable,
-        "-m",
-        "pip",
-        "--python",
-        installed_python,
-        "show",
-        "-f",
-        "connect-participant-broker",
-        cwd=installed_python.parent,
-    )
-    files = [line.strip() for line in shown.split("Files:", 1)[1].splitlines() if line.strip()]
-    assert files and not [f for f in files if f.startswith("runtime/")]
-
-
-def test_wheel_ships_no_tests_or_caches(wheel: Path) -> None:
-    names = zipfile.ZipFile(wheel).namelist()
+def test_wheel_ships_no_tests_or_caches(consumer: Consumer) -> None:
+    names = zipfile.ZipFile(consumer.wheel).namelist()
     assert [n for n in names if n.startswith("tests/") or "__pycache__" in n] == []
 
 
-def test_installed_wheel_synthesizes_a_broker(installed_python: Path, tmp_path: Path) -> None:
-    app = tmp_path / "app.py"
-    app.write_text(APP)
-    outdir = tmp_path / "out"
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
-    env.pop("PYTHONPATH", None)
-    printed = _run(installed_python, app, outdir, cwd=tmp_path, env=env)
+def test_wheel_installs_no_top_level_package_but_its_own(consumer: Consumer) -> None:
+    tops = {name.split("/")[0] for name in zipfile.ZipFile(consumer.wheel).namelist()}
+    assert {top for top in tops if not top.endswith(".dist-info")} == {"constructs_lib"}
+    shown = _run(
+        consumer.python,
+        "-c",
+        "import importlib.metadata as m; print('\\n'.join(str(f) for f in "
+        "m.files('connect-participant-broker')))",
+        cwd=consumer.work,
+    )
+    files = [line.strip() for line in shown.splitlines() if line.strip()]
+    assert files and not [f for f in files if f.startswith("runtime/")]
 
-    # Imported from the installed wheel, not from the source tree.
-    imported_from = Path(printed.strip().splitlines()[-1]).resolve()
-    assert installed_python.parent.parent.resolve() in imported_from.parents
+
+def test_a_fresh_app_synthesizes_with_the_pinned_cli_and_no_unexplained_warning(
+    consumer: Consumer,
+) -> None:
+    assert consumer.node_version.startswith("v24."), consumer.node_version
+    assert unexplained(consumer.synth_output) == [], consumer.synth_output
+    imported_from = Path((consumer.app / "imported_from.txt").read_text()).resolve()
+    assert consumer.python.parent.parent.resolve() in imported_from.parents
     assert REPO not in imported_from.parents
+    out = consumer.app / "out"
+    template = json.loads((out / "ContactCentre.template.json").read_text())
+    handlers = {
+        r["Properties"].get("Handler")
+        for r in template["Resources"].values()
+        if r["Type"] == "AWS::Lambda::Function"
+    }
+    assert handlers == {"broker.handler.handler"}
+    assets = [p for p in out.glob("asset.*") if (p / "broker" / "handler.py").is_file()]
+    assert assets, "the cloud assembly holds no asset with broker/handler.py"
 
-    template = json.loads((outdir / "WheelStack.template.json").read_text())
-    functions = [r for r in template["Resources"].values() if r["Type"] == "AWS::Lambda::Function"]
-    handlers = {f["Properties"].get("Handler") for f in functions}
-    assert "broker.handler.handler" in handlers
-    asset_dirs = [p for p in outdir.glob("asset.*") if (p / "broker" / "handler.py").is_file()]
-    assert asset_dirs, "the synthesized assembly holds no asset with broker/handler.py"
+
+def test_the_cli_is_the_version_the_readme_names() -> None:
+    pinned = json.loads((REPO / "package.json").read_text())["devDependencies"]["aws-cdk"]
+    assert f"aws-cdk@{pinned}" in README
+    assert CLI.resolve().parent.parent.joinpath("package.json").is_file()
+    cli_package = json.loads((CLI.resolve().parent.parent / "package.json").read_text())
+    assert cli_package["version"] == pinned
+
+
+def test_the_readme_names_the_node_package_installed(consumer: Consumer) -> None:
+    assert consumer.node_requirement in README
+
+
+@pytest.fixture
+def local_broker_url(consumer: Consumer) -> Iterator[str]:
+    """``participant-broker-local`` of the installed wheel, on a free port."""
+    script = consumer.bin / "participant-broker-local"
+    env = consumer_shell(consumer.bin)
+    with serving(script, env=env, cwd=consumer.work) as (url, printed):
+        yield url
+    assert unexplained("".join(printed)) == []
+
+
+def test_the_client_calls_the_local_broker(consumer: Consumer, local_broker_url: str) -> None:
+    printed = _run(consumer.python, "-c", CLIENT, local_broker_url, cwd=consumer.work).split()
+    assert len(printed) == 2 and re.fullmatch(r"[0-9a-f-]{36}", printed[0]), printed
+
+
+def test_the_openapi_command_names_the_deployed_broker(consumer: Consumer) -> None:
+    url = "https://a1b2c3d4e5.execute-api.eu-west-2.amazonaws.com/v1/"
+    printed = _run(
+        consumer.bin / "participant-broker-openapi", "--server-url", url, cwd=consumer.work
+    )
+    assert json.loads(printed)["servers"][0]["url"] == url.rstrip("/")

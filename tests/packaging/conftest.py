@@ -1,0 +1,87 @@
+"""The consumer environment (``consumer_env.py``), prepared in a background process.
+
+It is started when collection ends, if any packaging test is selected, so building the
+artifacts, filling the wheelhouse and unpacking aws-cdk-lib into a new virtualenv overlap the
+rest of the suite; the ``consumer`` fixture waits for it.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+_job: dict[str, object] = {}
+
+
+@dataclass(frozen=True)
+class Consumer:
+    """The release artifacts and a fresh virtualenv with the wheel installed."""
+
+    work: Path
+    wheel: Path
+    sdist: Path
+    twine: str
+    python: Path
+    node_requirement: str
+    app: Path
+    """A fresh CDK app composing a broker, synthesized by the pinned CLI into ``app/out``."""
+    node_version: str
+    synth_output: str
+
+    @property
+    def bin(self) -> Path:
+        return self.python.parent
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    if _job or not any(HERE in item.path.parents for item in session.items):
+        return
+    work = Path(tempfile.mkdtemp(prefix="cpb-consumer-"))
+    log = (work / "prepare.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, str(HERE / "consumer_env.py"), str(work)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    _job.update(work=work, process=process, log=log)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    process = _job.get("process")
+    if isinstance(process, subprocess.Popen) and process.poll() is None:
+        process.kill()
+        process.wait(timeout=30)
+    log = _job.get("log")
+    if log is not None:
+        log.close()  # type: ignore[attr-defined]
+    work = _job.get("work")
+    if isinstance(work, Path):
+        shutil.rmtree(work, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def consumer() -> Consumer:
+    process, work = _job.get("process"), _job.get("work")
+    assert isinstance(process, subprocess.Popen) and isinstance(work, Path)
+    returncode = process.wait(timeout=600)
+    assert returncode == 0, (work / "prepare.log").read_text()
+    ready = json.loads((work / "ready.json").read_text())
+    return Consumer(
+        work=work,
+        wheel=Path(ready["wheel"]),
+        sdist=Path(ready["sdist"]),
+        twine=ready["twine"],
+        python=Path(ready["python"]),
+        node_requirement=ready["node_requirement"],
+        app=Path(ready["app"]),
+        node_version=ready["node_version"],
+        synth_output=ready["synth_output"],
+    )
