@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+import sys
 import tarfile
 import zipfile
 from collections.abc import Iterator
@@ -134,12 +135,16 @@ def test_wheel_installs_no_top_level_package_but_its_own(consumer: Consumer) -> 
     tops = {name.split("/")[0] for name in zipfile.ZipFile(consumer.wheel).namelist()}
     assert {top for top in tops if not top.endswith(".dist-info")} == {"constructs_lib"}
     shown = _run(
+        sys.executable,
+        "-m",
+        "pip",
+        "--python",
         consumer.python,
-        "-c",
-        "import importlib.metadata as m; print('\\n'.join(str(f) for f in "
-        "m.files('connect-participant-broker')))",
+        "show",
+        "-f",
+        "connect-participant-broker",
         cwd=consumer.work,
-    )
+    ).split("Files:", 1)[1]
     files = [line.strip() for line in shown.splitlines() if line.strip()]
     assert files and not [f for f in files if f.startswith("runtime/")]
 
