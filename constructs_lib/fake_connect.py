@@ -378,6 +378,7 @@ def _make_handler(fake: FakeConnect) -> type[BaseHTTPRequestHandler]:
             if error is not None:
                 self.send_header("x-amzn-ErrorType", error)
             self.end_headers()
-            self.wfile.write(data)
+            if self.command != "HEAD":  # a HEAD answer has headers only
+                self.wfile.write(data)
 
     return Handler

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from datetime import UTC, datetime
 from typing import Any
@@ -178,8 +180,10 @@ def test_other_instance_is_not_found_when_instance_is_pinned() -> None:
         assert error_of(client, "contact-1") == ("ResourceNotFoundException", 404)
 
 
-def raw_post(url: str, body: bytes, headers: dict[str, str]) -> tuple[int, dict[str, str], Any]:
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+def raw_post(
+    url: str, body: bytes, headers: dict[str, str], method: str = "POST"
+) -> tuple[int, dict[str, str], Any]:
+    request = urllib.request.Request(url, data=body, headers=headers, method=method)
     try:
         with urllib.request.urlopen(request, timeout=2) as response:
             return response.status, dict(response.headers), json.loads(response.read())
@@ -215,6 +219,27 @@ def test_unknown_path_is_unknown_operation(fake: FakeConnect) -> None:
         fake.url + "/contact/other", b"{}", {"Authorization": "AWS4-HMAC-SHA256 Credential=x"}
     )
     assert (status, headers["x-amzn-ErrorType"]) == (404, "UnknownOperationException")
+
+
+@pytest.mark.parametrize("method", ["GET", "OPTIONS", "TRACE", "FOO"])
+def test_any_other_method_is_unknown_operation(fake: FakeConnect, method: str) -> None:
+    url = fake.url + "/contact/create-participant"
+    status, headers, _ = raw_post(url, b"", {}, method)
+    assert (status, headers["x-amzn-ErrorType"]) == (404, "UnknownOperationException")
+
+
+def test_a_head_answer_has_no_body(fake: FakeConnect) -> None:
+    split = urllib.parse.urlsplit(fake.url)
+    with socket.create_connection((split.hostname or "", split.port or 0), timeout=5) as sock:
+        sock.sendall(b"HEAD /contact/create-participant HTTP/1.1\r\nHost: fake\r\n\r\n")
+        received = b""
+        while b"\r\n\r\n" not in received:
+            received += sock.recv(65536)
+        sock.settimeout(0.3)
+        with pytest.raises(TimeoutError):
+            received += sock.recv(65536)
+    head, _, rest = received.partition(b"\r\n\r\n")
+    assert (head.startswith(b"HTTP/1.1 404 "), rest) == (True, b"")
 
 
 def test_stop_closes_the_port() -> None:
