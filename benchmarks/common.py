@@ -77,6 +77,10 @@ def lambda_env(endpoint: str) -> dict[str, str]:
         "ALLOW_SCREEN_SHARE": "true",
         "LOG_LEVEL": "INFO",
         "METRICS_NAMESPACE": "ConnectParticipantBroker",
+        "AUTH_TYPE": "AWS_IAM",
+        "CONTACT_CHECKS": "true",
+        "CHANNEL_ROLES": "CHAT=CUSTOM_BOT;VOICE=CUSTOMER",
+        "AGENT_WAIT_MS": "3000",
     }
 
 

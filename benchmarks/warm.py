@@ -1,4 +1,4 @@
-"""Warm overhead: the handler's per-request time minus the bare botocore call, in one process."""
+"""Warm overhead: the handler's per-request time minus the bare botocore calls, in one process."""
 
 from __future__ import annotations
 
@@ -60,7 +60,7 @@ def bench_warm(asset: Asset, endpoint: str, sdk: str, runs: int, iterations: int
     section = Section(name="warm")
     section.figures = [
         Figure(
-            "warm overhead per request (handler - bare botocore call)",
+            "warm overhead per request (handler - bare botocore calls)",
             overhead,
             "ms",
             f"<= {TARGET_MS:.1f} ms",

@@ -1,9 +1,10 @@
 """Child process of the warm benchmark (run as ``python -I -S``; stdlib + botocore only).
 
 Arguments: code_dir sdk_site_packages module function event_path iterations warmup result_path.
-After a warm-up, it alternates one handler invocation and one bare botocore ``create_participant``
-call against the same endpoint (``AWS_ENDPOINT_URL_CONNECT``), swapping their order every
-iteration, and writes every duration in nanoseconds as JSON.
+After a warm-up, it alternates one handler invocation and the bare botocore calls the handler
+makes (``describe_contact`` for the contact checks, on as the construct deploys them, then
+``create_participant``) against the same endpoint (``AWS_ENDPOINT_URL_CONNECT``), swapping their
+order every iteration, and writes every duration in nanoseconds as JSON.
 """
 
 import marshal
@@ -59,8 +60,12 @@ def main() -> None:
             raise RuntimeError(f"handler answered {response['statusCode']}: {response['body']}")
         return elapsed
 
+    checks = os.environ.get("CONTACT_CHECKS", "true") == "true"
+
     def call_bare() -> int:
         start = clock()
+        if checks:
+            client.describe_contact(InstanceId=instance_id, ContactId=contact_id)
         client.create_participant(
             InstanceId=instance_id,
             ContactId=contact_id,

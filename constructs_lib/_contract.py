@@ -1,15 +1,18 @@
 """Read the broker's contract files (JSON Schema and problem catalogue) from the runtime package.
 
 The runtime directory is the single source of truth: API Gateway's request model and the gateway
-responses are derived from the same files the Lambda function validates and answers with.
+responses are derived from the same files the Lambda function validates and answers with, and the
+props that bound the function's time are checked against the runtime's own time budget.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from functools import cache
 from pathlib import Path
-from typing import Any, TypedDict
+from types import ModuleType
+from typing import Any, NotRequired, TypedDict
 
 _HERE = Path(__file__).resolve().parent
 #: The Lambda asset root: ``runtime/`` beside this package in a checkout (and an editable
@@ -28,6 +31,8 @@ class ProblemType(TypedDict):
     type: str
     status: int
     title: str
+    retryAfter: NotRequired[int]
+    """The ``Retry-After`` (seconds) this type always carries, when it has its own."""
 
 
 def runtime_dir() -> Path:
@@ -57,11 +62,16 @@ def request_schema() -> dict[str, Any]:
 def problems() -> dict[str, ProblemType]:
     """Return the problem catalogue keyed by short code (``$comment`` dropped)."""
     raw: dict[str, Any] = _load_json(runtime_dir() / _BROKER_PACKAGE / "problems.json")
-    return {
-        code: ProblemType(type=entry["type"], status=int(entry["status"]), title=entry["title"])
-        for code, entry in raw.items()
-        if not code.startswith("$")
-    }
+    result: dict[str, ProblemType] = {}
+    for code, entry in raw.items():
+        if code.startswith("$"):
+            continue
+        result[code] = ProblemType(
+            type=entry["type"], status=int(entry["status"]), title=entry["title"]
+        )
+        if "retryAfter" in entry:
+            result[code]["retryAfter"] = int(entry["retryAfter"])
+    return result
 
 
 def problem(code: str) -> ProblemType:
@@ -70,3 +80,19 @@ def problem(code: str) -> ProblemType:
     if code not in catalogue:
         raise KeyError(f"unknown problem code {code!r}; known codes: {sorted(catalogue)}")
     return catalogue[code]
+
+
+@cache
+def budget() -> ModuleType:
+    """Return the runtime's time budget, ``broker/budget.py`` (standard library only).
+
+    Loaded from its file under a private name, never imported as ``runtime.broker``: an app's
+    own ``runtime`` package (a common name for Lambda code) must not shadow it.
+    """
+    path = runtime_dir() / _BROKER_PACKAGE / "budget.py"
+    spec = importlib.util.spec_from_file_location("_participant_broker_budget", path)
+    if spec is None or spec.loader is None:
+        raise RuntimeError(f"cannot load the broker's time budget from {path}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -21,10 +21,10 @@ if TYPE_CHECKING:
 
 
 CONTACT_WILDCARD_REASON = (
-    "connect:CreateParticipant is authorized on the contact ARN "
-    "(instance/{InstanceId}/contact/{ContactId}); contacts are created at run time, so the "
-    "policy names this broker's one Connect instance and allows any contact of that instance "
-    "only (instance/<id>/contact/*). No other instance, no other action."
+    "connect:CreateParticipant and connect:DescribeContact (the contact checks) are authorized "
+    "on the contact ARN (instance/{InstanceId}/contact/{ContactId}); contacts are created at "
+    "run time, so the policy names this broker's one Connect instance and allows any contact "
+    "of that instance only (instance/<id>/contact/*). No other instance, no other action."
 )
 XRAY_REASON = (
     "Active X-Ray tracing on the broker's Lambda function: xray:PutTraceSegments and "
@@ -112,8 +112,8 @@ def _wildcard_finding(scope: IConstruct, arn: str) -> str:
 
 def acknowledge_function_role(role: iam.Role, contacts_arn: str) -> None:
     """The two wildcards of the function's role: ``instance/<id>/contact/*`` of
-    CreateParticipant, and X-Ray's ``Resource: *`` (IAM5, and the Serverless pack's rule
-    against wildcards in a function's role)."""
+    CreateParticipant and DescribeContact, and X-Ray's ``Resource: *`` (IAM5, and the Serverless
+    pack's rule against wildcards in a function's role)."""
     _acknowledge(
         role,
         (_wildcard_finding(role, contacts_arn), CONTACT_WILDCARD_REASON),

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from aws_cdk import Annotations, ArnFormat, Duration, Names, RemovalPolicy, Stack
+from aws_cdk import Annotations, ArnFormat, Duration, Names, RemovalPolicy, Stack, Token
 from aws_cdk import aws_apigateway as apigateway
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
@@ -112,6 +112,10 @@ class ParticipantBroker(Construct):
         api_5xx_rate_threshold: float = monitoring.DEFAULT_API_5XX_RATE_THRESHOLD,
         latency_p99_threshold: Duration | None = None,
         connect_throttles_threshold: int = monitoring.DEFAULT_CONNECT_THROTTLES_THRESHOLD,
+        contact_checks: bool = defaults.CONTACT_CHECKS,
+        channel_roles: Mapping[str, Sequence[str]] | None = None,
+        agent_wait: Duration = defaults.AGENT_WAIT,
+        caller_attribute: str | None = None,
     ) -> None:
         """Create the broker.
 
@@ -195,6 +199,22 @@ class ParticipantBroker(Construct):
         :param connect_throttles_threshold: requests Amazon Connect throttled (after the SDK's
             retries; callers got a 429) in five minutes that raise ``connect_throttles_alarm``.
             Default: 1, any throttle.
+        :param contact_checks: look the contact up (``connect:DescribeContact``) before adding
+            anyone, and answer 404/409 precisely (ended, channel, role, agent not connected;
+            see the README's "Contacts and roles"). ``False`` calls CreateParticipant blind.
+            Default: ``True``.
+        :param channel_roles: the roles Connect accepts on each channel (``VOICE`` is a WebRTC
+            call), so the broker can follow AWS if it widens them; a channel left out takes no
+            participants. Default: ``{"CHAT": ["CUSTOM_BOT"], "VOICE": ["CUSTOMER"]}``, from the
+            CreateParticipant API reference.
+        :param agent_wait: how long the broker waits for a WebRTC call's agent to connect before
+            answering 409 ``agent-not-connected`` with ``Retry-After``; it must fit ``timeout``
+            (checked at synth). Default: 3 seconds.
+        :param caller_attribute: contact-bound callers: a user-defined contact attribute that
+            must equal the caller's identity (IAM principal ARN, Cognito ``sub``, authorizer
+            ``principalId``); any other contact answers 404 as if it did not exist. Needs the
+            contact checks and authenticated callers. Default: any caller may add participants
+            to any contact of the instance.
         """
         super().__init__(scope, construct_id)
         literal_instance_id = self._check_instance_props(instance_id, instance_id_parameter)
@@ -217,6 +237,15 @@ class ParticipantBroker(Construct):
         _validation.check_web_acl_arn(web_acl_arn)
         _validation.check_cors_origins(cors_allowed_origins)
         _validation.check_security_policy(security_policy, endpoint_access_mode)
+        channels = _validation.check_channel_roles(
+            defaults.CHANNEL_ROLES if channel_roles is None else channel_roles
+        )
+        if contact_checks:
+            _validation.check_roles_meet_channels(roles, channels)
+        _validation.check_time_budget(timeout, contact_checks, agent_wait)
+        _validation.check_caller_attribute(
+            caller_attribute, contact_checks, allow_unauthenticated_access
+        )
         auth = self._resolve_auth(
             user_pool, authorization_scopes, authorizer, allow_unauthenticated_access
         )
@@ -255,6 +284,9 @@ class ParticipantBroker(Construct):
         }
         if cors_allowed_origins:
             environment["CORS_ALLOWED_ORIGINS"] = ",".join(cors_allowed_origins)
+        environment.update(_contact_environment(contact_checks, channels, agent_wait))
+        if caller_attribute is not None:
+            environment["CALLER_ATTRIBUTE"] = caller_attribute
         self.lambda_function: lambda_.Function = lambda_.Function(
             self,
             "Function",
@@ -267,7 +299,7 @@ class ParticipantBroker(Construct):
             ),
             memory_size=memory_size,
             timeout=timeout,
-            role=self._function_role(deployed_instance_id),
+            role=self._function_role(deployed_instance_id, contact_checks),
             log_group=self.log_group,
             environment=environment,
             reserved_concurrent_executions=reserved_concurrency,
@@ -491,9 +523,10 @@ class ParticipantBroker(Construct):
         return listed, ids + list(allowed_vpc_endpoint_ids or [])
 
     # ------------------------------------------------------------------------------- builders
-    def _function_role(self, instance_id: str) -> iam.Role:
+    def _function_role(self, instance_id: str, contact_checks: bool) -> iam.Role:
         """The function's own role: logs to its own log group, CreateParticipant on one
-        instance; no managed policies."""
+        instance (and, with the contact checks, DescribeContact on its contacts); no managed
+        policies."""
         stack = Stack.of(self)
         instance_arn = stack.format_arn(
             service="connect", resource="instance", resource_name=instance_id
@@ -501,25 +534,36 @@ class ParticipantBroker(Construct):
         contacts_arn = stack.format_arn(
             service="connect", resource="instance", resource_name=f"{instance_id}/contact/*"
         )
-        policy = iam.PolicyDocument(
-            statements=[
+        statements = [
+            iam.PolicyStatement(
+                sid="WriteOwnLogs",
+                actions=["logs:CreateLogStream", "logs:PutLogEvents"],
+                resources=[self.log_group.log_group_arn],
+            ),
+            iam.PolicyStatement(
+                sid="CreateParticipantOnOneInstance",
+                actions=["connect:CreateParticipant"],
+                resources=[instance_arn, contacts_arn],
+            ),
+        ]
+        if contact_checks:
+            # DescribeContact is authorized on the contact ARN only (Service Authorization
+            # Reference, Amazon Connect: resource type "contact").
+            statements.append(
                 iam.PolicyStatement(
-                    sid="WriteOwnLogs",
-                    actions=["logs:CreateLogStream", "logs:PutLogEvents"],
-                    resources=[self.log_group.log_group_arn],
-                ),
-                iam.PolicyStatement(
-                    sid="CreateParticipantOnOneInstance",
-                    actions=["connect:CreateParticipant"],
-                    resources=[instance_arn, contacts_arn],
-                ),
-                iam.PolicyStatement(
-                    sid="WriteXRayTraces",
-                    actions=list(_nag.XRAY_ACTIONS_SORTED),
-                    resources=["*"],
-                ),
-            ]
+                    sid="DescribeContactsOfOneInstance",
+                    actions=["connect:DescribeContact"],
+                    resources=[contacts_arn],
+                )
+            )
+        statements.append(
+            iam.PolicyStatement(
+                sid="WriteXRayTraces",
+                actions=list(_nag.XRAY_ACTIONS_SORTED),
+                resources=["*"],
+            )
         )
+        policy = iam.PolicyDocument(statements=statements)
         role = iam.Role(
             self,
             "FunctionRole",
@@ -629,6 +673,22 @@ def _set_security_policy(
     resource.security_policy = security_policy
     if security_policy.startswith("SecurityPolicy_"):
         resource.endpoint_access_mode = endpoint_access_mode or defaults.ENDPOINT_ACCESS_MODE
+
+
+def _contact_environment(
+    contact_checks: bool, channel_roles: Mapping[str, Sequence[str]], agent_wait: Duration
+) -> dict[str, str]:
+    """The function's contact-check variables (``runtime/broker/config.py`` reads them)."""
+    if not contact_checks:
+        return {"CONTACT_CHECKS": "false"}
+    wait_ms = agent_wait.to_milliseconds()
+    return {
+        "CONTACT_CHECKS": "true",
+        "CHANNEL_ROLES": ";".join(f"{c}={','.join(r)}" for c, r in channel_roles.items()),
+        "AGENT_WAIT_MS": Token.as_string(wait_ms)
+        if Token.is_unresolved(wait_ms)
+        else str(int(wait_ms)),
+    }
 
 
 def _account_settings(scope: Construct) -> IConstruct:

@@ -20,6 +20,8 @@ exponential backoff, honouring ``Retry-After``; other errors raise at once as a
 :class:`BrokerError` subclass. So do failures before anything is sent: botocore's credential
 errors (:class:`CredentialsError`) and any other botocore error while signing
 (:class:`SigningError`).
+A WebRTC call whose agent has not connected yet (:class:`AgentNotConnected`) is retried per
+``Retry-After`` only when the call opts in with ``wait_for_agent``.
 """
 
 from __future__ import annotations
@@ -47,11 +49,14 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AccessDenied",
+    "AgentNotConnected",
     "BadGateway",
     "BrokerClient",
     "BrokerError",
     "BrokerUnreachable",
+    "ChannelNotSupported",
     "Conflict",
+    "ContactEnded",
     "ContactNotFound",
     "CredentialsError",
     "GatewayTimeout",
@@ -61,6 +66,7 @@ __all__ = [
     "NotFound",
     "Participant",
     "PayloadTooLarge",
+    "RoleNotValidForChannel",
     "SigningError",
     "Throttled",
     "Unauthorized",
@@ -83,11 +89,14 @@ class Participant:
 
     ``participant_token`` is a secret: pass it to Connect's ``CreateParticipantConnection`` and
     nowhere else. It is left out of ``repr()`` so it does not end up in logs by accident.
+    ``role`` is the role Connect gave the participant (``None`` from a broker older than the
+    contract's v2, which does not say).
     """
 
     participant_id: str
     participant_token: str = field(repr=False)
     expiry: datetime
+    role: str | None = None
 
 
 class BrokerError(Exception):
@@ -99,7 +108,10 @@ class BrokerError(Exception):
         title: short summary of the problem type.
         detail: what went wrong with this request.
         request_id: the API Gateway request ID, to quote when asking the broker's operators.
-        errors: per-field validation messages (``[{"field": ..., "message": ...}]``), for 400s.
+        errors: per-field validation messages (``[{"field": ..., "message": ...}]``), for 400s,
+            403s and ``role-not-valid-for-channel``.
+        retry_after: the broker's ``Retry-After`` in seconds, when it sent one (429, 503,
+            ``agent-not-connected``).
     """
 
     status_code: ClassVar[int | None] = None
@@ -114,6 +126,7 @@ class BrokerError(Exception):
         type: str = "about:blank",
         request_id: str | None = None,
         errors: tuple[Mapping[str, str], ...] = (),
+        retry_after: float | None = None,
     ) -> None:
         self.status = status
         self.type = type
@@ -121,6 +134,7 @@ class BrokerError(Exception):
         self.detail = detail
         self.request_id = request_id
         self.errors = errors
+        self.retry_after = retry_after
         super().__init__(self._message())
 
     def _message(self) -> str:
@@ -161,7 +175,8 @@ class NotAllowed(BrokerError):
 
 
 class ContactNotFound(BrokerError):
-    """404: Connect has no such contact in the broker's instance."""
+    """404: Connect has no such contact in the broker's instance (or, with contact-bound
+    callers, it is not this caller's contact)."""
 
     status_code = 404
     problem_type = _URN + "contact-not-found"
@@ -175,10 +190,38 @@ class NotFound(BrokerError):
 
 
 class Conflict(BrokerError):
-    """409: the contact cannot take this participant now (for example, the call is full)."""
+    """409: the contact cannot take this participant now (for example, the call is full).
+
+    The contact checks' answers are subclasses, so ``except Conflict`` catches every 409.
+    """
 
     status_code = 409
     problem_type = _URN + "conflict"
+
+
+class ContactEnded(Conflict):
+    """409: the contact has ended; start a new one."""
+
+    problem_type = _URN + "contact-ended"
+
+
+class ChannelNotSupported(Conflict):
+    """409: the contact is a task, an email or a voice call that is not WebRTC."""
+
+    problem_type = _URN + "channel-not-supported"
+
+
+class AgentNotConnected(Conflict):
+    """409: the WebRTC call's agent has not connected yet; ``retry_after`` says when to retry
+    (or pass ``wait_for_agent`` to :meth:`BrokerClient.create_participant`)."""
+
+    problem_type = _URN + "agent-not-connected"
+
+
+class RoleNotValidForChannel(Conflict):
+    """409: the contact's channel takes other roles than the one asked for (see ``errors``)."""
+
+    problem_type = _URN + "role-not-valid-for-channel"
 
 
 class PayloadTooLarge(BrokerError):
@@ -259,6 +302,10 @@ _BY_TYPE: Final[dict[str, type[BrokerError]]] = {
         ContactNotFound,
         NotFound,
         Conflict,
+        ContactEnded,
+        ChannelNotSupported,
+        AgentNotConnected,
+        RoleNotValidForChannel,
         PayloadTooLarge,
         UnsupportedMediaType,
         Throttled,
@@ -363,19 +410,23 @@ class BrokerClient:
         video: bool = False,
         screen_share: bool = False,
         idempotency_key: str | None = None,
+        wait_for_agent: float = 0.0,
     ) -> Participant:
         """Add a participant to an ongoing contact and return its credentials.
 
         Args:
             contact_id: the Connect contact (for WebRTC, the initial contact ID).
             display_name: the name other participants see.
-            role: the participant role (default: the broker's default role).
+            role: the participant role (default: the role the contact's channel takes).
             video: ask for the video ``SEND`` capability.
             screen_share: ask for the screen-share ``SEND`` capability.
             idempotency_key: reuse a key to make a repeated call (same caller, same
                 arguments) return the same participant; the broker scopes keys to the caller
                 and the request, so the same key with other arguments is another participant.
                 By default a new UUID, reused on this call's retries.
+            wait_for_agent: seconds to keep asking, per the broker's ``Retry-After``, while it
+                answers that the WebRTC call's agent has not connected yet. Default 0: raise
+                :class:`AgentNotConnected` at once.
 
         Raises:
             BrokerError: a subclass per problem (``ContactNotFound``, ``Throttled``, ...).
@@ -391,8 +442,26 @@ class BrokerClient:
         if capabilities:
             body["capabilities"] = capabilities
         path = f"/contacts/{urllib.parse.quote(contact_id, safe='')}/participants"
-        response = self._send("POST", path, body, idempotency_key or str(uuid.uuid4()))
-        return _participant(response)
+        key = idempotency_key or str(uuid.uuid4())
+        deadline = time.monotonic() + wait_for_agent
+        while True:
+            response = self._send("POST", path, body, key)
+            delay = self._agent_delay(response, deadline)
+            if delay is None:
+                return _participant(response)
+            _LOG.debug("agent not connected yet; asking again in %.1f s", delay)
+            time.sleep(delay)
+
+    def _agent_delay(self, response: _Response, deadline: float) -> float | None:
+        """Seconds to wait before asking again for a call whose agent has not connected, or
+        ``None`` when the answer is something else or the wait would pass ``deadline``."""
+        if response.status != AgentNotConnected.status_code:
+            return None
+        payload = _parse_json(response.body)
+        if not isinstance(payload, dict) or payload.get("type") != AgentNotConnected.problem_type:
+            return None
+        delay = self._delay(1, response.headers.get("retry-after"))
+        return delay if time.monotonic() + delay <= deadline else None
 
     # -- transport -------------------------------------------------------------------------
 
@@ -526,10 +595,12 @@ def _participant(response: _Response) -> Participant:
     if response.status != 201:
         raise _error(response, payload)
     try:
+        role = payload.get("role")
         return Participant(
             participant_id=str(payload["participantId"]),
             participant_token=str(payload["participantToken"]),
             expiry=datetime.fromisoformat(str(payload["expiry"])),
+            role=role if isinstance(role, str) else None,
         )
     except (TypeError, KeyError, ValueError):
         raise BrokerError(
@@ -562,4 +633,13 @@ def _error(response: _Response, payload: Any) -> BrokerError:
         request_id=str(problem.get("requestId") or response.headers.get("x-amzn-requestid") or "")
         or None,
         errors=errors,
+        retry_after=_seconds(response.headers.get("retry-after")),
     )
+
+
+def _seconds(value: str | None) -> float | None:
+    """A ``Retry-After`` given in seconds (``None`` when absent or an HTTP date)."""
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None

@@ -24,6 +24,26 @@ ALLOWED_ROLES: Final[tuple[str, ...]] = ("CUSTOMER",)
 DEFAULT_ROLE: Final[str] = "CUSTOMER"
 ALLOW_VIDEO: Final[bool] = True
 ALLOW_SCREEN_SHARE: Final[bool] = True
+# --- contact checks -------------------------------------------------------------------------
+#: Look the contact up (DescribeContact) before adding anyone: precise 404/409 answers instead
+#: of Connect's generic errors, and the role the contact's channel takes.
+CONTACT_CHECKS: Final[bool] = True
+#: Amazon Connect's channels (the ``Channel`` of DescribeContact).
+CHANNELS: Final[tuple[str, ...]] = ("VOICE", "CHAT", "TASK", "EMAIL")
+#: The roles Connect accepts per channel. API reference, CreateParticipant, and the SDKs'
+#: ``ParticipantDetails``: "The only valid value for ParticipantRole is CUSTOM_BOT for chat
+#: contact and CUSTOMER for voice contact"; CreateParticipant "supports contacts in the CHAT
+#: channel and VOICE (WebRTC) channels". ``VOICE`` means a WebRTC call.
+CHANNEL_ROLES: Final[dict[str, tuple[str, ...]]] = {
+    "CHAT": ("CUSTOM_BOT",),
+    "VOICE": ("CUSTOMER",),
+}
+#: How long the broker waits for a WebRTC call's agent before answering agent-not-connected.
+#: 3 s is what the default 25 s function timeout leaves after the worst case of three Connect
+#: calls (``runtime/broker/budget.py``): enough for the moments between an agent accepting the
+#: call and Connect reporting them connected; a customer who invites someone while still queued
+#: gets a prompt 409 with Retry-After instead of a request held open for the whole queue time.
+AGENT_WAIT: Final[Duration] = Duration.seconds(3)
 LOG_LEVELS: Final[tuple[str, ...]] = ("DEBUG", "INFO", "WARNING", "ERROR")
 LOG_LEVEL: Final[str] = "INFO"
 METRICS_NAMESPACE: Final[str] = "ConnectParticipantBroker"
@@ -38,7 +58,8 @@ TRACING_MODE: Final[str] = "Active"
 #: short; the function holds no state and stays well under it.
 MEMORY_SIZE_MIB: Final[int] = 512
 #: Below API Gateway's 29 s integration timeout, above the runtime's Connect time budget (SDK
-#: connect/read timeouts times bounded retries), so the runtime answers 504 itself first.
+#: connect/read timeouts times bounded retries, three calls with the contact checks and the
+#: default agent wait), so the runtime answers 504 itself first.
 TIMEOUT: Final[Duration] = Duration.seconds(25)
 LOG_RETENTION: Final[logs.RetentionDays] = logs.RetentionDays.ONE_YEAR
 #: Files under ``runtime/`` that never go into the Lambda asset.
@@ -56,6 +77,10 @@ ASSET_EXCLUDE: Final[tuple[str, ...]] = (
     "**/*.md",
     "**/py.typed",
     ".DS_Store",
+    # The root __init__.py makes the directory a package for the repository's tests; Lambda
+    # imports ``broker`` from the asset's root and never reads it (a "!" pattern re-includes).
+    "__init__.py",
+    "!broker/__init__.py",
 )
 
 # --- API Gateway ----------------------------------------------------------------------------

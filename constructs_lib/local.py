@@ -12,8 +12,16 @@ method or path the API does not have is 403 ``access-denied`` (API Gateway's
 MISSING_AUTHENTICATION_TOKEN), an encoded slash in the contact ID is such a path, ``OPTIONS``
 is the CORS preflight when origins are configured, and a body over 10 MB is 413.
 
-Contact IDs starting with ``notfound-``, ``conflict-``, ``quota-``, ``throttle-``, ``invalid-``,
-``error-`` or ``slow-`` make the simulated Connect fail (see :mod:`constructs_lib.fake_connect`).
+The contact checks run as deployed (on by default): any contact ID is an ongoing WebRTC call
+whose agent has connected, unless its prefix (``chat-``, ``ended-``, ``task-``, ``email-``,
+``phone-``, ``no-agent-``, ``agent-after-N-``) or a ``--contacts`` file says otherwise, and IDs
+starting with ``notfound-``, ``conflict-``, ``quota-``, ``throttle-``, ``invalid-``, ``error-``
+or ``slow-`` make the simulated Connect fail (see :mod:`constructs_lib.fake_connect`).
+
+Contact-bound callers (``caller_attribute``): there is no authentication here, so the caller
+says who it is in the ``X-Local-Caller`` header, which the local broker hands the runtime as a
+custom authorizer's ``principalId`` (a request without it gets the gateway's 401). This is a
+simulation for development, not authentication.
 
 Standard library and botocore only: no aws_cdk, no Node.js. botocore comes with the package's
 ``client`` extra; without it, the command and :class:`LocalBroker` fail at once and say so.
@@ -26,6 +34,7 @@ import base64
 import importlib
 import importlib.util
 import itertools
+import json
 import os
 import sys
 import threading
@@ -44,7 +53,12 @@ from typing import Any, Final
 from constructs_lib import _contract, _extras, _gateway_answers
 from constructs_lib._local_gateway import LocalGateway, ProblemFactory, route_contact_id
 from constructs_lib._loopback import LoopbackRequestHandler, LoopbackService
-from constructs_lib.fake_connect import MAGIC_PREFIXES, FakeConnect
+from constructs_lib.fake_connect import (
+    CONTACT_PREFIXES,
+    MAGIC_PREFIXES,
+    FakeConnect,
+    SimulatedContact,
+)
 
 __all__ = ["BANNER", "LocalBroker", "LocalBrokerConfig", "main"]
 
@@ -54,6 +68,9 @@ FUNCTION_NAME: Final = "participant-broker-local"
 DEFAULT_PORT: Final = 8787
 DEFAULT_INSTANCE_ID: Final = "00000000-0000-4000-8000-000000000000"
 MAX_BODY: Final = _gateway_answers.MAX_PAYLOAD_BYTES
+#: The header the local broker reads the (simulated) caller identity from.
+CALLER_HEADER: Final = "X-Local-Caller"
+CHANNEL_ROLES: Final = "CHAT=CUSTOM_BOT;VOICE=CUSTOMER"
 
 BANNER: Final = """\
 ##########################################################################################
@@ -78,6 +95,13 @@ class LocalBrokerConfig:
     region: str = "us-east-1"
     function_timeout: float = 25.0
     """Seconds of the simulated Lambda timeout: the construct's default."""
+    contact_checks: bool = True
+    channel_roles: str = CHANNEL_ROLES
+    """``CHANNEL=ROLE[,ROLE]`` pairs separated by ``;``, as the construct writes them."""
+    agent_wait: float = 3.0
+    """Seconds the broker waits for a WebRTC call's agent (the construct's default)."""
+    caller_attribute: str | None = None
+    """Contact-bound callers: the contact attribute that must hold ``X-Local-Caller``."""
     connect_read_timeout: float | None = None
     """Seconds the runtime waits for Connect per attempt; ``None``: the runtime's own."""
     connect_max_attempts: int | None = None
@@ -105,8 +129,13 @@ class LocalBrokerConfig:
             "ALLOW_SCREEN_SHARE": str(self.allow_screen_share).lower(),
             "LOG_LEVEL": self.log_level,
             "METRICS_NAMESPACE": "ConnectParticipantBrokerLocal",
-            # The local broker authenticates no one: every caller shares one identity.
-            "AUTH_TYPE": "NONE",
+            # The local broker authenticates no one: every caller shares one identity, unless
+            # contact-bound callers are simulated (X-Local-Caller, as a custom authorizer's).
+            "AUTH_TYPE": "CUSTOM" if self.caller_attribute else "NONE",
+            "CONTACT_CHECKS": str(self.contact_checks).lower(),
+            "CHANNEL_ROLES": self.channel_roles,
+            "AGENT_WAIT_MS": str(round(self.agent_wait * 1000)),
+            "CALLER_ATTRIBUTE": self.caller_attribute or "",
             "AWS_LAMBDA_FUNCTION_NAME": FUNCTION_NAME,
             "AWS_REGION": self.region,
             "AWS_DEFAULT_REGION": self.region,
@@ -221,8 +250,10 @@ def build_event(
     *,
     source_ip: str = "127.0.0.1",
     request_id: str | None = None,
+    principal_id: str | None = None,
 ) -> dict[str, Any]:
-    """Turn an HTTP request into an API Gateway REST proxy (v1) event for ``ROUTE``."""
+    """Turn an HTTP request into an API Gateway REST proxy (v1) event for ``ROUTE``;
+    ``principal_id`` is what a custom authorizer would have put in ``requestContext``."""
     split = urllib.parse.urlsplit(raw_path)
     path = urllib.parse.unquote(split.path)
     contact_id = route_contact_id(raw_path)
@@ -256,6 +287,7 @@ def build_event(
             "apiId": "local",
             "requestTimeEpoch": int(time.time() * 1000),
             "identity": {"sourceIp": source_ip, "userAgent": single.get("User-Agent")},
+            **({"authorizer": {"principalId": principal_id}} if principal_id else {}),
         },
         "body": text,
         "isBase64Encoded": encoded,
@@ -402,8 +434,18 @@ class LocalBroker(LoopbackService):
         answer = gateway.answer(method, raw_path, headers, len(body), request_id)
         if answer is not None:
             return _proxy_response(answer)
+        principal = _caller(headers) if self.config.caller_attribute else None
+        if self.config.caller_attribute and not principal:
+            detail = f"The request is not authenticated ({CALLER_HEADER})."
+            return _proxy_response(runtime.problem("unauthorized", detail, request_id))
         event = build_event(
-            method, raw_path, headers, body, source_ip=source_ip, request_id=request_id
+            method,
+            raw_path,
+            headers,
+            body,
+            source_ip=source_ip,
+            request_id=request_id,
+            principal_id=principal,
         )
         try:
             response = runtime.handler(event, LambdaContext(timeout=self.config.function_timeout))
@@ -413,6 +455,12 @@ class LocalBroker(LoopbackService):
                 "internal", "the broker failed; see the local broker's output", request_id
             )
         return _proxy_response(response)
+
+
+def _caller(headers: Sequence[tuple[str, str]]) -> str | None:
+    """The simulated caller identity: the one ``X-Local-Caller`` header, if any."""
+    values = [value for name, value in headers if name.lower() == CALLER_HEADER.lower()]
+    return values[0] if len(values) == 1 and values[0] else None
 
 
 def _make_request_handler(broker: LocalBroker) -> type[BaseHTTPRequestHandler]:
@@ -454,9 +502,12 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         prog="participant-broker-local",
         description="Serve the ParticipantBroker HTTP contract on localhost from the real "
         "runtime, backed by a simulated Amazon Connect. NOT FOR PRODUCTION: no authentication.",
-        epilog="Contact IDs starting with "
+        epilog="Any contact ID is an ongoing WebRTC call whose agent has connected, unless "
+        "it starts with "
+        + ", ".join([*CONTACT_PREFIXES, "agent-after-N-"])
+        + " (other channels and states) or "
         + ", ".join(MAGIC_PREFIXES)
-        + " make the simulated Connect fail (or, for slow-, answer late).",
+        + " (the simulated Connect fails or, for slow-, answers late).",
     )
     parser.add_argument("--host", default="127.0.0.1", help="interface (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="port (default %(default)s)")
@@ -485,7 +536,41 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         default="",
         help="comma-separated origins browsers may call from (default: no CORS)",
     )
+    parser.add_argument(
+        "--no-contact-checks", action="store_true", help="call CreateParticipant blind"
+    )
+    parser.add_argument(
+        "--channel-roles",
+        default=CHANNEL_ROLES,
+        help="roles each channel takes (default %(default)s)",
+    )
+    parser.add_argument(
+        "--agent-wait",
+        type=float,
+        default=3.0,
+        help="seconds to wait for a WebRTC call's agent (default %(default)s)",
+    )
+    parser.add_argument(
+        "--caller-attribute",
+        default=None,
+        help=f"contact-bound callers: the contact attribute that must equal {CALLER_HEADER}",
+    )
+    parser.add_argument(
+        "--contacts",
+        type=Path,
+        default=None,
+        help='a JSON file of simulated contacts: {"ID": {"channel": "VOICE", "ended": false, '
+        '"agentAfter": 2, "attributes": {"name": "value"}}}',
+    )
     return parser.parse_args(argv)
+
+
+def contacts_from_file(path: Path) -> dict[str, SimulatedContact]:
+    """Read a ``--contacts`` file: contact ID -> settings (see ``SimulatedContact.from_json``)."""
+    raw = json.loads(path.read_text("utf-8"))
+    if not isinstance(raw, dict):
+        raise ValueError(f"{path} must hold a JSON object of contact ID -> settings")
+    return {str(contact_id): SimulatedContact.from_json(value) for contact_id, value in raw.items()}
 
 
 def _default_role(roles: Sequence[str]) -> str:
@@ -506,6 +591,10 @@ def config_from_args(args: argparse.Namespace) -> LocalBrokerConfig:
         cors_allowed_origins=tuple(
             origin.strip() for origin in args.cors_allowed_origins.split(",") if origin.strip()
         ),
+        contact_checks=not args.no_contact_checks,
+        channel_roles=args.channel_roles,
+        agent_wait=args.agent_wait,
+        caller_attribute=args.caller_attribute,
     )
 
 
@@ -517,7 +606,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except _extras.MissingExtraError as error:
         print(f"participant-broker-local: {error}", file=sys.stderr)
         return 1
-    connect = FakeConnect(instance_id=args.instance_id, slow_seconds=args.slow_seconds)
+    contacts = contacts_from_file(args.contacts) if args.contacts else None
+    connect = FakeConnect(
+        instance_id=args.instance_id, slow_seconds=args.slow_seconds, contacts=contacts
+    )
     broker = LocalBroker(args.host, args.port, config=config_from_args(args), connect=connect)
     print(BANNER, file=sys.stderr)
     connect.start()
@@ -528,6 +620,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"local broker: POST {url}/contacts/{{contactId}}/participants\n"
             f"  try: curl -s -X POST {url}/contacts/demo-contact/participants "
             "-H 'Content-Type: application/json' -d '{\"displayName\": \"Ana\"}'\n"
+            f"  other contacts: {', '.join(p + '...' for p in CONTACT_PREFIXES)}, "
+            "agent-after-N-...\n"
             f"  failing contacts: {', '.join(p + '...' for p in MAGIC_PREFIXES)}\n"
             "  Ctrl-C stops it.",
             file=sys.stderr,

@@ -321,11 +321,12 @@ class BrokerMonitoring(Construct):
             threshold=connect_throttles_threshold,
             evaluation_periods=CONNECT_THROTTLES_EVALUATION_PERIODS,
             description=(
-                "Participant broker: Amazon Connect throttled CreateParticipant even after "
-                "the SDK's retries, so callers got a 429 with Retry-After. Check the request "
-                "rate (API Count) for a burst or a client retrying without backoff, and the "
-                "instance's CreateParticipant rate quota in Service Quotas; ask for an "
-                "increase if the traffic is legitimate."
+                "Participant broker: Amazon Connect throttled CreateParticipant or "
+                "DescribeContact (the contact checks) even after the SDK's retries, so callers "
+                "got a 429 with Retry-After. ConnectErrors by Operation says which. Check the "
+                "request rate (API Count) for a burst or a client retrying without backoff, "
+                "and that operation's rate quota in Service Quotas; ask for an increase if the "
+                "traffic is legitimate."
             ),
         )
 

@@ -50,9 +50,16 @@ Adds a participant to an ongoing Amazon Connect chat or WebRTC call and returns 
 participant's credentials. The Connect instance is the broker's, fixed at deploy time; it is \
 never taken from the request.
 
+Before adding anyone the broker looks the contact up (contact checks, on by default): a \
+contact that does not exist, has ended, is on a channel that takes no added participants, \
+takes another role, or is a WebRTC call whose agent has not connected yet gets a precise 404 \
+or 409 instead of Connect's generic error. The 201 names the `role` Connect gave the \
+participant.
+
 Errors are RFC 9457 problem details (`application/problem+json`). Match on `type`, a stable \
-URN; `requestId` is the API Gateway request ID. 429 and 503 carry `Retry-After` (seconds): \
-retry with the same `Idempotency-Key` and Connect never adds a second participant.
+URN; `requestId` is the API Gateway request ID. 429, 503 and `agent-not-connected` carry \
+`Retry-After` (seconds): retry with the same `Idempotency-Key` and Connect never adds a second \
+participant.
 """
 
 _STATUS_WHEN: Final[dict[int, str]] = {
@@ -61,9 +68,14 @@ _STATUS_WHEN: Final[dict[int, str]] = {
     401: "No valid token (only with a Cognito or custom authorizer).",
     403: "`access-denied`: the caller may not invoke this API. `not-allowed`: the role or a "
     "capability is not allowed by this broker (see `errors`).",
-    404: "`contact-not-found`: Amazon Connect has no such contact in this broker's instance. "
+    404: "`contact-not-found`: Amazon Connect has no such contact in this broker's instance "
+    "(or, with contact-bound callers, it is not this caller's contact). "
     "`not-found`: no such resource (check the URL and stage).",
-    409: "The contact cannot take this participant now (for example, the call is full).",
+    409: "The contact cannot take this participant: `contact-ended` (start a new contact), "
+    "`channel-not-supported` (a task, an email, or a voice call that is not WebRTC), "
+    "`role-not-valid-for-channel` (see `errors`), `agent-not-connected` (the WebRTC call's "
+    "agent has not connected yet: retry after `Retry-After`), or `conflict` (Connect's own "
+    "answer, for example the call is full).",
     413: "The request is larger than the API accepts.",
     415: "`Content-Type` is missing, sent more than once, or not `application/json` "
     "(optionally with `charset=utf-8`); `errors` says which. Checked before anything else.",
@@ -132,18 +144,27 @@ def _header_refs(*names: str) -> dict[str, Any]:
 def _problem_responses() -> dict[str, Any]:
     """One response per status of ``problems.json``, naming each problem type it can carry."""
     by_status: dict[int, list[tuple[str, str, str]]] = {}
-    for code, entry in sorted(_contract.problems().items()):
+    problems = _contract.problems()
+    for code, entry in sorted(problems.items()):
         by_status.setdefault(entry["status"], []).append((code, entry["type"], entry["title"]))
     responses: dict[str, Any] = {}
     for status, entries in sorted(by_status.items()):
         types = sorted(urn for _, urn, _ in entries)
         titles = "; ".join(f"`{code}`: {title}" for code, _, title in entries)
-        headers = ["Cache-Control", "X-Content-Type-Options"]
+        headers = _header_refs("Cache-Control", "X-Content-Type-Options")
+        waiting = sorted(code for code, entry in problems.items() if _waits(entry, status))
         if status in (429, 503):
-            headers.append("Retry-After")
+            headers.update(_header_refs("Retry-After"))
+        elif waiting:
+            headers["Retry-After"] = {
+                "description": "With " + ", ".join(f"`{code}`" for code in waiting) + " only: "
+                "seconds to wait before retrying (with the same `Idempotency-Key`).",
+                "required": False,
+                "schema": {"type": "integer", "minimum": 0},
+            }
         responses[str(status)] = {
             "description": f"{_STATUS_WHEN.get(status, titles)} Problem types: {titles}.",
-            "headers": _header_refs(*headers),
+            "headers": headers,
             "content": {
                 _PROBLEM_JSON: {
                     "schema": {
@@ -161,6 +182,11 @@ def _problem_responses() -> dict[str, Any]:
             },
         }
     return responses
+
+
+def _waits(entry: _contract.ProblemType, status: int) -> bool:
+    """Whether a problem type of ``status`` carries its own ``Retry-After``."""
+    return entry["status"] == status and "retryAfter" in entry
 
 
 def _security_schemes() -> dict[str, Any]:
@@ -196,6 +222,7 @@ def _operation(schemas: dict[str, Any]) -> dict[str, Any]:
                     "participantId": "5c3e5f4e-4e0c-4a43-9d1b-3b1f1a7f2f10",
                     "participantToken": "QVFJREFIaG...",
                     "expiry": "2026-11-26T02:41:28.172Z",
+                    "role": "CUSTOMER",
                 },
             }
         },

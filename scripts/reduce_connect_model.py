@@ -1,4 +1,4 @@
-"""Write Amazon Connect's service model reduced to CreateParticipant into the Lambda asset.
+"""Write Amazon Connect's service model reduced to the broker's operations into the Lambda asset.
 
 The broker ships ``runtime/broker/data/connect/2017-08-08/service-2.json`` and points its
 botocore session's ``data_path`` at ``runtime/broker/data``. Two reasons:
@@ -7,9 +7,18 @@ botocore session's ``data_path`` at ``runtime/broker/data``. Two reasons:
   botocore 1.40.12); the shipped model teaches any botocore the current request shape;
 * loading Connect's whole model (hundreds of operations) costs about 100 ms of cold start.
 
-The reduced model holds the ``version`` and ``metadata`` of the installed model, the
-``CreateParticipant`` operation and every shape it references transitively (input, output,
-errors and their members), unchanged except that ``documentation`` strings are dropped.
+The reduced model holds the ``version`` and ``metadata`` of the installed model, exactly the
+operations the runtime calls (:data:`OPERATIONS`) and every shape they reference transitively
+(input, output, errors and their members), unchanged except that ``documentation`` strings are
+dropped and that the output structures in :data:`OUTPUT_MEMBERS` keep only the members the
+broker reads. botocore parses only the members a shape declares, so the broker's client never
+even builds the rest of DescribeContact's answer (the customer's phone number and name,
+recordings, queue and routing details): a smaller asset, less parsing per request, and no
+customer data in the function's memory that it does not need. A pruned shape must not be
+reachable from any operation's input (the script checks), so requests are serialized exactly as
+with the full model. Shapes only answers use also lose their constraints (``enum``, ``min``,
+``max``, ``pattern``; :data:`OUTPUT_CONSTRAINTS`), which botocore checks on requests only.
+
 Output is deterministic: sorted keys, compact separators, a trailing newline.
 
 Usage: ``python scripts/reduce_connect_model.py [--check] [OUTPUT]``. ``--check`` exits 1
@@ -21,7 +30,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +38,24 @@ import botocore.session
 
 SERVICE = "connect"
 API_VERSION = "2017-08-08"
-OPERATION = "CreateParticipant"
+#: The operations the runtime calls (``broker.connect.ConnectClient``).
+OPERATIONS = ("CreateParticipant", "DescribeContact")
+#: Output structures reduced to the members the broker reads (``broker.contacts``).
+OUTPUT_MEMBERS: dict[str, tuple[str, ...]] = {
+    "Contact": (
+        "AgentInfo",
+        "Attributes",
+        "Channel",
+        "DisconnectTimestamp",
+        "InitiationMethod",
+        "SegmentAttributes",
+    ),
+    "AgentInfo": ("ConnectedToAgentTimestamp",),
+    "SegmentAttributeValue": ("ValueString",),
+    # Errors: the broker reads the error code only (never Connect's message or reason).
+    "InvalidRequestException": ("Message",),
+    "ServiceQuotaExceededException": ("Message",),
+}
 DEFAULT_OUTPUT = (
     Path(__file__).resolve().parent.parent
     / "runtime"
@@ -40,6 +66,8 @@ DEFAULT_OUTPUT = (
     / "service-2.json"
 )
 _DROPPED_KEYS = frozenset({"documentation", "documentationUrl"})
+#: Dropped from shapes that only answers use (never from a shape a request uses).
+OUTPUT_CONSTRAINTS = frozenset({"enum", "min", "max", "pattern"})
 
 
 def load_installed_model() -> dict[str, Any]:
@@ -60,6 +88,17 @@ def _without_docs(definition: Mapping[str, Any]) -> dict[str, Any]:
     return result
 
 
+def _pruned(name: str, definition: Mapping[str, Any]) -> dict[str, Any]:
+    """Return a shape definition, reduced to the members of :data:`OUTPUT_MEMBERS` if listed."""
+    if name not in OUTPUT_MEMBERS:
+        return dict(definition)
+    members: Mapping[str, Any] = definition["members"]
+    missing = sorted(set(OUTPUT_MEMBERS[name]).difference(members))
+    if missing:
+        raise KeyError(f"botocore's {name} shape has no member {', '.join(missing)}")
+    return {**definition, "members": {key: members[key] for key in OUTPUT_MEMBERS[name]}}
+
+
 def _direct_references(definition: Mapping[str, Any]) -> Iterator[str]:
     """Yield the names of the shapes an operation or shape definition refers to."""
     for key in ("input", "output", "member", "key", "value"):
@@ -72,30 +111,61 @@ def _direct_references(definition: Mapping[str, Any]) -> Iterator[str]:
         yield str(member["shape"])
 
 
-def referenced_shapes(model: Mapping[str, Any], operation: str) -> list[str]:
-    """Return, sorted, every shape ``operation`` references transitively."""
-    shapes: Mapping[str, Any] = model["shapes"]
+def _closure(shapes: Mapping[str, Any], start: Iterable[str], prune: bool) -> set[str]:
+    """Every shape reachable from ``start`` (through pruned definitions when ``prune``)."""
     seen: set[str] = set()
-    pending = list(_direct_references(model["operations"][operation]))
+    pending = list(start)
     while pending:
         name = pending.pop()
         if name in seen:
             continue
         seen.add(name)
-        pending.extend(_direct_references(shapes[name]))
-    return sorted(seen)
+        definition = _pruned(name, shapes[name]) if prune else shapes[name]
+        pending.extend(_direct_references(definition))
+    return seen
 
 
-def reduce_model(model: Mapping[str, Any], operation: str = OPERATION) -> dict[str, Any]:
-    """Return ``model`` reduced to ``operation`` and the shapes it needs, without docs."""
+def input_shapes(model: Mapping[str, Any], operations: Iterable[str] = OPERATIONS) -> set[str]:
+    """Every shape the operations' inputs reference transitively."""
+    chosen = [model["operations"][name] for name in operations]
+    return _closure(
+        model["shapes"], (op["input"]["shape"] for op in chosen if "input" in op), False
+    )
+
+
+def referenced_shapes(
+    model: Mapping[str, Any], operations: Iterable[str] = OPERATIONS
+) -> list[str]:
+    """Return, sorted, every shape the operations reference transitively, once their output
+    structures are pruned; raise ``ValueError`` if a pruned shape is part of an input."""
+    names = list(operations)
+    shared = sorted(input_shapes(model, names).intersection(OUTPUT_MEMBERS))
+    if shared:
+        raise ValueError(f"pruned output shapes are also input shapes: {', '.join(shared)}")
+    roots = [ref for name in names for ref in _direct_references(model["operations"][name])]
+    return sorted(_closure(model["shapes"], roots, True))
+
+
+def _output_only(definition: Mapping[str, Any]) -> dict[str, Any]:
+    """A shape only answers use: botocore never checks an answer against constraints."""
+    return {key: value for key, value in definition.items() if key not in OUTPUT_CONSTRAINTS}
+
+
+def reduce_model(
+    model: Mapping[str, Any], operations: Iterable[str] = OPERATIONS
+) -> dict[str, Any]:
+    """Return ``model`` reduced to ``operations`` and the shapes they need, without docs."""
+    names = list(operations)
+    inputs = input_shapes(model, names)
+    shapes = {}
+    for name in referenced_shapes(model, names):
+        definition = _without_docs(_pruned(name, model["shapes"][name]))
+        shapes[name] = definition if name in inputs else _output_only(definition)
     return {
         "version": model.get("version", "2.0"),
         "metadata": dict(model["metadata"]),
-        "operations": {operation: _without_docs(model["operations"][operation])},
-        "shapes": {
-            name: _without_docs(model["shapes"][name])
-            for name in referenced_shapes(model, operation)
-        },
+        "operations": {name: _without_docs(model["operations"][name]) for name in names},
+        "shapes": shapes,
     }
 
 

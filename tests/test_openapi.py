@@ -168,6 +168,20 @@ def test_retryable_statuses_carry_retry_after(operation: dict[str, Any], status:
     assert "Retry-After" in operation["responses"][status]["headers"]
 
 
+def test_agent_not_connected_carries_retry_after(operation: dict[str, Any]) -> None:
+    header = operation["responses"]["409"]["headers"]["Retry-After"]
+    assert header["required"] is False
+    assert header["description"].startswith("With `agent-not-connected` only:")
+    assert problems()["agent-not-connected"]["retryAfter"] == 2
+
+
+def test_created_names_the_role(document: dict[str, Any], operation: dict[str, Any]) -> None:
+    content = operation["responses"]["201"]["content"]["application/json"]
+    schema = resolve(document, content["schema"]["$ref"])
+    assert "role" in schema["required"]
+    assert content["example"]["role"] == "CUSTOMER"
+
+
 def test_every_response_carries_no_store(operation: dict[str, Any]) -> None:
     assert all(
         "Cache-Control" in response["headers"] for response in operation["responses"].values()

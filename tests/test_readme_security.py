@@ -36,6 +36,23 @@ def stage_settings(t: dict[str, Any]) -> dict[str, Any]:
     return settings
 
 
+def function_env(t: dict[str, Any]) -> dict[str, Any]:
+    env: dict[str, Any] = resources(t, "AWS::Lambda::Function")[0]["Environment"]["Variables"]
+    return env
+
+
+def policy_actions(t: dict[str, Any]) -> list[str]:
+    return [
+        action
+        for role in resources(t, "AWS::IAM::Role")
+        for policy in role.get("Policies", [])
+        for statement in policy["PolicyDocument"]["Statement"]
+        for action in (
+            [statement["Action"]] if isinstance(statement["Action"], str) else statement["Action"]
+        )
+    ]
+
+
 #: The start of a row's default cell -> what it claims, checked on the default template.
 CHECKS: dict[str, Callable[[dict[str, Any]], bool]] = {
     "**AWS_IAM authorization**": lambda t: methods(t)["POST"]["AuthorizationType"] == "AWS_IAM",
@@ -82,6 +99,13 @@ CHECKS: dict[str, Callable[[dict[str, Any]], bool]] = {
     ),
     "**No account-wide setting is changed**": lambda t: (
         not resources(t, "AWS::ApiGateway::Account")
+    ),
+    "**Contact checks**": lambda t: (
+        function_env(t)["CONTACT_CHECKS"] == "true"
+        and "connect:DescribeContact" in policy_actions(t)
+    ),
+    "**Any authenticated caller may add participants to any contact": lambda t: (
+        "CALLER_ATTRIBUTE" not in function_env(t)
     ),
 }
 

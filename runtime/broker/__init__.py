@@ -4,8 +4,8 @@ Modules: :mod:`.handler` (the entry point), :mod:`.apigw` (API Gateway REST prox
 :mod:`.media_type` (the ``Content-Type`` check), :mod:`.contract` (validation against
 ``contract.schema.json``), :mod:`.problems` (RFC 9457 responses from ``problems.json``),
 :mod:`.identity` (the caller), :mod:`.idempotency` (Connect's ``ClientToken``),
-:mod:`.connect` (the Amazon Connect client), :mod:`.tracing` (X-Ray subsegments of its
-calls), :mod:`.config` (environment), :mod:`.logs` (JSON logs) and :mod:`.metrics` (EMF
-metrics).
+:mod:`.contacts` (the contact checks), :mod:`.connect` (the Amazon Connect client; its time
+:mod:`.budget`), :mod:`.tracing` (X-Ray subsegments of its calls), :mod:`.config`
+(environment), :mod:`.logs` (JSON logs) and :mod:`.metrics` (EMF metrics).
 Only the standard library and botocore are used; imports inside the package are relative.
 """

@@ -6,18 +6,23 @@ ARN), ``ALLOWED_ROLES`` (comma-separated, default ``CUSTOMER``), ``DEFAULT_ROLE`
 ``AUTH_TYPE`` (how the API authenticates callers: ``AWS_IAM``, ``COGNITO_USER_POOLS``,
 ``CUSTOM`` or ``NONE``; default ``AWS_IAM``), ``LOG_LEVEL`` (default ``INFO``),
 ``METRICS_NAMESPACE`` (default ``ConnectParticipantBroker``), ``CORS_ALLOWED_ORIGINS``
-(comma-separated; set only when the construct enables CORS). Lambda itself sets
+(comma-separated; set only when the construct enables CORS); for :mod:`.contacts`,
+``CONTACT_CHECKS``, ``CHANNEL_ROLES``, ``AGENT_WAIT_MS`` and ``CALLER_ATTRIBUTE``. Lambda sets
 ``AWS_LAMBDA_FUNCTION_NAME`` and ``AWS_REGION``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .identity import AUTH_TYPES
 
 ROLES = ("AGENT", "CUSTOMER", "SYSTEM", "CUSTOM_BOT", "SUPERVISOR")
+CHANNELS = ("VOICE", "CHAT", "TASK", "EMAIL")
+#: The roles Connect takes per channel (``VOICE``: a WebRTC call).
+CHANNEL_ROLES: dict[str, tuple[str, ...]] = {"CHAT": ("CUSTOM_BOT",), "VOICE": ("CUSTOMER",)}
+DEFAULT_AGENT_WAIT_MS = 3000
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 DEFAULT_NAMESPACE = "ConnectParticipantBroker"
 
@@ -41,6 +46,10 @@ class Config:
     region: str | None = None
     cors_allowed_origins: frozenset[str] = frozenset()
     auth_type: str = "AWS_IAM"
+    contact_checks: bool = True
+    channel_roles: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: CHANNEL_ROLES)
+    agent_wait_seconds: float = DEFAULT_AGENT_WAIT_MS / 1000
+    caller_attribute: str | None = None
 
 
 def _flag(env: Mapping[str, str], name: str) -> bool:
@@ -60,6 +69,42 @@ def _roles(env: Mapping[str, str]) -> frozenset[str]:
     if not roles or unknown:
         raise ConfigError(f"ALLOWED_ROLES must list roles from {', '.join(ROLES)}, got {raw!r}")
     return roles
+
+
+def _channel_roles(env: Mapping[str, str]) -> dict[str, tuple[str, ...]]:
+    """Read ``CHANNEL_ROLES``: ``CHANNEL=ROLE,ROLE`` pairs, ``;`` between them."""
+    raw = env.get("CHANNEL_ROLES")
+    if raw is None:
+        return dict(CHANNEL_ROLES)
+    result: dict[str, tuple[str, ...]] = {}
+    for pair in raw.split(";"):
+        channel, _, roles = pair.partition("=")
+        channel = channel.strip()
+        listed = tuple(role.strip() for role in roles.split(",") if role.strip())
+        if channel not in CHANNELS or channel in result or not listed or set(listed) - set(ROLES):
+            raise ConfigError(
+                f"CHANNEL_ROLES must be like CHAT=CUSTOM_BOT;VOICE=CUSTOMER, got {raw!r}"
+            )
+        result[channel] = listed
+    return result
+
+
+def _agent_wait(env: Mapping[str, str]) -> float:
+    """Read ``AGENT_WAIT_MS``: whole milliseconds."""
+    raw = env.get("AGENT_WAIT_MS", str(DEFAULT_AGENT_WAIT_MS)).strip()
+    if not raw.isdigit():
+        raise ConfigError(f"AGENT_WAIT_MS must be whole milliseconds, got {raw!r}")
+    return int(raw) / 1000
+
+
+def _caller_attribute(env: Mapping[str, str], contact_checks: bool, auth_type: str) -> str | None:
+    """Read ``CALLER_ATTRIBUTE``: binding contacts to callers needs the checks and callers."""
+    raw = env.get("CALLER_ATTRIBUTE", "").strip() or None
+    if raw and (not contact_checks or auth_type == "NONE"):
+        raise ConfigError(
+            "CALLER_ATTRIBUTE needs CONTACT_CHECKS=true and AUTH_TYPE other than NONE"
+        )
+    return raw
 
 
 def _instance_id(env: Mapping[str, str]) -> str:
@@ -100,6 +145,7 @@ def load(env: Mapping[str, str]) -> Config:
     auth_type = env.get("AUTH_TYPE", "AWS_IAM").strip()
     if auth_type not in AUTH_TYPES:
         raise ConfigError(f"AUTH_TYPE must be one of {', '.join(AUTH_TYPES)}, got {auth_type!r}")
+    contact_checks = _flag(env, "CONTACT_CHECKS")
     return Config(
         instance_id=instance_id,
         allowed_roles=allowed,
@@ -116,4 +162,8 @@ def load(env: Mapping[str, str]) -> Config:
             if origin.strip()
         ),
         auth_type=auth_type,
+        contact_checks=contact_checks,
+        channel_roles=_channel_roles(env),
+        agent_wait_seconds=_agent_wait(env),
+        caller_attribute=_caller_attribute(env, contact_checks, auth_type),
     )

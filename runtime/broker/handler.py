@@ -3,10 +3,10 @@
 ``handler(event, context)`` serves API Gateway REST API proxy events as the HTTP contract
 (v2) says, in this order: the ``Content-Type`` (415 unless JSON, :mod:`.media_type`); the
 path, the ``Idempotency-Key`` header and the body against ``contract.schema.json`` (400, every
-failure listed in ``errors``); the broker's policy (403); then Connect's CreateParticipant
-(201, or the problem the contract maps the Connect error to), with a ``ClientToken`` derived
-from the caller, the contact, the key and the request (:mod:`.idempotency`). Each check answers
-only when the ones before it passed.
+failure listed in ``errors``); the broker's policy (403); the contact (:mod:`.contacts`);
+then Connect's CreateParticipant (201, or the problem the contract maps the Connect error to),
+with a ``ClientToken`` derived from the caller, the contact, the key and the request with its
+effective role (:mod:`.idempotency`). Each check answers only when the ones before it passed.
 
 Module state, all injectable for tests and local runs: the configuration
 (:func:`set_config`, read from the environment at import), the Connect client
@@ -18,17 +18,17 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from . import apigw, connect, idempotency, logs, media_type, metrics, problems
+from . import apigw, connect, contacts, idempotency, logs, media_type, metrics, problems
 from .config import Config, ConfigError, load
 from .contract import FieldError, validate_named
-from .identity import MissingIdentity
+from .identity import MissingIdentity, caller_identity
 
 VALIDATION_DETAIL = "The request is not valid; see errors for what to fix."
-POLICY_DETAIL = "The request asks for something this broker does not allow; see errors."
+POLICY_DETAIL = problems.POLICY_DETAIL
 MEDIA_TYPE_DETAIL = "The request body must be sent as application/json; see errors."
 CAPABILITIES = {"video": "Video", "screenShare": "ScreenShare"}
 
@@ -153,15 +153,18 @@ def connect_parameters(
     return params
 
 
-def _reject(code: str, detail: str, errors: list[FieldError], request_id: str) -> dict[str, Any]:
-    """Log and return a 400/403 problem (field names only, never values)."""
+def _reject(
+    code: str,
+    detail: str,
+    errors: Sequence[FieldError],
+    request_id: str,
+    message: str = "request rejected",
+    **fields: Any,
+) -> dict[str, Any]:
+    """Log and return a problem (field names only, never values)."""
     response = problems.problem(code, detail, request_id, errors)
-    LOGGER.info(
-        "request rejected",
-        extra={
-            "fields": {"status": response["statusCode"], "errorFields": [e.field for e in errors]}
-        },
-    )
+    fields.update(status=response["statusCode"], errorFields=[e.field for e in errors])
+    LOGGER.info(message, extra={"fields": fields})
     return response
 
 
@@ -171,15 +174,21 @@ def _elapsed_ms(start: float) -> float:
 
 
 def _connect_failure(
-    error: Exception, latency_ms: float, invocation: metrics.Invocation, request_id: str
+    error: Exception,
+    latency_ms: float,
+    invocation: metrics.Invocation,
+    request_id: str,
+    operation: str = connect.CREATE_PARTICIPANT,
 ) -> dict[str, Any]:
-    """Count, log and answer a failed CreateParticipant call."""
-    failure = connect.classify(error)
+    """Count, log and answer a failed Connect call."""
+    failure = connect.classify(error, operation)
     invocation.connect_error_code = failure.error_code
+    invocation.connect_error_operation = operation
     invocation.connect_throttles = int(failure.error_code == "ThrottlingException")
     response = problems.problem(failure.problem, failure.detail, request_id)
     fields: dict[str, Any] = {
         "status": response["statusCode"],
+        "operation": operation,
         "errorCode": failure.error_code,
         "latencyMs": round(latency_ms, 3),
     }
@@ -208,7 +217,10 @@ def create_participant(
     invocation.connect_latency_ms = _elapsed_ms(start)
     credentials = result["ParticipantCredentials"]
     response = problems.created(
-        result["ParticipantId"], credentials["ParticipantToken"], credentials["Expiry"]
+        result["ParticipantId"],
+        credentials["ParticipantToken"],
+        credentials["Expiry"],
+        params["ParticipantDetails"]["ParticipantRole"],
     )
     invocation.participants_created = 1
     LOGGER.info(
@@ -226,10 +238,57 @@ def create_participant(
     return response
 
 
+def _identity_missing(config: Config, request_id: str) -> dict[str, Any]:
+    """Log (the authorization type, never the event's values) and answer a missing identity."""
+    fields = {"status": 500, "authType": config.auth_type}
+    LOGGER.error("caller identity missing", extra={"fields": fields})
+    return problems.problem("internal", connect.INTERNAL_DETAIL, request_id)
+
+
+def check_contact(
+    event: Mapping[str, Any],
+    request: ParticipantRequest,
+    config: Config,
+    invocation: metrics.Invocation,
+    request_id: str,
+    remaining_seconds: float | None,
+) -> ParticipantRequest | dict[str, Any]:
+    """Check the contact; return the request with the role to send, or the answer."""
+    try:
+        caller = caller_identity(event, config.auth_type) if config.caller_attribute else ""
+    except MissingIdentity:
+        return _identity_missing(config, request_id)
+    client = connect.get_client(config.region)
+    start = time.perf_counter()
+    try:
+        verdict = contacts.check(
+            client, config, request.contact_id, request.role, caller, remaining_seconds
+        )
+    except Exception as error:
+        latency = _elapsed_ms(start)
+        return _connect_failure(error, latency, invocation, request_id, connect.DESCRIBE_CONTACT)
+    if isinstance(verdict, contacts.Admitted):
+        return replace(request, role=verdict.role)
+    invocation.contact_rejection = verdict.name
+    return _reject(
+        verdict.problem,
+        verdict.detail,
+        verdict.errors,
+        request_id,
+        "contact refused",
+        contactCheck=verdict.name,
+        latencyMs=round(_elapsed_ms(start), 3),
+    )
+
+
 def serve(
-    event: Mapping[str, Any], config: Config, invocation: metrics.Invocation, request_id: str
+    event: Mapping[str, Any],
+    config: Config,
+    invocation: metrics.Invocation,
+    request_id: str,
+    remaining_seconds: float | None = None,
 ) -> dict[str, Any]:
-    """Check the media type, validate, apply the policy, then call Connect."""
+    """Check the media type, validate, apply the policy, check the contact, then call Connect."""
     unsupported = media_type.errors(apigw.header_values(event, media_type.FIELD))
     if unsupported:
         invocation.validation_rejections = 1
@@ -244,6 +303,11 @@ def serve(
     if denied:
         invocation.policy_rejections = 1
         return _reject("not-allowed", POLICY_DETAIL, denied, request_id)
+    if config.contact_checks:
+        checked = check_contact(event, request, config, invocation, request_id, remaining_seconds)
+        if not isinstance(checked, ParticipantRequest):
+            return checked
+        request = checked
     try:
         token = idempotency.request_token(
             event,
@@ -255,10 +319,7 @@ def serve(
             capabilities=request.capabilities,
         )
     except MissingIdentity:
-        # Never the event's values: only which authorization type left its place empty.
-        fields = {"status": 500, "authType": config.auth_type}
-        LOGGER.error("caller identity missing", extra={"fields": fields})
-        return problems.problem("internal", connect.INTERNAL_DETAIL, request_id)
+        return _identity_missing(config, request_id)
     return create_participant(request, config, invocation, request_id, token)
 
 
@@ -310,7 +371,9 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     invocation = metrics.Invocation()
     try:
         LOGGER.debug("request received")
-        response = serve(event, get_config(), invocation, request_id)
+        remaining = getattr(context, "get_remaining_time_in_millis", None)
+        left = remaining() / 1000 if callable(remaining) else None
+        response = serve(event, get_config(), invocation, request_id, left)
     except Exception as error:
         LOGGER.error("unexpected error", extra={"fields": logs.exception_fields(error)})
         response = problems.problem("internal", connect.INTERNAL_DETAIL, request_id)

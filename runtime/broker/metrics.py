@@ -1,10 +1,9 @@
 """CloudWatch metrics in the Embedded Metric Format: one JSON line per invocation.
 
-Dimension ``FunctionName`` on every metric; ``ConnectErrors`` also by
-``[FunctionName, ErrorCode]``. The counters ``ParticipantsCreated``, ``ValidationRejections``,
-``PolicyRejections`` and ``ConnectThrottles`` are in every record (0 or 1), so alarms on
-them see data whenever the function runs; ``ConnectLatency`` is present when Connect was
-called, and ``ConnectErrors`` (1) when that call failed. Never the contact ID or display name.
+Dimension ``FunctionName`` on every metric; ``ConnectErrors`` also by ``ErrorCode`` and by
+``Operation, ErrorCode``, ``ContactRejections`` by ``ContactCheck``. The :data:`COUNTERS` are in
+every record (0 or 1) so alarms see data whenever the function runs; ``ConnectLatency``
+(CreateParticipant) and ``ConnectErrors`` when they apply. Never the contact ID or display name.
 """
 
 from __future__ import annotations
@@ -17,7 +16,13 @@ from typing import Any
 
 COUNT = "Count"
 MILLISECONDS = "Milliseconds"
-COUNTERS = ("ParticipantsCreated", "ValidationRejections", "PolicyRejections", "ConnectThrottles")
+COUNTERS = (
+    "ParticipantsCreated",
+    "ValidationRejections",
+    "PolicyRejections",
+    "ContactRejections",
+    "ConnectThrottles",
+)
 
 
 @dataclass
@@ -30,6 +35,9 @@ class Invocation:
     connect_throttles: int = 0
     connect_latency_ms: float | None = None
     connect_error_code: str | None = None
+    connect_error_operation: str | None = None
+    contact_rejection: str | None = None
+    """The check that refused the contact (``ContactCheck``), if one did."""
 
     def counters(self) -> dict[str, int]:
         """Return the counter metrics by name."""
@@ -37,6 +45,7 @@ class Invocation:
             "ParticipantsCreated": self.participants_created,
             "ValidationRejections": self.validation_rejections,
             "PolicyRejections": self.policy_rejections,
+            "ContactRejections": int(self.contact_rejection is not None),
             "ConnectThrottles": self.connect_throttles,
         }
 
@@ -53,8 +62,20 @@ def _directives(invocation: Invocation, namespace: str) -> list[dict[str, Any]]:
         directives.append(
             {
                 "Namespace": namespace,
-                "Dimensions": [["FunctionName"], ["FunctionName", "ErrorCode"]],
+                "Dimensions": [
+                    ["FunctionName"],
+                    ["FunctionName", "ErrorCode"],
+                    ["FunctionName", "Operation", "ErrorCode"],
+                ],
                 "Metrics": [{"Name": "ConnectErrors", "Unit": COUNT}],
+            }
+        )
+    if invocation.contact_rejection is not None:
+        directives.append(
+            {
+                "Namespace": namespace,
+                "Dimensions": [["FunctionName", "ContactCheck"]],
+                "Metrics": [{"Name": "ContactRejections", "Unit": COUNT}],
             }
         )
     return directives
@@ -81,7 +102,10 @@ def record(
         document["ConnectLatency"] = round(invocation.connect_latency_ms, 3)
     if invocation.connect_error_code is not None:
         document["ErrorCode"] = invocation.connect_error_code
+        document["Operation"] = invocation.connect_error_operation or "CreateParticipant"
         document["ConnectErrors"] = 1
+    if invocation.contact_rejection is not None:
+        document["ContactCheck"] = invocation.contact_rejection
     document.update({key: value for key, value in properties.items() if value is not None})
     return document
 

@@ -19,6 +19,7 @@ from .contract import FieldError
 
 PROBLEMS_PATH = Path(__file__).resolve().parent / "problems.json"
 
+POLICY_DETAIL = "The request asks for something this broker does not allow; see errors."
 #: ``Retry-After`` (seconds) sent with these statuses.
 RETRY_AFTER_SECONDS: Mapping[int, int] = {429: 2, 503: 5}
 
@@ -36,11 +37,15 @@ def catalogue() -> Mapping[str, Mapping[str, Any]]:
     return {code: entry for code, entry in raw.items() if not code.startswith("$")}
 
 
-def json_response(status: int, body: Mapping[str, Any], content_type: str) -> dict[str, Any]:
-    """Return an API Gateway proxy response with the broker's common headers."""
+def json_response(
+    status: int, body: Mapping[str, Any], content_type: str, retry_after: int | None = None
+) -> dict[str, Any]:
+    """Return an API Gateway proxy response with the broker's common headers (and
+    ``Retry-After``: ``retry_after``, else the status's)."""
     headers = {"Content-Type": content_type, **_COMMON_HEADERS}
-    if status in RETRY_AFTER_SECONDS:
-        headers["Retry-After"] = str(RETRY_AFTER_SECONDS[status])
+    retry_after = RETRY_AFTER_SECONDS.get(status) if retry_after is None else retry_after
+    if retry_after is not None:
+        headers["Retry-After"] = str(retry_after)
     return {
         "statusCode": status,
         "headers": headers,
@@ -67,10 +72,15 @@ def problem(
     }
     if errors:
         body["errors"] = [error.as_dict() for error in errors]
-    return json_response(status, body, "application/problem+json")
+    return json_response(status, body, "application/problem+json", entry.get("retryAfter"))
 
 
-def created(participant_id: str, token: str, expiry: str) -> dict[str, Any]:
+def created(participant_id: str, token: str, expiry: str, role: str) -> dict[str, Any]:
     """Return the ``201 Created`` response of the contract."""
-    body = {"participantId": participant_id, "participantToken": token, "expiry": expiry}
+    body = {
+        "participantId": participant_id,
+        "participantToken": token,
+        "expiry": expiry,
+        "role": role,
+    }
     return json_response(201, body, "application/json")

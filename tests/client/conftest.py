@@ -44,6 +44,7 @@ def local_broker() -> Iterator[LocalBroker]:
         connect_read_timeout=0.3,
         connect_max_attempts=1,
         log_level="ERROR",
+        agent_wait=0.0,
     )
     with FakeConnect(slow_seconds=2.0) as connect, LocalBroker(config=config, connect=connect) as b:
         yield b

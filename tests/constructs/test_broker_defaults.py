@@ -100,6 +100,9 @@ def test_function_environment_is_exactly_the_runtime_interface(synth: Synthesize
         "LOG_LEVEL": "INFO",
         "METRICS_NAMESPACE": "ConnectParticipantBroker",
         "AUTH_TYPE": "AWS_IAM",
+        "CONTACT_CHECKS": "true",
+        "CHANNEL_ROLES": "CHAT=CUSTOM_BOT;VOICE=CUSTOMER",
+        "AGENT_WAIT_MS": "3000",
     }
 
 
@@ -152,6 +155,13 @@ def test_function_role_inline_policy_is_exact(synth: Synthesized) -> None:
                             connect_arn(INSTANCE_ID),
                             connect_arn(f"{INSTANCE_ID}/contact/*"),
                         ],
+                    },
+                    {
+                        # The contact checks: DescribeContact on this instance's contacts only.
+                        "Sid": "DescribeContactsOfOneInstance",
+                        "Effect": "Allow",
+                        "Action": "connect:DescribeContact",
+                        "Resource": connect_arn(f"{INSTANCE_ID}/contact/*"),
                     },
                     {
                         # X-Ray's write actions take no resource: the only "*" in the role.

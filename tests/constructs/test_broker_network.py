@@ -37,6 +37,7 @@ def custom(app_factory: Callable[..., cdk.App]) -> Synthesized:
         reserved_concurrency=7,
         memory_size=1024,
         timeout=Duration.seconds(20),
+        agent_wait=Duration.seconds(0),
         log_retention=cdk.aws_logs.RetentionDays.ONE_MONTH,
         allowed_roles=["CUSTOMER", "CUSTOM_BOT"],
         default_role="CUSTOM_BOT",

@@ -263,3 +263,106 @@ def test_answers_without_a_delayed_ack_stall(connect_client: Any) -> None:
     for index in range(10):
         create(connect_client, f"contact-{index}")
     assert time.perf_counter() - start < 0.3
+
+
+# --- DescribeContact and the simulated contacts --------------------------------------------------
+
+
+def describe(client: Any, contact_id: str) -> Any:
+    return client.describe_contact(InstanceId=INSTANCE, ContactId=contact_id)["Contact"]
+
+
+def test_any_contact_is_an_ongoing_webrtc_call_with_its_agent(connect_client: Any) -> None:
+    contact = describe(connect_client, "contact-1")
+    assert (contact["Id"], contact["Channel"], contact["InitiationMethod"]) == (
+        "contact-1",
+        "VOICE",
+        "WEBRTC_API",
+    )
+    assert contact["SegmentAttributes"] == {"connect:Subtype": {"ValueString": "connect:WebRTC"}}
+    assert isinstance(contact["AgentInfo"]["ConnectedToAgentTimestamp"], datetime)
+    assert "DisconnectTimestamp" not in contact
+    assert contact["Attributes"] == {}
+
+
+@pytest.mark.parametrize(
+    ("contact_id", "channel", "webrtc", "ended", "agent"),
+    [
+        ("chat-1", "CHAT", False, False, True),
+        ("ended-1", "VOICE", True, True, True),
+        ("task-1", "TASK", False, False, False),
+        ("email-1", "EMAIL", False, False, False),
+        ("phone-1", "VOICE", False, False, True),
+        ("no-agent-1", "VOICE", True, False, False),
+        ("throttle-1", "VOICE", True, False, True),
+    ],
+)
+def test_contact_prefixes(
+    connect_client: Any, contact_id: str, channel: str, webrtc: bool, ended: bool, agent: bool
+) -> None:
+    contact = describe(connect_client, contact_id)
+    assert contact["Channel"] == channel
+    assert ("SegmentAttributes" in contact) == webrtc
+    assert ("DisconnectTimestamp" in contact) == ended
+    assert ("AgentInfo" in contact) == agent
+
+
+def test_agent_connects_after_n_seconds(connect_client: Any) -> None:
+    assert "AgentInfo" not in describe(connect_client, "agent-after-1-x")
+    time.sleep(1.05)
+    assert "AgentInfo" in describe(connect_client, "agent-after-1-x")
+
+
+def test_added_contact_carries_its_attributes(fake: FakeConnect, connect_client: Any) -> None:
+    fake.add_contact("call-7", attributes={"brokerCaller": "sub-1"}, agent_after=None)
+    contact = describe(connect_client, "call-7")
+    assert contact["Attributes"] == {"brokerCaller": "sub-1"}
+    assert "AgentInfo" not in contact
+
+
+def test_describe_of_a_missing_contact_is_not_found(connect_client: Any) -> None:
+    with pytest.raises(ClientError) as caught:
+        describe(connect_client, "notfound-1")
+    assert caught.value.response["Error"]["Code"] == "ResourceNotFoundException"
+
+
+def test_fail_next_picks_the_operation(fake: FakeConnect, connect_client: Any) -> None:
+    fake.fail_next("InternalServiceException", operation="DescribeContact")
+    fake.fail_next("ThrottlingException")
+    assert error_of(connect_client, "contact-1") == ("ThrottlingException", 429)
+    with pytest.raises(ClientError) as caught:
+        describe(connect_client, "contact-1")
+    assert caught.value.response["Error"]["Code"] == "InternalServiceException"
+    assert [r.operation for r in fake.requests] == ["CreateParticipant", "DescribeContact"]
+
+
+@pytest.mark.parametrize(
+    ("contact_id", "role"),
+    [
+        ("ended-1", "CUSTOMER"),
+        ("task-1", "CUSTOMER"),
+        ("phone-1", "CUSTOMER"),
+        ("no-agent-1", "CUSTOMER"),
+        ("chat-1", "CUSTOMER"),
+        ("contact-1", "CUSTOM_BOT"),
+    ],
+)
+def test_create_participant_follows_connects_rules(
+    connect_client: Any, contact_id: str, role: str
+) -> None:
+    with pytest.raises(ClientError) as caught:
+        connect_client.create_participant(
+            InstanceId=INSTANCE,
+            ContactId=contact_id,
+            ParticipantDetails={"DisplayName": "Ana", "ParticipantRole": role},
+        )
+    assert caught.value.response["Error"]["Code"] == "InvalidRequestException"
+
+
+def test_a_chat_takes_a_custom_bot(connect_client: Any) -> None:
+    response = connect_client.create_participant(
+        InstanceId=INSTANCE,
+        ContactId="chat-1",
+        ParticipantDetails={"DisplayName": "Bot", "ParticipantRole": "CUSTOM_BOT"},
+    )
+    assert "ParticipantId" in response

@@ -26,6 +26,7 @@ def broker(fake_connect: FakeConnect) -> Iterator[LocalBroker]:
         connect_read_timeout=0.3,
         connect_max_attempts=1,
         log_level="ERROR",
+        agent_wait=0.0,
     )
     with LocalBroker(config=config, connect=fake_connect) as running:
         yield running
@@ -51,7 +52,8 @@ def test_created_answers_201_with_participant(broker: LocalBroker) -> None:
     answer = post(broker, "contact-1", {"displayName": "Ana"})
     body = answer.json()
     assert answer.status == 201
-    assert sorted(body) == ["expiry", "participantId", "participantToken"]
+    assert sorted(body) == ["expiry", "participantId", "participantToken", "role"]
+    assert body["role"] == "CUSTOMER"
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", body["expiry"])
 
 
@@ -65,7 +67,8 @@ def test_connect_receives_broker_instance_and_default_role(
     broker: LocalBroker, fake: FakeConnect
 ) -> None:
     post(broker, "contact-1", {"displayName": "Ana", "capabilities": {"video": "SEND"}})
-    [request] = fake.requests
+    described, request = fake.requests
+    assert (described.operation, request.operation) == ("DescribeContact", "CreateParticipant")
     body = request.json()
     body.pop("ClientToken")  # botocore fills one in when the caller sends no Idempotency-Key
     assert body == {
@@ -84,7 +87,9 @@ def test_idempotency_key_gives_the_derived_client_token(
 ) -> None:
     post(broker, "contact-1", {"displayName": "Ana"}, [*JSON, ("Idempotency-Key", "key-1")])
     # The local broker authenticates no one: every caller has the empty identity.
-    assert fake.requests[0].json()["ClientToken"] == idempotency.client_token(
+    assert fake.requests_for("CreateParticipant")[0].json()[
+        "ClientToken"
+    ] == idempotency.client_token(
         caller="",
         contact_id="contact-1",
         key="key-1",
@@ -239,8 +244,9 @@ def test_role_not_allowed_is_403(broker: LocalBroker) -> None:
 
 
 def test_allowed_non_default_role_reaches_connect(broker: LocalBroker, fake: FakeConnect) -> None:
-    post(broker, "contact-1", {"displayName": "Bot", "role": "CUSTOM_BOT"})
-    assert fake.requests[0].json()["ParticipantDetails"]["ParticipantRole"] == "CUSTOM_BOT"
+    post(broker, "chat-1", {"displayName": "Bot", "role": "CUSTOM_BOT"})
+    (request,) = fake.requests_for("CreateParticipant")
+    assert request.json()["ParticipantDetails"]["ParticipantRole"] == "CUSTOM_BOT"
 
 
 def test_capability_not_allowed_is_403(broker: LocalBroker) -> None:

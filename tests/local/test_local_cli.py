@@ -34,7 +34,7 @@ def test_script_serves_the_contract(served: tuple[str, Sequence[str]]) -> None:
     answer = send(f"{url}/contacts/demo-1/participants", {"displayName": "Ana"})
     assert (answer.status, sorted(answer.json())) == (
         201,
-        ["expiry", "participantId", "participantToken"],
+        ["expiry", "participantId", "participantToken", "role"],
     )
 
 

@@ -103,7 +103,7 @@ def test_encoded_letters_are_decoded_like_api_gateway(
     broker: LocalBroker, fake: FakeConnect
 ) -> None:
     assert send(f"{broker.url}/contacts/c%2D1/participants", {"displayName": "Ana"}).status == 201
-    assert fake.requests[0].json()["ContactId"] == "c-1"
+    assert fake.requests_for("CreateParticipant")[0].json()["ContactId"] == "c-1"
 
 
 @pytest.mark.parametrize("method", ["GET", "PUT", "PATCH", "DELETE", "TRACE", "OPTIONS", "FOO"])

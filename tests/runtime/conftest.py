@@ -15,7 +15,7 @@ import pytest
 from botocore.stub import Stubber
 from runtime_support import FakeLambdaContext, default_config
 
-from runtime.broker import connect, handler, logs
+from runtime.broker import connect, contacts, handler, logs
 from runtime.broker.config import Config
 
 
@@ -35,13 +35,15 @@ def _hermetic_aws(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 @pytest.fixture(autouse=True)
 def _reset_module_state() -> Iterator[None]:
-    """Every test starts from the default configuration, no client and no log context."""
+    """Every test starts from the default configuration, no client, no log context and the
+    real clock."""
     handler.set_config(default_config())
     connect.set_client(None)
     logs.clear()
     yield
     handler.set_config(default_config())
     connect.set_client(None)
+    contacts.set_clock()
     logs.clear()
 
 

@@ -6,6 +6,7 @@ import base64
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from runtime.broker.config import Config
@@ -181,7 +182,9 @@ def invalid(*errors: tuple[str, str]) -> dict[str, Any]:
 
 
 def default_config(**overrides: Any) -> Config:
-    """A configuration as the construct sets it by default, with overrides."""
+    """A configuration as the construct sets it by default, with overrides; but without the
+    contact checks, so a test of CreateParticipant stubs that call alone
+    (``test_runtime_contacts.py`` tests the checks, with ``contact_checks=True``)."""
     values: dict[str, Any] = {
         "instance_id": INSTANCE_ID,
         "allowed_roles": frozenset({"CUSTOMER"}),
@@ -192,6 +195,7 @@ def default_config(**overrides: Any) -> Config:
         "metrics_namespace": "ConnectParticipantBroker",
         "function_name": FUNCTION_NAME,
         "region": "eu-west-1",
+        "contact_checks": False,
     }
     values.update(overrides)
     return Config(**values)
@@ -201,3 +205,36 @@ def body_of(response: dict[str, Any]) -> Any:
     """Decode a proxy response's JSON body."""
     assert response["isBase64Encoded"] is False
     return json.loads(response["body"])
+
+
+CONNECTED_AT = datetime(2026, 11, 26, 1, 41, 30, tzinfo=UTC)
+
+
+def contact_description(
+    *,
+    channel: str = "VOICE",
+    subtype: str | None = "connect:WebRTC",
+    initiation: str | None = "WEBRTC_API",
+    ended: bool = False,
+    agent_connected: bool = True,
+    attributes: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """DescribeContact's answer (as botocore parses it), by default an ongoing WebRTC call whose
+    agent has connected. Only members the broker's reduced model knows: Stubber validates it."""
+    contact: dict[str, Any] = {"Channel": channel}
+    if initiation is not None:
+        contact["InitiationMethod"] = initiation
+    if subtype is not None:
+        contact["SegmentAttributes"] = {"connect:Subtype": {"ValueString": subtype}}
+    if agent_connected:
+        contact["AgentInfo"] = {"ConnectedToAgentTimestamp": CONNECTED_AT}
+    if ended:
+        contact["DisconnectTimestamp"] = CONNECTED_AT
+    if attributes is not None:
+        contact["Attributes"] = attributes
+    return {"Contact": contact}
+
+
+def describe_params(contact_id: str = CONTACT_ID) -> dict[str, str]:
+    """The DescribeContact parameters the handler must send."""
+    return {"InstanceId": INSTANCE_ID, "ContactId": contact_id}

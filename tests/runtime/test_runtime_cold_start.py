@@ -9,7 +9,7 @@ import logging
 from typing import Any
 
 import pytest
-from runtime_support import CONNECT_RESPONSE, api_gateway_event, body_of
+from runtime_support import CONNECT_RESPONSE, api_gateway_event, body_of, contact_description
 
 from runtime.broker import connect, handler, logs
 from runtime.broker.config import load
@@ -26,6 +26,12 @@ ENVIRONMENT = {
 
 
 class FakeClient:
+    """Connect as the contact checks (on unless the environment turns them off) find it: an
+    ongoing WebRTC call whose agent has connected."""
+
+    def describe_contact(self, **_: Any) -> dict[str, Any]:
+        return contact_description()
+
     def create_participant(self, **_: Any) -> dict[str, Any]:
         return CONNECT_RESPONSE
 

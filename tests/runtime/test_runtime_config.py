@@ -29,6 +29,10 @@ def test_every_variable_is_read() -> None:
         "AWS_LAMBDA_FUNCTION_NAME": "fn",
         "AWS_REGION": "eu-west-1",
         "AUTH_TYPE": "COGNITO_USER_POOLS",
+        "CONTACT_CHECKS": "true",
+        "CHANNEL_ROLES": "CHAT=CUSTOM_BOT; VOICE=CUSTOMER,SUPERVISOR",
+        "AGENT_WAIT_MS": "2500",
+        "CALLER_ATTRIBUTE": "brokerCaller",
     }
     assert load(env) == Config(
         instance_id="i-1",
@@ -41,7 +45,52 @@ def test_every_variable_is_read() -> None:
         function_name="fn",
         region="eu-west-1",
         auth_type="COGNITO_USER_POOLS",
+        contact_checks=True,
+        channel_roles={"CHAT": ("CUSTOM_BOT",), "VOICE": ("CUSTOMER", "SUPERVISOR")},
+        agent_wait_seconds=2.5,
+        caller_attribute="brokerCaller",
     )
+
+
+def test_contact_checks_default_to_on_with_the_aws_channel_roles() -> None:
+    config = load({"INSTANCE_ID": "i-1"})
+    assert config.contact_checks is True
+    assert config.channel_roles == {"CHAT": ("CUSTOM_BOT",), "VOICE": ("CUSTOMER",)}
+    assert (config.agent_wait_seconds, config.caller_attribute) == (3.0, None)
+
+
+def test_contact_checks_can_be_turned_off() -> None:
+    assert load({"INSTANCE_ID": "i-1", "CONTACT_CHECKS": "false"}).contact_checks is False
+
+
+@pytest.mark.parametrize(
+    "raw", ["", "CHAT", "CHAT=", "SMS=CUSTOMER", "CHAT=BOT", "CHAT=CUSTOM_BOT;CHAT=CUSTOMER"]
+)
+def test_invalid_channel_roles_are_refused(raw: str) -> None:
+    with pytest.raises(ConfigError) as raised:
+        load({"INSTANCE_ID": "i", "CHANNEL_ROLES": raw})
+    assert (
+        str(raised.value)
+        == f"CHANNEL_ROLES must be like CHAT=CUSTOM_BOT;VOICE=CUSTOMER, got {raw!r}"
+    )
+
+
+CALLER_NEEDS = "CALLER_ATTRIBUTE needs CONTACT_CHECKS=true and AUTH_TYPE other than NONE"
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"AGENT_WAIT_MS": "1.5"}, "AGENT_WAIT_MS must be whole milliseconds, got '1.5'"),
+        ({"AGENT_WAIT_MS": "-1"}, "AGENT_WAIT_MS must be whole milliseconds, got '-1'"),
+        ({"CALLER_ATTRIBUTE": "owner", "AUTH_TYPE": "NONE"}, CALLER_NEEDS),
+        ({"CALLER_ATTRIBUTE": "owner", "CONTACT_CHECKS": "false"}, CALLER_NEEDS),
+    ],
+)
+def test_invalid_contact_settings_are_refused(env: dict[str, str], message: str) -> None:
+    with pytest.raises(ConfigError) as raised:
+        load({"INSTANCE_ID": "i", **env})
+    assert str(raised.value) == message
 
 
 @pytest.mark.parametrize(

@@ -240,7 +240,7 @@ def test_timeout_after_bounded_retries_is_504(invoke: Invoke, error: Exception) 
     assert response["statusCode"] == 504
     assert response["headers"] == PROBLEM_HEADERS
     assert body_of(response) == TIMEOUT
-    assert len(attempts) == connect.MAX_ATTEMPTS == 3
+    assert len(attempts) == connect.MAX_ATTEMPTS == 2
 
 
 def test_internal_service_exception_over_http_is_retried_then_503(invoke: Invoke) -> None:
@@ -256,7 +256,7 @@ def test_internal_service_exception_over_http_is_retried_then_503(invoke: Invoke
     response = invoke(api_gateway_event(EVENT_BODY))
     assert response["statusCode"] == 503
     assert response["headers"]["Retry-After"] == "5"
-    assert len(attempts) == 3
+    assert len(attempts) == 2
 
 
 def test_success_over_http_parses_connect_wire_response(invoke: Invoke) -> None:
@@ -281,5 +281,6 @@ def test_success_over_http_parses_connect_wire_response(invoke: Invoke) -> None:
         "participantId": "p-1",
         "participantToken": TOKEN,
         "expiry": "2026-11-26T02:41:28.172Z",
+        "role": "CUSTOMER",
     }
     assert len(attempts) == 1

@@ -55,10 +55,30 @@ sys.stderr.write(json.dumps({
 """
 
 
+#: DescribeContact's answer for an ongoing WebRTC call whose agent has connected (a subset of
+#: what Connect sends, with members the broker's reduced model does not parse).
+CONTACT = {
+    "Contact": {
+        "Id": "c0ffee00-1234-4abc-8def-0123456789ab",
+        "Channel": "VOICE",
+        "InitiationMethod": "WEBRTC_API",
+        "InitiationTimestamp": 1795657280.123,
+        "AgentInfo": {"Id": "agent-1", "ConnectedToAgentTimestamp": 1795657286.5},
+        "SegmentAttributes": {"connect:Subtype": {"ValueString": "connect:WebRTC"}},
+        "CustomerEndpoint": {"Type": "VOIP", "Address": "customer-address"},
+        "Attributes": {"greeting": "played"},
+    }
+}
+
+
 class FakeConnect(BaseHTTPRequestHandler):
-    """Answers CreateParticipant as Connect does; records each request."""
+    """Answers DescribeContact and CreateParticipant as Connect does; records each request."""
 
     requests: ClassVar[list[dict[str, Any]]] = []
+
+    def do_GET(self) -> None:
+        self.requests.append({"path": self.path, "headers": dict(self.headers), "body": None})
+        self._answer(CONTACT)
 
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length", "0"))
@@ -66,7 +86,7 @@ class FakeConnect(BaseHTTPRequestHandler):
         self.requests.append(
             {"path": self.path, "headers": dict(self.headers), "body": json.loads(body)}
         )
-        payload = json.dumps(
+        self._answer(
             {
                 "ParticipantCredentials": {
                     "ParticipantToken": TOKEN,
@@ -74,7 +94,10 @@ class FakeConnect(BaseHTTPRequestHandler):
                 },
                 "ParticipantId": "participant-1",
             }
-        ).encode()
+        )
+
+    def _answer(self, document: dict[str, Any]) -> None:
+        payload = json.dumps(document).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.send_header("x-amzn-RequestId", "connect-request-1")
@@ -111,17 +134,23 @@ def copy_runtime(target: Path) -> Path:
     patterns = asset_exclude()
     source = ROOT / "runtime"
 
+    def matches(path: str, name: str, pattern: str) -> bool:
+        return fnmatch.fnmatch(path, pattern) or fnmatch.fnmatch(name, pattern.removeprefix("**/"))
+
     def ignore(directory: str, names: list[str]) -> set[str]:
         relative = Path(directory).relative_to(source)
-        return {
-            name
-            for name in names
-            if any(
-                fnmatch.fnmatch(str(relative / name), pattern)
-                or fnmatch.fnmatch(name, pattern.removeprefix("**/"))
-                for pattern in patterns
-            )
-        }
+        ignored = set()
+        for name in names:
+            path = str(relative / name).removeprefix("./")
+            excluded = False
+            for pattern in patterns:  # in order; "!pattern" re-includes, as the CDK does
+                if pattern.startswith("!"):
+                    excluded = excluded and not fnmatch.fnmatch(path, pattern[1:])
+                elif matches(path, name, pattern):
+                    excluded = True
+            if excluded:
+                ignored.add(name)
+        return ignored
 
     shutil.copytree(source, target, ignore=ignore)
     return target
@@ -182,18 +211,22 @@ def serve_one(
 
 
 def assert_served(report: dict[str, Any], stdout: str, asset: Path, requests: list[Any]) -> None:
-    """The child served 201 from the asset's code and sent Connect the right request."""
+    """The child served 201 from the asset's code: it described the contact (contact checks are
+    on unless the environment turns them off), then sent Connect the right request."""
     response = report["response"]
     assert response["statusCode"] == 201, response
     assert json.loads(response["body"]) == {
         "participantId": "participant-1",
         "participantToken": TOKEN,
         "expiry": "2026-11-26T02:41:28.172Z",
+        "role": "CUSTOMER",
     }
     assert Path(report["handlerFile"]).resolve().is_relative_to(asset.resolve())
     assert report["unwantedModules"] == []
-    assert report["operations"] == ["CreateParticipant"]
-    (request,) = requests
+    assert report["operations"] == ["CreateParticipant", "DescribeContact"]
+    described, request = requests
+    assert described["path"] == f"/contacts/{INSTANCE_ID}/c0ffee00-1234-4abc-8def-0123456789ab"
+    assert described["headers"]["Authorization"].startswith("AWS4-HMAC-SHA256 Credential=")
     assert request["path"] == "/contact/create-participant"
     assert request["headers"]["Authorization"].startswith("AWS4-HMAC-SHA256 Credential=")
     assert "/eu-west-1/connect/aws4_request" in request["headers"]["Authorization"]
@@ -257,6 +290,7 @@ def test_synthesized_asset_holds_only_what_lambda_needs(synthesized_asset: Path)
     )
     assert all(name.endswith((".py", ".json")) for name in files), files
     assert "broker/data/connect/2017-08-08/service-2.json" in files
+    assert "broker/__init__.py" in files and "__init__.py" not in files
     assert not any("__pycache__" in name or name.startswith("tests") for name in files)
 
 
@@ -294,7 +328,10 @@ def test_sampled_invocation_traces_the_connect_call(
     with daemon:
         report, stdout = serve_one(asset, endpoint, tmp_path, env)
         assert_served(report, stdout, asset, requests)
-        header, _, document = daemon.recv(65536).partition(b"\n")
+        # One subsegment per Connect call: the contact checks' DescribeContact, then this.
+        datagrams = [daemon.recv(65536).partition(b"\n") for _ in range(2)]
+    described, (header, _, document) = (json.loads(d[2]) for d in datagrams[:1]), datagrams[1]
+    assert [item["aws"]["operation"] for item in described] == ["DescribeContact"]
     subsegment = json.loads(document)
     assert json.loads(header) == {"format": "json", "version": 1}
     assert (subsegment["trace_id"], subsegment["parent_id"], subsegment["type"]) == (

@@ -173,6 +173,7 @@ def test_emf_record_for_a_created_participant(
         "ParticipantsCreated": ("Count", 1, [["FunctionName"]]),
         "ValidationRejections": ("Count", 0, [["FunctionName"]]),
         "PolicyRejections": ("Count", 0, [["FunctionName"]]),
+        "ContactRejections": ("Count", 0, [["FunctionName"]]),
         "ConnectThrottles": ("Count", 0, [["FunctionName"]]),
     }
     assert record["FunctionName"] == FUNCTION_NAME
@@ -189,9 +190,14 @@ def test_emf_record_for_a_throttled_call(stub: Stubber, invoke: Invoke, capsys: 
     assert metrics["ConnectErrors"] == (
         "Count",
         1,
-        [["FunctionName"], ["FunctionName", "ErrorCode"]],
+        [
+            ["FunctionName"],
+            ["FunctionName", "ErrorCode"],
+            ["FunctionName", "Operation", "ErrorCode"],
+        ],
     )
     assert record["ErrorCode"] == "ThrottlingException"
+    assert record["Operation"] == "CreateParticipant"
     assert metrics["ConnectThrottles"][1] == 1
     assert metrics["ParticipantsCreated"][1] == 0
     assert "ConnectLatency" in metrics

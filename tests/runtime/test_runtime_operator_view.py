@@ -123,6 +123,7 @@ def test_failed_connect_call_line(invoke: Invoke, clock: None, capsys: CAPTURE) 
             "connect call failed",
             CONTACT_ID,
             status=404,
+            operation="CreateParticipant",
             errorCode="ResourceNotFoundException",
             latencyMs=LATENCY_MS,
         )
@@ -191,20 +192,30 @@ def test_failed_call_record_counts_the_error_by_code(
                 "ParticipantsCreated": "Count",
                 "ValidationRejections": "Count",
                 "PolicyRejections": "Count",
+                "ContactRejections": "Count",
                 "ConnectThrottles": "Count",
                 "ConnectLatency": "Milliseconds",
             },
         ),
-        ([["FunctionName"], ["FunctionName", "ErrorCode"]], {"ConnectErrors": "Count"}),
+        (
+            [
+                ["FunctionName"],
+                ["FunctionName", "ErrorCode"],
+                ["FunctionName", "Operation", "ErrorCode"],
+            ],
+            {"ConnectErrors": "Count"},
+        ),
     ]
     assert {k: v for k, v in record.items() if k != "_aws"} == {
         "FunctionName": FUNCTION_NAME,
         "ParticipantsCreated": 0,
         "ValidationRejections": 0,
         "PolicyRejections": 0,
+        "ContactRejections": 0,
         "ConnectThrottles": 0,
         "ConnectLatency": LATENCY_MS,
         "ErrorCode": "ConflictException",
+        "Operation": "CreateParticipant",
         "ConnectErrors": 1,
         **IDS,
     }

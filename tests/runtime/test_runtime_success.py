@@ -39,6 +39,7 @@ def test_created_response_is_exact(stub: Stubber, invoke: Invoke) -> None:
         "participantId": PARTICIPANT_ID,
         "participantToken": TOKEN,
         "expiry": EXPIRY,
+        "role": "CUSTOMER",
     }
 
 

@@ -29,6 +29,10 @@ PROBLEM_STATUS = {
     "contact-not-found": 404,
     "not-found": 404,
     "conflict": 409,
+    "contact-ended": 409,
+    "channel-not-supported": 409,
+    "agent-not-connected": 409,
+    "role-not-valid-for-channel": 409,
     "too-large": 413,
     "unsupported-media-type": 415,
     "throttled": 429,
@@ -37,8 +41,10 @@ PROBLEM_STATUS = {
     "unavailable": 503,
     "timeout": 504,
 }
-#: ``Retry-After`` where a retry can help (429 and 503), nowhere else.
+#: ``Retry-After`` where a retry can help (429, 503 and a call whose agent may connect soon),
+#: nowhere else.
 RETRY_AFTER = {429: "2", 503: "5"}
+RETRY_AFTER_BY_CODE = {"agent-not-connected": "2"}
 
 #: Every error Connect's CreateParticipant declares: (status, problem type, ErrorCode dimension).
 CONNECT_ERRORS = {
@@ -70,7 +76,8 @@ def test_every_problem_has_its_status_and_retry_after(code: str) -> None:
     response = problems.problem(code, "detail", "req-1")
     status = PROBLEM_STATUS[code]
     assert response["statusCode"] == status
-    assert response["headers"].get("Retry-After") == RETRY_AFTER.get(status)
+    expected = RETRY_AFTER_BY_CODE.get(code, RETRY_AFTER.get(status))
+    assert response["headers"].get("Retry-After") == expected
     assert body_of(response)["status"] == status
 
 
@@ -97,7 +104,8 @@ def test_connect_error_row(
     response = invoke(api_gateway_event({"displayName": "Ana Silva"}))
     assert response["statusCode"] == status
     assert body_of(response)["type"] == URN + problem_code
-    assert response["headers"].get("Retry-After") == RETRY_AFTER.get(status)
+    expected = RETRY_AFTER_BY_CODE.get(code, RETRY_AFTER.get(status))
+    assert response["headers"].get("Retry-After") == expected
     record = emf_record(capsys.readouterr().out)
     assert (record["ErrorCode"], record["ConnectErrors"]) == (code, 1)
     assert record["ConnectThrottles"] == int(code == "ThrottlingException")

@@ -1,8 +1,9 @@
-"""The Connect client's time budget fits inside the function's timeout, as ``connect.py`` says.
+"""The Connect client's time budget (``budget.py``) fits inside the function's timeout.
 
 Backoff and retry-after bounds are botocore's standard retry mode (``ExponentialBackoff``):
 a delay of at most ``base_scale * 2 ** i`` (1 s for throttling errors, 50 ms otherwise),
-raised by ``x-amz-retry-after`` to at most that plus 5 s.
+raised by ``x-amz-retry-after`` to at most that plus 5 s. API Gateway gives up on a Lambda
+integration after 29 s ("Amazon API Gateway quotas"; the construct keeps the default).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import pytest
 from botocore.retries.standard import ExponentialBackoff
 
 from constructs_lib import _validation, defaults
-from runtime.broker import connect
+from runtime.broker import budget, connect
 
 API_GATEWAY_LIMIT_SECONDS = 29
 ATTEMPT = connect.CONNECT_TIMEOUT_SECONDS + connect.READ_TIMEOUT_SECONDS
@@ -26,31 +27,57 @@ def delays(base_scale: float, retry_after: bool) -> float:
     return sum(base_scale * 2**i + extra for i in RETRIES)
 
 
-def test_every_attempt_timing_out_takes_at_most_12_15_s() -> None:
+def test_the_client_uses_the_budget() -> None:
+    config = connect.client_config()
+    assert (
+        (config.connect_timeout, config.read_timeout)
+        == (1, 2)
+        == (
+            budget.CONNECT_TIMEOUT_SECONDS,
+            budget.READ_TIMEOUT_SECONDS,
+        )
+    )
+    assert config.retries == {"mode": "standard", "total_max_attempts": budget.MAX_ATTEMPTS}
+    assert budget.MAX_ATTEMPTS == 2
+
+
+def test_every_attempt_timing_out_takes_at_most_6_05_s() -> None:
     worst = connect.MAX_ATTEMPTS * ATTEMPT + delays(BACKOFF["non_throttling_base_scale"], False)
-    assert worst == pytest.approx(12.15)
+    assert worst == pytest.approx(6.05)
 
 
-def test_throttled_with_retry_after_then_timed_out_takes_at_most_17_s() -> None:
-    worst = delays(BACKOFF["throttling_base_scale"], True) + ATTEMPT
-    assert worst == 17
+def test_one_call_takes_at_most_its_attempts_at_their_timeouts_and_a_throttling_backoff() -> None:
+    worst = connect.MAX_ATTEMPTS * ATTEMPT + delays(BACKOFF["throttling_base_scale"], False)
+    assert worst == budget.call_seconds() == 7
 
 
-def test_function_timeout_covers_the_budget_below_api_gateways_limit() -> None:
-    timeout = defaults.TIMEOUT.to_seconds()
-    assert 17 < timeout < API_GATEWAY_LIMIT_SECONDS
+def test_three_calls_and_the_default_wait_fit_the_default_timeout() -> None:
+    """DescribeContact, the wait, a last DescribeContact, CreateParticipant, and the margin:
+    what the construct checks at synth."""
+    worst = 3 * budget.call_seconds() + defaults.AGENT_WAIT.to_seconds() + budget.MARGIN_SECONDS
+    assert worst == _validation.required_timeout_seconds(True, 3) == 25
+    assert worst == defaults.TIMEOUT.to_seconds() < API_GATEWAY_LIMIT_SECONDS
 
 
-def test_docstring_names_the_constructs_default_timeout() -> None:
-    doc = connect.__doc__ or ""
-    assert f"default Lambda timeout, {defaults.TIMEOUT.to_seconds():g} s" in doc
-    assert "12.15 s" in doc and "= 17 s" in doc
-
-
-def test_slow_throttled_attempts_reach_exactly_the_default_timeout() -> None:
-    """The docstring's last bound: each attempt takes its full 4 s and is still throttled."""
+def test_an_x_amz_retry_after_is_outside_the_bound_but_two_such_calls_still_fit() -> None:
+    """Connect is not documented to send ``x-amz-retry-after``; if it did, one call could take
+    12 s (each attempt its whole timeout, each delay the longest a throttling retry with the
+    header can wait), and a request with no wait (two calls) 24 s plus the margin: still the
+    default timeout. With a wait, the runtime cuts the wait to the time left."""
     worst = connect.MAX_ATTEMPTS * ATTEMPT + delays(BACKOFF["throttling_base_scale"], True)
-    assert worst == 25 == defaults.TIMEOUT.to_seconds()
+    assert worst == 12
+    assert 2 * worst + budget.MARGIN_SECONDS <= defaults.TIMEOUT.to_seconds()
+
+
+@pytest.mark.parametrize(("remaining", "wait"), [(None, 3), (25, 3), (16.5, 1.5), (15, 0), (2, 0)])
+def test_the_wait_is_cut_to_the_time_left(remaining: float | None, wait: float) -> None:
+    # A last DescribeContact and CreateParticipant (7 s each) and the 1 s margin come first.
+    assert budget.wait_seconds(3, remaining) == wait
+
+
+def test_docstring_gives_the_bounds() -> None:
+    doc = connect.__doc__ or ""
+    assert "at most 7 s" in doc and "12 s" in doc
 
 
 def test_default_timeout_is_one_the_construct_accepts() -> None:

@@ -385,6 +385,7 @@ def check_response(response: dict[str, Any], event: dict[str, Any], calls: int) 
             "participantId": PARTICIPANT_ID,
             "participantToken": TOKEN,
             "expiry": EXPIRY,
+            "role": "CUSTOMER",
         }
         return
     assert response["headers"]["Content-Type"] == "application/problem+json"
