@@ -1,4 +1,4 @@
-"""Run the simulated Connect (``constructs_lib.fake_connect``) in a process of its own.
+"""Run the simulated Connect (``constructs_lib.local.fake_connect``) in a process of its own.
 
 A separate process keeps the server's threads from competing for the GIL with the handler
 being measured. The server answers with ``TCP_NODELAY`` (see ``fake_connect``): without it,
@@ -15,7 +15,7 @@ from .common import ROOT, python_exe
 
 _SERVE = """
 import sys
-from constructs_lib.fake_connect import FakeConnect
+from constructs_lib.local.fake_connect import FakeConnect
 fake = FakeConnect(require_signature=True).start()
 print(fake.url, flush=True)
 sys.stdin.read()

@@ -46,8 +46,8 @@ def pages_with_blocks() -> list[Path]:
 
 @pytest.fixture(scope="module")
 def local_url() -> Iterator[str]:
-    from constructs_lib.fake_connect import FakeConnect
     from constructs_lib.local import LocalBroker, LocalBrokerConfig
+    from constructs_lib.local.fake_connect import FakeConnect
 
     config = LocalBrokerConfig(log_level="ERROR", connect_max_attempts=1)
     with FakeConnect() as connect, LocalBroker(config=config, connect=connect) as broker:

@@ -8,8 +8,8 @@ import botocore.session
 import pytest
 from client_support import ScriptedServer
 
-from constructs_lib.fake_connect import FakeConnect
 from constructs_lib.local import LocalBroker, LocalBrokerConfig
+from constructs_lib.local.fake_connect import FakeConnect
 
 
 @pytest.fixture(scope="module")

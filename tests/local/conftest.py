@@ -9,7 +9,7 @@ import botocore.session
 import pytest
 from botocore.config import Config
 
-from constructs_lib.fake_connect import FakeConnect
+from constructs_lib.local.fake_connect import FakeConnect
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError, ReadTimeoutError
 
-from constructs_lib.fake_connect import ERROR_STATUS, FakeConnect
+from constructs_lib.local.fake_connect import ERROR_STATUS, FakeConnect
 
 INSTANCE = "11111111-2222-3333-4444-555555555555"
 DETAILS = {"DisplayName": "Ana", "ParticipantRole": "CUSTOMER"}

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from local_http import JSON, Answer, send
 
-from constructs_lib.fake_connect import FakeConnect
 from constructs_lib.local import DEFAULT_INSTANCE_ID, LocalBroker, LocalBrokerConfig, build_event
+from constructs_lib.local.fake_connect import FakeConnect
 from runtime.broker import idempotency
 
 URN = "urn:connect-participant-broker:problem:"

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from local_http import JSON, Answer, send
 
-from constructs_lib.fake_connect import FakeConnect, SimulatedContact
 from constructs_lib.local import CALLER_HEADER, LocalBroker, LocalBrokerConfig
+from constructs_lib.local.fake_connect import FakeConnect, SimulatedContact
 
 URN = "urn:connect-participant-broker:problem:"
 FAST = {"connect_read_timeout": 0.3, "connect_max_attempts": 1, "log_level": "ERROR"}

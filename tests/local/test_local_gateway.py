@@ -17,8 +17,8 @@ from constructs_lib._gateway_answers import (
     REQUEST_TOO_LARGE_DETAIL,
     UNKNOWN_ROUTE_DETAIL,
 )
-from constructs_lib.fake_connect import FakeConnect
 from constructs_lib.local import LocalBroker, LocalBrokerConfig, Runtime, load_runtime
+from constructs_lib.local.fake_connect import FakeConnect
 
 URN = "urn:connect-participant-broker:problem:"
 ROUTE = "/contacts/contact-1/participants"

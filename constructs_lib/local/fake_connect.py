@@ -79,7 +79,7 @@ from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Final
 
-from constructs_lib._loopback import LoopbackRequestHandler, LoopbackService
+from constructs_lib.local._loopback import LoopbackRequestHandler, LoopbackService
 
 __all__ = [
     "CONTACT_PREFIXES",

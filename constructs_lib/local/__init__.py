@@ -2,12 +2,12 @@
 
 ``participant-broker-local`` (or ``make serve``) serves the broker's HTTP contract on
 ``127.0.0.1`` from the real runtime code (``runtime/broker``, the same files the Lambda function
-runs), backed by a simulated Amazon Connect (:class:`constructs_lib.fake_connect.FakeConnect`)
+runs), backed by a simulated Amazon Connect (:class:`constructs_lib.local.fake_connect.FakeConnect`)
 in the same process. Each HTTP request becomes an API Gateway REST proxy event and goes through
 the runtime's ``handler(event, context)``; its proxy response becomes the HTTP response.
 
 Only ``POST /contacts/{contactId}/participants`` reaches the runtime. What API Gateway answers
-by itself, the local broker answers the same way (:mod:`constructs_lib._local_gateway`): a
+by itself, the local broker answers the same way (:mod:`constructs_lib.local._gateway`): a
 method or path the API does not have is 403 ``access-denied`` (API Gateway's
 MISSING_AUTHENTICATION_TOKEN), an encoded slash in the contact ID is such a path, ``OPTIONS``
 is the CORS preflight when origins are configured, and a body over 10 MB is 413.
@@ -16,7 +16,7 @@ The contact checks run as deployed (on by default): any contact ID is an ongoing
 whose agent has connected, unless its prefix (``chat-``, ``ended-``, ``task-``, ``email-``,
 ``phone-``, ``no-agent-``, ``agent-after-N-``) or a ``--contacts`` file says otherwise, and IDs
 starting with ``notfound-``, ``conflict-``, ``quota-``, ``throttle-``, ``invalid-``, ``error-``
-or ``slow-`` make the simulated Connect fail (see :mod:`constructs_lib.fake_connect`).
+or ``slow-`` make the simulated Connect fail (see :mod:`constructs_lib.local.fake_connect`).
 
 Contact-bound callers (``caller_attribute``): there is no authentication here, so the caller
 says who it is in the ``X-Local-Caller`` header, which the local broker hands the runtime as a
@@ -51,9 +51,9 @@ from types import ModuleType
 from typing import Any, Final
 
 from constructs_lib import _contract, _extras, _gateway_answers
-from constructs_lib._local_gateway import LocalGateway, ProblemFactory, route_contact_id
-from constructs_lib._loopback import LoopbackRequestHandler, LoopbackService
-from constructs_lib.fake_connect import (
+from constructs_lib.local._gateway import LocalGateway, ProblemFactory, route_contact_id
+from constructs_lib.local._loopback import LoopbackRequestHandler, LoopbackService
+from constructs_lib.local.fake_connect import (
     CONTACT_PREFIXES,
     MAGIC_PREFIXES,
     FakeConnect,
