@@ -114,12 +114,13 @@ def local_broker(fake: FakeConnect, **settings: Any) -> LocalBroker:
 
 def test_agent_connecting_during_the_wait_gets_201(fake: FakeConnect) -> None:
     with local_broker(fake, agent_wait=2.0) as running:
+        post(running, "warm-up-1")  # the runtime's first call creates its Connect client
         start = time.monotonic()
         answer = post(running, "agent-after-1-call")
         elapsed = time.monotonic() - start
     assert answer.status == 201
     assert 0.9 <= elapsed < 2.0
-    assert len(fake.requests_for("DescribeContact")) == 2
+    assert len(fake.requests_for("DescribeContact")) == 3
 
 
 def test_agent_connecting_after_the_wait_gets_409(fake: FakeConnect) -> None:
