@@ -61,7 +61,7 @@ bench: $(STAMP)
 	$(PY) -m benchmarks
 
 # Mutation testing of runtime/ and constructs_lib/_validation.py (not part of `make test` or CI;
-# README "Development"). A fresh run, then the score. MUTANTS='runtime.broker.metrics*' reruns
+# docs/development.md). A fresh run, then the score. MUTANTS='runtime.broker.metrics*' reruns
 # only the matching mutants and keeps the other results; MUTATE_CHILDREN=2 on an idle machine.
 MUTATE_CHILDREN ?= 1
 MUTANTS ?=

@@ -1,8 +1,8 @@
 """Synth warnings for props that are valid but that a reviewer would question.
 
 Each warning has a stable ID (``connect-participant-broker:...``): an app that means it can
-acknowledge it with ``Annotations.of(broker).acknowledge_warning(id, reason)``. The README
-("Synth warnings") explains each one.
+acknowledge it with ``Annotations.of(broker).acknowledge_warning(id, reason)``. The
+construct reference (docs/reference.md, "Synth warnings") explains each one.
 """
 
 from __future__ import annotations

@@ -69,7 +69,7 @@ class ParticipantBroker(Construct):
     ``POST {url}contacts/{contactId}/participants`` calls Connect's ``CreateParticipant`` on the
     broker's instance, fixed at deploy time. API Gateway REST API (regional, AWS_IAM by default)
     -> Lambda function (Python 3.14, arm64) with a role that may call ``CreateParticipant`` on
-    that one instance and nothing else. See the README for the HTTP contract.
+    that one instance and nothing else. See docs/contract.md for the HTTP contract.
     """
 
     def __init__(
@@ -180,8 +180,8 @@ class ParticipantBroker(Construct):
             account-wide setting that every API Gateway API of the Region shares. Default:
             ``False``: the account must already have that role set (landing zones usually do),
             or the stage fails to deploy with execution and access logging on.
-        :param alarms: create the five alarms (see ``BrokerMonitoring`` and the README's
-            "Operating it"). Default: ``True``.
+        :param alarms: create the five alarms (see ``BrokerMonitoring`` and
+            docs/operating.md). Default: ``True``.
         :param dashboard: create a CloudWatch dashboard (its name is generated). Default:
             ``False``, no dashboard.
         :param alarm_topic: an SNS topic notified when any alarm goes to ALARM or back to OK.
@@ -201,7 +201,7 @@ class ParticipantBroker(Construct):
             Default: 1, any throttle.
         :param contact_checks: look the contact up (``connect:DescribeContact``) before adding
             anyone, and answer 404/409 precisely (ended, channel, role, agent not connected;
-            see the README's "Contacts and roles"). ``False`` calls CreateParticipant blind.
+            see docs/contacts.md). ``False`` calls CreateParticipant blind.
             Default: ``True``.
         :param channel_roles: the roles Connect accepts on each channel (``VOICE`` is a WebRTC
             call), so the broker can follow AWS if it widens them; a channel left out takes no

@@ -1,7 +1,7 @@
 """Every default the broker applies, gathered in one place so a reviewer sees them at once.
 
-``ParticipantBroker`` reads its defaults from here; the README's "Security" and "Construct
-reference" sections describe the same values.
+``ParticipantBroker`` reads its defaults from here; docs/security.md and docs/reference.md
+describe the same values.
 """
 
 from __future__ import annotations

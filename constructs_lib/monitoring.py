@@ -79,7 +79,7 @@ LATENCY_P99_EVALUATION_PERIODS: Final = 3
 CONNECT_THROTTLES_EVALUATION_PERIODS: Final = 1
 
 _API_NAMESPACE: Final = "AWS/ApiGateway"
-_RUNBOOK: Final = "Runbook: the README's 'Operating it' section."
+_RUNBOOK: Final = "Runbook: 'Operating it' (docs/operating.md) of connect-participant-broker."
 # CloudWatch: 1-255 of letters, digits, spaces and . - _ / # :, and not the reserved "AWS/".
 _NAMESPACE_PATTERN: Final = re.compile(r"[A-Za-z0-9 ._\-/#:]{1,255}")
 

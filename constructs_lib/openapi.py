@@ -39,7 +39,7 @@ __all__ = [
 ]
 
 FILENAME: Final = "openapi.json"
-#: The HTTP contract's version (README, "Versions"): major for what breaks callers.
+#: The HTTP contract's version (docs/versions.md): major for what breaks callers.
 CONTRACT_VERSION: Final = "2.0.0"
 PATH: Final = "/contacts/{contactId}/participants"
 _SCHEMAS: Final = "#/components/schemas/"

@@ -5,8 +5,9 @@ one made (``broker``, ``participant``). What the prose leaves to the reader is f
 
 * ``self``: a new ``cdk.Stack`` for each block (examples are written as the body of a stack's
   ``__init__``); a ``Stack`` subclass a block defines is instantiated, so its constructor runs;
-* ``instance_id``: an instance ID; ``contact_id``: a contact of the simulated Connect;
-  ``user_pool``: a Cognito user pool in the block's stack; ``log``: a logger;
+* ``ParticipantBroker`` (imported as the quickstart shows); ``instance_id``: an instance ID;
+  ``contact_id``: a contact of the simulated Connect; ``user_pool``: a Cognito user pool in
+  the block's stack; ``log``: a logger;
 * a broker URL (``https://<api>.execute-api.<region>.amazonaws.com/v1/``) becomes the URL of a
   local broker backed by the simulated Connect, so client examples make real requests;
 * ``outputs.json`` (``cdk deploy --outputs-file``) is written for a stack ``Contacts`` holding
@@ -85,6 +86,9 @@ def run_block(
     from aws_cdk import aws_cognito as cognito
 
     stack = cdk.Stack(app, f"Line{line}")
+    from constructs_lib import ParticipantBroker
+
+    namespace.setdefault("ParticipantBroker", ParticipantBroker)
     namespace.update(self=stack, instance_id=INSTANCE_ID, log=logging.getLogger("example"))
     if "user_pool" in source:
         namespace["user_pool"] = cognito.UserPool(stack, "ExampleUserPool")
@@ -113,4 +117,5 @@ def test_every_python_block_runs(page: Path, sandbox: dict[str, Any], app_factor
 
 
 def test_the_harness_finds_the_examples() -> None:
-    assert len(blocks(ROOT / "README.md")) >= 5
+    assert blocks(ROOT / "README.md")
+    assert sum(len(blocks(page)) for page in PAGES) >= 8

@@ -1,5 +1,5 @@
-"""The README's security table matches what a default broker synthesizes, row by row: each row's
-default is checked against the template; a new row needs a check here."""
+"""The security table (docs/security.md) matches what a default broker synthesizes, row by
+row: each row's default is checked against the template; a new row needs a check here."""
 
 from __future__ import annotations
 
@@ -13,12 +13,12 @@ from aws_cdk.assertions import Template
 
 from constructs_lib import ParticipantBroker
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+SECURITY = Path(__file__).resolve().parents[1] / "docs" / "security.md"
 
 
 def security_rows() -> list[str]:
     """The first cell of each row of the table under ``## Security``."""
-    section = README.read_text(encoding="utf-8").split("\n## Security\n", 1)[1].split("\n## ")[0]
+    section = SECURITY.read_text(encoding="utf-8").split("\n## ", 1)[0]
     table = section.split("\n\n| default |", 1)[1].split("\n\n", 1)[0]
     return [line.split(" | ")[0].lstrip("| ") for line in table.splitlines()[2:]]
 

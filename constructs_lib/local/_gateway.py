@@ -3,7 +3,7 @@ instead of, the function. Standard library only.
 
 - **Routing.** API Gateway decodes the request path once before it matches the path to a
   resource, so ``/contacts/a%2Fb/participants`` is ``/contacts/a/b/participants``, which no
-  resource matches (see the README's "Local broker" section for the sources).
+  resource matches (see docs/local-broker.md for the sources).
 - **A method or resource the API does not have** (any other path; on the route, any method but
   POST, and OPTIONS when CORS is off; HEAD, TRACE and unknown methods alike) gets API Gateway's
   MISSING_AUTHENTICATION_TOKEN answer, 403 ``access-denied`` ("Gateway response types").

@@ -1,5 +1,5 @@
-"""The Connect calls' time budget (README, "Time budget and retries"); standard library only:
-the construct loads this file to check ``timeout`` and ``agent_wait``."""
+"""The Connect calls' time budget (docs/contract.md, "Time budget and retries"); standard
+library only: the construct loads this file to check ``timeout`` and ``agent_wait``."""
 
 from __future__ import annotations
 

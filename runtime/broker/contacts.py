@@ -1,5 +1,5 @@
-"""Contact checks (CONTRACT v2; the rules, their order and AWS sources: README, "Contacts and
-roles"). The clock is injectable (:func:`set_clock`)."""
+"""Contact checks (CONTRACT v2; the rules, their order and AWS sources: docs/contacts.md).
+The clock is injectable (:func:`set_clock`)."""
 
 from __future__ import annotations
 

@@ -240,7 +240,8 @@ def test_every_alarm_description_tells_on_call_where_the_runbook_is(
     ]
     assert len(descriptions) == 5
     assert all(
-        text.endswith("Runbook: the README's 'Operating it' section.") for text in descriptions
+        text.endswith("Runbook: 'Operating it' (docs/operating.md) of connect-participant-broker.")
+        for text in descriptions
     )
 
 

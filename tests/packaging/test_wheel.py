@@ -23,6 +23,7 @@ from local_script import serving
 
 REPO = Path(__file__).resolve().parents[2]
 README = (REPO / "README.md").read_text(encoding="utf-8")
+REFERENCE = (REPO / "docs" / "reference.md").read_text(encoding="utf-8")
 
 pytestmark = pytest.mark.slow
 
@@ -44,8 +45,8 @@ def _run(*args: str | Path, cwd: Path, env: dict[str, str] | None = None) -> str
 
 
 def explained_warnings() -> set[str]:
-    """The warning IDs the README's "Synth warnings" table explains."""
-    section = README.split("### Synth warnings", 1)[1].split("\n### ", 1)[0]
+    """The warning IDs the "Synth warnings" table (docs/reference.md) explains."""
+    section = REFERENCE.split("## Synth warnings", 1)[1].split("\n## ", 1)[0]
     return {
         "connect-participant-broker:" + code
         for code in re.findall(r"^\| `([a-z0-9-]+)` \|", section, re.MULTILINE)
