@@ -61,3 +61,22 @@ def test_arguments_choose_roles_like_the_construct(
 def test_capability_flags_turn_capabilities_off() -> None:
     config = config_from_args(_parse_args(["--no-video", "--no-screen-share"]))
     assert (config.allow_video, config.allow_screen_share) == (False, False)
+
+
+def test_contact_check_arguments_reach_the_config(tmp_path: Path) -> None:
+    args = _parse_args(
+        [
+            "--no-contact-checks",
+            "--channel-roles",
+            "VOICE=CUSTOMER,SUPERVISOR",
+            "--agent-wait",
+            "1.5",
+            "--caller-attribute",
+            "brokerCaller",
+        ]
+    )
+    config = config_from_args(args)
+    assert (config.contact_checks, config.channel_roles) == (False, "VOICE=CUSTOMER,SUPERVISOR")
+    assert (config.agent_wait, config.caller_attribute) == (1.5, "brokerCaller")
+    assert config.environment("http://127.0.0.1:1")["AGENT_WAIT_MS"] == "1500"
+    assert config_from_args(_parse_args([])).contact_checks is True

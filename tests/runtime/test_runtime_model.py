@@ -221,8 +221,9 @@ def test_client_uses_the_time_budget(shared_client: Any) -> None:
 def old_botocore(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, installed: dict[str, Any]
 ) -> Iterator[None]:
-    """Make every botocore Loader see built-in data whose Connect model predates capabilities
-    and DescribeContact's ``Attributes`` (as botocore 1.34's does).
+    """Make every botocore Loader see built-in data whose Connect model predates capabilities,
+    DescribeContact's ``Attributes`` and ``SegmentAttributes``, and ``WEBRTC_API`` (as botocore
+    1.34.0's does).
 
     All built-in data (endpoints, partitions, other services, Connect's endpoint rules) stays
     the installed one; only Connect's service-2 is replaced by an old shape of it.
@@ -241,7 +242,9 @@ def old_botocore(
     old = json.loads(json.dumps(installed))
     del old["shapes"]["ParticipantDetailsToAdd"]["members"]["ParticipantCapabilities"]
     del old["shapes"]["AgentInfo"]["members"]["Capabilities"]
-    del old["shapes"]["Contact"]["members"]["Attributes"]
+    for member in ("Attributes", "SegmentAttributes"):
+        del old["shapes"]["Contact"]["members"][member]
+    old["shapes"]["ContactInitiationMethod"]["enum"].remove("WEBRTC_API")
     for name in ("ParticipantCapabilities", "VideoCapability", "ScreenShareCapability"):
         del old["shapes"][name]
     (version_dir / "service-2.json").write_text(json.dumps(old), encoding="utf-8")
@@ -303,7 +306,7 @@ def test_broker_client_sends_capabilities_with_old_botocore(old_botocore: None) 
 def test_old_botocore_alone_drops_contact_attributes(old_botocore: None) -> None:
     client = botocore.session.Session().create_client("connect", region_name="eu-west-1")
     contact = client.meta.service_model.shape_for("Contact")
-    assert "Attributes" not in contact.members
+    assert not {"Attributes", "SegmentAttributes"} & set(contact.members)
 
 
 def test_broker_client_reads_contact_attributes_with_old_botocore(old_botocore: None) -> None:
