@@ -29,7 +29,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 #: What the sdist is built from (the rest of the checkout plays no part in the release).
-SOURCES = ("pyproject.toml", "README.md", "CHANGELOG.md", "MANIFEST.in")
+SOURCES = ("pyproject.toml", "README.md", "CHANGELOG.md", "MANIFEST.in", "LICENSE")
 PACKAGES = ("constructs_lib", "runtime")
 #: The command ``make dist`` runs (a test checks the Makefile says the same).
 BUILD = ("-m", "build", "--no-isolation", "--outdir")
