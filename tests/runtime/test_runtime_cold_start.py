@@ -163,3 +163,68 @@ def test_configuring_again_adds_no_second_writer(capsys: CAPTURE) -> None:
 def test_invocation_context_is_forgotten_after_the_response(stub: Any) -> None:
     handler.handler(api_gateway_event({"displayName": ""}), None)
     assert logs.context() == {"apiRequestId": None, "lambdaRequestId": None, "contactId": None}
+
+
+def test_a_contact_left_by_an_earlier_invocation_is_not_carried_on(
+    stub: Any, capsys: CAPTURE
+) -> None:
+    logs.bind_contact("c-from-before")  # as if the last invocation never reached its end
+    handler.handler(api_gateway_event({"displayName": "Ana"}, contact_id="bad/id"), None)
+    (line,) = [line for line in lines(capsys) if "_aws" not in line]
+    assert line["contactId"] is None
+
+
+class AsciiStream:
+    """A stream that cannot write what is not ASCII (a terminal under ``LANG=C``)."""
+
+    def __init__(self, encoding: str | None) -> None:
+        if encoding is not None:
+            self.encoding = encoding
+        self.written: list[str] = []
+
+    def write(self, text: str) -> int:
+        text.encode("ascii")
+        self.written.append(text)
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize(
+    ("encoding", "message"), [("ascii", "\u5c71\udc80"), (None, "a\udc80b")], ids=["ascii", "none"]
+)
+def test_a_line_the_stream_cannot_encode_is_written_as_json_escapes(
+    monkeypatch: pytest.MonkeyPatch, encoding: str | None, message: str
+) -> None:
+    """Escaped with the stream's own encoding (UTF-8 when it names none), the line stays
+    one JSON object that reads back as the message."""
+    stream = AsciiStream(encoding)
+    monkeypatch.setattr("sys.stdout", stream)
+    logging.getLogger(logs.LOGGER_NAME).warning(message)
+    (text,) = stream.written
+    assert json.loads(text)["message"] == message
+
+
+def test_the_first_configuration_adds_one_json_writer(capsys: CAPTURE) -> None:
+    """As in a fresh execution environment, where the broker's logger has no handler yet."""
+    logger = logging.getLogger(logs.LOGGER_NAME)
+    ours = [h for h in logger.handlers if isinstance(h, logs.StdoutHandler)]
+    for existing in ours:
+        logger.removeHandler(existing)
+    try:
+        logs.configure("INFO").info("first")
+        added = [h for h in logger.handlers if isinstance(h, logs.StdoutHandler)]
+        assert len(added) == 1
+        assert [line["message"] for line in lines(capsys)] == ["first"]
+    finally:
+        for writer in [h for h in logger.handlers if isinstance(h, logs.StdoutHandler)]:
+            logger.removeHandler(writer)
+        for existing in ours:
+            logger.addHandler(existing)
+
+
+def test_a_field_json_cannot_hold_is_written_as_text(capsys: CAPTURE) -> None:
+    logging.getLogger(logs.LOGGER_NAME).warning("m", extra={"fields": {"odd": {1, 2}}})
+    (line,) = lines(capsys)
+    assert line["odd"] == "{1, 2}"

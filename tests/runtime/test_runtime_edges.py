@@ -66,6 +66,16 @@ def test_base64_body_with_characters_outside_the_alphabet_is_rejected(
     assert body_of(response) == invalid(("body", "is not valid JSON"))
 
 
+@pytest.mark.parametrize("body", [{"displayName": "Ana Silva"}, ["x"], 42, True])
+def test_a_body_that_is_not_text_is_not_a_json_object(
+    stub: Stubber, invoke: Invoke, body: Any
+) -> None:
+    """API Gateway sends the body as a string; a direct invocation might not."""
+    event = api_gateway_event({"displayName": "Ana Silva"})
+    event["body"] = body
+    assert body_of(invoke(event)) == invalid(("body", "must be a JSON object"))
+
+
 def test_base64_flag_as_a_string_is_not_base64(stub: Stubber, invoke: Invoke) -> None:
     """Only the boolean ``true`` API Gateway sends means the body is encoded."""
     stub.add_response("create_participant", CONNECT_RESPONSE, expected_params())
@@ -89,6 +99,18 @@ def test_an_event_that_is_not_an_object_is_a_500_with_cors_on(
     response = invoke(None)
     assert response["statusCode"] == 500
     assert response["headers"] == PROBLEM_HEADERS
+
+
+@pytest.mark.parametrize("value", ["", 123, None])
+def test_an_empty_or_odd_api_request_id_is_no_request_id(
+    stub: Stubber, invoke: Invoke, capsys: pytest.CaptureFixture[str], value: Any
+) -> None:
+    event = api_gateway_event("not json")
+    event["requestContext"]["requestId"] = value
+    assert body_of(invoke(event))["requestId"] == LAMBDA_REQUEST_ID
+    line, record = map(json.loads, capsys.readouterr().out.splitlines())
+    assert line["apiRequestId"] is None
+    assert "apiRequestId" not in record
 
 
 def test_without_any_request_id_the_body_says_unknown(stub: Stubber) -> None:

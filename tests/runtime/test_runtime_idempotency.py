@@ -231,9 +231,10 @@ def test_missing_identity_is_an_internal_error_naming_the_auth_type(
     assert body_of(response) == INTERNAL
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     (line,) = [line for line in lines if "_aws" not in line]
-    assert (line["level"], line["message"], line["authType"]) == (
+    assert (line["level"], line["message"], line["status"], line["authType"]) == (
         "ERROR",
         "caller identity missing",
+        500,
         auth_type,
     )
     assert KEY not in json.dumps(lines)

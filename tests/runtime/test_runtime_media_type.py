@@ -92,6 +92,7 @@ REFUSED = [
     ("vertical-tab-before-type", ["\x0bapplication/json"], NOT_JSON),
     ("form-feed-before-name", ["application/json;\x0ccharset=utf-8"], PARAMETER),
     ("vertical-tab-before-value", ["application/json; charset=\x0butf-8"], CHARSET),
+    ("vertical-tab-parameter", ["application/json;\x0b"], PARAMETER),
     ("other-parameter", ["application/json; version=2"], PARAMETER),
     ("charset-without-value", ["application/json; charset"], PARAMETER),
     (

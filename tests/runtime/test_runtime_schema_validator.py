@@ -2,7 +2,34 @@
 
 from __future__ import annotations
 
+import pytest
+
 from runtime.broker.contract import FieldError, definition, validate
+
+#: Draft 4's types, each with the decoded JSON values it admits, over one value of each kind.
+VALUES = {"s": "x", "o": {}, "a": [], "b": True, "n": None, "i": 3, "f": 2.5}
+TYPES = [
+    ("string", ("s",), "a string"),
+    ("object", ("o",), "an object"),
+    ("array", ("a",), "an array"),
+    ("boolean", ("b",), "a boolean"),
+    ("null", ("n",), "null"),
+    ("integer", ("i",), "an integer"),
+    ("number", ("i", "f"), "a number"),
+]
+
+
+@pytest.mark.parametrize(("type_name", "admitted", "named"), TYPES)
+def test_each_type_admits_exactly_its_values(
+    type_name: str, admitted: tuple[str, ...], named: str
+) -> None:
+    for kind, value in VALUES.items():
+        errors = validate(value, {"type": type_name}, "v")
+        assert errors == ([] if kind in admitted else [FieldError("v", f"must be {named}")])
+
+
+def test_an_unknown_type_admits_nothing_and_is_named_as_written() -> None:
+    assert validate("x", {"type": "date"}, "d") == [FieldError("d", "must be date")]
 
 
 def test_type_list_accepts_any_listed_type() -> None:
@@ -32,6 +59,11 @@ def test_additional_properties_allowed_by_default() -> None:
 def test_nested_fields_are_dotted() -> None:
     schema = {"type": "object", "properties": {"a": {"type": "object", "required": ["b"]}}}
     assert validate({"a": {}}, schema, "") == [FieldError("a.b", "is required")]
+
+
+def test_enum_applies_to_values_that_are_not_strings() -> None:
+    assert validate(3, {"enum": [1, 2]}, "n") == [FieldError("n", "must be one of: 1, 2")]
+    assert validate(2, {"enum": [1, 2]}, "n") == []
 
 
 def test_contact_id_definition_is_read_from_the_schema_file() -> None:
