@@ -23,8 +23,7 @@ class BodyError(ValueError):
     """The body cannot be read as a JSON document; ``error`` says why."""
 
     def __init__(self, error: FieldError) -> None:
-        # Equivalent mutant: another message; the error is always caught and only .error read.
-        super().__init__(error.message)  # pragma: no mutate
+        super().__init__(error.message)  # pragma: no mutate (only .error is read)
         self.error = error
 
 
@@ -71,7 +70,7 @@ def body_bytes(event: Mapping[str, Any]) -> bytes:
         if event.get("isBase64Encoded") is True:
             raw = base64.b64decode(body, validate=True)
         else:
-            raw = body.encode("utf-8")
+            raw = body.encode("utf-8")  # pragma: no mutate (codec case)
     except (binascii.Error, ValueError):
         raise BodyError(FieldError(BODY, "is not valid JSON")) from None
     if len(raw) > MAX_BODY_BYTES:
@@ -99,7 +98,7 @@ def json_body(event: Mapping[str, Any]) -> object:
     raw = body_bytes(event)
     try:
         return json.loads(
-            raw.decode("utf-8"),
+            raw.decode("utf-8"),  # pragma: no mutate (codec case)
             object_pairs_hook=_no_duplicates,
             parse_constant=_reject_constant,
         )

@@ -115,7 +115,7 @@ def _string_error(value: str, schema: Mapping[str, Any]) -> str | None:
 
 def member_name(name: str) -> str:
     """Return a member name fit for UTF-8 output: lone surrogates spelled ``\\udXXX``."""
-    # Equivalent mutants: codec names ignore case ("UTF-8" is "utf-8").
+    # Codec names ignore case:
     return name.encode("utf-8", "backslashreplace").decode("utf-8")  # pragma: no mutate
 
 

@@ -54,6 +54,6 @@ def caller_identity(event: Mapping[str, Any], auth_type: str) -> str:
     else:
         value = _text(_mapping(context.get("authorizer")).get("principalId"))
     if value is None:
-        # Equivalent mutant: another message; the handler logs only the authorization type.
+        # The handler logs the authorization type, never this message:
         raise MissingIdentity(f"no {auth_type} caller identity in the event")  # pragma: no mutate
     return value

@@ -45,7 +45,7 @@ def _parameter_error(parameter: str) -> str | None:
     if name.strip(_WHITESPACE).lower() != "charset" or not equals:
         return OTHER_PARAMETER
     value = value.strip(_WHITESPACE)
-    # Equivalent mutants: > 2 or >= 3; the only 2-character quoted value, "", fails either way.
+    # > 2 or >= 3 would only keep "" (which fails either way):
     if len(value) >= 2 and value[0] == value[-1] == '"':  # pragma: no mutate
         value = value[1:-1]
     return None if value.lower() == "utf-8" else OTHER_CHARSET

@@ -112,5 +112,9 @@ def record(
 
 def emit(document: dict[str, Any]) -> None:
     """Print an EMF record as one line on standard output."""
-    sys.stdout.write(json.dumps(document, separators=(",", ":")) + "\n")
+    line = json.dumps(
+        document,
+        separators=(",", ":"),  # pragma: no mutate (JSON-equal)
+    )
+    sys.stdout.write(line + "\n")
     sys.stdout.flush()
