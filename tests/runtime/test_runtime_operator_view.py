@@ -1,4 +1,4 @@
-"""What an operator reads: every field of the log lines (the README's "Logs and the log level"
+"""What an operator reads: every field of the log lines (docs/operating.md, "Logs and the log level"
 and "Following one request" query them) and the EMF values and units CloudWatch stores.
 
 A fake clock makes each Connect call take exactly 12.3456 ms, so latencies are exact.

@@ -115,7 +115,7 @@ VARIANTS: dict[str, Callable[[cdk.Stack], dict[str, Any]]] = {
 
 
 def acknowledge_public_api(broker: ParticipantBroker) -> None:
-    """What an app that opts out of authentication does (README, Security): it acknowledges,
+    """What an app that opts out of authentication does (docs/security.md): it acknowledges,
     with its own reasons, the findings the broker leaves to it."""
     public = (
         "This broker is public on purpose: a CloudFront distribution in front of API Gateway "
