@@ -3,6 +3,7 @@ received and says how to fix it. Values that are unresolved tokens are not check
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -315,14 +316,23 @@ def max_agent_wait_seconds(timeout_seconds: float) -> float:
     return max(0.0, math.floor(room * 1000) / 1000)
 
 
+@functools.lru_cache(maxsize=64)
+def duration_seconds(duration: Duration) -> float | None:
+    """A Duration in seconds, ``None`` for a token; cached, as brokers share the default
+    Durations and each conversion is a call into the CDK's JavaScript."""
+    if duration.is_unresolved():
+        return None
+    return float(duration.to_seconds(integral=False))
+
+
 def check_time_budget(timeout: Duration, contact_checks: bool, agent_wait: Duration) -> None:
     """The function's timeout covers the worst case of the contact checks, the agent wait and
     CreateParticipant (a Duration is never negative)."""
-    if not contact_checks or agent_wait.is_unresolved() or timeout.is_unresolved():
+    wait = duration_seconds(agent_wait)
+    seconds = duration_seconds(timeout)
+    if not contact_checks or wait is None or seconds is None:
         return
-    wait = agent_wait.to_seconds(integral=False)
     budget = _contract.budget()
-    seconds = timeout.to_seconds(integral=False)
     needed = required_timeout_seconds(True, wait)
     if needed <= seconds:
         return

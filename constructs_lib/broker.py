@@ -681,13 +681,15 @@ def _contact_environment(
     """The function's contact-check variables (``runtime/broker/config.py`` reads them)."""
     if not contact_checks:
         return {"CONTACT_CHECKS": "false"}
-    wait_ms = agent_wait.to_milliseconds()
+    seconds = _validation.duration_seconds(agent_wait)
     return {
         "CONTACT_CHECKS": "true",
         "CHANNEL_ROLES": ";".join(f"{c}={','.join(r)}" for c, r in channel_roles.items()),
-        "AGENT_WAIT_MS": Token.as_string(wait_ms)
-        if Token.is_unresolved(wait_ms)
-        else str(int(wait_ms)),
+        "AGENT_WAIT_MS": (
+            Token.as_string(agent_wait.to_milliseconds())
+            if seconds is None
+            else str(round(seconds * 1000))
+        ),
     }
 
 
