@@ -20,6 +20,7 @@ from runtime_support import (
     FakeLambdaContext,
     api_gateway_event,
     body_of,
+    client_token,
     contact_description,
     describe_params,
     expected_params,
@@ -260,6 +261,24 @@ def test_without_a_role_a_chat_gets_custom_bot_when_allowed(
         "expiry": CONNECT_RESPONSE["ParticipantCredentials"]["Expiry"],  # type: ignore[index]
         "role": "CUSTOM_BOT",
     }
+
+
+def test_the_client_token_is_derived_with_the_role_the_channel_chose(
+    stub: Stubber, invoke: Invoke, checks: Any
+) -> None:
+    """CONTRACT v2: the token covers the request as Connect receives it, the effective role
+    included, so the same key sent to a chat and to a WebRTC call are different requests."""
+    checks(allowed_roles=BOTH_ROLES)
+    described(stub, channel="CHAT", subtype="connect:Chat", initiation="API")
+    token = client_token("k-1", role="CUSTOM_BOT")
+    stub.add_response(
+        "create_participant",
+        CONNECT_RESPONSE,
+        expected_params(role="CUSTOM_BOT", client_token=token),
+    )
+    event = api_gateway_event(BODY, headers={"Idempotency-Key": "k-1"})
+    assert invoke(event)["statusCode"] == 201
+    assert token != client_token("k-1", role="CUSTOMER")
 
 
 def test_without_a_role_a_chat_is_403_when_custom_bot_is_not_allowed(
