@@ -41,7 +41,7 @@ def local_broker() -> Iterator[LocalBroker]:
     """The local development broker (real runtime, simulated Connect), fast failure paths."""
     config = LocalBrokerConfig(
         allowed_roles=("CUSTOMER",),
-        connect_read_timeout=0.3,
+        connect_read_timeout=1.0,  # below the slow contacts' 2 s; room for a loaded machine
         connect_max_attempts=1,
         log_level="ERROR",
         agent_wait=0.0,

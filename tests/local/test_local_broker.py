@@ -23,7 +23,7 @@ def broker(fake_connect: FakeConnect) -> Iterator[LocalBroker]:
     config = LocalBrokerConfig(
         allowed_roles=("CUSTOMER", "CUSTOM_BOT"),
         allow_screen_share=False,
-        connect_read_timeout=0.3,
+        connect_read_timeout=1.0,  # below the slow contacts' 2 s; room for a loaded machine
         connect_max_attempts=1,
         log_level="ERROR",
         agent_wait=0.0,

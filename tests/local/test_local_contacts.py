@@ -15,7 +15,7 @@ from constructs_lib.local import CALLER_HEADER, LocalBroker, LocalBrokerConfig
 from constructs_lib.local.fake_connect import FakeConnect, SimulatedContact
 
 URN = "urn:connect-participant-broker:problem:"
-FAST = {"connect_read_timeout": 0.3, "connect_max_attempts": 1, "log_level": "ERROR"}
+FAST = {"connect_read_timeout": 1.0, "connect_max_attempts": 1, "log_level": "ERROR"}
 
 
 @pytest.fixture(scope="module")
