@@ -174,7 +174,7 @@ def test_any_other_exception_from_the_client_is_counted_as_unknown(
 
 
 def test_client_is_built_with_the_time_budget() -> None:
-    """See ``tests/constructs/test_time_budget.py`` for the budget itself."""
+    """The client ``create_client`` builds (``test_runtime_time_budget`` checks the budget)."""
     config = connect.create_client("eu-west-1").meta.config
     assert (config.connect_timeout, config.read_timeout) == (
         connect.CONNECT_TIMEOUT_SECONDS,

@@ -119,6 +119,7 @@ def test_subsegment_holds_no_parameter_value(
     [
         ("ThrottlingException", 429, {"error": True, "throttle": True}),
         ("ResourceNotFoundException", 404, {"error": True}),
+        ("InvalidRequestException", 400, {"error": True}),
         ("InternalServiceException", 500, {"fault": True}),
     ],
 )
@@ -231,6 +232,21 @@ def test_unusable_daemon_address_sends_nothing_and_the_call_succeeds(
 )
 def test_daemon_address_forms(value: str, address: tuple[str, int]) -> None:
     assert tracing.daemon_address(value) == address
+
+
+@pytest.mark.parametrize(("port", "usable"), [(0, False), (1, True), (65535, True), (65536, False)])
+def test_daemon_port_is_a_udp_port(port: int, usable: bool) -> None:
+    expected = ("127.0.0.1", port) if usable else None
+    assert tracing.daemon_address(f"127.0.0.1:{port}") == expected
+
+
+def test_instrumenting_a_client_twice_still_sends_one_subsegment_per_call(
+    stub: Stubber, invoke: Invoke, daemon: socket.socket, client: Any
+) -> None:
+    tracing.instrument(client.meta.events)
+    created(stub, invoke)
+    received(daemon)
+    assert nothing_sent(daemon)
 
 
 def test_a_failing_socket_never_breaks_the_call(
