@@ -10,9 +10,11 @@ API Gateway developer guide, "How API Gateway resource policies affect authoriza
   ``aws:PrincipalAccount``);
 * a caller in another account needs an Allow in both: the resource policy names it, and its own
   identity policy must allow ``execute-api:Invoke`` on the method;
-* a method without authentication (the CORS preflight) is let in only by an explicit Allow of
-  the resource policy, so a preflight is allowed for anyone (exactly ``OPTIONS``) whenever a
-  resource policy exists; the VPC-endpoint Deny still applies to it.
+* a method without authentication (the CORS preflight, the invitation redeem route) is let in
+  only by an explicit Allow of the resource policy, so whenever a resource policy exists, the
+  preflight (exactly ``OPTIONS``) and redeem (exactly ``POST /invitations/redeem``) are allowed
+  for anyone, and the principal allowlist's Deny names the authenticated routes only, never
+  them; the VPC-endpoint Deny still applies to both.
 """
 
 from __future__ import annotations
@@ -77,32 +79,53 @@ def _not_listed(listed: Allowlist) -> dict[str, dict[str, list[str]]]:
     return conditions
 
 
+def authenticated_routes(invitations: bool) -> list[str]:
+    """The routes with the API's authorization, in resource-policy form."""
+    routes = [route_arn("POST")]
+    if invitations:
+        routes += [
+            route_arn("POST", defaults.INVITATIONS_PATH),
+            route_arn("GET", defaults.INVITATIONS_PATH),
+            route_arn("DELETE", defaults.INVITATION_PATH),
+        ]
+    return routes
+
+
+def _resource_paths(invitations: bool) -> list[str]:
+    """Every resource with methods (each has a CORS preflight when CORS is on)."""
+    paths = [defaults.RESOURCE_PATH]
+    if invitations:
+        paths += [defaults.INVITATIONS_PATH, defaults.INVITATION_PATH, defaults.REDEEM_PATH]
+    return paths
+
+
 def resource_policy(
     *,
     authorization_type: apigateway.AuthorizationType,
     listed: Allowlist | None,
     vpce_ids: Sequence[str],
     cors: bool,
+    invitations: bool = False,
 ) -> iam.PolicyDocument | None:
     """The API's resource policy, or ``None`` when neither an allowlist nor a private endpoint
     asks for one (then the method's authorization alone decides)."""
     if listed is None and not vpce_ids:
         return None
-    post = route_arn("POST")
+    authenticated = authenticated_routes(invitations)
     statements: list[iam.PolicyStatement] = []
     if listed is not None:
         statements += [
             iam.PolicyStatement(
                 sid="AllowListedPrincipals",
                 actions=["execute-api:Invoke"],
-                resources=[post],
+                resources=authenticated,
                 principals=list(listed.principals),
             ),
             iam.PolicyStatement(
                 sid="DenyUnlistedPrincipals",
                 effect=iam.Effect.DENY,
                 actions=["execute-api:Invoke"],
-                resources=[post],
+                resources=authenticated,
                 principals=[iam.AnyPrincipal()],
                 conditions=_not_listed(listed),
             ),
@@ -120,8 +143,17 @@ def resource_policy(
             iam.PolicyStatement(
                 sid="AllowInvoke",
                 actions=["execute-api:Invoke"],
-                resources=[post],
+                resources=authenticated,
                 principals=[everyone],
+            )
+        )
+    if invitations:
+        statements.append(
+            iam.PolicyStatement(
+                sid="AllowInvitationRedemption",
+                actions=["execute-api:Invoke"],
+                resources=[route_arn("POST", defaults.REDEEM_PATH)],
+                principals=[iam.AnyPrincipal()],
             )
         )
     if cors:
@@ -129,7 +161,7 @@ def resource_policy(
             iam.PolicyStatement(
                 sid="AllowCorsPreflight",
                 actions=["execute-api:Invoke"],
-                resources=[route_arn("OPTIONS")],
+                resources=[route_arn("OPTIONS", path) for path in _resource_paths(invitations)],
                 principals=[iam.AnyPrincipal()],
             )
         )

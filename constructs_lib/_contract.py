@@ -1,4 +1,5 @@
-"""Read the broker's contract files (JSON Schema and problem catalogue) from the runtime package.
+"""Read the broker's contract files (JSON Schema, problem catalogue, invitation table) from the
+runtime package.
 
 The runtime directory is the single source of truth: API Gateway's request model and the gateway
 responses are derived from the same files the Lambda function validates and answers with, and the
@@ -47,8 +48,15 @@ def _load_json(path: Path) -> Any:
 
 
 def contract_schema() -> dict[str, Any]:
-    """Return the parsed ``contract.schema.json``."""
-    schema: dict[str, Any] = _load_json(runtime_dir() / _BROKER_PACKAGE / "contract.schema.json")
+    """Return the parsed ``contract.schema.json``, the definitions of its companions among its
+    own: ``invitations.schema.json`` (the invitation routes' requests) and
+    ``answers.schema.json`` (what the broker answers, which the function never validates)."""
+    directory = runtime_dir() / _BROKER_PACKAGE
+    schema: dict[str, Any] = dict(_load_json(directory / "contract.schema.json"))
+    definitions = dict(schema["definitions"])
+    for companion in ("invitations.schema.json", "answers.schema.json"):
+        definitions.update(_load_json(directory / companion)["definitions"])
+    schema["definitions"] = definitions
     return schema
 
 
@@ -96,3 +104,9 @@ def budget() -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def invitation_table() -> dict[str, Any]:
+    """Return ``invitation_table.json``: the invitation table's keys, TTL attribute and index."""
+    table: dict[str, Any] = _load_json(runtime_dir() / _BROKER_PACKAGE / "invitation_table.json")
+    return table

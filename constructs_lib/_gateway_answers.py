@@ -20,6 +20,16 @@ CORS_ALLOW_HEADERS: Final[tuple[str, ...]] = (
     "X-Amz-Content-Sha256",
 )
 CORS_ALLOW_METHODS: Final[tuple[str, ...]] = ("POST", "OPTIONS")
+#: The routes with invitations (``invitations=True``): resource path -> its methods, in the
+#: order the CORS preflight lists them (before ``OPTIONS``).
+INVITATIONS_PATH: Final[str] = "/contacts/{contactId}/invitations"
+INVITATION_PATH: Final[str] = "/contacts/{contactId}/invitations/{invitationId}"
+REDEEM_PATH: Final[str] = "/invitations/redeem"
+INVITATION_ROUTES: Final[dict[str, tuple[str, ...]]] = {
+    INVITATIONS_PATH: ("GET", "POST"),
+    INVITATION_PATH: ("DELETE",),
+    REDEEM_PATH: ("POST",),
+}
 CORS_MAX_AGE_SECONDS: Final[int] = 600
 
 #: The detail of the MISSING_AUTHENTICATION_TOKEN answer: API Gateway sends it for an unsigned

@@ -54,6 +54,20 @@ WAF_REASON = (
     "still pass the method's authorization and the stage throttling (5 requests/s by "
     "default, Connect's CreateParticipant quota)."
 )
+WAF_WITH_INVITATIONS_REASON = (
+    "A WAFv2 web ACL is opt-in through the broker's web_acl_arn prop: its rules and its cost "
+    "are the owner's choice. Without one, every authenticated method must pass its "
+    "authorization, and the one unauthenticated method, POST /invitations/redeem, takes "
+    "only a 256-bit invitation secret (a guess is hopeless) and has its own method "
+    "throttling inside the stage's (redeem_throttling_rate_limit)."
+)
+REDEEM_REASON = (
+    "POST /invitations/redeem has no API Gateway authorization by design: the invitee has "
+    "no account, and the credential is the invitation secret in the JSON body (256 bits "
+    "from the secrets module, stored only as a SHA-256 hash, consumed by a conditional "
+    "DynamoDB write), which the broker's function checks. The method has its own "
+    "throttling, and the web ACL of web_acl_arn covers it."
+)
 ACCOUNT_ROLE_REASON = (
     "API Gateway's CloudWatch role is a Region-wide account setting shared by every REST API "
     "in the account: it must write execution and access logs to log groups of any API, whose "
@@ -139,7 +153,25 @@ def _acknowledge_api(
         _acknowledge(method, ("AwsSolutions-COG4", COG4_CUSTOM_REASON))
     authenticated = authorization != apigateway.AuthorizationType.NONE
     if authenticated and broker.node.try_find_child("WebAclAssociation") is None:
-        _acknowledge(broker.rest_api.deployment_stage, ("AwsSolutions-APIG3", WAF_REASON))
+        reason = WAF_REASON if broker.invitation_methods is None else WAF_WITH_INVITATIONS_REASON
+        _acknowledge(broker.rest_api.deployment_stage, ("AwsSolutions-APIG3", reason))
+    if broker.invitation_methods is not None:
+        _acknowledge(
+            broker.invitation_methods.redeem,
+            ("AwsSolutions-APIG4", REDEEM_REASON),
+            ("AwsSolutions-COG4", REDEEM_REASON),
+        )
+    if broker.invitation_methods is not None and authorization in (
+        apigateway.AuthorizationType.IAM,
+        apigateway.AuthorizationType.CUSTOM,
+    ):
+        reason = (
+            COG4_IAM_REASON
+            if authorization == apigateway.AuthorizationType.IAM
+            else (COG4_CUSTOM_REASON)
+        )
+        for method in broker.invitation_methods.authenticated:
+            _acknowledge(method, ("AwsSolutions-COG4", reason))
 
 
 def acknowledge_findings(

@@ -15,14 +15,26 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_ssm as ssm
 from constructs import Construct, IConstruct
 
-from . import _access, _contract, _edge, _nag, _validation, _warnings, defaults, monitoring
+from . import (
+    _access,
+    _contract,
+    _edge,
+    _invitations,
+    _nag,
+    _validation,
+    _warnings,
+    defaults,
+    monitoring,
+)
 
 if TYPE_CHECKING:
     # Only in annotations: importing these modules costs synth time for every user, and
     # most brokers use none of them (wafv2 is imported where a web ACL is associated).
     from aws_cdk import aws_cloudwatch as cloudwatch
     from aws_cdk import aws_cognito as cognito
+    from aws_cdk import aws_dynamodb as dynamodb
     from aws_cdk import aws_ec2 as ec2
+    from aws_cdk import aws_kms as kms
     from aws_cdk import aws_sns as sns
 
 #: The runtime's ``AUTH_TYPE`` (CloudFormation's AuthorizationType spelling) per method type:
@@ -116,6 +128,16 @@ class ParticipantBroker(Construct):
         channel_roles: Mapping[str, Sequence[str]] | None = None,
         agent_wait: Duration = defaults.AGENT_WAIT,
         caller_attribute: str | None = None,
+        invitations: bool = False,
+        invitation_lifetime: Duration | None = None,
+        invitation_max_lifetime: Duration | None = None,
+        invitation_max_uses: int | None = None,
+        invitation_encryption_key: kms.IKey | None = None,
+        invitation_point_in_time_recovery: bool | None = None,
+        invitation_removal_policy: RemovalPolicy | None = None,
+        redeem_throttling_rate_limit: float | None = None,
+        redeem_throttling_burst_limit: int | None = None,
+        failed_redemptions_threshold: int | None = None,
     ) -> None:
         """Create the broker.
 
@@ -215,6 +237,30 @@ class ParticipantBroker(Construct):
             ``principalId``); any other contact answers 404 as if it did not exist. Needs the
             contact checks and authenticated callers. Default: any caller may add participants
             to any contact of the instance.
+        :param invitations: serve invitations (docs/invitations.md): a
+            caller creates a one-time secret for a contact, and whoever holds it can join that
+            contact through ``POST {url}invitations/redeem``, which has no API Gateway
+            authorization. Adds a DynamoDB table, four routes and an alarm. Default:
+            ``False``, nothing of it is created.
+        :param invitation_lifetime: how long an invitation lasts when its creator asks for no
+            lifetime. Default: 15 minutes.
+        :param invitation_max_lifetime: the longest lifetime a creator may ask for, at most
+            24 hours. Default: 1 hour.
+        :param invitation_max_uses: the most uses a creator may ask for (1-100). Default: 5.
+        :param invitation_encryption_key: encrypt the invitation table with this customer
+            managed KMS key (the function gets ``kms:Decrypt`` on it through DynamoDB).
+            Default: the AWS owned key of DynamoDB.
+        :param invitation_point_in_time_recovery: point-in-time recovery of the invitation
+            table. Default: ``True``.
+        :param invitation_removal_policy: what deleting the stack does to the invitation
+            table. Default: ``RemovalPolicy.DESTROY`` (every item expires within the maximum
+            lifetime anyway).
+        :param redeem_throttling_rate_limit: the redeem route's own steady-state rate
+            (requests/s), inside the stage's. Default: 2.
+        :param redeem_throttling_burst_limit: the redeem route's burst. Default: 5.
+        :param failed_redemptions_threshold: refused redemptions (unknown, expired, used up or
+            revoked invitations) in five minutes that raise ``failed_redemptions_alarm``.
+            Default: 10.
         """
         super().__init__(scope, construct_id)
         literal_instance_id = self._check_instance_props(instance_id, instance_id_parameter)
@@ -253,6 +299,24 @@ class ParticipantBroker(Construct):
             auth, allowed_principals, private_endpoint_vpc_endpoints, allowed_vpc_endpoint_ids
         )
         self._auth = auth
+        invitation_props = _invitations.check_props(
+            invitations,
+            lifetime=invitation_lifetime,
+            max_lifetime=invitation_max_lifetime,
+            max_uses=invitation_max_uses,
+            encryption_key=invitation_encryption_key,
+            point_in_time_recovery=invitation_point_in_time_recovery,
+            removal_policy=invitation_removal_policy,
+            redeem_rate_limit=redeem_throttling_rate_limit,
+            redeem_burst_limit=redeem_throttling_burst_limit,
+        )
+        if invitation_props is not None:
+            _invitations.check_time_budget(timeout, contact_checks)
+        if failed_redemptions_threshold is not None and invitation_props is None:
+            raise ValueError(
+                "failed_redemptions_threshold only applies with invitations=True, got "
+                "invitations=False; pass invitations=True or drop it"
+            )
 
         # --- SSM parameter and instance ID -------------------------------------------------
         if instance_id_parameter is None:
@@ -287,6 +351,18 @@ class ParticipantBroker(Construct):
         environment.update(_contact_environment(contact_checks, channels, agent_wait))
         if caller_attribute is not None:
             environment["CALLER_ATTRIBUTE"] = caller_attribute
+        self.invitation_table: dynamodb.Table | None = None
+        """The invitation table; ``None`` unless ``invitations=True``."""
+        extra_statements: list[iam.PolicyStatement] = []
+        asset_exclude = list(defaults.ASSET_EXCLUDE)
+        if invitation_props is None:
+            asset_exclude += defaults.INVITATION_ASSET_FILES
+        else:
+            self.invitation_table = _invitations.create_table(self, invitation_props)
+            environment.update(_invitations.environment(self.invitation_table, invitation_props))
+            extra_statements = _invitations.policy_statements(
+                self.invitation_table, invitation_props
+            )
         self.lambda_function: lambda_.Function = lambda_.Function(
             self,
             "Function",
@@ -294,12 +370,10 @@ class ParticipantBroker(Construct):
             runtime=defaults.RUNTIME,
             architecture=defaults.ARCHITECTURE,
             handler=defaults.HANDLER,
-            code=lambda_.Code.from_asset(
-                str(_contract.runtime_dir()), exclude=list(defaults.ASSET_EXCLUDE)
-            ),
+            code=lambda_.Code.from_asset(str(_contract.runtime_dir()), exclude=asset_exclude),
             memory_size=memory_size,
             timeout=timeout,
-            role=self._function_role(deployed_instance_id, contact_checks),
+            role=self._function_role(deployed_instance_id, contact_checks, extra_statements),
             log_group=self.log_group,
             environment=environment,
             reserved_concurrent_executions=reserved_concurrency,
@@ -325,10 +399,14 @@ class ParticipantBroker(Construct):
                 listed=listed,
                 vpce_ids=vpce_ids,
                 cors=bool(cors_allowed_origins),
+                invitations=invitation_props is not None,
             ),
             private_endpoint_vpc_endpoints,
             throttling_rate_limit,
             throttling_burst_limit,
+            {}
+            if invitation_props is None
+            else _invitations.redeem_method_options(invitation_props),
         )
         """The API Gateway REST API."""
         _set_security_policy(self.rest_api, security_policy, endpoint_access_mode)
@@ -336,6 +414,11 @@ class ParticipantBroker(Construct):
             auth, cors_allowed_origins
         )
         """The ``POST /contacts/{contactId}/participants`` method."""
+        self.invitation_methods: _invitations.InvitationMethods | None = None
+        """The invitation methods (``create``, ``list``, ``revoke``, ``redeem``); ``None``
+        unless ``invitations=True``."""
+        if invitation_props is not None:
+            self.invitation_methods = self._add_invitation_methods(auth, cors_allowed_origins)
         cors_headers = self._gateway_cors_headers(cors_allowed_origins)
         _edge.add_gateway_responses(
             self.rest_api,
@@ -378,6 +461,8 @@ class ParticipantBroker(Construct):
                 api_5xx_rate_threshold=api_5xx_rate_threshold,
                 latency_p99_threshold=latency_p99_threshold,
                 connect_throttles_threshold=connect_throttles_threshold,
+                invitations=invitation_props is not None,
+                failed_redemptions_threshold=failed_redemptions_threshold,
             )
         watch = self.monitoring
         self.lambda_errors_alarm: cloudwatch.Alarm | None = (
@@ -398,6 +483,10 @@ class ParticipantBroker(Construct):
         """Alarm on Amazon Connect throttling; ``None`` when ``alarms=False``."""
         self.dashboard: cloudwatch.Dashboard | None = watch.dashboard if watch else None
         """The CloudWatch dashboard; ``None`` unless ``dashboard=True``."""
+        self.failed_redemptions_alarm: cloudwatch.Alarm | None = (
+            watch.failed_redemptions_alarm if watch else None
+        )
+        """Alarm on refused redemptions; ``None`` unless ``invitations=True`` and alarms."""
         _nag.acknowledge_findings(self, auth.method_authorization_type())
         # ------------------------------------------------------------------------------------
 
@@ -410,18 +499,40 @@ class ParticipantBroker(Construct):
         authentication the grant would have no effect, and this raises instead.
         With ``allowed_principals``, the grantee must also be one of them.
         """
-        if self._auth.method_authorization_type() != apigateway.AuthorizationType.IAM:
-            raise ValueError(
-                f"grant_invoke has no effect on a broker authorized by "
-                f"{_RUNTIME_AUTH_TYPES[self._auth.method_authorization_type()]}: API Gateway "
-                "checks execute-api:Invoke permissions only for AWS_IAM methods; give the "
-                "caller a token of the user pool or authorizer instead, or use AWS_IAM (the "
-                "default) and grant_invoke"
-            )
+        self._check_iam_grant("grant_invoke")
         return iam.Grant.add_to_principal(
             grantee=grantee,
             actions=["execute-api:Invoke"],
             resource_arns=[self.create_participant_method.method_arn],
+        )
+
+    def _check_iam_grant(self, name: str) -> None:
+        """Raise unless the methods use AWS_IAM, the only type API Gateway checks grants for."""
+        if self._auth.method_authorization_type() != apigateway.AuthorizationType.IAM:
+            raise ValueError(
+                f"{name} has no effect on a broker authorized by "
+                f"{_RUNTIME_AUTH_TYPES[self._auth.method_authorization_type()]}: API Gateway "
+                "checks execute-api:Invoke permissions only for AWS_IAM methods; give the "
+                "caller a token of the user pool or authorizer instead, or use AWS_IAM (the "
+                f"default) and {name}"
+            )
+
+    def grant_invite(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Let ``grantee`` create, list and revoke invitations: ``execute-api:Invoke`` on
+        exactly those three methods (redeeming needs no permission).
+
+        Only with ``invitations=True`` and AWS_IAM authorization (see :meth:`grant_invoke`).
+        """
+        if self.invitation_methods is None:
+            raise ValueError(
+                "grant_invite needs a broker with invitations=True, got a broker without "
+                "invitations; pass invitations=True"
+            )
+        self._check_iam_grant("grant_invite")
+        return iam.Grant.add_to_principal(
+            grantee=grantee,
+            actions=["execute-api:Invoke"],
+            resource_arns=[method.method_arn for method in self.invitation_methods.authenticated],
         )
 
     # ------------------------------------------------------------------------------ validation
@@ -523,10 +634,15 @@ class ParticipantBroker(Construct):
         return listed, ids + list(allowed_vpc_endpoint_ids or [])
 
     # ------------------------------------------------------------------------------- builders
-    def _function_role(self, instance_id: str, contact_checks: bool) -> iam.Role:
+    def _function_role(
+        self,
+        instance_id: str,
+        contact_checks: bool,
+        extra_statements: Sequence[iam.PolicyStatement] = (),
+    ) -> iam.Role:
         """The function's own role: logs to its own log group, CreateParticipant on one
-        instance (and, with the contact checks, DescribeContact on its contacts); no managed
-        policies."""
+        instance (with the contact checks, DescribeContact on its contacts; with invitations,
+        the invitation table); no managed policies."""
         stack = Stack.of(self)
         instance_arn = stack.format_arn(
             service="connect", resource="instance", resource_name=instance_id
@@ -563,6 +679,7 @@ class ParticipantBroker(Construct):
                 resources=["*"],
             )
         )
+        statements.extend(extra_statements)
         policy = iam.PolicyDocument(statements=statements)
         role = iam.Role(
             self,
@@ -580,6 +697,7 @@ class ParticipantBroker(Construct):
         private_endpoint_vpc_endpoints: Sequence[ec2.IVpcEndpoint] | None,
         throttling_rate_limit: float,
         throttling_burst_limit: int,
+        method_options: dict[str, apigateway.MethodDeploymentOptions],
     ) -> apigateway.RestApi:
         private = private_endpoint_vpc_endpoints is not None
         endpoint_type = (
@@ -610,6 +728,7 @@ class ParticipantBroker(Construct):
                 metrics_enabled=defaults.METRICS_ENABLED,
                 throttling_rate_limit=throttling_rate_limit,
                 throttling_burst_limit=throttling_burst_limit,
+                method_options=method_options or None,
                 access_log_destination=apigateway.LogGroupLogDestination(self.access_log_group),
                 access_log_format=apigateway.AccessLogFormat.custom(
                     json.dumps(defaults.ACCESS_LOG_FIELDS, separators=(",", ":"))
@@ -631,6 +750,7 @@ class ParticipantBroker(Construct):
             )
         else:
             authorizer = auth.authorizer
+        self._authorizer = authorizer
         if auth.authorization_type == apigateway.AuthorizationType.NONE:
             Annotations.of(self).add_warning_v2(
                 "connect-participant-broker:unauthenticated",
@@ -653,6 +773,23 @@ class ParticipantBroker(Construct):
                 max_age=defaults.CORS_MAX_AGE,
             )
         return method
+
+    def _add_invitation_methods(
+        self, auth: _Auth, cors_allowed_origins: Sequence[str] | None
+    ) -> _invitations.InvitationMethods:
+        """The invitation routes, beside the participants route (``_add_method`` first)."""
+        contact = self.rest_api.root.get_resource("contacts")
+        contact = contact.get_resource("{contactId}") if contact else None
+        assert isinstance(contact, apigateway.Resource)
+        return _invitations.add_routes(
+            self.rest_api,
+            contact,
+            apigateway.LambdaIntegration(self.lambda_function, proxy=True, allow_test_invoke=False),
+            authorization_type=None if self._authorizer is not None else auth.authorization_type,
+            authorizer=self._authorizer,
+            scopes=auth.scopes,
+            cors_allowed_origins=cors_allowed_origins,
+        )
 
     @staticmethod
     def _gateway_cors_headers(origins: Sequence[str] | None) -> dict[str, str]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from aws_cdk import Duration
+from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_apigateway as apigateway
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
@@ -77,15 +77,49 @@ ASSET_EXCLUDE: Final[tuple[str, ...]] = (
     "**/*.md",
     "**/py.typed",
     ".DS_Store",
+    # What the broker answers is documentation (OpenAPI, tests): the function never reads it.
+    "broker/answers.schema.json",
     # The root __init__.py makes the directory a package for the repository's tests; Lambda
     # imports ``broker`` from the asset's root and never reads it (a "!" pattern re-includes).
     "__init__.py",
     "!broker/__init__.py",
 )
 
+#: The invitation code in the asset: left out of a broker without invitations, which never
+#: imports it (gitignore-style patterns relative to the asset root).
+INVITATION_ASSET_FILES: Final[tuple[str, ...]] = (
+    "broker/invitations.py",
+    "broker/invitation_store.py",
+    "broker/invitation_table.json",
+    "broker/invitations.schema.json",
+    "broker/invitation_settings.py",
+    "broker/invitation_schema.py",
+    "broker/dynamodb.py",
+    "broker/data/dynamodb",
+)
+
+# --- invitations (``invitations=True``) -------------------------------------------------------
+#: An invitation lives long enough to be sent and opened during a call, and no longer.
+INVITATION_LIFETIME: Final[Duration] = Duration.minutes(15)
+INVITATION_MAX_LIFETIME: Final[Duration] = Duration.hours(1)
+#: A WebRTC call takes at most six participants (Connect's multi-user calling).
+INVITATION_MAX_USES: Final[int] = 5
+INVITATION_POINT_IN_TIME_RECOVERY: Final[bool] = True
+#: Every item expires within the maximum lifetime, so nothing of value outlives the broker:
+#: deleting the stack deletes the table (and any invitation still open).
+INVITATION_REMOVAL_POLICY: Final[RemovalPolicy] = RemovalPolicy.DESTROY
+#: Each redemption adds a participant (Connect's CreateParticipant quota is 5 requests/s per
+#: account and Region, shared with the participants route); the burst lets a handful of
+#: invitees who got the same link join at once.
+REDEEM_THROTTLING_RATE_LIMIT: Final[float] = 2
+REDEEM_THROTTLING_BURST_LIMIT: Final[int] = 5
+
 # --- API Gateway ----------------------------------------------------------------------------
 STAGE_NAME: Final[str] = "v1"
 RESOURCE_PATH: Final[str] = "/contacts/{contactId}/participants"
+INVITATIONS_PATH: Final[str] = _gateway_answers.INVITATIONS_PATH
+INVITATION_PATH: Final[str] = _gateway_answers.INVITATION_PATH
+REDEEM_PATH: Final[str] = _gateway_answers.REDEEM_PATH
 #: Connect's default CreateParticipant quota is 5 requests/s per account and Region; the stage
 #: lets no more through than Connect would accept, and a short burst on top.
 THROTTLING_RATE_LIMIT: Final[float] = 5

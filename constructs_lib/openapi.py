@@ -22,11 +22,11 @@ import argparse
 import copy
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final
 
-from constructs_lib import _contract
+from constructs_lib import _contract, _openapi_invitations
 from constructs_lib._outputs import broker_url_from_outputs
 
 __all__ = [
@@ -43,6 +43,10 @@ FILENAME: Final = "openapi.json"
 CONTRACT_VERSION: Final = "2.0.0"
 PATH: Final = "/contacts/{contactId}/participants"
 _SCHEMAS: Final = "#/components/schemas/"
+#: The problem types only the invitation routes answer.
+INVITATION_PROBLEMS: Final = frozenset({"invitation-not-valid", "invitations-unavailable"})
+#: The problem types the participants route (and API Gateway in front of it) answers.
+PARTICIPANT_PROBLEMS: Final = frozenset(_contract.problems()).difference(INVITATION_PROBLEMS)
 _PROBLEM_JSON: Final = "application/problem+json"
 
 _DESCRIPTION: Final = """\
@@ -86,13 +90,32 @@ _STATUS_WHEN: Final[dict[int, str]] = {
 }
 
 
+def _components_refs(node: Any) -> Any:
+    """``node`` with every ``#/definitions/...`` reference pointing into the components."""
+    if isinstance(node, dict):
+        return {
+            key: (
+                value.replace("#/definitions/", _SCHEMAS)
+                if key == "$ref" and isinstance(value, str)
+                else _components_refs(value)
+            )
+            for key, value in node.items()
+        }
+    if isinstance(node, list):
+        return [_components_refs(value) for value in node]
+    return node
+
+
 def _schemas() -> dict[str, Any]:
     """Every definition of the contract schema, as OpenAPI 3.1 (JSON Schema 2020-12) schemas.
 
     The definitions only use keywords whose meaning is the same in draft 4 and 2020-12
-    (type, properties, required, additionalProperties, enum, pattern, lengths, items).
+    (type, properties, required, additionalProperties, enum, pattern, lengths, minimum,
+    maximum, items, and ``$ref`` without siblings); references point into the components.
     """
-    definitions: dict[str, Any] = copy.deepcopy(_contract.contract_schema()["definitions"])
+    definitions: dict[str, Any] = _components_refs(
+        copy.deepcopy(_contract.contract_schema()["definitions"])
+    )
     return definitions
 
 
@@ -141,18 +164,26 @@ def _header_refs(*names: str) -> dict[str, Any]:
     return {name: {"$ref": f"#/components/headers/{name}"} for name in names}
 
 
-def _problem_responses() -> dict[str, Any]:
-    """One response per status of ``problems.json``, naming each problem type it can carry."""
+def problem_responses(
+    codes: Iterable[str] | None = None, when: Mapping[int, str] = _STATUS_WHEN
+) -> dict[str, Any]:
+    """One response per status of the problem types ``codes`` (default: those of the
+    participants route), naming each problem type it can carry."""
+    wanted = set(PARTICIPANT_PROBLEMS if codes is None else codes)
     by_status: dict[int, list[tuple[str, str, str]]] = {}
     problems = _contract.problems()
     for code, entry in sorted(problems.items()):
+        if code not in wanted:
+            continue
         by_status.setdefault(entry["status"], []).append((code, entry["type"], entry["title"]))
     responses: dict[str, Any] = {}
     for status, entries in sorted(by_status.items()):
         types = sorted(urn for _, urn, _ in entries)
         titles = "; ".join(f"`{code}`: {title}" for code, _, title in entries)
         headers = _header_refs("Cache-Control", "X-Content-Type-Options")
-        waiting = sorted(code for code, entry in problems.items() if _waits(entry, status))
+        waiting = sorted(
+            code for code, entry in problems.items() if code in wanted and _waits(entry, status)
+        )
         if status in (429, 503):
             headers.update(_header_refs("Retry-After"))
         elif waiting:
@@ -163,7 +194,7 @@ def _problem_responses() -> dict[str, Any]:
                 "schema": {"type": "integer", "minimum": 0},
             }
         responses[str(status)] = {
-            "description": f"{_STATUS_WHEN.get(status, titles)} Problem types: {titles}.",
+            "description": f"{when.get(status, titles)} Problem types: {titles}.",
             "headers": headers,
             "content": {
                 _PROBLEM_JSON: {
@@ -244,7 +275,7 @@ def _operation(schemas: dict[str, Any]) -> dict[str, Any]:
                 }
             },
         },
-        "responses": {"201": created, **_problem_responses()},
+        "responses": {"201": created, **problem_responses()},
         "security": [{"sigv4": []}, {"cognito": []}],
     }
 
@@ -288,10 +319,14 @@ def build_openapi(server_url: str | None = None) -> dict[str, Any]:
             "title": "Amazon Connect participant broker",
             "version": CONTRACT_VERSION,
             "summary": "Adds a participant to an ongoing Amazon Connect chat or WebRTC call.",
+            "description": "A broker deployed with `invitations=True` also serves the "
+            "invitation routes (`/contacts/{contactId}/invitations...`, `/invitations/redeem`): "
+            "a caller creates a one-time secret, and whoever holds it joins the contact without "
+            "an account. A broker without invitations has none of them.",
             "license": {"name": "Apache-2.0", "identifier": "Apache-2.0"},
         },
         "servers": _servers(server_url),
-        "paths": {PATH: {"post": _operation(schemas)}},
+        "paths": {PATH: {"post": _operation(schemas)}, **_openapi_invitations.paths(schemas)},
         "components": {
             "schemas": schemas,
             "headers": _headers(),

@@ -30,7 +30,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -174,24 +174,35 @@ def render(model: Mapping[str, Any]) -> str:
     return json.dumps(model, sort_keys=True, separators=(",", ":"), ensure_ascii=True) + "\n"
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Write (or with ``--check``, verify) the reduced model file."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("output", nargs="?", type=Path, default=DEFAULT_OUTPUT)
+def run(argv: list[str] | None, *, text: Callable[[], str], default: Path, script: str) -> int:
+    """Write the reduced model ``text()`` to the output (``default`` unless given), or with
+    ``--check`` exit 1 when the committed file differs from it."""
+    parser = argparse.ArgumentParser(description=f"write or check {default.name} ({script})")
+    parser.add_argument("output", nargs="?", type=Path, default=default)
     parser.add_argument("--check", action="store_true", help="verify instead of writing")
     args = parser.parse_args(argv)
-    text = render(reduce_model(load_installed_model()))
+    wanted = text()
     output: Path = args.output
     if args.check:
         current = output.read_text(encoding="utf-8") if output.exists() else ""
-        if current != text:
-            print(f"{output} is out of date: run scripts/reduce_connect_model.py", file=sys.stderr)
+        if current != wanted:
+            print(f"{output} is out of date: run {script}", file=sys.stderr)
             return 1
         return 0
     output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(text, encoding="utf-8")
-    print(f"wrote {output} ({len(text)} bytes)")
+    output.write_text(wanted, encoding="utf-8")
+    print(f"wrote {output} ({len(wanted)} bytes)")
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Write (or with ``--check``, verify) the reduced model file."""
+    return run(
+        argv,
+        text=lambda: render(reduce_model(load_installed_model())),
+        default=DEFAULT_OUTPUT,
+        script="scripts/reduce_connect_model.py",
+    )
 
 
 if __name__ == "__main__":

@@ -28,8 +28,13 @@ PORTABLE_KEYWORDS = {
     "pattern",
     "minLength",
     "maxLength",
+    "minimum",
+    "maximum",
     "items",
+    "$ref",
 }
+#: The problem types only the invitation routes answer (checked on the redeem route).
+INVITATION_CODES = {"invitation-not-valid", "invitations-unavailable"}
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +51,13 @@ def operation(document: dict[str, Any]) -> dict[str, Any]:
 
 
 def contract() -> dict[str, Any]:
-    return dict(json.loads((BROKER / "contract.schema.json").read_text("utf-8")))
+    """The contract schema with its companions' definitions (the requests of the invitation
+    routes, and every answer)."""
+    schema = dict(json.loads((BROKER / "contract.schema.json").read_text("utf-8")))
+    for companion in ("invitations.schema.json", "answers.schema.json"):
+        extra = json.loads((BROKER / companion).read_text("utf-8"))["definitions"]
+        schema["definitions"] = {**schema["definitions"], **extra}
+    return schema
 
 
 def problems() -> dict[str, Any]:
@@ -148,14 +159,31 @@ def test_unsupported_media_type_is_a_documented_response(operation: dict[str, An
 
 
 def test_every_problem_status_is_a_problem_json_response(operation: dict[str, Any]) -> None:
-    expected = {str(entry["status"]) for entry in problems().values()}
+    expected = {
+        str(entry["status"]) for code, entry in problems().items() if code not in INVITATION_CODES
+    }
     error_statuses = {status for status in operation["responses"] if status != "201"}
     assert error_statuses == expected
 
 
+def test_the_participants_route_lists_no_invitation_problem(operation: dict[str, Any]) -> None:
+    listed = {
+        urn
+        for status, response in operation["responses"].items()
+        if status != "201"
+        for schema in response["content"].values()
+        for urn in schema["schema"]["allOf"][1]["properties"]["type"]["enum"]
+    }
+    assert not {problems()[code]["type"] for code in INVITATION_CODES} & listed
+
+
 @pytest.mark.parametrize("code", sorted(problems()))
-def test_each_problem_type_is_listed_under_its_status(operation: dict[str, Any], code: str) -> None:
+def test_each_problem_type_is_listed_under_its_status(
+    document: dict[str, Any], operation: dict[str, Any], code: str
+) -> None:
     entry = problems()[code]
+    if code in INVITATION_CODES:
+        operation = document["paths"]["/invitations/redeem"]["post"]
     content = operation["responses"][str(entry["status"])]["content"]
     [problem_ref, narrowing] = content["application/problem+json"]["schema"]["allOf"]
     assert problem_ref == {"$ref": "#/components/schemas/Problem"}

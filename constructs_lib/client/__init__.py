@@ -13,12 +13,16 @@ Example::
     participant = broker.create_participant(contact_id, "Ana", video=True)
     # pass participant.participant_token to Connect's CreateParticipantConnection
 
-Each call sends one ``Idempotency-Key`` (generated unless given) and reuses it on its retries,
-so a retried request never adds a second participant. Throttling (429), Connect trouble (503),
-gateway timeouts (502, 504), client timeouts and connection errors are retried with capped
-exponential backoff, honouring ``Retry-After``; other errors raise at once as a
-:class:`BrokerError` subclass. So do failures before anything is sent: botocore's credential
-errors (:class:`CredentialsError`) and any other botocore error while signing
+With invitations on (``invitations=True``), ``create_invitation``, ``list_invitations`` and
+``revoke_invitation`` call the invitation routes as the caller; ``redeem_invitation`` is what an
+invitee's app calls, with the secret alone (never signed, never an ``Authorization`` header).
+
+Each participant or redemption call sends one ``Idempotency-Key`` (generated unless given) and
+reuses it on its retries, so a retried request never adds a second participant. Throttling
+(429), Connect trouble (503), gateway timeouts (502, 504), client timeouts and connection errors
+are retried with capped exponential backoff, honouring ``Retry-After``; other errors raise at
+once as a :class:`BrokerError` subclass. So do failures before anything is sent: botocore's
+credential errors (:class:`CredentialsError`) and any other botocore error while signing
 (:class:`SigningError`).
 A WebRTC call whose agent has not connected yet (:class:`AgentNotConnected`) is retried per
 ``Retry-After`` only when the call opts in with ``wait_for_agent``.
@@ -39,7 +43,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from http.client import HTTPException
-from typing import TYPE_CHECKING, Any, ClassVar, Final
+from typing import TYPE_CHECKING, Any, ClassVar, Final, TypeVar
 
 from constructs_lib import _extras
 
@@ -62,8 +66,12 @@ __all__ = [
     "GatewayTimeout",
     "InternalError",
     "InvalidRequest",
+    "Invitation",
+    "InvitationNotValid",
+    "InvitationStoreUnavailable",
     "NotAllowed",
     "NotFound",
+    "OpenInvitation",
     "Participant",
     "PayloadTooLarge",
     "RoleNotValidForChannel",
@@ -97,6 +105,32 @@ class Participant:
     participant_token: str = field(repr=False)
     expiry: datetime
     role: str | None = None
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """An invitation just created: ``secret`` is what the invitee needs, and the broker cannot
+    show it again. It is left out of ``repr()``; share it out of band, for example in a link's
+    ``#fragment``, never in a URL path or query."""
+
+    invitation_id: str
+    secret: str = field(repr=False)
+    expiry: datetime
+    uses: int
+    role: str
+
+
+@dataclass(frozen=True)
+class OpenInvitation:
+    """An invitation that can still be redeemed, as ``list_invitations`` shows it."""
+
+    invitation_id: str
+    expiry: datetime
+    uses: int
+    uses_left: int
+    role: str
+    display_name: str | None = None
+    capabilities: Mapping[str, str] = field(default_factory=dict)
 
 
 class BrokerError(Exception):
@@ -224,6 +258,14 @@ class RoleNotValidForChannel(Conflict):
     problem_type = _URN + "role-not-valid-for-channel"
 
 
+class InvitationNotValid(BrokerError):
+    """404: no such invitation, or it has expired, been used up or been revoked (one answer for
+    all four, by design)."""
+
+    status_code = 404
+    problem_type = _URN + "invitation-not-valid"
+
+
 class PayloadTooLarge(BrokerError):
     """413: the request body is too large."""
 
@@ -267,6 +309,12 @@ class Unavailable(BrokerError):
     problem_type = _URN + "unavailable"
 
 
+class InvitationStoreUnavailable(Unavailable):
+    """503: the broker's invitation table could not answer, still after this client's retries."""
+
+    problem_type = _URN + "invitations-unavailable"
+
+
 class GatewayTimeout(BrokerError):
     """504: Amazon Connect did not answer within the broker's time budget."""
 
@@ -306,6 +354,8 @@ _BY_TYPE: Final[dict[str, type[BrokerError]]] = {
         ChannelNotSupported,
         AgentNotConnected,
         RoleNotValidForChannel,
+        InvitationNotValid,
+        InvitationStoreUnavailable,
         PayloadTooLarge,
         UnsupportedMediaType,
         Throttled,
@@ -431,16 +481,7 @@ class BrokerClient:
         Raises:
             BrokerError: a subclass per problem (``ContactNotFound``, ``Throttled``, ...).
         """
-        body: dict[str, Any] = {"displayName": display_name}
-        if role is not None:
-            body["role"] = role
-        capabilities = {
-            name: "SEND"
-            for name, wanted in (("video", video), ("screenShare", screen_share))
-            if wanted
-        }
-        if capabilities:
-            body["capabilities"] = capabilities
+        body = _participant_body(display_name, role, video, screen_share)
         path = f"/contacts/{urllib.parse.quote(contact_id, safe='')}/participants"
         key = idempotency_key or str(uuid.uuid4())
         deadline = time.monotonic() + wait_for_agent
@@ -463,15 +504,121 @@ class BrokerClient:
         delay = self._delay(1, response.headers.get("retry-after"))
         return delay if time.monotonic() + delay <= deadline else None
 
+    def create_invitation(
+        self,
+        contact_id: str,
+        *,
+        display_name: str | None = None,
+        role: str | None = None,
+        video: bool = False,
+        screen_share: bool = False,
+        lifetime_seconds: int | None = None,
+        uses: int | None = None,
+    ) -> Invitation:
+        """Create an invitation to join ``contact_id`` (a broker with ``invitations=True``).
+
+        Args:
+            contact_id: the Connect contact the invitee will join.
+            display_name: the name the invitee gets; by default the invitee chooses one.
+            role, video, screen_share: what the invitee gets, as for ``create_participant``.
+            lifetime_seconds: how long it lasts; by default the broker's default lifetime.
+            uses: how many people may redeem it; by default 1.
+
+        A retried call (after a 5xx or no answer) may leave an extra invitation whose secret
+        nobody received; it expires unused.
+        """
+        body = _participant_body(display_name, role, video, screen_share)
+        if lifetime_seconds is not None:
+            body["lifetimeSeconds"] = lifetime_seconds
+        if uses is not None:
+            body["uses"] = uses
+        response = self._send("POST", _invitations_path(contact_id), body, None)
+        payload = _payload(response, 201)
+        return _built(
+            response,
+            lambda: Invitation(
+                invitation_id=str(payload["invitationId"]),
+                secret=str(payload["secret"]),
+                expiry=datetime.fromisoformat(str(payload["expiry"])),
+                uses=int(payload["uses"]),
+                role=str(payload["role"]),
+            ),
+        )
+
+    def list_invitations(self, contact_id: str) -> list[OpenInvitation]:
+        """The invitations of ``contact_id`` that can still be redeemed (never their secrets)."""
+        response = self._send("GET", _invitations_path(contact_id), None, None)
+        payload = _payload(response, 200)
+        return _built(
+            response,
+            lambda: [
+                OpenInvitation(
+                    invitation_id=str(entry["invitationId"]),
+                    expiry=datetime.fromisoformat(str(entry["expiry"])),
+                    uses=int(entry["uses"]),
+                    uses_left=int(entry["usesLeft"]),
+                    role=str(entry["role"]),
+                    display_name=entry.get("displayName"),
+                    capabilities=dict(entry.get("capabilities", {})),
+                )
+                for entry in payload["invitations"]
+            ],
+        )
+
+    def revoke_invitation(self, contact_id: str, invitation_id: str) -> None:
+        """Revoke an invitation of ``contact_id``; revoking it again is not an error.
+
+        Raises:
+            InvitationNotValid: the contact has no such invitation.
+        """
+        path = f"{_invitations_path(contact_id)}/{urllib.parse.quote(invitation_id, safe='')}"
+        response = self._send("DELETE", path, None, None)
+        if response.status != 204:
+            raise _error(response, _parse_json(response.body))
+
+    def redeem_invitation(
+        self,
+        secret: str,
+        display_name: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> Participant:
+        """Join the invitation's contact: the participant's credentials, as for
+        ``create_participant``. Sent without any authentication: the secret is the credential.
+
+        Args:
+            secret: the invitation secret, exactly as created.
+            display_name: the invitee's name; required when the invitation sets none, refused
+                when it sets one.
+            idempotency_key: by default a new UUID, reused on this call's retries, so a retried
+                redemption returns the same participant and consumes no second use.
+
+        Raises:
+            InvitationNotValid: unknown, expired, used up or revoked.
+        """
+        body: dict[str, Any] = {"secret": secret}
+        if display_name is not None:
+            body["displayName"] = display_name
+        key = idempotency_key or str(uuid.uuid4())
+        response = self._send("POST", "/invitations/redeem", body, key, authenticate=False)
+        return _participant(response)
+
     # -- transport -------------------------------------------------------------------------
 
-    def _send(self, method: str, path: str, body: Mapping[str, Any], key: str) -> _Response:
-        data = json.dumps(body, separators=(",", ":")).encode()
+    def _send(
+        self,
+        method: str,
+        path: str,
+        body: Mapping[str, Any] | None,
+        key: str | None,
+        *,
+        authenticate: bool = True,
+    ) -> _Response:
+        data = None if body is None else json.dumps(body, separators=(",", ":")).encode()
         attempt = 0
         while True:
             attempt += 1
             try:
-                response = self._once(method, self.url + path, data, key)
+                response = self._once(method, self.url + path, data, key, authenticate)
             except (TimeoutError, OSError, HTTPException) as error:
                 if attempt >= self.max_attempts:
                     raise BrokerUnreachable(
@@ -485,14 +632,19 @@ class BrokerClient:
             _LOG.debug("broker answered %d; retry %d", response.status, attempt)
             time.sleep(self._delay(attempt, response.headers.get("retry-after")))
 
-    def _once(self, method: str, url: str, data: bytes, key: str) -> _Response:
+    def _once(
+        self, method: str, url: str, data: bytes | None, key: str | None, authenticate: bool
+    ) -> _Response:
         headers = {
-            "Content-Type": "application/json",
             "Accept": "application/json, application/problem+json",
-            "Idempotency-Key": key,
             "User-Agent": _USER_AGENT,
         }
-        headers.update(self._auth_headers(method, url, data, headers))
+        if data is not None:
+            headers["Content-Type"] = "application/json"
+        if key is not None:
+            headers["Idempotency-Key"] = key
+        if authenticate:
+            headers.update(self._auth_headers(method, url, data or b"", headers))
         # The scheme was checked in __init__: only http(s) URLs reach urllib.
         request = urllib.request.Request(url, data=data, headers=headers, method=method)  # noqa: S310
         try:
@@ -590,25 +742,62 @@ def _parse_json(body: bytes) -> Any:
         return None
 
 
-def _participant(response: _Response) -> Participant:
+def _invitations_path(contact_id: str) -> str:
+    return f"/contacts/{urllib.parse.quote(contact_id, safe='')}/invitations"
+
+
+def _participant_body(
+    display_name: str | None, role: str | None, video: bool, screen_share: bool
+) -> dict[str, Any]:
+    """The members a participant or an invitation request shares."""
+    body: dict[str, Any] = {}
+    if display_name is not None:
+        body["displayName"] = display_name
+    if role is not None:
+        body["role"] = role
+    capabilities = {
+        name: "SEND" for name, wanted in (("video", video), ("screenShare", screen_share)) if wanted
+    }
+    if capabilities:
+        body["capabilities"] = capabilities
+    return body
+
+
+def _payload(response: _Response, status: int) -> Any:
+    """The JSON answer of a call that succeeds with ``status``; else its error, raised."""
     payload = _parse_json(response.body)
-    if response.status != 201:
+    if response.status != status:
         raise _error(response, payload)
+    return payload
+
+
+_T = TypeVar("_T")
+
+
+def _built(response: _Response, build: Callable[[], _T]) -> _T:
+    """``build()`` from a success answer, or a ``BrokerError`` when it breaks the contract."""
     try:
-        role = payload.get("role")
-        return Participant(
-            participant_id=str(payload["participantId"]),
-            participant_token=str(payload["participantToken"]),
-            expiry=datetime.fromisoformat(str(payload["expiry"])),
-            role=role if isinstance(role, str) else None,
-        )
-    except (TypeError, KeyError, ValueError):
+        return build()
+    except (TypeError, KeyError, ValueError, AttributeError):
         raise BrokerError(
             response.status,
             "Unexpected response",
-            "the broker's 201 answer does not follow the contract",
+            f"the broker's {response.status} answer does not follow the contract",
             request_id=response.headers.get("x-amzn-requestid"),
         ) from None
+
+
+def _participant(response: _Response) -> Participant:
+    payload = _payload(response, 201)
+    return _built(
+        response,
+        lambda: Participant(
+            participant_id=str(payload["participantId"]),
+            participant_token=str(payload["participantToken"]),
+            expiry=datetime.fromisoformat(str(payload["expiry"])),
+            role=payload["role"] if isinstance(payload.get("role"), str) else None,
+        ),
+    )
 
 
 def _error(response: _Response, payload: Any) -> BrokerError:

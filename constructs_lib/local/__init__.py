@@ -6,8 +6,11 @@ runs), backed by a simulated Amazon Connect (:class:`constructs_lib.local.fake_c
 in the same process. Each HTTP request becomes an API Gateway REST proxy event and goes through
 the runtime's ``handler(event, context)``; its proxy response becomes the HTTP response.
 
-Only ``POST /contacts/{contactId}/participants`` reaches the runtime. What API Gateway answers
-by itself, the local broker answers the same way (:mod:`constructs_lib.local._gateway`): a
+Only ``POST /contacts/{contactId}/participants`` reaches the runtime, and with
+``invitations=True`` (``--invitations``) the invitation routes too, their table held by a
+simulated DynamoDB (:class:`constructs_lib.local.fake_dynamodb.FakeDynamoDB`) in the same
+process, so the runtime's own store code runs against it. What API Gateway answers by itself,
+the local broker answers the same way (:mod:`constructs_lib.local._gateway`): a
 method or path the API does not have is 403 ``access-denied`` (API Gateway's
 MISSING_AUTHENTICATION_TOKEN), an encoded slash in the contact ID is such a path, ``OPTIONS``
 is the CORS preflight when origins are configured, and a body over 10 MB is 413.
@@ -51,14 +54,15 @@ from types import ModuleType
 from typing import Any, Final
 
 from constructs_lib import _contract, _extras, _gateway_answers
-from constructs_lib.local._gateway import LocalGateway, ProblemFactory, route_contact_id
-from constructs_lib.local._loopback import LoopbackRequestHandler, LoopbackService
+from constructs_lib.local._gateway import LocalGateway, ProblemFactory, find_route, routes
+from constructs_lib.local._loopback import LoopbackRequestHandler, LoopbackServer, LoopbackService
 from constructs_lib.local.fake_connect import (
     CONTACT_PREFIXES,
     MAGIC_PREFIXES,
     FakeConnect,
     SimulatedContact,
 )
+from constructs_lib.local.fake_dynamodb import FakeDynamoDB
 
 __all__ = ["BANNER", "LocalBroker", "LocalBrokerConfig", "main"]
 
@@ -67,6 +71,7 @@ STAGE: Final = "local"
 FUNCTION_NAME: Final = "participant-broker-local"
 DEFAULT_PORT: Final = 8787
 DEFAULT_INSTANCE_ID: Final = "00000000-0000-4000-8000-000000000000"
+INVITATION_TABLE: Final = "participant-broker-local-invitations"
 MAX_BODY: Final = _gateway_answers.MAX_PAYLOAD_BYTES
 #: The header the local broker reads the (simulated) caller identity from.
 CALLER_HEADER: Final = "X-Local-Caller"
@@ -109,6 +114,11 @@ class LocalBrokerConfig:
     cors_allowed_origins: tuple[str, ...] = ()
     """Origins browsers may call from (``cors_allowed_origins`` of the construct); none: no
     CORS, and OPTIONS is a method the API does not have."""
+    invitations: bool = False
+    """Serve the invitation routes, backed by a simulated DynamoDB in the same process."""
+    invitation_lifetime_seconds: int = 900
+    invitation_max_lifetime_seconds: int = 3600
+    invitation_max_uses: int = 5
 
     def __post_init__(self) -> None:
         if "*" in self.cors_allowed_origins:
@@ -117,11 +127,20 @@ class LocalBrokerConfig:
                 "the origins, for example ('http://localhost:3000',)"
             )
 
-    def environment(self, connect_url: str) -> dict[str, str]:
-        """The Lambda environment for this configuration, aimed at ``connect_url``."""
+    def environment(self, connect_url: str, dynamodb_url: str | None = None) -> dict[str, str]:
+        """The Lambda environment for this configuration, aimed at ``connect_url`` (and, with
+        invitations, at ``dynamodb_url``)."""
         cors = {"CORS_ALLOWED_ORIGINS": ",".join(self.cors_allowed_origins)}
+        invitations = {
+            "INVITATIONS_TABLE": INVITATION_TABLE,
+            "INVITATION_LIFETIME_SECONDS": str(self.invitation_lifetime_seconds),
+            "INVITATION_MAX_LIFETIME_SECONDS": str(self.invitation_max_lifetime_seconds),
+            "INVITATION_MAX_USES": str(self.invitation_max_uses),
+            "AWS_ENDPOINT_URL_DYNAMODB": dynamodb_url or "",
+        }
         return {
             **(cors if self.cors_allowed_origins else {}),
+            **(invitations if self.invitations else {}),
             "INSTANCE_ID": self.instance_id,
             "ALLOWED_ROLES": ",".join(self.allowed_roles),
             "DEFAULT_ROLE": self.default_role,
@@ -251,12 +270,22 @@ def build_event(
     source_ip: str = "127.0.0.1",
     request_id: str | None = None,
     principal_id: str | None = None,
+    invitations: bool = False,
 ) -> dict[str, Any]:
-    """Turn an HTTP request into an API Gateway REST proxy (v1) event for ``ROUTE``;
-    ``principal_id`` is what a custom authorizer would have put in ``requestContext``."""
+    """Turn an HTTP request into an API Gateway REST proxy (v1) event for its route (``ROUTE``,
+    or with ``invitations`` one of the invitation routes); ``principal_id`` is what a custom
+    authorizer would have put in ``requestContext``."""
     split = urllib.parse.urlsplit(raw_path)
     path = urllib.parse.unquote(split.path)
-    contact_id = route_contact_id(raw_path)
+    matched = find_route(raw_path, routes(invitations))
+    resource, parameters = (
+        (ROUTE, {"contactId": None})
+        if matched is None
+        else (
+            matched[0].resource,
+            matched[1],
+        )
+    )
     single: dict[str, str] = {}
     multi: dict[str, list[str]] = {}
     for name, value in headers:
@@ -266,19 +295,19 @@ def build_event(
     text, encoded = _body_text(body)
     request_id = request_id or str(uuid.uuid4())
     return {
-        "resource": ROUTE,
+        "resource": resource,
         "path": path,
         "httpMethod": method,
         "headers": single or None,
         "multiValueHeaders": multi or None,
         "queryStringParameters": {k: v[-1] for k, v in query.items()} or None,
         "multiValueQueryStringParameters": query or None,
-        "pathParameters": {"contactId": contact_id},
+        "pathParameters": parameters or None,
         "stageVariables": None,
         "requestContext": {
             "requestId": request_id,
             "extendedRequestId": request_id,
-            "resourcePath": ROUTE,
+            "resourcePath": resource,
             "httpMethod": method,
             "path": f"/{STAGE}{path}",
             "stage": STAGE,
@@ -329,6 +358,8 @@ class LocalBroker(LoopbackService):
         config: the broker configuration (roles, capabilities, instance ID).
         connect: the simulated Connect to use; by default one is started and stopped with
             the broker.
+        dynamodb: the simulated DynamoDB of the invitation table (only with
+            ``config.invitations``); by default one is started and stopped with the broker.
     """
 
     service_name = "local broker"
@@ -340,6 +371,7 @@ class LocalBroker(LoopbackService):
         *,
         config: LocalBrokerConfig | None = None,
         connect: FakeConnect | None = None,
+        dynamodb: FakeDynamoDB | None = None,
     ) -> None:
         _extras.require("botocore", feature="the local broker")
         self.host = host
@@ -347,6 +379,10 @@ class LocalBroker(LoopbackService):
         self.config = config or LocalBrokerConfig()
         self._owns_connect = connect is None
         self.connect = connect or FakeConnect()
+        self._owns_dynamodb = dynamodb is None and self.config.invitations
+        self.dynamodb: FakeDynamoDB | None = dynamodb or (
+            FakeDynamoDB() if self.config.invitations else None
+        )
         self._env: Any = None
         self._runtime: Runtime | None = None
         self._server: ThreadingHTTPServer | None = None
@@ -365,14 +401,17 @@ class LocalBroker(LoopbackService):
             raise RuntimeError("local broker is already running; call stop() first")
         if self._owns_connect:
             self.connect.start()
-        self._env = _environment(self.config.environment(self.connect.url))
+        if self._owns_dynamodb and self.dynamodb is not None:
+            self.dynamodb.start()
+        dynamodb_url = self.dynamodb.url if self.dynamodb is not None else None
+        self._env = _environment(self.config.environment(self.connect.url, dynamodb_url))
         self._env.__enter__()
         try:
             self._runtime = load_runtime(
                 read_timeout=self.config.connect_read_timeout,
                 max_attempts=self.config.connect_max_attempts,
             )
-            server = ThreadingHTTPServer((self.host, self.port), _make_request_handler(self))
+            server = LoopbackServer((self.host, self.port), _make_request_handler(self))
         except BaseException:
             self.stop()
             raise
@@ -397,6 +436,8 @@ class LocalBroker(LoopbackService):
             thread.join(timeout=5)
         if self._owns_connect:
             self.connect.stop()
+        if self._owns_dynamodb and self.dynamodb is not None:
+            self.dynamodb.stop()
         if env is not None:
             env.__exit__(None, None, None)
 
@@ -430,12 +471,16 @@ class LocalBroker(LoopbackService):
         runtime = self._runtime
         if runtime is None:
             raise RuntimeError("local broker is not running")
-        gateway = LocalGateway(self.config.cors_allowed_origins, runtime.problem)
+        gateway = LocalGateway(
+            self.config.cors_allowed_origins, runtime.problem, routes(self.config.invitations)
+        )
         answer = gateway.answer(method, raw_path, headers, len(body), request_id)
         if answer is not None:
             return _proxy_response(answer)
         principal = _caller(headers) if self.config.caller_attribute else None
-        if self.config.caller_attribute and not principal:
+        matched = find_route(raw_path, routes(self.config.invitations))
+        open_route = matched is not None and matched[0].resource == _gateway_answers.REDEEM_PATH
+        if self.config.caller_attribute and not principal and not open_route:
             detail = f"The request is not authenticated ({CALLER_HEADER})."
             return _proxy_response(runtime.problem("unauthorized", detail, request_id))
         event = build_event(
@@ -445,7 +490,8 @@ class LocalBroker(LoopbackService):
             body,
             source_ip=source_ip,
             request_id=request_id,
-            principal_id=principal,
+            principal_id=None if open_route else principal,
+            invitations=self.config.invitations,
         )
         try:
             response = runtime.handler(event, LambdaContext(timeout=self.config.function_timeout))
@@ -532,6 +578,11 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--log-level", default="INFO", choices=("DEBUG", "INFO", "WARNING", "ERROR")
     )
     parser.add_argument(
+        "--invitations",
+        action="store_true",
+        help="serve the invitation routes (a simulated DynamoDB holds them in memory)",
+    )
+    parser.add_argument(
         "--cors-allowed-origins",
         default="",
         help="comma-separated origins browsers may call from (default: no CORS)",
@@ -595,6 +646,7 @@ def config_from_args(args: argparse.Namespace) -> LocalBrokerConfig:
         channel_roles=args.channel_roles,
         agent_wait=args.agent_wait,
         caller_attribute=args.caller_attribute,
+        invitations=args.invitations,
     )
 
 
@@ -616,8 +668,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         broker.bind()
         url = broker.url
+        invitations = (
+            f"  invitations: POST {url}/contacts/{{contactId}}/invitations, then POST "
+            f"{url}/invitations/redeem with the secret\n"
+            if args.invitations
+            else ""
+        )
         print(
             f"local broker: POST {url}/contacts/{{contactId}}/participants\n"
+            f"{invitations}"
             f"  try: curl -s -X POST {url}/contacts/demo-contact/participants "
             "-H 'Content-Type: application/json' -d '{\"displayName\": \"Ana\"}'\n"
             f"  other contacts: {', '.join(p + '...' for p in CONTACT_PREFIXES)}, "

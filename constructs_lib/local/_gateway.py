@@ -4,11 +4,14 @@ instead of, the function. Standard library only.
 - **Routing.** API Gateway decodes the request path once before it matches the path to a
   resource, so ``/contacts/a%2Fb/participants`` is ``/contacts/a/b/participants``, which no
   resource matches (see docs/local-broker.md for the sources).
-- **A method or resource the API does not have** (any other path; on the route, any method but
-  POST, and OPTIONS when CORS is off; HEAD, TRACE and unknown methods alike) gets API Gateway's
+- **The resources** are the participants route and, with invitations, the invitation routes
+  (:func:`routes`).
+- **A method or resource the API does not have** (any other path; on a resource, any method it
+  lacks, and OPTIONS when CORS is off; HEAD, TRACE and unknown methods alike) gets API Gateway's
   MISSING_AUTHENTICATION_TOKEN answer, 403 ``access-denied`` ("Gateway response types").
-- **OPTIONS on the route with CORS** gets the preflight aws-cdk-lib's ``add_cors_preflight``
-  deploys (a MOCK integration): 204 with the allowed headers, methods and max age, and the first
+- **OPTIONS on a resource with CORS** gets the preflight aws-cdk-lib's ``add_cors_preflight``
+  deploys (a MOCK integration): 204 with the allowed headers, the resource's methods and max
+  age, and the first
   allowed origin, unless the request's ``Origin`` is one of the others (its response template
   overrides the header then).
 - **A body over API Gateway's payload quota** gets REQUEST_TOO_LARGE, 413 ``too-large``.
@@ -23,7 +26,8 @@ from __future__ import annotations
 
 import urllib.parse
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Final
 
 from constructs_lib import _gateway_answers
 
@@ -31,21 +35,69 @@ from constructs_lib import _gateway_answers
 ProblemFactory = Callable[[str, str, str], dict[str, Any]]
 
 
+PARTICIPANTS_ROUTE: Final = "/contacts/{contactId}/participants"
+
+
+@dataclass(frozen=True)
+class Route:
+    """One resource of the API and the methods it has."""
+
+    resource: str
+    """The resource path, path parameters in braces: ``/contacts/{contactId}/participants``."""
+    methods: tuple[str, ...]
+
+    def parameters(self, path: str) -> dict[str, str] | None:
+        """The path parameters when ``path`` (decoded) is this resource, else ``None``."""
+        template, parts = self.resource.split("/"), path.split("/")
+        if len(template) != len(parts):
+            return None
+        found: dict[str, str] = {}
+        for expected, part in zip(template, parts, strict=True):
+            if expected.startswith("{") and part:
+                found[expected[1:-1]] = part
+            elif expected != part:
+                return None
+        return found
+
+
+def routes(invitations: bool) -> tuple[Route, ...]:
+    """The API's resources: the participants route, and the invitation routes when on."""
+    participants = Route(PARTICIPANTS_ROUTE, ("POST",))
+    if not invitations:
+        return (participants,)
+    extra = _gateway_answers.INVITATION_ROUTES.items()
+    return (participants, *(Route(path, methods) for path, methods in extra))
+
+
+def find_route(raw_path: str, api: Sequence[Route]) -> tuple[Route, dict[str, str]] | None:
+    """The route of a request path, decoded once as API Gateway decodes it, and its path
+    parameters; ``None`` when no resource matches."""
+    path = urllib.parse.unquote(urllib.parse.urlsplit(raw_path).path)
+    for route in api:
+        found = route.parameters(path)
+        if found is not None:
+            return route, found
+    return None
+
+
 def route_contact_id(raw_path: str) -> str | None:
     """The contact ID when the path, decoded once, is ``/contacts/{contactId}/participants``."""
-    path = urllib.parse.unquote(urllib.parse.urlsplit(raw_path).path)
-    parts = path.split("/")
-    if len(parts) != 4 or parts[0] or parts[1] != "contacts" or parts[3] != "participants":
-        return None
-    return parts[2] or None
+    matched = find_route(raw_path, routes(False))
+    return None if matched is None else matched[1]["contactId"]
 
 
 class LocalGateway:
     """Answers what API Gateway answers itself, for one broker configuration."""
 
-    def __init__(self, cors_allowed_origins: Sequence[str], problem: ProblemFactory) -> None:
+    def __init__(
+        self,
+        cors_allowed_origins: Sequence[str],
+        problem: ProblemFactory,
+        api: Sequence[Route] = routes(False),
+    ) -> None:
         self.origins = tuple(cors_allowed_origins)
         self._problem = problem
+        self.api = tuple(api)
 
     def answer(
         self,
@@ -56,10 +108,10 @@ class LocalGateway:
         request_id: str,
     ) -> dict[str, Any] | None:
         """API Gateway's own proxy-shaped response, or ``None`` when the function answers."""
-        on_route = route_contact_id(raw_path) is not None
-        if on_route and method == "OPTIONS" and self.origins:
-            return self.preflight(headers)
-        if not on_route or method != "POST":
+        matched = find_route(raw_path, self.api)
+        if matched is not None and method == "OPTIONS" and self.origins:
+            return self.preflight(headers, matched[0])
+        if matched is None or method not in matched[0].methods:
             return self.problem("access-denied", _gateway_answers.UNKNOWN_ROUTE_DETAIL, request_id)
         if body_length > _gateway_answers.MAX_PAYLOAD_BYTES:
             return self.problem("too-large", _gateway_answers.REQUEST_TOO_LARGE_DETAIL, request_id)
@@ -76,15 +128,15 @@ class LocalGateway:
             }
         return response
 
-    def preflight(self, headers: Sequence[tuple[str, str]]) -> dict[str, Any]:
-        """The CORS preflight answer, as the deployed MOCK integration gives it."""
+    def preflight(self, headers: Sequence[tuple[str, str]], route: Route) -> dict[str, Any]:
+        """The CORS preflight answer of ``route``, as the deployed MOCK integration gives it."""
         sent = _exact_header(headers, "Origin") or _exact_header(headers, "origin")
         origin = sent if sent in self.origins[1:] else self.origins[0]
         answer_headers: Mapping[str, str] = {
             "Access-Control-Allow-Headers": ",".join(_gateway_answers.CORS_ALLOW_HEADERS),
             "Access-Control-Allow-Origin": origin,
             "Vary": "Origin",
-            "Access-Control-Allow-Methods": ",".join(_gateway_answers.CORS_ALLOW_METHODS),
+            "Access-Control-Allow-Methods": ",".join((*route.methods, "OPTIONS")),
             "Access-Control-Max-Age": str(_gateway_answers.CORS_MAX_AGE_SECONDS),
         }
         return {"statusCode": 204, "headers": dict(answer_headers), "body": ""}

@@ -30,6 +30,14 @@ class LoopbackRequestHandler(BaseHTTPRequestHandler):
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
 
+class LoopbackServer(ThreadingHTTPServer):
+    """A threading HTTP server whose listen backlog holds a burst of simultaneous clients (the
+    standard library's 5 would refuse the rest, as no real endpoint does)."""
+
+    request_queue_size = 128
+    daemon_threads = True
+
+
 class LoopbackService:
     """Base of a service with ``start()``/``stop()`` and a bound ``ThreadingHTTPServer``."""
 

@@ -79,7 +79,7 @@ from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Final
 
-from constructs_lib.local._loopback import LoopbackRequestHandler, LoopbackService
+from constructs_lib.local._loopback import LoopbackRequestHandler, LoopbackServer, LoopbackService
 
 __all__ = [
     "CONTACT_PREFIXES",
@@ -283,7 +283,7 @@ class FakeConnect(LoopbackService):
         """Start serving in a background thread; returns ``self``."""
         if self._server is not None:
             raise RuntimeError("fake connect is already running; call stop() first")
-        server = ThreadingHTTPServer((self.host, self.port), _make_handler(self))
+        server = LoopbackServer((self.host, self.port), _make_handler(self))
         server.daemon_threads = True
         self._stopping.clear()
         self._server = server

@@ -7,7 +7,8 @@ ARN), ``ALLOWED_ROLES`` (comma-separated, default ``CUSTOMER``), ``DEFAULT_ROLE`
 ``CUSTOM`` or ``NONE``; default ``AWS_IAM``), ``LOG_LEVEL`` (default ``INFO``),
 ``METRICS_NAMESPACE`` (default ``ConnectParticipantBroker``), ``CORS_ALLOWED_ORIGINS``
 (comma-separated; set only when the construct enables CORS); for :mod:`.contacts`,
-``CONTACT_CHECKS``, ``CHANNEL_ROLES``, ``AGENT_WAIT_MS`` and ``CALLER_ATTRIBUTE``. Lambda sets
+``CONTACT_CHECKS``, ``CHANNEL_ROLES``, ``AGENT_WAIT_MS`` and ``CALLER_ATTRIBUTE``;
+``INVITATIONS_TABLE`` turns invitations on (:mod:`.invitation_settings`). Lambda sets
 ``AWS_LAMBDA_FUNCTION_NAME`` and ``AWS_REGION``.
 """
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from .identity import AUTH_TYPES
 
@@ -50,6 +52,8 @@ class Config:
     channel_roles: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: CHANNEL_ROLES)
     agent_wait_seconds: float = DEFAULT_AGENT_WAIT_MS / 1000
     caller_attribute: str | None = None
+    invitations: Any = None
+    """``invitation_settings.InvitationSettings``; ``None``: no invitations."""
 
 
 def _flag(env: Mapping[str, str], name: str) -> bool:
@@ -126,6 +130,14 @@ def _instance_id(env: Mapping[str, str]) -> str:
     return instance_id
 
 
+def _invitations(env: Mapping[str, str]) -> Any:
+    if not env.get("INVITATIONS_TABLE", "").strip():
+        return None
+    from .invitation_settings import read
+
+    return read(env)
+
+
 def load(env: Mapping[str, str]) -> Config:
     """Build a :class:`Config` from environment variables, or raise :class:`ConfigError`."""
     instance_id = _instance_id(env)
@@ -163,4 +175,5 @@ def load(env: Mapping[str, str]) -> Config:
         channel_roles=_channel_roles(env),
         agent_wait_seconds=_agent_wait(env),
         caller_attribute=_caller_attribute(env, contact_checks, auth_type),
+        invitations=_invitations(env),
     )

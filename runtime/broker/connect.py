@@ -14,6 +14,7 @@ answers ``504`` itself, before the function's timeout and API Gateway's 29 s.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -122,15 +123,21 @@ def client_config() -> Config:
     )
 
 
+@functools.cache
+def session() -> botocore.session.Session:
+    """The function's one botocore session: its endpoint data loads once for every client."""
+    created = botocore.session.Session()
+    created.set_config_variable("data_path", str(DATA_PATH))
+    return created
+
+
 def create_client(region: str | None) -> ConnectClient:
     """Create a Connect client that loads its model from :data:`DATA_PATH`.
 
     The endpoint can be overridden with botocore's ``AWS_ENDPOINT_URL_CONNECT``. Every call is
     traced in AWS X-Ray when the invocation is sampled (:mod:`.tracing`).
     """
-    session = botocore.session.Session()
-    session.set_config_variable("data_path", str(DATA_PATH))
-    client = session.create_client("connect", region_name=region, config=client_config())
+    client = session().create_client("connect", region_name=region, config=client_config())
     tracing.instrument(client.meta.events)
     return cast(ConnectClient, client)
 

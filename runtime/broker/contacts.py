@@ -137,14 +137,15 @@ def check(
     role: str | None,
     caller: str,
     remaining_seconds: float | None,
+    wait: bool = True,
 ) -> Refusal | Admitted:
-    """Describe and judge the contact, waiting for a WebRTC call's agent within
-    ``remaining_seconds`` (``None``: not in Lambda). DescribeContact's errors propagate."""
+    """Describe and judge the contact, waiting for a WebRTC call's agent (unless not ``wait``)
+    within ``remaining_seconds`` (``None``: not in Lambda). DescribeContact's errors propagate."""
     started = _now()
     deadline: float | None = None
     while True:
         verdict = judge(describe(client, config.instance_id, contact_id), role, config, caller)
-        if not isinstance(verdict, Admitted) or not verdict.agent_pending:
+        if not isinstance(verdict, Admitted) or not verdict.agent_pending or not wait:
             return verdict
         if deadline is None:
             left = None if remaining_seconds is None else remaining_seconds - (_now() - started)

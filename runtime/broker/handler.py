@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -248,23 +248,24 @@ def _identity_missing(config: Config, request_id: str) -> dict[str, Any]:
 
 
 def check_contact(
-    event: Mapping[str, Any],
     request: ParticipantRequest,
+    identity: Callable[[], str],
     config: Config,
     invocation: metrics.Invocation,
     request_id: str,
     remaining_seconds: float | None,
+    wait: bool = True,
 ) -> ParticipantRequest | dict[str, Any]:
     """Check the contact; return the request with the role to send, or the answer."""
     try:
-        caller = caller_identity(event, config.auth_type) if config.caller_attribute else ""
+        caller = identity() if config.caller_attribute else ""
     except MissingIdentity:
         return _identity_missing(config, request_id)
     client = connect.get_client(config.region)
     start = time.perf_counter()
     try:
         verdict = contacts.check(
-            client, config, request.contact_id, request.role, caller, remaining_seconds
+            client, config, request.contact_id, request.role, caller, remaining_seconds, wait
         )
     except Exception as error:
         latency = _elapsed_ms(start)
@@ -283,6 +284,46 @@ def check_contact(
     )
 
 
+def add_participant(
+    request: ParticipantRequest,
+    identity: Callable[[], str],
+    scope: Callable[[], str],
+    config: Config,
+    invocation: metrics.Invocation,
+    request_id: str,
+    remaining_seconds: float | None = None,
+    version: str = idempotency.VERSION,
+) -> dict[str, Any]:
+    """Apply the policy, check the contact for ``identity`` (the caller, or an invitation's
+    creator), then call Connect with a ``ClientToken`` scoped to ``scope()`` and ``version``."""
+    denied = policy_errors(request, config)
+    if denied:
+        invocation.policy_rejections = 1
+        return _reject("not-allowed", POLICY_DETAIL, denied, request_id)
+    if config.contact_checks:
+        checked = check_contact(
+            request, identity, config, invocation, request_id, remaining_seconds
+        )
+        if not isinstance(checked, ParticipantRequest):
+            return checked
+        request = checked
+    token = None
+    try:
+        if request.idempotency_key is not None:
+            token = idempotency.client_token(
+                caller=scope(),
+                contact_id=request.contact_id,
+                key=request.idempotency_key,
+                role=request.role or config.default_role,
+                display_name=request.display_name,
+                capabilities=request.capabilities,
+                version=version,
+            )
+    except MissingIdentity:
+        return _identity_missing(config, request_id)
+    return create_participant(request, config, invocation, request_id, token)
+
+
 def serve(
     event: Mapping[str, Any],
     config: Config,
@@ -291,6 +332,10 @@ def serve(
     remaining_seconds: float | None = None,
 ) -> dict[str, Any]:
     """Check the media type, validate, apply the policy, check the contact, then call Connect."""
+    if config.invitations and event.get("resource") != "/contacts/{contactId}/participants":
+        from . import invitations
+
+        return invitations.serve(event, config, invocation, request_id, remaining_seconds)
     unsupported = media_type.errors(apigw.header_values(event, media_type.FIELD))
     if unsupported:
         invocation.validation_rejections = 1
@@ -301,28 +346,13 @@ def serve(
     if request is None:
         invocation.validation_rejections = 1
         return _reject("invalid-request", VALIDATION_DETAIL, errors, request_id)
-    denied = policy_errors(request, config)
-    if denied:
-        invocation.policy_rejections = 1
-        return _reject("not-allowed", POLICY_DETAIL, denied, request_id)
-    if config.contact_checks:
-        checked = check_contact(event, request, config, invocation, request_id, remaining_seconds)
-        if not isinstance(checked, ParticipantRequest):
-            return checked
-        request = checked
-    try:
-        token = idempotency.request_token(
-            event,
-            config.auth_type,
-            contact_id=request.contact_id,
-            key=request.idempotency_key,
-            role=request.role or config.default_role,
-            display_name=request.display_name,
-            capabilities=request.capabilities,
-        )
-    except MissingIdentity:
-        return _identity_missing(config, request_id)
-    return create_participant(request, config, invocation, request_id, token)
+
+    def caller() -> str:
+        return caller_identity(event, config.auth_type)
+
+    return add_participant(
+        request, caller, caller, config, invocation, request_id, remaining_seconds
+    )
 
 
 def _emit_metrics(invocation: metrics.Invocation) -> None:

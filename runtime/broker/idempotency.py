@@ -30,9 +30,6 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from typing import Any
-
-from .identity import caller_identity
 
 VERSION = "connect-participant-broker/client-token/1"
 
@@ -45,41 +42,14 @@ def client_token(
     role: str,
     display_name: str,
     capabilities: Mapping[str, str],
+    version: str = VERSION,
 ) -> str:
     """Return the ``ClientToken`` for one caller, contact, key and effective request."""
     request = {"role": role, "displayName": display_name, "capabilities": dict(capabilities)}
     text = json.dumps(
-        [VERSION, caller, contact_id, key, request],
+        [version, caller, contact_id, key, request],
         ensure_ascii=True,  # pragma: no mutate (the default)
         sort_keys=True,
         separators=(",", ":"),
     )
     return hashlib.sha256(text.encode("ascii")).hexdigest()  # pragma: no mutate (codec case)
-
-
-def request_token(
-    event: Mapping[str, Any],
-    auth_type: str,
-    *,
-    contact_id: str,
-    key: str | None,
-    role: str,
-    display_name: str,
-    capabilities: Mapping[str, str],
-) -> str | None:
-    """Return the ``ClientToken`` of a validated request, or None when it has no key.
-
-    ``role`` is the effective role, once resolved. Raises
-    :class:`broker.identity.MissingIdentity` when the key is present but the event lacks the
-    identity ``auth_type`` always provides.
-    """
-    if key is None:
-        return None
-    return client_token(
-        caller=caller_identity(event, auth_type),
-        contact_id=contact_id,
-        key=key,
-        role=role,
-        display_name=display_name,
-        capabilities=capabilities,
-    )

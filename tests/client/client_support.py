@@ -122,6 +122,8 @@ class ScriptedServer:
                 except OSError:
                     pass  # the client gave up (timeout tests)
 
+            do_GET = do_DELETE = do_POST
+
         return Handler
 
 

@@ -99,3 +99,44 @@ def test_gateway_problems_match_the_deployed_gateway_responses(
     assert {k: answer[k] for k in ("status", "headers", "body")} == deployed_problem(
         synth, response_type, answer["request_id"]
     )
+
+
+INVITATION_PREFLIGHTS = {
+    "/contacts/contact-1/invitations": "invitations",
+    "/contacts/contact-1/invitations/Vh2kQ9xW1mZr8TfA": "{invitationId}",
+    "/invitations/redeem": "redeem",
+}
+
+
+@pytest.fixture(scope="module")
+def inviting_pair(app_factory: Callable[..., cdk.App]) -> Iterator[tuple[Synthesized, LocalBroker]]:
+    synth = synth_broker(app_factory, cors_allowed_origins=[APP], invitations=True)
+    config = LocalBrokerConfig(cors_allowed_origins=(APP,), log_level="ERROR", invitations=True)
+    with LocalBroker(config=config) as local:
+        yield synth, local
+
+
+def options_method_of(synth: Synthesized, path_part: str) -> dict[str, Any]:
+    """The OPTIONS method of the resource whose last path part is ``path_part``."""
+    resources = synth.template.find_resources("AWS::ApiGateway::Resource")
+    return next(
+        m["Properties"]
+        for m in synth.template.find_resources("AWS::ApiGateway::Method").values()
+        if m["Properties"]["HttpMethod"] == "OPTIONS"
+        and resources.get(m["Properties"]["ResourceId"].get("Ref", ""), {})
+        .get("Properties", {})
+        .get("PathPart")
+        == path_part
+    )
+
+
+@pytest.mark.parametrize("path", sorted(INVITATION_PREFLIGHTS))
+def test_invitation_preflights_match_the_deployed_mock_integrations(
+    inviting_pair: tuple[Synthesized, LocalBroker], path: str
+) -> None:
+    synth, local = inviting_pair
+    sent = {"Origin": APP}
+    status, headers, data = local.invoke("OPTIONS", path, list(sent.items()), b"", "127.0.0.1")
+    local_headers = {k: v for k, v in headers if k != "x-amzn-RequestId"}
+    deployed = mock_integration.answer(options_method_of(synth, INVITATION_PREFLIGHTS[path]), sent)
+    assert (status, local_headers, data) == (*deployed, b"")

@@ -28,6 +28,7 @@ PROBLEM_STATUS = {
     "access-denied": 403,
     "contact-not-found": 404,
     "not-found": 404,
+    "invitation-not-valid": 404,
     "conflict": 409,
     "contact-ended": 409,
     "channel-not-supported": 409,
@@ -39,6 +40,7 @@ PROBLEM_STATUS = {
     "internal": 500,
     "bad-gateway": 502,
     "unavailable": 503,
+    "invitations-unavailable": 503,
     "timeout": 504,
 }
 #: ``Retry-After`` where a retry can help (429, 503 and a call whose agent may connect soon),

@@ -33,7 +33,9 @@ UNAUTHENTICATED = "Unauthenticated"
 #: The same opt-out, with the app acknowledging the findings the broker leaves to it.
 UNAUTHENTICATED_ACKNOWLEDGED = "UnauthenticatedAcknowledged"
 #: Stacks whose broker lists CORS origins (OPTIONS preflight methods exist).
-WITH_CORS = frozenset({"NetworkOptions"})
+WITH_CORS = frozenset({"NetworkOptions", "Invitations"})
+#: Stacks whose broker serves invitations (an unauthenticated POST /invitations/redeem exists).
+WITH_INVITATIONS = frozenset({"Invitations", "InvitationsCognito"})
 
 
 def _iam_default(stack: cdk.Stack) -> dict[str, Any]:
@@ -102,6 +104,31 @@ def _network_options(stack: cdk.Stack) -> dict[str, Any]:
     }
 
 
+def _invitations(stack: cdk.Stack) -> dict[str, Any]:
+    """Invitations behind a principal allowlist, with CORS, a customer managed key and a
+    dashboard (the redeem route must get through the resource policy)."""
+    from aws_cdk import aws_kms as kms
+
+    key = kms.Key.from_key_arn(
+        stack,
+        "InvitationKey",
+        f"arn:aws:kms:eu-west-2:{ACCOUNT}:key/0123abcd-0123-4567-89ab-0123456789ab",
+    )
+    return {
+        "instance_id": INSTANCE_ID,
+        "invitations": True,
+        "invitation_encryption_key": key,
+        "allowed_principals": [iam.ArnPrincipal(f"arn:aws:iam::{ACCOUNT}:role/contact-app")],
+        "cors_allowed_origins": ["https://app.example.com"],
+        "dashboard": True,
+    }
+
+
+def _invitations_cognito(stack: cdk.Stack) -> dict[str, Any]:
+    """Invitations created by Cognito users (the customer's own app)."""
+    return {**_cognito(stack), "invitations": True}
+
+
 #: Stack name -> the broker props it uses (built against the stack).
 VARIANTS: dict[str, Callable[[cdk.Stack], dict[str, Any]]] = {
     "IamDefault": _iam_default,
@@ -111,6 +138,8 @@ VARIANTS: dict[str, Callable[[cdk.Stack], dict[str, Any]]] = {
     UNAUTHENTICATED_ACKNOWLEDGED: _unauthenticated,
     "PrivateEndpoint": _private_endpoint,
     "NetworkOptions": _network_options,
+    "Invitations": _invitations,
+    "InvitationsCognito": _invitations_cognito,
 }
 
 

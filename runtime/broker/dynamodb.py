@@ -1,0 +1,104 @@
+"""The Amazon DynamoDB client of the invitation table: created by the first invitation request
+of an execution environment and kept for the next ones (the participants route never creates
+it), injectable for tests and the local broker.
+
+The client is built on the Connect client's botocore session (:func:`broker.connect.session`:
+a second session would load botocore's endpoint data again, tens of milliseconds), whose data
+path holds DynamoDB's service model reduced to the three operations the invitation store calls.
+The endpoint can be overridden with botocore's ``AWS_ENDPOINT_URL_DYNAMODB``.
+
+Time budget: DynamoDB answers a single-item write or a small query in milliseconds, so each
+attempt gets a 0.5 s connect and a 1 s read timeout, and standard retry mode makes at most 2
+attempts (backoff between them at most 1 s after throttling): at most 4 s per call
+(:func:`call_seconds`). A redemption makes one such call before the participants route's calls
+and, when it gives a use back, one after: it hands the contact checks the time left minus one
+call, so the wait for an agent shrinks instead of the function running out of time, and the
+construct checks that the function's timeout covers both calls (``docs/invitations.md``).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol, cast
+
+from botocore.config import Config
+from botocore.exceptions import (
+    ClientError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    ReadTimeoutError,
+)
+
+from . import connect
+
+CONNECT_TIMEOUT_SECONDS = 0.5
+READ_TIMEOUT_SECONDS = 1.0
+MAX_ATTEMPTS = 2
+USER_AGENT_EXTRA = "connect-participant-broker/1"
+#: DynamoDB's throttling errors (after the SDK's retries).
+THROTTLING_CODES = frozenset(
+    {"ProvisionedThroughputExceededException", "RequestLimitExceeded", "ThrottlingException"}
+)
+TIMEOUTS = (ReadTimeoutError, ConnectTimeoutError, EndpointConnectionError)
+
+
+class DynamoDBClient(Protocol):
+    """The part of botocore's DynamoDB client the invitation store uses."""
+
+    def put_item(self, **kwargs: Any) -> dict[str, Any]:
+        """Call DynamoDB's PutItem."""
+        ...
+
+    def update_item(self, **kwargs: Any) -> dict[str, Any]:
+        """Call DynamoDB's UpdateItem."""
+        ...
+
+    def query(self, **kwargs: Any) -> dict[str, Any]:
+        """Call DynamoDB's Query."""
+        ...
+
+
+_client: DynamoDBClient | None = None
+
+
+def call_seconds() -> float:
+    """A call's worst case: every attempt at its timeouts, plus the longest backoff (4 s)."""
+    return MAX_ATTEMPTS * (CONNECT_TIMEOUT_SECONDS + READ_TIMEOUT_SECONDS) + (MAX_ATTEMPTS - 1)
+
+
+def client_config() -> Config:
+    """Return the botocore ``Config`` of the store's client (see the module docstring)."""
+    return Config(
+        connect_timeout=CONNECT_TIMEOUT_SECONDS,
+        read_timeout=READ_TIMEOUT_SECONDS,
+        retries={"mode": "standard", "total_max_attempts": MAX_ATTEMPTS},
+        user_agent_extra=USER_AGENT_EXTRA,
+    )
+
+
+def create_client(region: str | None) -> DynamoDBClient:
+    """Create a DynamoDB client on the function's session."""
+    session = connect.session()
+    client = session.create_client("dynamodb", region_name=region, config=client_config())
+    return cast(DynamoDBClient, client)
+
+
+def get_client(region: str | None) -> DynamoDBClient:
+    """Return the module's client, creating it on first use."""
+    global _client
+    if _client is None:
+        _client = create_client(region)
+    return _client
+
+
+def set_client(client: DynamoDBClient | None) -> None:
+    """Inject a client (tests, local runs); ``None`` makes the next call create one."""
+    global _client
+    _client = client
+
+
+def error_code(error: Exception) -> str | None:
+    """DynamoDB's error code of a ``ClientError``, else ``None``."""
+    if isinstance(error, ClientError):
+        code = error.response.get("Error", {}).get("Code")
+        return code if isinstance(code, str) else None
+    return None

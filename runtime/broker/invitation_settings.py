@@ -1,0 +1,51 @@
+"""What a creator may ask of an invitation, read from the environment: ``INVITATIONS_TABLE``
+(the table), ``INVITATION_LIFETIME_SECONDS`` (default 900), ``INVITATION_MAX_LIFETIME_SECONDS``
+(default 3600) and ``INVITATION_MAX_USES`` (default 5). Only a broker with invitations has
+this module."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from .config import ConfigError
+
+
+@dataclass(frozen=True)
+class InvitationSettings:
+    """Invitations: the table that holds them and the bounds of what a creator may ask for."""
+
+    table_name: str
+    default_lifetime_seconds: int = 900
+    max_lifetime_seconds: int = 3600
+    max_uses: int = 5
+
+
+def _whole_number(env: Mapping[str, str], name: str, default: int) -> int:
+    """Read a whole number of at least 1 (seconds or uses)."""
+    raw = env.get(name, str(default)).strip()
+    if not raw.isdigit() or int(raw) < 1:
+        raise ConfigError(f"{name} must be a whole number of at least 1, got {raw!r}")
+    return int(raw)
+
+
+def read(env: Mapping[str, str]) -> InvitationSettings:
+    """Read the settings (``INVITATIONS_TABLE`` set)."""
+    table = env["INVITATIONS_TABLE"].strip()
+    defaults = InvitationSettings(table)
+    settings = InvitationSettings(
+        table_name=table,
+        default_lifetime_seconds=_whole_number(
+            env, "INVITATION_LIFETIME_SECONDS", defaults.default_lifetime_seconds
+        ),
+        max_lifetime_seconds=_whole_number(
+            env, "INVITATION_MAX_LIFETIME_SECONDS", defaults.max_lifetime_seconds
+        ),
+        max_uses=_whole_number(env, "INVITATION_MAX_USES", defaults.max_uses),
+    )
+    if settings.default_lifetime_seconds > settings.max_lifetime_seconds:
+        raise ConfigError(
+            f"INVITATION_LIFETIME_SECONDS ({settings.default_lifetime_seconds}) must not exceed "
+            f"INVITATION_MAX_LIFETIME_SECONDS ({settings.max_lifetime_seconds})"
+        )
+    return settings

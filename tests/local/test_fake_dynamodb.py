@@ -1,0 +1,288 @@
+"""The simulated DynamoDB: DynamoDB's documented expression semantics, and the runtime's own
+invitation store running against it through a real botocore client (the reduced model)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+from constructs_lib.local import _ddb_expressions as expressions
+from constructs_lib.local.fake_dynamodb import FakeDynamoDB
+from runtime.broker import connect
+from runtime.broker import invitation_store as store
+
+TABLE = "invitations"
+NOW = 1_795_657_288
+SECRET = "Vh2kQ9xW1mZr8TfA.3q2-7wJvX0bYc1dZe2fAg3hBi4jCk5lDm6nEo7pFq8r"
+HASHED = store.secret_hash(SECRET)
+
+
+@pytest.fixture(scope="module")
+def fake_dynamodb() -> Iterator[FakeDynamoDB]:
+    with FakeDynamoDB() as fake:
+        yield fake
+
+
+@pytest.fixture(scope="module")
+def client(fake_dynamodb: FakeDynamoDB) -> Any:
+    """The runtime's session (reduced DynamoDB model), aimed at the fake, without retries."""
+    return connect.session().create_client(
+        "dynamodb",
+        endpoint_url=fake_dynamodb.url,
+        region_name="us-east-1",
+        aws_access_key_id="x",
+        aws_secret_access_key="x",
+        config=Config(retries={"mode": "standard", "total_max_attempts": 1}),
+    )
+
+
+_ids = iter(f"I{n:015d}" for n in range(10**6))
+
+
+def invitation(**overrides: Any) -> store.Invitation:
+    values: dict[str, Any] = {
+        "invitation_id": next(_ids),
+        "contact_id": "contact-1",
+        "role": "CUSTOMER",
+        "display_name": None,
+        "capabilities": {},
+        "uses": 1,
+        "uses_left": 1,
+        "expires_at": NOW + 900,
+        "created_at": NOW,
+        "created_by": "arn:aws:iam::1:role/app",
+    }
+    values.update(overrides)
+    return store.Invitation(**values)
+
+
+def put(client: Any, **overrides: Any) -> store.Invitation:
+    created = invitation(**overrides)
+    store.put(client, TABLE, created, HASHED)
+    return created
+
+
+def consume(client: Any, invitation_id: str, **overrides: Any) -> store.Outcome:
+    arguments: dict[str, Any] = {
+        "invitation_id": invitation_id,
+        "hashed": HASHED,
+        "redemption": None,
+        "name_given": True,
+        "now": NOW,
+    }
+    arguments.update(overrides)
+    return store.consume(client, TABLE, **arguments)
+
+
+# -- the store against the fake -------------------------------------------------------------
+
+
+def test_a_one_use_invitation_is_consumed_once(client: Any) -> None:
+    created = put(client)
+    first = consume(client, created.invitation_id)
+    assert isinstance(first, store.Consumed) and first.invitation.uses_left == 0
+    assert consume(client, created.invitation_id) == store.Refused("used-up")
+
+
+def test_put_never_overwrites(client: Any) -> None:
+    created = put(client)
+    with pytest.raises(ClientError, match="ConditionalCheckFailed"):
+        store.put(client, TABLE, created, HASHED)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "consumed_with", "reason"),
+    [
+        ({}, {"hashed": "0" * 64}, "unknown"),
+        ({}, {"invitation_id": "nosuchinvitation"}, "unknown"),
+        ({"expires_at": NOW}, {}, "expired"),
+        ({"uses_left": 0}, {}, "used-up"),
+    ],
+)
+def test_refusals_and_their_reasons(
+    client: Any, overrides: dict[str, Any], consumed_with: dict[str, Any], reason: str
+) -> None:
+    created = put(client, **overrides)
+    sent = {"invitation_id": created.invitation_id, **consumed_with}
+    assert consume(client, sent.pop("invitation_id"), **sent) == store.Refused(reason)
+
+
+def stored(fake: FakeDynamoDB, invitation_id: str) -> dict[str, Any]:
+    """The item as the fake holds it."""
+    (found,) = [i for i in fake.items(TABLE) if i["invitationId"] == {"S": invitation_id}]
+    return found
+
+
+def test_a_revoked_invitation_cannot_be_redeemed(client: Any, fake_dynamodb: FakeDynamoDB) -> None:
+    created = put(client)
+    revoke = {"invitation_id": created.invitation_id, "contact_id": "contact-1", "creator": None}
+    assert store.revoke(client, TABLE, now=NOW - 1, **revoke)
+    assert store.revoke(client, TABLE, now=NOW, **revoke)
+    assert consume(client, created.invitation_id) == store.Refused("revoked")
+    assert stored(fake_dynamodb, created.invitation_id)["revokedAt"] == {"N": str(NOW - 1)}
+
+
+def test_revoking_needs_the_contact_and_the_creator_when_named(client: Any) -> None:
+    created = put(client)
+    base = {"invitation_id": created.invitation_id, "now": NOW}
+    assert not store.revoke(client, TABLE, contact_id="contact-2", creator=None, **base)
+    assert not store.revoke(client, TABLE, contact_id="contact-1", creator="someone", **base)
+    assert store.revoke(
+        client, TABLE, contact_id="contact-1", creator="arn:aws:iam::1:role/app", **base
+    )
+
+
+def test_a_retried_redemption_replays(client: Any) -> None:
+    created = put(client)
+    key = store.redemption_hash(created.invitation_id, "k", "Bo")
+    assert isinstance(consume(client, created.invitation_id, redemption=key), store.Consumed)
+    again = consume(client, created.invitation_id, redemption=key)
+    assert isinstance(again, store.Replayed) and again.invitation.uses_left == 0
+    other = store.redemption_hash(created.invitation_id, "k2", "Bo")
+    assert consume(client, created.invitation_id, redemption=other) == store.Refused("used-up")
+
+
+def test_the_display_name_must_fit(client: Any) -> None:
+    fixed = put(client, display_name="Grandma")
+    assert consume(client, fixed.invitation_id) == store.NameMismatch(fixed=True)
+    free = put(client)
+    assert consume(client, free.invitation_id, name_given=False) == store.NameMismatch(fixed=False)
+    assert isinstance(consume(client, fixed.invitation_id, name_given=False), store.Consumed)
+
+
+def test_a_use_given_back_can_be_redeemed_again(client: Any, fake_dynamodb: FakeDynamoDB) -> None:
+    created = put(client)
+    key = store.redemption_hash(created.invitation_id, "k", "Bo")
+    consume(client, created.invitation_id, redemption=key)
+    assert store.give_back(client, TABLE, created.invitation_id, key)
+    assert not store.give_back(client, TABLE, created.invitation_id, key)
+    item = stored(fake_dynamodb, created.invitation_id)
+    assert item["usesLeft"] == {"N": "1"} and "redemptions" not in item
+    assert isinstance(consume(client, created.invitation_id, redemption=key), store.Consumed)
+
+
+def test_the_listing_reads_the_index_and_only_open_invitations(client: Any) -> None:
+    contact = {"contact_id": "contact-list"}
+    kept = [put(client, **contact, expires_at=NOW + 60), put(client, **contact, uses=2)]
+    put(client, **contact, expires_at=NOW)
+    put(client, **contact, uses_left=0)
+    revoked = put(client, **contact)
+    store.revoke(
+        client,
+        TABLE,
+        invitation_id=revoked.invitation_id,
+        contact_id="contact-list",
+        creator=None,
+        now=NOW,
+    )
+    found = store.list_open(client, TABLE, "contact-list", NOW)
+    assert [i.invitation_id for i in found] == [i.invitation_id for i in kept]
+    # The index projects no secret hash and no creator.
+    assert {i.created_by for i in found} == {""}
+
+
+def test_concurrent_redemptions_of_a_one_use_invitation_consume_it_once(client: Any) -> None:
+    created = put(client)
+    outcomes: list[store.Outcome] = []
+    start = threading.Barrier(24)
+
+    def redeem() -> None:
+        start.wait()
+        outcomes.append(consume(client, created.invitation_id))
+
+    threads = [threading.Thread(target=redeem) for _ in range(24)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=10)
+    assert sum(isinstance(outcome, store.Consumed) for outcome in outcomes) == 1
+    assert outcomes.count(store.Refused("used-up")) == 23
+
+
+# -- the expressions as DynamoDB documents them ---------------------------------------------
+
+
+N1, N2, S1 = {"N": "1"}, {"N": "10"}, {"S": "x"}
+
+
+@pytest.mark.parametrize(
+    ("text", "item", "expected"),
+    [
+        ("#a < :two", {"a": N1}, True),
+        ("#a > :two", {"a": N2}, True),  # numbers compare as numbers, not text
+        ("#a = :two", {"a": S1}, False),  # different types never compare equal
+        ("#a <> :two", {"a": S1}, True),
+        ("#a > :two", {}, False),  # a missing attribute compares false
+        ("NOT #a > :two", {}, True),
+        ("attribute_exists(#a) OR attribute_exists(#b) AND #b = :two", {"a": N1}, True),
+        ("(attribute_exists(#a) OR attribute_exists(#b)) AND #b = :two", {"a": N1}, False),
+        ("NOT attribute_exists(#a) AND attribute_exists(#b)", {"b": N1}, True),
+    ],
+)
+def test_conditions(text: str, item: dict[str, Any], expected: bool) -> None:
+    placeholders = expressions.Placeholders(
+        names={"#a": "a", "#b": "b"}, values={":two": {"N": "2"}}
+    )
+    assert expressions.condition(text, placeholders)(item) is expected
+
+
+def test_contains_on_a_string_set_and_a_string() -> None:
+    placeholders = expressions.Placeholders(names={"#a": "a"}, values={":v": {"S": "x"}})
+    holds = expressions.condition("contains(#a, :v)", placeholders)
+    assert holds({"a": {"SS": ["x", "y"]}}) and holds({"a": {"S": "axe"}})
+    assert not holds({"a": {"SS": ["y"]}}) and not holds({})
+
+
+def test_an_update_reads_the_item_as_it_was() -> None:
+    placeholders = expressions.Placeholders(
+        names={"#a": "a", "#b": "b"}, values={":one": {"N": "1"}}
+    )
+    apply = expressions.update("SET #a = #a + :one, #b = #a", placeholders)
+    assert apply({"a": {"N": "1"}}) == {"a": {"N": "2"}, "b": {"N": "1"}}
+
+
+@pytest.mark.parametrize(
+    ("names", "values", "message"),
+    [
+        ({"#a": "a", "#unused": "u"}, {":one": N1}, "unused"),
+        ({"#a": "a"}, {":one": N1, ":unused": N1}, "unused"),
+        ({}, {":one": N1}, "not defined: #a"),
+    ],
+)
+def test_placeholders_must_be_defined_and_used(
+    client: Any, names: dict[str, str], values: dict[str, Any], message: str
+) -> None:
+    request: dict[str, Any] = {
+        "TableName": TABLE,
+        "Key": {"invitationId": {"S": "whatever"}},
+        "UpdateExpression": "SET #a = :one",
+        "ExpressionAttributeValues": values,
+    }
+    if names:
+        request["ExpressionAttributeNames"] = names
+    with pytest.raises(ClientError, match="ValidationException") as raised:
+        client.update_item(**request)
+    assert message in raised.value.response["Error"]["Message"]
+
+
+def test_a_query_pages_with_limit_and_exclusive_start_key(client: Any) -> None:
+    for offset in (10, 20, 30):
+        put(client, contact_id="contact-pages", expires_at=NOW + offset)
+    query = {
+        "TableName": TABLE,
+        "IndexName": "byContact",
+        "KeyConditionExpression": "contactId = :c",
+        "ExpressionAttributeValues": {":c": {"S": "contact-pages"}},
+        "Limit": 2,
+    }
+    first = client.query(**query)
+    second = client.query(**query, ExclusiveStartKey=first["LastEvaluatedKey"])
+    expiries = [i["expiresAt"]["N"] for i in first["Items"] + second["Items"]]
+    assert expiries == [str(NOW + 10), str(NOW + 20), str(NOW + 30)]
+    assert "LastEvaluatedKey" not in second
+    assert "secretHash" not in first["Items"][0]

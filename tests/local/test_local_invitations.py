@@ -1,0 +1,121 @@
+"""The local broker with invitations: the routes as API Gateway would route them, and many
+simultaneous redemptions of a one-use invitation adding exactly one participant."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import pytest
+from local_http import JSON, Answer, send
+
+from constructs_lib.local import LocalBroker, LocalBrokerConfig, _parse_args, config_from_args
+from constructs_lib.local.fake_connect import FakeConnect
+
+APP = "https://app.example.com"
+INVITATIONS = "/contacts/contact-1/invitations"
+REDEEM = "/invitations/redeem"
+
+
+@pytest.fixture(scope="module")
+def broker(fake_connect: FakeConnect) -> Iterator[LocalBroker]:
+    config = LocalBrokerConfig(invitations=True, log_level="ERROR", cors_allowed_origins=(APP,))
+    with LocalBroker(config=config, connect=fake_connect) as running:
+        yield running
+
+
+def created(fake: FakeConnect) -> int:
+    """How many participants the simulated Connect added."""
+    return sum(r.path == "/contact/create-participant" for r in fake.requests)
+
+
+def create(broker: LocalBroker, body: dict[str, object]) -> Answer:
+    answer = send(broker.url + INVITATIONS, body)
+    assert answer.status == 201, answer.raw
+    return answer
+
+
+def test_many_simultaneous_redemptions_of_a_one_use_invitation_add_one_participant(
+    broker: LocalBroker, fake: FakeConnect
+) -> None:
+    secret = create(broker, {"displayName": "Grandma"}).json()["secret"]
+    answers: list[Answer] = []
+    start = threading.Barrier(20)
+
+    def redeem() -> None:
+        start.wait()
+        answers.append(send(broker.url + REDEEM, {"secret": secret}))
+
+    threads = [threading.Thread(target=redeem) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    statuses = sorted(answer.status for answer in answers)
+    assert statuses == [201] + [404] * 19
+    assert created(fake) == 1
+
+
+def test_a_multi_use_invitation_admits_exactly_its_uses(
+    broker: LocalBroker, fake: FakeConnect
+) -> None:
+    secret = create(broker, {"uses": 3}).json()["secret"]
+    statuses = [
+        send(broker.url + REDEEM, {"secret": secret, "displayName": f"Guest {n}"}).status
+        for n in range(5)
+    ]
+    assert statuses == [201, 201, 201, 404, 404]
+    assert created(fake) == 3
+
+
+def test_a_use_is_given_back_when_connect_refuses(broker: LocalBroker, fake: FakeConnect) -> None:
+    secret = create(broker, {"displayName": "Grandma"}).json()["secret"]
+    fake.fail_next("ConflictException")
+    assert send(broker.url + REDEEM, {"secret": secret}).status == 409
+    assert send(broker.url + REDEEM, {"secret": secret}).status == 201
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("PUT", INVITATIONS),
+        ("GET", REDEEM),
+        ("POST", INVITATIONS + "/Vh2kQ9xW1mZr8TfA"),
+        ("GET", "/invitations"),
+    ],
+)
+def test_a_method_the_api_lacks_is_api_gateways_403(
+    broker: LocalBroker, method: str, path: str
+) -> None:
+    answer = send(broker.url + path, {}, method=method)
+    assert (answer.status, answer.json()["type"]) == (
+        403,
+        "urn:connect-participant-broker:problem:access-denied",
+    )
+
+
+@pytest.mark.parametrize(
+    ("path", "methods"),
+    [
+        (INVITATIONS, "GET,POST,OPTIONS"),
+        (INVITATIONS + "/Vh2kQ9xW1mZr8TfA", "DELETE,OPTIONS"),
+        (REDEEM, "POST,OPTIONS"),
+    ],
+)
+def test_each_invitation_route_has_its_preflight(
+    broker: LocalBroker, path: str, methods: str
+) -> None:
+    answer = send(broker.url + path, b"", headers=[("Origin", APP)], method="OPTIONS")
+    assert (answer.status, answer.header("Access-Control-Allow-Methods")) == (204, methods)
+
+
+def test_without_invitations_their_routes_do_not_exist(fake_connect: FakeConnect) -> None:
+    with LocalBroker(config=LocalBrokerConfig(log_level="ERROR"), connect=fake_connect) as plain:
+        assert plain.dynamodb is None
+        for path in (INVITATIONS, REDEEM):
+            assert send(plain.url + path, {"secret": "x"}, headers=JSON).status == 403
+
+
+def test_the_command_line_turns_invitations_on() -> None:
+    assert config_from_args(_parse_args(["--invitations"])).invitations
+    assert not config_from_args(_parse_args([])).invitations

@@ -1,0 +1,339 @@
+"""Redeeming an invitation, through the handler with a stubbed DynamoDB and a stubbed Connect:
+the consuming write, the participant added as the participants route adds one, and every
+outcome's exact answer (one answer for every invitation that cannot be redeemed)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from botocore.stub import Stubber
+from invitation_support import (
+    INVITATION_ID,
+    NOT_VALID,
+    NOW,
+    REDEEM_RESOURCE,
+    SECRET,
+    SECRET_HASH,
+    SETTINGS,
+    consume_params,
+    give_back_params,
+    invitation_token,
+    item,
+    redemption,
+    route_event,
+)
+from runtime_support import (
+    API_REQUEST_ID,
+    CONNECT_RESPONSE,
+    EXPIRY,
+    PARTICIPANT_ID,
+    PROBLEM_HEADERS,
+    TOKEN,
+    body_of,
+    expected_params,
+    invalid,
+    problem,
+)
+
+Invoke = Any
+KEY = "redeem-7f3a"
+CREATED = {
+    "participantId": PARTICIPANT_ID,
+    "participantToken": TOKEN,
+    "expiry": EXPIRY,
+    "role": "CUSTOMER",
+}
+REFUSED = {**NOT_VALID, "requestId": API_REQUEST_ID}
+
+
+def redeem(body: dict[str, Any] | None = None, key: str | None = None) -> dict[str, Any]:
+    headers = {} if key is None else {"Idempotency-Key": key}
+    sent = {"secret": SECRET} if body is None else body
+    return route_event("POST", REDEEM_RESOURCE, sent, contact_id=None, headers=headers)
+
+
+def consumed(**overrides: Any) -> dict[str, Any]:
+    """DynamoDB's answer to the consuming UpdateItem (ALL_NEW)."""
+    return {"Attributes": item(uses_left=0, **overrides)}
+
+
+def refused(old: dict[str, Any] | None) -> dict[str, Any]:
+    """``add_client_error`` arguments of a failed condition, with the old item if any."""
+    arguments: dict[str, Any] = {
+        "service_error_code": "ConditionalCheckFailedException",
+        "service_message": "The conditional request failed",
+        "http_status_code": 400,
+    }
+    if old is not None:
+        arguments["modeled_fields"] = {"Item": old}
+    return arguments
+
+
+def metrics_line(output: str) -> dict[str, Any]:
+    """The invocation's two EMF records (the handler's, and the invitation route's) merged."""
+    records = [json.loads(line) for line in output.splitlines() if line.startswith('{"_aws"')]
+    assert len(records) == 2
+    assert sum("InvitationsRedeemed" in record for record in records) == 1
+    return {**records[0], **records[1]}
+
+
+def test_redeem_consumes_a_use_and_adds_the_participant(
+    table: Stubber, stub: Stubber, invoke: Invoke, capsys: pytest.CaptureFixture[str]
+) -> None:
+    table.add_response("update_item", consumed(display_name="Grandma"), consume_params(key=KEY))
+    token = invitation_token(KEY, display_name="Grandma", capabilities={})
+    stub.add_response(
+        "create_participant",
+        CONNECT_RESPONSE,
+        expected_params(display_name="Grandma", client_token=token),
+    )
+    response = invoke(redeem(key=KEY))
+    assert (response["statusCode"], body_of(response)) == (201, CREATED)
+    output = capsys.readouterr().out
+    for secret in (SECRET, SECRET_HASH, KEY, redemption(KEY, None), TOKEN):
+        assert secret not in output
+    record = metrics_line(output)
+    assert (record["InvitationsRedeemed"], record["ParticipantsCreated"]) == (1, 1)
+
+
+def test_the_invitee_chooses_the_name_when_the_invitation_sets_none(
+    table: Stubber, stub: Stubber, invoke: Invoke
+) -> None:
+    table.add_response(
+        "update_item",
+        consumed(capabilities={"video": "SEND"}),
+        consume_params(display_name="Bo"),
+    )
+    stub.add_response(
+        "create_participant",
+        CONNECT_RESPONSE,
+        expected_params(display_name="Bo", capabilities={"Video": "SEND"}),
+    )
+    response = invoke(redeem({"secret": SECRET, "displayName": "Bo"}))
+    assert (response["statusCode"], body_of(response)) == (201, CREATED)
+
+
+@pytest.mark.parametrize(
+    ("old", "reason"),
+    [
+        (None, "unknown"),
+        (item(secret_hash="0" * 64), "unknown"),
+        (item(expires_at=NOW), "expired"),
+        (item(revoked_at=NOW - 5), "revoked"),
+        (item(uses_left=0), "used-up"),
+        (item(uses_left=0, redemptions=[redemption("other-key", None)]), "used-up"),
+    ],
+    ids=["unknown", "wrong-secret", "expired", "revoked", "used-up", "used-up-by-another"],
+)
+def test_every_invitation_that_cannot_be_redeemed_gets_the_same_answer(
+    table: Stubber,
+    invoke: Invoke,
+    capsys: pytest.CaptureFixture[str],
+    old: dict[str, Any] | None,
+    reason: str,
+) -> None:
+    table.add_client_error("update_item", **refused(old), expected_params=consume_params(key=KEY))
+    response = invoke(redeem(key=KEY))
+    assert (response["statusCode"], response["headers"], body_of(response)) == (
+        404,
+        PROBLEM_HEADERS,
+        REFUSED,
+    )
+    record = metrics_line(capsys.readouterr().out)
+    assert (record["InvitationRedemptionsRefused"], record["Reason"]) == (1, reason)
+
+
+@pytest.mark.parametrize(
+    "secret",
+    ["no-dot-at-all", f"{INVITATION_ID}.short", f"{INVITATION_ID[:-1]}!.{'a' * 43}", "é" * 60],
+)
+def test_a_malformed_secret_is_unknown_without_a_lookup(
+    table: Stubber, invoke: Invoke, secret: str
+) -> None:
+    response = invoke(redeem({"secret": secret}))
+    assert (response["statusCode"], body_of(response)) == (404, REFUSED)
+
+
+def test_a_retried_redemption_replays_without_consuming_again(
+    table: Stubber, stub: Stubber, invoke: Invoke
+) -> None:
+    old = item(uses_left=0, display_name="Grandma", redemptions=[redemption(KEY, None)])
+    table.add_client_error("update_item", **refused(old), expected_params=consume_params(key=KEY))
+    token = invitation_token(KEY, display_name="Grandma", capabilities={})
+    stub.add_response(
+        "create_participant",
+        CONNECT_RESPONSE,
+        expected_params(display_name="Grandma", client_token=token),
+    )
+    response = invoke(redeem(key=KEY))
+    assert (response["statusCode"], body_of(response)) == (201, CREATED)
+
+
+def test_a_replay_that_connect_refuses_gives_nothing_back(
+    table: Stubber, stub: Stubber, invoke: Invoke, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old = item(uses_left=0, display_name="Grandma", redemptions=[redemption(KEY, None)])
+    table.add_client_error("update_item", **refused(old), expected_params=consume_params(key=KEY))
+    stub.add_client_error("create_participant", "ConflictException", "full", 409)
+    assert invoke(redeem(key=KEY))["statusCode"] == 409
+    record = metrics_line(capsys.readouterr().out)
+    assert (record["InvitationUsesGivenBack"], record["InvitationStoreErrors"]) == (0, 0)
+
+
+@pytest.mark.parametrize(
+    ("sent", "old", "message"),
+    [
+        (
+            {"secret": SECRET, "displayName": "Mallory"},
+            item(display_name="Grandma"),
+            "is set by the invitation: leave it out",
+        ),
+        (
+            {"secret": SECRET},
+            item(),
+            "is required: this invitation lets the invitee choose a name",
+        ),
+    ],
+    ids=["name-fixed", "name-required"],
+)
+def test_a_display_name_that_does_not_fit_consumes_nothing(
+    table: Stubber, invoke: Invoke, sent: dict[str, Any], old: dict[str, Any], message: str
+) -> None:
+    params = consume_params(display_name=sent.get("displayName"))
+    table.add_client_error("update_item", **refused(old), expected_params=params)
+    response = invoke(redeem(sent))
+    assert body_of(response) == invalid(("displayName", message))
+
+
+CONNECT_REFUSALS = [
+    ("ConflictException", 409, 409),
+    ("ServiceQuotaExceededException", 402, 409),
+    ("ResourceNotFoundException", 404, 404),
+    ("InvalidRequestException", 400, 400),
+    ("ThrottlingException", 429, 429),
+]
+
+
+@pytest.mark.parametrize(("code", "http", "status"), CONNECT_REFUSALS)
+def test_a_4xx_after_consuming_gives_the_use_back(
+    table: Stubber,
+    stub: Stubber,
+    invoke: Invoke,
+    capsys: pytest.CaptureFixture[str],
+    code: str,
+    http: int,
+    status: int,
+) -> None:
+    table.add_response("update_item", consumed(display_name="Grandma"), consume_params(key=KEY))
+    stub.add_client_error("create_participant", code, "no", http)
+    table.add_response("update_item", {}, give_back_params(key=KEY))
+    response = invoke(redeem(key=KEY))
+    assert response["statusCode"] == status
+    record = metrics_line(capsys.readouterr().out)
+    assert (record["InvitationUsesGivenBack"], record["InvitationsRedeemed"]) == (1, 0)
+
+
+@pytest.mark.parametrize("code", ["InternalServiceException", "SomethingNew"])
+def test_a_5xx_after_consuming_keeps_the_use_consumed(
+    table: Stubber,
+    stub: Stubber,
+    invoke: Invoke,
+    capsys: pytest.CaptureFixture[str],
+    code: str,
+) -> None:
+    table.add_response("update_item", consumed(display_name="Grandma"), consume_params(key=KEY))
+    stub.add_client_error("create_participant", code, "no", 500)
+    response = invoke(redeem(key=KEY))
+    assert response["statusCode"] == (503 if code == "InternalServiceException" else 500)
+    # No give-back queued: one sent would reach the Stubber, fail and count as a store error.
+    record = metrics_line(capsys.readouterr().out)
+    assert (record["InvitationUsesGivenBack"], record["InvitationStoreErrors"]) == (0, 0)
+
+
+def test_a_role_the_broker_no_longer_allows_is_refused_and_given_back(
+    table: Stubber, invoke: Invoke, configure: Any
+) -> None:
+    configure(
+        invitations=SETTINGS, allowed_roles=frozenset({"CUSTOM_BOT"}), default_role="CUSTOM_BOT"
+    )
+    table.add_response("update_item", consumed(display_name="Grandma"), consume_params())
+    table.add_response("update_item", {}, give_back_params())
+    response = invoke(redeem())
+    assert body_of(response) == problem(
+        403,
+        "not-allowed",
+        "Not allowed by this broker",
+        "The request asks for something this broker does not allow; see errors.",
+        [{"field": "role", "message": "must be one of the roles this broker allows: CUSTOM_BOT"}],
+    )
+
+
+def test_a_failed_give_back_keeps_the_answer(
+    table: Stubber, stub: Stubber, invoke: Invoke, capsys: pytest.CaptureFixture[str]
+) -> None:
+    table.add_response("update_item", consumed(display_name="Grandma"), consume_params())
+    stub.add_client_error("create_participant", "ConflictException", "full", 409)
+    table.add_client_error("update_item", "InternalServerError", "down", 500)
+    response = invoke(redeem())
+    assert response["statusCode"] == 409
+    output = capsys.readouterr().out
+    assert '"message":"use not given back"' in output
+    assert metrics_line(output)["InvitationStoreErrors"] == 1
+
+
+def test_a_give_back_on_an_invitation_with_all_its_uses_changes_nothing(
+    table: Stubber, stub: Stubber, invoke: Invoke
+) -> None:
+    table.add_response("update_item", consumed(display_name="Grandma"), consume_params())
+    stub.add_client_error("create_participant", "ConflictException", "full", 409)
+    table.add_client_error("update_item", **refused(None), expected_params=give_back_params())
+    assert invoke(redeem())["statusCode"] == 409
+
+
+def test_a_store_failure_while_consuming(table: Stubber, invoke: Invoke) -> None:
+    table.add_client_error("update_item", "InternalServerError", "down", 500)
+    response = invoke(redeem())
+    assert body_of(response) == problem(
+        503,
+        "invitations-unavailable",
+        "The invitation store is unavailable",
+        "The invitation store could not complete the request; retry after Retry-After.",
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "headers", "errors"),
+    [
+        ({}, {}, [("secret", "is required")]),
+        ({"secret": 7}, {}, [("secret", "must be a string")]),
+        ({"secret": ""}, {}, [("secret", "must be at least 1 character long")]),
+        ({"secret": "s" * 257}, {}, [("secret", "must be at most 256 characters long")]),
+        ({"secret": SECRET, "role": "AGENT"}, {}, [("role", "is not allowed")]),
+        (
+            {"secret": SECRET, "displayName": "a\nb"},
+            {"Idempotency-Key": ""},
+            [
+                ("Idempotency-Key", "must be at least 1 character long"),
+                ("displayName", "contains characters that are not allowed"),
+            ],
+        ),
+    ],
+)
+def test_redeem_validates_before_any_lookup(
+    table: Stubber,
+    invoke: Invoke,
+    body: dict[str, Any],
+    headers: dict[str, str],
+    errors: list[tuple[str, str]],
+) -> None:
+    event = route_event("POST", REDEEM_RESOURCE, body, contact_id=None, headers=headers)
+    assert body_of(invoke(event)) == invalid(*errors)
+
+
+def test_redeem_needs_json(table: Stubber, invoke: Invoke) -> None:
+    event = route_event(
+        "POST", REDEEM_RESOURCE, {"secret": SECRET}, contact_id=None, headers={"Content-Type": ""}
+    )
+    assert invoke(event)["statusCode"] == 415
