@@ -22,12 +22,13 @@ from .assets import Asset, synthesize_asset
 from .cold import bench_cold
 from .common import RESULTS_PATH, Figure, Section, sdk_site_packages
 from .fake import fake_connect
+from .invitations import bench_invitations
 from .machine import describe
 from .suite import bench_suite
 from .synth import bench_synth
 from .warm import bench_warm
 
-ALL = ("cold", "warm", "synth", "asset", "suite")
+ALL = ("cold", "warm", "synth", "asset", "suite", "invitations")
 
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:
@@ -79,6 +80,17 @@ def _run_all(args: argparse.Namespace, workdir: Path) -> tuple[list[Section], As
                 sections.append(
                     _guarded("warm", lambda: bench_warm(found, endpoint, sdk, runs, iterations))
                 )
+    if "invitations" in args.only:
+        with fake_connect() as endpoint:
+            cold_runs, warm_runs, iterations = (7, 3, 300) if quick else (31, 5, 1000)
+            sections.append(
+                _guarded(
+                    "invitations",
+                    lambda: bench_invitations(
+                        workdir, endpoint, sdk, cold_runs, warm_runs, iterations
+                    ),
+                )
+            )
     if "synth" in args.only:
         sections.append(_guarded("synth", lambda: bench_synth(3 if quick else 7)))
     if asset is not None and "asset" in args.only:

@@ -27,13 +27,13 @@ class Asset:
     source: str  # "synthesized" or "runtime/ (fallback)"
 
 
-def synthesize_asset(workdir: Path) -> Asset:
+def synthesize_asset(workdir: Path, invitations: bool = False) -> Asset:
     """Synthesize one broker in-process (``App(outdir=...).synth()``) and locate its asset dir.
 
     Falls back to a copy of ``runtime/`` (with ``FALLBACK_EXCLUDES``) when the construct cannot be
     synthesized, and says so in ``Asset.source``.
     """
-    outdir = workdir / "assembly"
+    outdir = workdir / ("assembly-invitations" if invitations else "assembly")
     try:
         run(
             [
@@ -43,12 +43,13 @@ def synthesize_asset(workdir: Path) -> Asset:
                 "1",
                 "--outdir",
                 str(outdir),
+                *(["--invitations"] if invitations else []),
             ],
             env=tool_env(),
         )
         return _find_broker_asset(outdir)
     except (RuntimeError, LookupError) as error:
-        target = workdir / "runtime-copy"
+        target = workdir / ("runtime-copy-invitations" if invitations else "runtime-copy")
         _copy_runtime(target)
         return Asset(
             directory=target,

@@ -25,7 +25,7 @@ def _context() -> dict[str, Any]:
     return context
 
 
-def build(count: int, outdir: str | None = None) -> cdk.App:
+def build(count: int, outdir: str | None = None, invitations: bool = False) -> cdk.App:
     """An app whose one stack holds ``count`` brokers with literal instance IDs."""
     app = cdk.App(outdir=outdir, context=_context()) if outdir else cdk.App()
     stack = cdk.Stack(app, "BenchBrokers")
@@ -34,6 +34,7 @@ def build(count: int, outdir: str | None = None) -> cdk.App:
             stack,
             f"Broker{index}",
             instance_id=f"{index:08d}-2222-3333-4444-555555555555",
+            invitations=invitations,
         )
     return app
 
@@ -43,8 +44,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("count", nargs="?", type=int, default=1)
     parser.add_argument("--outdir", default=None)
+    parser.add_argument("--invitations", action="store_true", help="brokers with invitations")
     args = parser.parse_args()
-    build(args.count, args.outdir).synth()
+    build(args.count, args.outdir, args.invitations).synth()
 
 
 if __name__ == "__main__":

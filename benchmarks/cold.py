@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .assets import Asset
-from .common import BENCH_DIR, NAIVE_DIR, Figure, Section, lambda_env, median, python_exe
+from .common import BENCH_DIR, NAIVE_DIR, Figure, Scenario, Section, lambda_env, median, python_exe
 from .events import create_participant_event
 
 _DRIVER = BENCH_DIR / "cold_driver.py"
@@ -26,12 +26,18 @@ TARGET = 0.80
 
 
 def _one_run(
-    code_dir: Path, module: str, function: str, endpoint: str, sdk: str, workdir: Path
+    code_dir: Path,
+    module: str,
+    function: str,
+    endpoint: str,
+    sdk: str,
+    workdir: Path,
+    scenario: Scenario,
 ) -> dict[str, float]:
     """Spawn one child; return its in-process and wall times in ms."""
     event_path = workdir / "event.marshal"
     if not event_path.exists():
-        event_path.write_bytes(marshal.dumps(create_participant_event()))
+        event_path.write_bytes(marshal.dumps(scenario.event))
     result_path = workdir / "result.json"
     result_path.unlink(missing_ok=True)
     cmd = [python_exe(), "-I", "-S", "-B", str(_DRIVER), str(code_dir), sdk, module, function]
@@ -39,7 +45,11 @@ def _one_run(
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t_spawn = time.perf_counter()
     proc = subprocess.run(
-        cmd, env=lambda_env(endpoint), capture_output=True, text=True, check=False
+        cmd,
+        env={**lambda_env(endpoint), **scenario.env},
+        capture_output=True,
+        text=True,
+        check=False,
     )
     t_exit = time.perf_counter()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -67,8 +77,13 @@ def _paired_ratio(samples: dict[str, list[dict[str, float]]], key: str) -> float
     return median([broker[key] / naive[key] for broker, naive in pairs])
 
 
-def bench_cold(asset: Asset, endpoint: str, sdk: str, runs: int) -> Section:
-    """Alternate broker and naive cold starts ``runs`` times each; median of paired ratios."""
+def bench_cold(
+    asset: Asset, endpoint: str, sdk: str, runs: int, scenario: Scenario | None = None
+) -> Section:
+    """Alternate broker and naive cold starts ``runs`` times each; median of paired ratios.
+    The naive handler always serves the plain participants event."""
+    scenario = scenario or Scenario(create_participant_event())
+    naive_scenario = Scenario(create_participant_event())
     sides = {
         "broker": (asset.directory, asset.module, asset.function),
         "naive": (NAIVE_DIR, "naive_handler", "handler"),
@@ -76,13 +91,21 @@ def bench_cold(asset: Asset, endpoint: str, sdk: str, runs: int) -> Section:
     samples: dict[str, list[dict[str, float]]] = {name: [] for name in sides}
     with tempfile.TemporaryDirectory(prefix="bench-cold-") as tmp:
         workdir = Path(tmp)
-        for code_dir, module, function in sides.values():
-            _one_run(code_dir, module, function, endpoint, sdk, workdir)  # warm-up, discarded
+        for name in ("broker", "naive"):
+            (workdir / name).mkdir()
+        scenarios = {"broker": scenario, "naive": naive_scenario}
+        for name, (code_dir, module, function) in sides.items():
+            # warm-up, discarded; each side writes its own event file
+            _one_run(code_dir, module, function, endpoint, sdk, workdir / name, scenarios[name])
         for index in range(runs):
             order = list(sides) if index % 2 == 0 else list(reversed(sides))
             for name in order:
                 code_dir, module, function = sides[name]
-                samples[name].append(_one_run(code_dir, module, function, endpoint, sdk, workdir))
+                samples[name].append(
+                    _one_run(
+                        code_dir, module, function, endpoint, sdk, workdir / name, scenarios[name]
+                    )
+                )
     medians = {
         name: {key: median([s[key] for s in runs_]) for key in runs_[0]}
         for name, runs_ in samples.items()
@@ -93,19 +116,17 @@ def bench_cold(asset: Asset, endpoint: str, sdk: str, runs: int) -> Section:
     section = Section(name="cold")
     section.figures = [
         Figure(
-            "cold start, import+init+first request (broker / naive)",
+            f"{scenario.label}cold start, import+init+first request (broker / naive)",
             in_ratio,
             "x",
-            f"<= {TARGET:.2f}x",
-            in_ratio <= TARGET,
+            *scenario.target(f"<= {TARGET:.2f}x", in_ratio <= TARGET),
             f"{b['in_process_ms']:.1f} ms vs {n['in_process_ms']:.1f} ms",
         ),
         Figure(
-            "cold start, process start to response (broker / naive)",
+            f"{scenario.label}cold start, process start to response (broker / naive)",
             wall_ratio,
             "x",
-            f"<= {TARGET:.2f}x",
-            wall_ratio <= TARGET,
+            *scenario.target(f"<= {TARGET:.2f}x", wall_ratio <= TARGET),
             f"{b['wall_to_response_ms']:.1f} ms vs {n['wall_to_response_ms']:.1f} ms "
             f"(interpreter start {b['interpreter_start_ms']:.1f} / "
             f"{n['interpreter_start_ms']:.1f} ms); whole-process CPU time ratio "

@@ -54,6 +54,24 @@ def tool_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     return env
 
 
+@dataclass(frozen=True)
+class Scenario:
+    """What a cold or warm run serves: the event, extra environment, a label for its figures."""
+
+    event: dict[str, Any]
+    env: Mapping[str, str] = field(default_factory=dict)
+    label: str = ""
+    bare_update: bool = False
+    """The warm benchmark's bare call also makes the DynamoDB UpdateItem a redemption makes."""
+    targeted: bool = True
+    """Its cold-start figures are held to the target (else only reported: the naive handler
+    does less than the route); warm overhead always is (its baseline makes the same calls)."""
+
+    def target(self, text: str, met: bool) -> tuple[str, bool | None]:
+        """A cold figure's target text and whether it is met, or "reported" when untargeted."""
+        return (text, met) if self.targeted else ("reported", None)
+
+
 def lambda_env(endpoint: str) -> dict[str, str]:
     """Environment of a handler process: the broker's variables, dummy credentials, the endpoint."""
     return {

@@ -44,3 +44,18 @@ def create_participant_event(request_id: str = "bench-request-0001") -> dict[str
         "body": json.dumps({"displayName": "Benchmark Customer"}),
         "isBase64Encoded": False,
     }
+
+
+def redeem_event(secret: str, request_id: str = "bench-request-0002") -> dict[str, Any]:
+    """A REST proxy event for ``POST /invitations/redeem`` with the invitation's secret."""
+    event = create_participant_event(request_id)
+    event.update(
+        resource="/invitations/redeem",
+        path="/invitations/redeem",
+        pathParameters=None,
+        body=json.dumps({"secret": secret}),
+    )
+    event["requestContext"].update(
+        resourcePath="/invitations/redeem", path="/prod/invitations/redeem"
+    )
+    return event

@@ -1,4 +1,6 @@
-"""Run the simulated Connect (``constructs_lib.local.fake_connect``) in a process of its own.
+"""Run the simulated Connect (``constructs_lib.local.fake_connect``), and for the invitation
+benchmarks the simulated DynamoDB (``constructs_lib.local.fake_dynamodb``), each in a process of
+its own.
 
 A separate process keeps the server's threads from competing for the GIL with the handler
 being measured. The server answers with ``TCP_NODELAY`` (see ``fake_connect``): without it,
@@ -23,11 +25,50 @@ fake.stop()
 """
 
 
+#: One invitation with (practically) unlimited uses, so every benchmark request redeems it.
+_SERVE_TABLE = """
+import sys
+from constructs_lib.local.fake_dynamodb import FakeDynamoDB
+from runtime.broker import invitation_store as store
+fake = FakeDynamoDB().start()
+invitation_id, secret = store.new_secret()
+invitation = store.Invitation(
+    invitation_id=invitation_id, contact_id=sys.argv[1], role="CUSTOMER",
+    display_name="Benchmark Guest", capabilities={}, uses=10**9, uses_left=10**9,
+    expires_at=4_000_000_000, created_at=0, created_by="",
+)
+table = sys.argv[2]
+client = __import__("botocore.session").session.Session().create_client(
+    "dynamodb", endpoint_url=fake.url, region_name="us-east-1",
+    aws_access_key_id="x", aws_secret_access_key="x")
+store.put(client, table, invitation, store.secret_hash(secret))
+print(fake.url, invitation_id, secret, flush=True)
+sys.stdin.read()
+fake.stop()
+"""
+
+
 @contextmanager
 def fake_connect() -> Iterator[str]:
     """Start the fake Connect in a child process; yield its endpoint URL; stop it on exit."""
+    with _child(_SERVE) as line:
+        yield line[0]
+
+
+@contextmanager
+def fake_invitation_table(contact_id: str, table: str) -> Iterator[tuple[str, str, str]]:
+    """Start the fake DynamoDB in a child process holding one invitation of ``contact_id``;
+    yield its endpoint URL, the invitation ID and the secret."""
+    with _child(_SERVE_TABLE, contact_id, table) as line:
+        url, invitation_id, secret = line
+        yield url, invitation_id, secret
+
+
+@contextmanager
+def _child(script: str, *args: str) -> Iterator[list[str]]:
+    """Run ``script``; yield the words of the first line it prints (a URL first)."""
     proc = subprocess.Popen(
-        [python_exe(), "-c", _SERVE],
+        [python_exe(), "-c", script, *args],
         cwd=ROOT,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
@@ -35,10 +76,10 @@ def fake_connect() -> Iterator[str]:
     )
     try:
         assert proc.stdout is not None
-        url = proc.stdout.readline().strip()
-        if not url.startswith("http://127.0.0.1:"):
-            raise RuntimeError(f"fake Connect did not start (printed {url!r})")
-        yield url
+        line = proc.stdout.readline().split()
+        if not line or not line[0].startswith("http://127.0.0.1:"):
+            raise RuntimeError(f"a fake service did not start (printed {line!r})")
+        yield line
     finally:
         if proc.stdin is not None:
             proc.stdin.close()

@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 
 from .assets import Asset
-from .common import BENCH_DIR, Figure, Section, lambda_env, median, python_exe
+from .common import BENCH_DIR, Figure, Scenario, Section, lambda_env, median, python_exe
 from .events import create_participant_event
 
 _DRIVER = BENCH_DIR / "warm_driver.py"
@@ -17,17 +17,27 @@ TARGET_MS = 1.0
 
 
 def _one_process(
-    asset: Asset, endpoint: str, sdk: str, iterations: int, warmup: int, workdir: Path
+    asset: Asset,
+    endpoint: str,
+    sdk: str,
+    iterations: int,
+    warmup: int,
+    workdir: Path,
+    scenario: Scenario,
 ) -> tuple[list[int], list[int]]:
     """Run one warm child; return the handler and bare durations in ns."""
     event_path = workdir / "event.marshal"
-    event_path.write_bytes(marshal.dumps(create_participant_event()))
+    event_path.write_bytes(marshal.dumps(scenario.event))
     result_path = workdir / "warm.json"
     cmd = [python_exe(), "-I", "-S", "-B", str(_DRIVER), str(asset.directory), sdk, asset.module]
     cmd += [asset.function, str(event_path), str(iterations), str(warmup), str(result_path)]
     proc = subprocess.run(
         cmd,
-        env=lambda_env(endpoint),
+        env={
+            **lambda_env(endpoint),
+            **scenario.env,
+            **({"BENCH_BARE_UPDATE": "1"} if scenario.bare_update else {}),
+        },
         stdout=subprocess.DEVNULL,  # the broker's log lines and EMF records
         stderr=subprocess.PIPE,
         text=True,
@@ -39,8 +49,16 @@ def _one_process(
     return result["handler_ns"], result["bare_ns"]
 
 
-def bench_warm(asset: Asset, endpoint: str, sdk: str, runs: int, iterations: int) -> Section:
+def bench_warm(
+    asset: Asset,
+    endpoint: str,
+    sdk: str,
+    runs: int,
+    iterations: int,
+    scenario: Scenario | None = None,
+) -> Section:
     """``runs`` processes of ``iterations`` alternating calls; median of per-process overheads."""
+    scenario = scenario or Scenario(create_participant_event())
     overheads: list[float] = []
     handler_medians: list[float] = []
     bare_medians: list[float] = []
@@ -48,7 +66,7 @@ def bench_warm(asset: Asset, endpoint: str, sdk: str, runs: int, iterations: int
     with tempfile.TemporaryDirectory(prefix="bench-warm-") as tmp:
         for _ in range(runs):
             handler_ns, bare_ns = _one_process(
-                asset, endpoint, sdk, iterations, max(50, iterations // 10), Path(tmp)
+                asset, endpoint, sdk, iterations, max(50, iterations // 10), Path(tmp), scenario
             )
             handler_ms = median(handler_ns) / 1e6
             bare_ms = median(bare_ns) / 1e6
@@ -60,7 +78,7 @@ def bench_warm(asset: Asset, endpoint: str, sdk: str, runs: int, iterations: int
     section = Section(name="warm")
     section.figures = [
         Figure(
-            "warm overhead per request (handler - bare botocore calls)",
+            f"{scenario.label}warm overhead per request (handler - bare botocore calls)",
             overhead,
             "ms",
             f"<= {TARGET_MS:.1f} ms",

@@ -4,7 +4,9 @@ Arguments: code_dir sdk_site_packages module function event_path iterations warm
 After a warm-up, it alternates one handler invocation and the bare botocore calls the handler
 makes (``describe_contact`` for the contact checks, on as the construct deploys them, then
 ``create_participant``) against the same endpoint (``AWS_ENDPOINT_URL_CONNECT``), swapping their
-order every iteration, and writes every duration in nanoseconds as JSON.
+order every iteration, and writes every duration in nanoseconds as JSON. With
+``BENCH_BARE_UPDATE`` set (a redemption), the bare side first makes the DynamoDB ``update_item``
+a redemption makes (``AWS_ENDPOINT_URL_DYNAMODB``, the table ``INVITATIONS_TABLE``).
 """
 
 import marshal
@@ -41,12 +43,17 @@ def main() -> None:
     with open(event_path, "rb") as source:
         event_bytes = source.read()
     event = marshal.loads(event_bytes)
-    contact_id = event["pathParameters"]["contactId"]
+    contact_id = (event["pathParameters"] or {}).get("contactId") or os.environ["BENCH_CONTACT_ID"]
     display_name = "Benchmark Customer"
 
     import botocore.session
 
     client: Any = botocore.session.Session().create_client("connect")
+    table: Any = (
+        botocore.session.Session().create_client("dynamodb")
+        if os.environ.get("BENCH_BARE_UPDATE")
+        else None
+    )
     instance_id = os.environ["INSTANCE_ID"]
     context = _Context()
     clock = time.perf_counter_ns
@@ -64,6 +71,16 @@ def main() -> None:
 
     def call_bare() -> int:
         start = clock()
+        if table is not None:
+            table.update_item(
+                TableName=os.environ["INVITATIONS_TABLE"],
+                Key={"invitationId": {"S": os.environ["BENCH_INVITATION_ID"]}},
+                UpdateExpression="SET #u = #u - :one",
+                ConditionExpression="#u > :zero",
+                ExpressionAttributeNames={"#u": "usesLeft"},
+                ExpressionAttributeValues={":one": {"N": "1"}, ":zero": {"N": "0"}},
+                ReturnValues="ALL_NEW",
+            )
         if checks:
             client.describe_contact(InstanceId=instance_id, ContactId=contact_id)
         client.create_participant(
