@@ -9,7 +9,8 @@ one made (``broker``, ``participant``). What the prose leaves to the reader is f
   ``contact_id``: a contact of the simulated Connect; ``user_pool``: a Cognito user pool in
   the block's stack; ``log``: a logger;
 * a broker URL (``https://<api>.execute-api.<region>.amazonaws.com/v1/``) becomes the URL of a
-  local broker backed by the simulated Connect, so client examples make real requests;
+  local broker backed by the simulated Connect, with invitations on, so client examples make
+  real requests;
 * ``outputs.json`` (``cdk deploy --outputs-file``) is written for a stack ``Contacts`` holding
   a broker ``Broker``.
 
@@ -50,7 +51,7 @@ def local_url() -> Iterator[str]:
     from constructs_lib.local import LocalBroker, LocalBrokerConfig
     from constructs_lib.local.fake_connect import FakeConnect
 
-    config = LocalBrokerConfig(log_level="ERROR", connect_max_attempts=1)
+    config = LocalBrokerConfig(log_level="ERROR", connect_max_attempts=1, invitations=True)
     with FakeConnect() as connect, LocalBroker(config=config, connect=connect) as broker:
         yield broker.url
 

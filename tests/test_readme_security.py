@@ -107,6 +107,11 @@ CHECKS: dict[str, Callable[[dict[str, Any]], bool]] = {
     "**Any authenticated caller may add participants to any contact": lambda t: (
         "CALLER_ATTRIBUTE" not in function_env(t)
     ),
+    "**No invitations**": lambda t: (
+        not resources(t, "AWS::DynamoDB::Table")
+        and "INVITATIONS_TABLE" not in function_env(t)
+        and not [a for a in policy_actions(t) if a.startswith("dynamodb:")]
+    ),
 }
 
 
