@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from aws_cdk import Annotations, ArnFormat, Duration, Names, RemovalPolicy, Stack, Token
@@ -21,8 +20,8 @@ from . import (
     _edge,
     _invitations,
     _nag,
+    _props,
     _validation,
-    _warnings,
     defaults,
     monitoring,
 )
@@ -57,22 +56,6 @@ _ACCOUNT_ROLE_NOTE = (
 
 #: Construct ID of the stack-wide API Gateway account settings (one per stack).
 _ACCOUNT_SETTINGS_ID = "ParticipantBrokerApiGatewayAccount"
-
-
-@dataclass(frozen=True)
-class _Auth:
-    """How the POST method authenticates callers."""
-
-    authorization_type: apigateway.AuthorizationType
-    authorizer: apigateway.IAuthorizer | None = None
-    user_pool: cognito.IUserPool | None = None
-    scopes: Sequence[str] | None = None
-
-    def method_authorization_type(self) -> apigateway.AuthorizationType:
-        """The method's authorization type (an authorizer brings its own, CUSTOM by default)."""
-        if self.authorizer is not None:
-            return self.authorizer.authorization_type or apigateway.AuthorizationType.CUSTOM
-        return self.authorization_type
 
 
 class ParticipantBroker(Construct):
@@ -263,207 +246,98 @@ class ParticipantBroker(Construct):
             Default: 10.
         """
         super().__init__(scope, construct_id)
-        literal_instance_id = self._check_instance_props(instance_id, instance_id_parameter)
-        roles = _validation.check_allowed_roles(
-            defaults.ALLOWED_ROLES if allowed_roles is None else allowed_roles
-        )
-        role = _validation.resolve_default_role(default_role, roles)
-        _validation.check_log_level(log_level)
-        _validation.check_metrics_namespace(metrics_namespace)
-        _validation.check_memory_size(memory_size)
-        _validation.check_timeout(timeout)
-        _validation.check_reserved_concurrency(reserved_concurrency)
-        _validation.check_throttling(throttling_rate_limit, throttling_burst_limit)
-        _warnings.warn_about_props(
-            self,
+        props = _props.Props(
+            instance_id=instance_id,
+            instance_id_parameter=instance_id_parameter,
             allowed_roles=allowed_roles,
-            throttling_rate_limit=throttling_rate_limit,
-            throttling_burst_limit=throttling_burst_limit,
-        )
-        _validation.check_web_acl_arn(web_acl_arn)
-        _validation.check_cors_origins(cors_allowed_origins)
-        _validation.check_security_policy(security_policy, endpoint_access_mode)
-        channels = _validation.check_channel_roles(
-            defaults.CHANNEL_ROLES if channel_roles is None else channel_roles
-        )
-        if contact_checks:
-            _validation.check_roles_meet_channels(roles, channels)
-        _validation.check_time_budget(timeout, contact_checks, agent_wait)
-        _validation.check_caller_attribute(
-            caller_attribute, contact_checks, allow_unauthenticated_access
-        )
-        auth = self._resolve_auth(
-            user_pool, authorization_scopes, authorizer, allow_unauthenticated_access
-        )
-        listed, vpce_ids = self._check_network_props(
-            auth, allowed_principals, private_endpoint_vpc_endpoints, allowed_vpc_endpoint_ids
-        )
-        self._auth = auth
-        invitation_props = _invitations.check_props(
-            invitations,
-            lifetime=invitation_lifetime,
-            max_lifetime=invitation_max_lifetime,
-            max_uses=invitation_max_uses,
-            encryption_key=invitation_encryption_key,
-            point_in_time_recovery=invitation_point_in_time_recovery,
-            removal_policy=invitation_removal_policy,
-            redeem_rate_limit=redeem_throttling_rate_limit,
-            redeem_burst_limit=redeem_throttling_burst_limit,
-        )
-        if invitation_props is not None:
-            _invitations.check_time_budget(timeout, contact_checks)
-        if failed_redemptions_threshold is not None and invitation_props is None:
-            raise ValueError(
-                "failed_redemptions_threshold only applies with invitations=True, got "
-                "invitations=False; pass invitations=True or drop it"
-            )
-
-        # --- SSM parameter and instance ID -------------------------------------------------
-        if instance_id_parameter is None:
-            assert literal_instance_id is not None
-            instance_id_parameter = ssm.StringParameter(
-                self,
-                "InstanceIdParameter",
-                string_value=literal_instance_id,
-                description="Amazon Connect instance ID used by a ParticipantBroker",
-            )
-            deployed_instance_id = literal_instance_id
-        else:
-            deployed_instance_id = _validation.instance_id_of(instance_id_parameter.string_value)
-        self.instance_id_parameter: ssm.IStringParameter = instance_id_parameter
-        """The SSM String parameter holding the Connect instance ID."""
-
-        # --- Lambda function ---------------------------------------------------------------
-        self.log_group: logs.LogGroup = logs.LogGroup(self, "FunctionLogs", retention=log_retention)
-        """The function's log group."""
-        environment = {
-            "INSTANCE_ID": deployed_instance_id,
-            "ALLOWED_ROLES": ",".join(roles),
-            "DEFAULT_ROLE": role,
-            "ALLOW_VIDEO": "true" if allow_video else "false",
-            "ALLOW_SCREEN_SHARE": "true" if allow_screen_share else "false",
-            "LOG_LEVEL": log_level,
-            "METRICS_NAMESPACE": metrics_namespace,
-            "AUTH_TYPE": _RUNTIME_AUTH_TYPES[auth.method_authorization_type()],
-        }
-        if cors_allowed_origins:
-            environment["CORS_ALLOWED_ORIGINS"] = ",".join(cors_allowed_origins)
-        environment.update(_contact_environment(contact_checks, channels, agent_wait))
-        if caller_attribute is not None:
-            environment["CALLER_ATTRIBUTE"] = caller_attribute
-        self.invitation_table: dynamodb.Table | None = None
-        """The invitation table; ``None`` unless ``invitations=True``."""
-        extra_statements: list[iam.PolicyStatement] = []
-        asset_exclude = list(defaults.ASSET_EXCLUDE)
-        if invitation_props is None:
-            asset_exclude += defaults.INVITATION_ASSET_FILES
-        else:
-            self.invitation_table = _invitations.create_table(self, invitation_props)
-            environment.update(_invitations.environment(self.invitation_table, invitation_props))
-            extra_statements = _invitations.policy_statements(
-                self.invitation_table, invitation_props
-            )
-        self.lambda_function: lambda_.Function = lambda_.Function(
-            self,
-            "Function",
-            description="Adds a participant to an Amazon Connect contact (ParticipantBroker)",
-            runtime=defaults.RUNTIME,
-            architecture=defaults.ARCHITECTURE,
-            handler=defaults.HANDLER,
-            code=lambda_.Code.from_asset(str(_contract.runtime_dir()), exclude=asset_exclude),
+            default_role=default_role,
+            allow_video=allow_video,
+            allow_screen_share=allow_screen_share,
+            log_level=log_level,
+            metrics_namespace=metrics_namespace,
+            log_retention=log_retention,
             memory_size=memory_size,
             timeout=timeout,
-            role=self._function_role(deployed_instance_id, contact_checks, extra_statements),
-            log_group=self.log_group,
-            environment=environment,
-            reserved_concurrent_executions=reserved_concurrency,
+            reserved_concurrency=reserved_concurrency,
+            user_pool=user_pool,
+            authorization_scopes=authorization_scopes,
+            authorizer=authorizer,
+            allow_unauthenticated_access=allow_unauthenticated_access,
+            allowed_principals=allowed_principals,
+            private_endpoint_vpc_endpoints=private_endpoint_vpc_endpoints,
+            allowed_vpc_endpoint_ids=allowed_vpc_endpoint_ids,
+            web_acl_arn=web_acl_arn,
+            cors_allowed_origins=cors_allowed_origins,
+            throttling_rate_limit=throttling_rate_limit,
+            throttling_burst_limit=throttling_burst_limit,
+            security_policy=security_policy,
+            endpoint_access_mode=endpoint_access_mode,
+            create_api_gateway_account_role=create_api_gateway_account_role,
+            alarms=alarms,
+            dashboard=dashboard,
+            alarm_topic=alarm_topic,
+            alarm_actions=alarm_actions,
+            lambda_errors_threshold=lambda_errors_threshold,
+            lambda_throttles_threshold=lambda_throttles_threshold,
+            api_5xx_rate_threshold=api_5xx_rate_threshold,
+            latency_p99_threshold=latency_p99_threshold,
+            connect_throttles_threshold=connect_throttles_threshold,
+            contact_checks=contact_checks,
+            channel_roles=channel_roles,
+            agent_wait=agent_wait,
+            caller_attribute=caller_attribute,
+            invitations=invitations,
+            invitation_lifetime=invitation_lifetime,
+            invitation_max_lifetime=invitation_max_lifetime,
+            invitation_max_uses=invitation_max_uses,
+            invitation_encryption_key=invitation_encryption_key,
+            invitation_point_in_time_recovery=invitation_point_in_time_recovery,
+            invitation_removal_policy=invitation_removal_policy,
+            redeem_throttling_rate_limit=redeem_throttling_rate_limit,
+            redeem_throttling_burst_limit=redeem_throttling_burst_limit,
+            failed_redemptions_threshold=failed_redemptions_threshold,
         )
-        """The Lambda function that calls Connect's CreateParticipant."""
-        # Active X-Ray tracing, set on the CloudFormation resource: the X-Ray permissions are
-        # in the role's one inline policy already, and ``tracing=Tracing.ACTIVE`` would add a
-        # second policy resource holding them.
-        function_resource = self.lambda_function.node.default_child
-        assert isinstance(function_resource, lambda_.CfnFunction)
-        function_resource.tracing_config = lambda_.CfnFunction.TracingConfigProperty(
-            mode=defaults.TRACING_MODE
-        )
+        checked = _props.check(self, props)
+        self._auth = checked.auth
 
-        # --- API Gateway -------------------------------------------------------------------
+        self.instance_id_parameter: ssm.IStringParameter
+        """The SSM String parameter holding the Connect instance ID."""
+        self.instance_id_parameter, instance_id = self._build_instance_id(props, checked)
+        self.log_group: logs.LogGroup = logs.LogGroup(
+            self, "FunctionLogs", retention=props.log_retention
+        )
+        """The function's log group."""
+        self.invitation_table: dynamodb.Table | None = (
+            None
+            if checked.invitations is None
+            else _invitations.create_table(self, checked.invitations)
+        )
+        """The invitation table; ``None`` unless ``invitations=True``."""
+        self.lambda_function: lambda_.Function = self._build_function(props, checked, instance_id)
+        """The Lambda function that calls Connect's CreateParticipant."""
         self.access_log_group: logs.LogGroup = logs.LogGroup(
-            self, "AccessLogs", retention=log_retention
+            self, "AccessLogs", retention=props.log_retention
         )
         """The API stage's JSON access log group."""
-        self.rest_api: apigateway.RestApi = self._rest_api(
-            _access.resource_policy(
-                authorization_type=auth.authorization_type,
-                listed=listed,
-                vpce_ids=vpce_ids,
-                cors=bool(cors_allowed_origins),
-                invitations=invitation_props is not None,
-            ),
-            private_endpoint_vpc_endpoints,
-            throttling_rate_limit,
-            throttling_burst_limit,
-            {}
-            if invitation_props is None
-            else _invitations.redeem_method_options(invitation_props),
-        )
+        self.rest_api: apigateway.RestApi = self._build_api(props, checked)
         """The API Gateway REST API."""
-        _set_security_policy(self.rest_api, security_policy, endpoint_access_mode)
         self.create_participant_method: apigateway.Method = self._add_method(
-            auth, cors_allowed_origins
+            checked.auth, props.cors_allowed_origins
         )
         """The ``POST /contacts/{contactId}/participants`` method."""
-        self.invitation_methods: _invitations.InvitationMethods | None = None
+        self.invitation_methods: _invitations.InvitationMethods | None = (
+            None
+            if checked.invitations is None
+            else self._add_invitation_methods(checked.auth, props.cors_allowed_origins)
+        )
         """The invitation methods (``create``, ``list``, ``revoke``, ``redeem``); ``None``
         unless ``invitations=True``."""
-        if invitation_props is not None:
-            self.invitation_methods = self._add_invitation_methods(auth, cors_allowed_origins)
-        cors_headers = self._gateway_cors_headers(cors_allowed_origins)
-        _edge.add_gateway_responses(
-            self.rest_api,
-            with_authorizer=auth.authorization_type
-            not in (apigateway.AuthorizationType.IAM, apigateway.AuthorizationType.NONE),
-            extra_headers=cors_headers,
-        )
-        if create_api_gateway_account_role:
-            self.rest_api.deployment_stage.node.add_dependency(_account_settings(self))
-        else:
-            Annotations.of(self).add_info(_ACCOUNT_ROLE_NOTE)
-        if web_acl_arn is not None:
-            from aws_cdk import aws_wafv2 as wafv2
-
-            wafv2.CfnWebACLAssociation(
-                self,
-                "WebAclAssociation",
-                resource_arn=self.rest_api.deployment_stage.stage_arn,
-                web_acl_arn=web_acl_arn,
-            )
+        self._build_gateway_edges(props, checked)
         self.url: str = self.rest_api.url
         """The API's base URL (``https://.../v1/``); the method is ``POST {url}contacts/...``."""
 
-        # --- Monitoring (constructs_lib/monitoring.py) -------------------------------------
-        self.monitoring: monitoring.BrokerMonitoring | None = None
+        self.monitoring: monitoring.BrokerMonitoring | None = self._build_monitoring(props, checked)
         """The alarms and dashboard; ``None`` when ``alarms=False`` and ``dashboard=False``."""
-        if alarms or dashboard:
-            self.monitoring = monitoring.BrokerMonitoring(
-                self,
-                "Monitoring",
-                function=self.lambda_function,
-                rest_api=self.rest_api,
-                metrics_namespace=metrics_namespace,
-                alarms=alarms,
-                dashboard=dashboard,
-                alarm_topic=alarm_topic,
-                alarm_actions=alarm_actions,
-                lambda_errors_threshold=lambda_errors_threshold,
-                lambda_throttles_threshold=lambda_throttles_threshold,
-                api_5xx_rate_threshold=api_5xx_rate_threshold,
-                latency_p99_threshold=latency_p99_threshold,
-                connect_throttles_threshold=connect_throttles_threshold,
-                invitations=invitation_props is not None,
-                failed_redemptions_threshold=failed_redemptions_threshold,
-            )
         watch = self.monitoring
         self.lambda_errors_alarm: cloudwatch.Alarm | None = (
             watch.lambda_errors_alarm if watch else None
@@ -487,8 +361,7 @@ class ParticipantBroker(Construct):
             watch.failed_redemptions_alarm if watch else None
         )
         """Alarm on refused redemptions; ``None`` unless ``invitations=True`` and alarms."""
-        _nag.acknowledge_findings(self, auth.method_authorization_type())
-        # ------------------------------------------------------------------------------------
+        _nag.acknowledge_findings(self, checked.auth.method_authorization_type())
 
     # ----------------------------------------------------------------------------- public API
     def grant_invoke(self, grantee: iam.IGrantable) -> iam.Grant:
@@ -535,105 +408,130 @@ class ParticipantBroker(Construct):
             resource_arns=[method.method_arn for method in self.invitation_methods.authenticated],
         )
 
-    # ------------------------------------------------------------------------------ validation
-    @staticmethod
-    def _check_instance_props(
-        instance_id: str | None, instance_id_parameter: ssm.IStringParameter | None
-    ) -> str | None:
-        """Check that exactly one is given; return the instance ID from ``instance_id``."""
-        if instance_id is not None and instance_id_parameter is not None:
-            raise ValueError(
-                f"pass either instance_id or instance_id_parameter, not both (got "
-                f"instance_id={instance_id!r} and an instance_id_parameter); keep "
-                "instance_id_parameter to read the ID from your existing parameter"
-            )
-        if instance_id is None and instance_id_parameter is None:
-            raise ValueError(
-                "instance_id or instance_id_parameter is required, got neither; pass the "
-                "Amazon Connect instance ID (instance_id='...') or an ssm.IStringParameter "
-                "that holds it"
-            )
-        return None if instance_id is None else _validation.instance_id_of(instance_id)
-
-    @staticmethod
-    def _resolve_auth(
-        user_pool: cognito.IUserPool | None,
-        authorization_scopes: Sequence[str] | None,
-        authorizer: apigateway.IAuthorizer | None,
-        allow_unauthenticated_access: bool,
-    ) -> _Auth:
-        chosen = [
-            name
-            for name, value in (
-                ("user_pool", user_pool),
-                ("authorizer", authorizer),
-                ("allow_unauthenticated_access", allow_unauthenticated_access or None),
-            )
-            if value is not None
-        ]
-        if len(chosen) > 1:
-            raise ValueError(
-                f"choose one way to authenticate callers, got {' and '.join(chosen)}; pass only "
-                "one of user_pool, authorizer, allow_unauthenticated_access=True (or none for "
-                "AWS_IAM)"
-            )
-        if authorization_scopes is not None and user_pool is None:
-            raise ValueError(
-                f"authorization_scopes only applies with user_pool, got authorization_scopes="
-                f"{list(authorization_scopes)!r} and no user_pool; pass user_pool= or drop "
-                "the scopes"
-            )
-        if user_pool is not None:
-            return _Auth(
-                apigateway.AuthorizationType.COGNITO,
-                user_pool=user_pool,
-                scopes=authorization_scopes,
-            )
-        if authorizer is not None:
-            return _Auth(apigateway.AuthorizationType.CUSTOM, authorizer=authorizer)
-        if allow_unauthenticated_access:
-            return _Auth(apigateway.AuthorizationType.NONE)
-        return _Auth(apigateway.AuthorizationType.IAM)
-
-    @staticmethod
-    def _check_network_props(
-        auth: _Auth,
-        allowed_principals: Sequence[iam.IPrincipal] | None,
-        private_endpoint_vpc_endpoints: Sequence[ec2.IVpcEndpoint] | None,
-        allowed_vpc_endpoint_ids: Sequence[str] | None,
-    ) -> tuple[_access.Allowlist | None, list[str]]:
-        """Check the network props; return the principal allowlist (if any) and the VPC
-        endpoint IDs the API accepts (if private)."""
-        if allowed_principals is not None:
-            if not allowed_principals:
-                raise ValueError(
-                    "allowed_principals must name at least one principal, got []; leave it "
-                    "unset for no resource policy"
-                )
-            if auth.authorization_type != apigateway.AuthorizationType.IAM:
-                raise ValueError(
-                    f"allowed_principals needs AWS_IAM authorization, got "
-                    f"{auth.authorization_type.value} authorization; drop allowed_principals "
-                    "or the user_pool/authorizer/allow_unauthenticated_access prop"
-                )
-        if private_endpoint_vpc_endpoints is not None and not private_endpoint_vpc_endpoints:
-            raise ValueError(
-                "private_endpoint_vpc_endpoints must name at least one execute-api VPC "
-                "endpoint, got []; leave it unset for a regional endpoint"
-            )
-        if allowed_vpc_endpoint_ids and private_endpoint_vpc_endpoints is None:
-            raise ValueError(
-                f"allowed_vpc_endpoint_ids only applies to a private API, got "
-                f"allowed_vpc_endpoint_ids={list(allowed_vpc_endpoint_ids)!r} without "
-                "private_endpoint_vpc_endpoints; pass private_endpoint_vpc_endpoints too"
-            )
-        listed = None if allowed_principals is None else _access.allowlist(allowed_principals)
-        if private_endpoint_vpc_endpoints is None:
-            return listed, []
-        ids = [endpoint.vpc_endpoint_id for endpoint in private_endpoint_vpc_endpoints]
-        return listed, ids + list(allowed_vpc_endpoint_ids or [])
-
     # ------------------------------------------------------------------------------- builders
+    def _build_instance_id(
+        self, props: _props.Props, checked: _props.Checked
+    ) -> tuple[ssm.IStringParameter, str]:
+        """The SSM parameter (created from ``instance_id``, or the one given) and the instance
+        ID as CloudFormation resolves it at deploy time."""
+        if props.instance_id_parameter is not None:
+            parameter = props.instance_id_parameter
+            return parameter, _validation.instance_id_of(parameter.string_value)
+        assert checked.literal_instance_id is not None
+        created = ssm.StringParameter(
+            self,
+            "InstanceIdParameter",
+            string_value=checked.literal_instance_id,
+            description="Amazon Connect instance ID used by a ParticipantBroker",
+        )
+        return created, checked.literal_instance_id
+
+    def _build_function(
+        self, props: _props.Props, checked: _props.Checked, instance_id: str
+    ) -> lambda_.Function:
+        """The function, its role and its configuration (environment variables only)."""
+        environment = _function_environment(props, checked, instance_id)
+        extra_statements: list[iam.PolicyStatement] = []
+        asset_exclude = list(defaults.ASSET_EXCLUDE)
+        if self.invitation_table is None or checked.invitations is None:
+            asset_exclude += defaults.INVITATION_ASSET_FILES
+        else:
+            environment.update(_invitations.environment(self.invitation_table, checked.invitations))
+            extra_statements = _invitations.policy_statements(
+                self.invitation_table, checked.invitations
+            )
+        function = lambda_.Function(
+            self,
+            "Function",
+            description="Adds a participant to an Amazon Connect contact (ParticipantBroker)",
+            runtime=defaults.RUNTIME,
+            architecture=defaults.ARCHITECTURE,
+            handler=defaults.HANDLER,
+            code=lambda_.Code.from_asset(str(_contract.runtime_dir()), exclude=asset_exclude),
+            memory_size=props.memory_size,
+            timeout=props.timeout,
+            role=self._function_role(instance_id, props.contact_checks, extra_statements),
+            log_group=self.log_group,
+            environment=environment,
+            reserved_concurrent_executions=props.reserved_concurrency,
+        )
+        # Active X-Ray tracing, set on the CloudFormation resource: the X-Ray permissions are
+        # in the role's one inline policy already, and ``tracing=Tracing.ACTIVE`` would add a
+        # second policy resource holding them.
+        function_resource = function.node.default_child
+        assert isinstance(function_resource, lambda_.CfnFunction)
+        function_resource.tracing_config = lambda_.CfnFunction.TracingConfigProperty(
+            mode=defaults.TRACING_MODE
+        )
+        return function
+
+    def _build_api(self, props: _props.Props, checked: _props.Checked) -> apigateway.RestApi:
+        """The REST API with its resource policy, stage settings and minimum TLS."""
+        api = self._rest_api(
+            _access.resource_policy(
+                authorization_type=checked.auth.authorization_type,
+                listed=checked.listed,
+                vpce_ids=checked.vpce_ids,
+                cors=bool(props.cors_allowed_origins),
+                invitations=checked.invitations is not None,
+            ),
+            props.private_endpoint_vpc_endpoints,
+            props.throttling_rate_limit,
+            props.throttling_burst_limit,
+            {}
+            if checked.invitations is None
+            else _invitations.redeem_method_options(checked.invitations),
+        )
+        _set_security_policy(api, props.security_policy, props.endpoint_access_mode)
+        return api
+
+    def _build_gateway_edges(self, props: _props.Props, checked: _props.Checked) -> None:
+        """What API Gateway answers itself, the account's logging role, the web ACL."""
+        _edge.add_gateway_responses(
+            self.rest_api,
+            with_authorizer=checked.auth.authorization_type
+            not in (apigateway.AuthorizationType.IAM, apigateway.AuthorizationType.NONE),
+            extra_headers=self._gateway_cors_headers(props.cors_allowed_origins),
+        )
+        if props.create_api_gateway_account_role:
+            self.rest_api.deployment_stage.node.add_dependency(_account_settings(self))
+        else:
+            Annotations.of(self).add_info(_ACCOUNT_ROLE_NOTE)
+        if props.web_acl_arn is not None:
+            from aws_cdk import aws_wafv2 as wafv2
+
+            wafv2.CfnWebACLAssociation(
+                self,
+                "WebAclAssociation",
+                resource_arn=self.rest_api.deployment_stage.stage_arn,
+                web_acl_arn=props.web_acl_arn,
+            )
+
+    def _build_monitoring(
+        self, props: _props.Props, checked: _props.Checked
+    ) -> monitoring.BrokerMonitoring | None:
+        """The alarms and dashboard (constructs_lib/monitoring.py), unless both are off."""
+        if not (props.alarms or props.dashboard):
+            return None
+        return monitoring.BrokerMonitoring(
+            self,
+            "Monitoring",
+            function=self.lambda_function,
+            rest_api=self.rest_api,
+            metrics_namespace=props.metrics_namespace,
+            alarms=props.alarms,
+            dashboard=props.dashboard,
+            alarm_topic=props.alarm_topic,
+            alarm_actions=props.alarm_actions,
+            lambda_errors_threshold=props.lambda_errors_threshold,
+            lambda_throttles_threshold=props.lambda_throttles_threshold,
+            api_5xx_rate_threshold=props.api_5xx_rate_threshold,
+            latency_p99_threshold=props.latency_p99_threshold,
+            connect_throttles_threshold=props.connect_throttles_threshold,
+            invitations=checked.invitations is not None,
+            failed_redemptions_threshold=props.failed_redemptions_threshold,
+        )
+
     def _function_role(
         self,
         instance_id: str,
@@ -737,7 +635,7 @@ class ParticipantBroker(Construct):
         )
 
     def _add_method(
-        self, auth: _Auth, cors_allowed_origins: Sequence[str] | None
+        self, auth: _props.Auth, cors_allowed_origins: Sequence[str] | None
     ) -> apigateway.Method:
         participants = (
             self.rest_api.root.add_resource("contacts")
@@ -775,7 +673,7 @@ class ParticipantBroker(Construct):
         return method
 
     def _add_invitation_methods(
-        self, auth: _Auth, cors_allowed_origins: Sequence[str] | None
+        self, auth: _props.Auth, cors_allowed_origins: Sequence[str] | None
     ) -> _invitations.InvitationMethods:
         """The invitation routes, beside the participants route (``_add_method`` first)."""
         contact = self.rest_api.root.get_resource("contacts")
@@ -798,6 +696,30 @@ class ParticipantBroker(Construct):
         if origins and len(origins) == 1 and not _validation.is_unresolved(origins[0]):
             return {"Access-Control-Allow-Origin": f"'{origins[0]}'", "Vary": "'Origin'"}
         return {}
+
+
+def _function_environment(
+    props: _props.Props, checked: _props.Checked, instance_id: str
+) -> dict[str, str]:
+    """The function's configuration (``runtime/broker/config.py`` reads it)."""
+    environment = {
+        "INSTANCE_ID": instance_id,
+        "ALLOWED_ROLES": ",".join(checked.roles),
+        "DEFAULT_ROLE": checked.default_role,
+        "ALLOW_VIDEO": "true" if props.allow_video else "false",
+        "ALLOW_SCREEN_SHARE": "true" if props.allow_screen_share else "false",
+        "LOG_LEVEL": props.log_level,
+        "METRICS_NAMESPACE": props.metrics_namespace,
+        "AUTH_TYPE": _RUNTIME_AUTH_TYPES[checked.auth.method_authorization_type()],
+    }
+    if props.cors_allowed_origins:
+        environment["CORS_ALLOWED_ORIGINS"] = ",".join(props.cors_allowed_origins)
+    environment.update(
+        _contact_environment(props.contact_checks, checked.channels, props.agent_wait)
+    )
+    if props.caller_attribute is not None:
+        environment["CALLER_ATTRIBUTE"] = props.caller_attribute
+    return environment
 
 
 def _set_security_policy(
