@@ -284,6 +284,45 @@ def test_weaker_or_mismatched_tls_settings_are_rejected(
     rejects(_validation.check_security_policy, prop, shown, policy, mode)
 
 
+# --- the contact checks' time budget: which fixes the error offers ---------------------------
+
+
+def offered_fixes(timeout: float, wait: float) -> list[str]:
+    with pytest.raises(ValueError) as raised:
+        _validation.check_time_budget(
+            Duration.millis(timeout * 1000), True, Duration.millis(wait * 1000)
+        )
+    return str(raised.value).rpartition("; ")[2].split(", or ")
+
+
+@pytest.mark.parametrize(
+    ("timeout", "wait", "fixes"),
+    [
+        # Two calls and the margin (15 s) fit: the wait can shrink, to 0.5 s or to nothing.
+        (22.5, 3, ["lower agent_wait to at most 0.5 seconds", "raise timeout to 25 seconds"]),
+        (15, 1, ["pass agent_wait=Duration.seconds(0)", "raise timeout to 23 seconds"]),
+        (22, 0.5, ["pass agent_wait=Duration.seconds(0)", "raise timeout to 22.5 seconds"]),
+        (27, 6, ["lower agent_wait to at most 5 seconds", "raise timeout to 28 seconds"]),
+        # They do not: no wait would fit, so the error does not offer one.
+        (10, 3, ["raise timeout to 25 seconds"]),
+        (14, 0, ["raise timeout to 15 seconds"]),
+    ],
+)
+def test_a_timeout_too_short_for_the_checks_offers_the_fixes_that_work(
+    timeout: float, wait: float, fixes: list[str]
+) -> None:
+    assert offered_fixes(timeout, wait) == [*fixes, "pass contact_checks=False"]
+
+
+def test_the_time_budget_is_not_checked_for_tokens_or_without_the_checks(
+    number_token: float,
+) -> None:
+    short, token = Duration.seconds(5), Duration.seconds(number_token)
+    _validation.check_time_budget(short, True, token)
+    _validation.check_time_budget(token, True, Duration.seconds(3))
+    _validation.check_time_budget(short, False, Duration.seconds(3))
+
+
 # --- roles -----------------------------------------------------------------------------------
 
 

@@ -108,10 +108,12 @@ def test_broken_environment_is_logged_once_and_answered_with_500s(
     assert created_clients == []
 
 
+@pytest.mark.parametrize("contact_checks", ["true", "false"])
 def test_client_that_cannot_be_created_at_init_is_a_warning_and_retried_on_a_request(
-    monkeypatch: pytest.MonkeyPatch, capsys: CAPTURE
+    monkeypatch: pytest.MonkeyPatch, capsys: CAPTURE, contact_checks: str
 ) -> None:
-    environment(monkeypatch)
+    """Retried in the function's Region by the first Connect call, whichever it is."""
+    environment(monkeypatch, CONTACT_CHECKS=contact_checks)
     attempts: list[str | None] = []
 
     def create(region: str | None) -> FakeClient:

@@ -58,11 +58,26 @@ def test_a_channel_taking_several_roles_lists_them_all(
     ]
 
 
+def test_a_channel_the_map_adds_is_named_in_the_refusal(
+    stub: Stubber, invoke: Invoke, configure: Any
+) -> None:
+    checks_on(
+        configure,
+        allowed_roles=frozenset({"CUSTOMER", "AGENT"}),
+        channel_roles={"TASK": ("CUSTOMER",)},
+    )
+    task = {"channel": "TASK", "subtype": None, "initiation": "API"}
+    stub.add_response("describe_contact", contact_description(**task), describe_params())
+    body = body_of(invoke(api_gateway_event({**BODY, "role": "AGENT"})))
+    assert body["detail"] == "A TASK contact takes another role; see errors."
+    assert body["errors"] == [{"field": "role", "message": "must be CUSTOMER for a TASK contact"}]
+
+
 def test_a_refusal_names_its_check_in_the_log_and_the_metric(
     stub: Stubber, invoke: Invoke, configure: Any, capsys: CAPTURE, monkeypatch: Any
 ) -> None:
     """The channel's roles are none this broker allows: 403, counted as role-not-allowed."""
-    readings = iter([50.0, 50.0021])
+    readings = iter([50.0, 50.0021234])
     monkeypatch.setattr(time, "perf_counter", lambda: next(readings))
     checks_on(configure)
     stub.add_response("describe_contact", contact_description(**CHAT), describe_params())
@@ -72,9 +87,14 @@ def test_a_refusal_names_its_check_in_the_log_and_the_metric(
         "message": "contact refused",
         "status": 403,
         "contactCheck": "role-not-allowed",
-        "latencyMs": 2.1,
+        "latencyMs": 2.123,
     }
     assert (emf["ContactCheck"], emf["ContactRejections"]) == ("role-not-allowed", 1)
+    assert emf["_aws"]["CloudWatchMetrics"][-1] == {
+        "Namespace": "ConnectParticipantBroker",
+        "Dimensions": [["FunctionName", "ContactCheck"]],
+        "Metrics": [{"Name": "ContactRejections", "Unit": "Count"}],
+    }
 
 
 def test_without_contact_bound_callers_the_checks_need_no_identity(

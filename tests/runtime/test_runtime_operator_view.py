@@ -255,6 +255,15 @@ def test_record_without_a_configuration_uses_the_defaults(
     assert record["FunctionName"] == "unknown"
 
 
+def test_a_failed_call_without_an_operation_counts_as_create_participant() -> None:
+    failed = metrics.Invocation(connect_error_code="ConflictException")
+    document = metrics.record(failed, namespace="N", function_name="f", properties={})
+    assert (document["Operation"], document["ErrorCode"]) == (
+        "CreateParticipant",
+        "ConflictException",
+    )
+
+
 def test_given_timestamp_is_kept() -> None:
     document = metrics.record(
         metrics.Invocation(), namespace="N", function_name="f", properties={}, timestamp_ms=7
