@@ -31,6 +31,8 @@ from runtime_support import (
     problem,
 )
 
+from runtime.broker import invitation_store
+
 Invoke = Any
 SUCCESS_HEADERS = {
     "Content-Type": "application/json",
@@ -357,3 +359,22 @@ def test_revoke_store_failure(table: Stubber, invoke: Invoke) -> None:
     table.add_client_error("update_item", "ThrottlingException", "slow down", 400)
     response = invoke(revoke())
     assert body_of(response) == problem(429, "throttled", "Too many requests", STORE_DETAIL)
+
+
+def test_list_stops_at_its_limit_without_reading_another_page(
+    table: Stubber, invoke: Invoke
+) -> None:
+    last = {"invitationId": {"S": INVITATION_ID}}
+    full_page = [listed() for _ in range(invitation_store.LIST_LIMIT)]
+    table.add_response("query", {"Items": full_page, "LastEvaluatedKey": last}, query_params())
+    response = invoke(route_event("GET", CONTACT_RESOURCE))
+    assert response["statusCode"] == 200
+    assert len(body_of(response)["invitations"]) == invitation_store.LIST_LIMIT
+
+
+def test_list_reads_on_past_a_page_without_items(table: Stubber, invoke: Invoke) -> None:
+    last = {"invitationId": {"S": INVITATION_ID}}
+    table.add_response("query", {"LastEvaluatedKey": last, "Count": 0}, query_params())
+    table.add_response("query", {"Items": [listed()]}, query_params(last))
+    response = invoke(route_event("GET", CONTACT_RESOURCE))
+    assert [found["invitationId"] for found in body_of(response)["invitations"]] == [INVITATION_ID]

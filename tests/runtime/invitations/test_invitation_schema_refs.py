@@ -1,0 +1,37 @@
+"""The invitation schema's ``$ref``s, resolved when the definitions are read: each member that
+refers to the contract schema gets exactly that member's rules (computed afresh here: the
+runtime reads them once and keeps them)."""
+
+from __future__ import annotations
+
+import json
+
+from runtime.broker import contract, invitation_schema
+
+REQUEST = "#/definitions/CreateParticipantRequest/properties/"
+
+
+def test_every_reference_is_replaced_by_what_it_points_to() -> None:
+    raw = json.loads(invitation_schema.SCHEMA_PATH.read_text(encoding="utf-8"))["definitions"]
+    resolved = invitation_schema.definitions.__wrapped__()
+    request = contract.definitions()["CreateParticipantRequest"]["properties"]
+    assert "$ref" not in json.dumps(resolved)
+    checked = 0
+    for name, schema in raw.items():
+        for member, declared in schema.get("properties", {}).items():
+            if declared.get("$ref", "").startswith(REQUEST):
+                target = request[declared["$ref"].removeprefix(REQUEST)]
+                assert resolved[name]["properties"][member] == target
+                checked += 1
+    assert checked >= 4  # displayName, role, capabilities when creating; displayName redeeming
+
+
+def test_a_reference_inside_a_reference_is_resolved_too() -> None:
+    known = {
+        "A": {"$ref": "#/definitions/B"},
+        "B": {"type": "string", "items": {"$ref": "#/definitions/C"}},
+        "C": {"minLength": 1},
+    }
+    assert invitation_schema._resolved({"x": {"$ref": "#/definitions/A"}}, known) == {
+        "x": {"type": "string", "items": {"minLength": 1}}
+    }
