@@ -436,10 +436,9 @@ def revoke(
     owner = _owns_contact(event, contact_id, config, invocation, request_id)
     if isinstance(owner, dict):
         return owner
-    try:
-        creator = None if owner else _caller(event, config)()
-    except MissingIdentity:
-        return _identity_missing(config, request_id)
+    # Only a caller that is not the contact's is limited to its own invitations; its identity
+    # was read once already (_owns_contact answers False only after reading it).
+    creator = None if owner else _caller(event, config)()
     try:
         revoked = store.revoke(
             _client(config),
@@ -499,7 +498,8 @@ def _give_back(
         )
     except Exception as error:
         _count(invocation, "InvitationStoreErrors")
-        fields = {"operation": "UpdateItem", "errorCode": dynamodb.error_code(error) or "Unknown"}
+        code = dynamodb.error_code(error) or type(error).__name__
+        fields = {"operation": "UpdateItem", "errorCode": code}
         LOGGER.warning("use not given back", extra={"fields": fields})
         return
     if returned:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from runtime.broker import logs
 from runtime.broker.config import Config
 
 INSTANCE_ID = "11111111-2222-3333-4444-555555555555"
@@ -238,3 +240,31 @@ def contact_description(
 def describe_params(contact_id: str = CONTACT_ID) -> dict[str, str]:
     """The DescribeContact parameters the handler must send."""
     return {"InstanceId": INSTANCE_ID, "ContactId": contact_id}
+
+
+#: A log line's ``timestamp``: UTC, to the millisecond.
+LOG_TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")
+#: The request IDs every log line of :func:`api_gateway_event` with the fake context carries.
+LOG_IDS = {"apiRequestId": API_REQUEST_ID, "lambdaRequestId": LAMBDA_REQUEST_ID}
+
+
+def printed(output: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """What the function printed: its log lines (each timestamp checked, then dropped) and its
+    EMF records."""
+    records = [json.loads(line) for line in output.splitlines()]
+    log_lines = [record for record in records if "_aws" not in record]
+    for line in log_lines:
+        assert LOG_TIMESTAMP.fullmatch(line.pop("timestamp")), line
+    return log_lines, [record for record in records if "_aws" in record]
+
+
+def log_line(level: str, message: str, contact_id: str | None, **fields: Any) -> dict[str, Any]:
+    """An expected log line (without its timestamp), as docs/operating.md describes it."""
+    return {
+        "level": level,
+        "logger": logs.LOGGER_NAME,
+        "message": message,
+        **LOG_IDS,
+        "contactId": contact_id,
+        **fields,
+    }

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -20,9 +19,11 @@ from runtime_support import (
     CONNECT_RESPONSE,
     CONTACT_ID,
     FUNCTION_NAME,
-    LAMBDA_REQUEST_ID,
+    LOG_IDS,
     PARTICIPANT_ID,
     api_gateway_event,
+    log_line,
+    printed,
 )
 
 from runtime.broker import connect, logs, metrics
@@ -31,8 +32,6 @@ Invoke = Any
 CAPTURE = pytest.CaptureFixture[str]
 CALL_SECONDS = 0.0123456
 LATENCY_MS = 12.346
-TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")
-IDS = {"apiRequestId": API_REQUEST_ID, "lambdaRequestId": LAMBDA_REQUEST_ID}
 
 
 @pytest.fixture
@@ -61,23 +60,8 @@ def connect_error(code: str) -> ClientError:
 
 def output(capsys: CAPTURE) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """The log lines (timestamps checked, then dropped) and the one EMF record."""
-    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    (emf,) = [record for record in records if "_aws" in record]
-    log_lines = [record for record in records if "_aws" not in record]
-    for line in log_lines:
-        assert TIMESTAMP.fullmatch(line.pop("timestamp")), line
+    log_lines, (emf,) = printed(capsys.readouterr().out)
     return log_lines, emf
-
-
-def log_line(level: str, message: str, contact_id: str | None, **fields: Any) -> dict[str, Any]:
-    return {
-        "level": level,
-        "logger": logs.LOGGER_NAME,
-        "message": message,
-        **IDS,
-        "contactId": contact_id,
-        **fields,
-    }
 
 
 def test_created_participant_lines(
@@ -217,7 +201,7 @@ def test_failed_call_record_counts_the_error_by_code(
         "ErrorCode": "ConflictException",
         "Operation": "CreateParticipant",
         "ConnectErrors": 1,
-        **IDS,
+        **LOG_IDS,
     }
 
 

@@ -5,9 +5,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from typing import Any
 
-from runtime_support import CALLER_ARN, CONTACT_ID, api_gateway_event
+from runtime_support import (
+    API_REQUEST_ID,
+    CALLER_ARN,
+    CONTACT_ID,
+    FUNCTION_NAME,
+    api_gateway_event,
+    printed,
+)
 
 from runtime.broker.invitation_settings import InvitationSettings
 
@@ -23,6 +31,15 @@ INDEX = "byContact"
 CONTACT_RESOURCE = "/contacts/{contactId}/invitations"
 ONE_RESOURCE = "/contacts/{contactId}/invitations/{invitationId}"
 REDEEM_RESOURCE = "/invitations/redeem"
+#: The invitation counters (docs/operating.md, "Invitations").
+COUNTERS = (
+    "InvitationsCreated",
+    "InvitationsRedeemed",
+    "InvitationRedemptionsRefused",
+    "InvitationUsesGivenBack",
+    "InvitationsRevoked",
+    "InvitationStoreErrors",
+)
 NOT_VALID = {
     "type": "urn:connect-participant-broker:problem:invitation-not-valid",
     "title": "The invitation is not valid",
@@ -178,4 +195,99 @@ def give_back_params(*, key: str | None = None, display_name: str | None = None)
         "ConditionExpression": "#usesLeft < #uses",
         "ExpressionAttributeNames": names,
         "ExpressionAttributeValues": values,
+    }
+
+
+def put_params(**overrides: Any) -> dict[str, Any]:
+    """The PutItem of a new invitation: the defaults, created by the IAM caller at NOW."""
+    stored = item(expires_at=NOW + 900, created_by=CALLER_ARN)
+    stored["createdAt"] = {"N": str(NOW)}
+    stored.update(overrides)
+    return {
+        "TableName": TABLE,
+        "Item": stored,
+        "ConditionExpression": "attribute_not_exists(#invitationId)",
+        "ExpressionAttributeNames": {"#invitationId": "invitationId"},
+    }
+
+
+def query_params(start: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The Query of a listing (one page, from ``start`` when given)."""
+    params: dict[str, Any] = {
+        "TableName": TABLE,
+        "IndexName": INDEX,
+        "KeyConditionExpression": "#contactId = :contactId AND #expiresAt > :now",
+        "FilterExpression": "#usesLeft > :zero AND attribute_not_exists(#revokedAt)",
+        "ExpressionAttributeNames": {
+            "#contactId": "contactId",
+            "#expiresAt": "expiresAt",
+            "#usesLeft": "usesLeft",
+            "#revokedAt": "revokedAt",
+        },
+        "ExpressionAttributeValues": {
+            ":contactId": {"S": CONTACT_ID},
+            ":now": {"N": str(NOW)},
+            ":zero": {"N": "0"},
+        },
+    }
+    if start is not None:
+        params["ExclusiveStartKey"] = start
+    return params
+
+
+def listed(**overrides: Any) -> dict[str, Any]:
+    """An item as the index holds it: keys and projected attributes only."""
+    found = item(**overrides)
+    del found["secretHash"], found["createdBy"]
+    return found
+
+
+def revoke_params(creator: str | None = None) -> dict[str, Any]:
+    """The UpdateItem that revokes an invitation of the contact (only one ``creator`` made,
+    when given)."""
+    names = {"#contactId": "contactId", "#revokedAt": "revokedAt"}
+    values: dict[str, Any] = {":contactId": {"S": CONTACT_ID}, ":now": {"N": str(NOW)}}
+    condition = "#contactId = :contactId"
+    if creator is not None:
+        names["#createdBy"] = "createdBy"
+        values[":creator"] = {"S": creator}
+        condition += " AND #createdBy = :creator"
+    return {
+        "TableName": TABLE,
+        "Key": {"invitationId": {"S": INVITATION_ID}},
+        "UpdateExpression": "SET #revokedAt = if_not_exists(#revokedAt, :now)",
+        "ConditionExpression": condition,
+        "ExpressionAttributeNames": names,
+        "ExpressionAttributeValues": values,
+    }
+
+
+def observed(output: str) -> tuple[list[dict[str, Any]], dict[str, Any], dict[str, Any]]:
+    """What an invitation route printed: its log lines (timestamps checked, then dropped), its
+    own EMF record (``Timestamp``, epoch milliseconds, checked against the clock, then dropped)
+    and the handler's."""
+    log_lines, records = printed(output)
+    (record,) = [found for found in records if "InvitationsCreated" in found]
+    (handler_record,) = [found for found in records if "ParticipantsCreated" in found]
+    timestamp = record["_aws"].pop("Timestamp")
+    assert isinstance(timestamp, int) and abs(timestamp - time.time() * 1000) < 60_000
+    return log_lines, record, handler_record
+
+
+def invitation_record(reason: str | None = None, **counts: int) -> dict[str, Any]:
+    """An invitation route's EMF record (without ``Timestamp``) as CloudWatch reads it: every
+    counter by ``FunctionName``, and a refused redemption's also by ``FunctionName, Reason``."""
+    assert set(counts) <= set(COUNTERS), counts
+    dimensions = [["FunctionName"], *([["FunctionName", "Reason"]] if reason else [])]
+    directive = {
+        "Namespace": "ConnectParticipantBroker",
+        "Dimensions": dimensions,
+        "Metrics": [{"Name": name, "Unit": "Count"} for name in COUNTERS],
+    }
+    return {
+        "_aws": {"CloudWatchMetrics": [directive]},
+        "FunctionName": FUNCTION_NAME,
+        **{name: counts.get(name, 0) for name in COUNTERS},
+        **({"Reason": reason} if reason else {}),
+        "apiRequestId": API_REQUEST_ID,
     }

@@ -12,15 +12,16 @@ from botocore.stub import Stubber
 from invitation_support import (
     CONTACT_RESOURCE,
     INVITATION_ID,
-    NOW,
     ONE_RESOURCE,
     REDEEM_RESOURCE,
     SECRET,
     SETTINGS,
-    TABLE,
     consume_params,
     give_back_params,
     item,
+    observed,
+    put_params,
+    revoke_params,
     route_event,
 )
 from runtime_support import (
@@ -31,12 +32,14 @@ from runtime_support import (
     contact_description,
     describe_params,
     expected_params,
+    log_line,
     problem,
 )
 
 from runtime.broker import contacts
 
 Invoke = Any
+CAPTURE = pytest.CaptureFixture[str]
 ATTRIBUTE = "owner"
 CONTACT_NOT_FOUND = problem(
     404,
@@ -64,21 +67,6 @@ def described(stub: Stubber, **contact: Any) -> None:
     stub.add_response("describe_contact", contact_description(**contact), describe_params())
 
 
-def put_item(table: Stubber) -> None:
-    stored = item(created_by=CALLER_ARN)
-    stored["createdAt"] = {"N": str(NOW)}
-    table.add_response(
-        "put_item",
-        {},
-        {
-            "TableName": TABLE,
-            "Item": stored,
-            "ConditionExpression": "attribute_not_exists(#invitationId)",
-            "ExpressionAttributeNames": {"#invitationId": "invitationId"},
-        },
-    )
-
-
 def create() -> dict[str, Any]:
     return route_event("POST", CONTACT_RESOURCE, {})
 
@@ -97,7 +85,7 @@ def test_an_invitation_to_a_call_whose_agent_has_not_connected_is_created(
 ) -> None:
     checks(agent_wait_seconds=3.0)
     described(stub, agent_connected=False)
-    put_item(table)
+    table.add_response("put_item", {}, put_params())
     assert invoke(create())["statusCode"] == 201
 
 
@@ -144,7 +132,7 @@ def test_the_callers_own_contact_takes_an_invitation(
 ) -> None:
     checks(caller_attribute=ATTRIBUTE)
     described(stub, attributes={ATTRIBUTE: CALLER_ARN})
-    put_item(table)
+    table.add_response("put_item", {}, put_params())
     assert invoke(create())["statusCode"] == 201
 
 
@@ -219,30 +207,81 @@ def test_another_callers_contact_lists_nothing_it_answers_404(
     assert body_of(invoke(route_event("GET", CONTACT_RESOURCE))) == CONTACT_NOT_FOUND
 
 
+def test_another_callers_contact_is_logged_and_counted_as_a_contact_refusal(
+    table: Stubber, stub: Stubber, invoke: Invoke, checks: Any, capsys: CAPTURE
+) -> None:
+    checks(caller_attribute=ATTRIBUTE)
+    described(stub, attributes={ATTRIBUTE: "someone else"})
+    invoke(route_event("GET", CONTACT_RESOURCE))
+    lines, _, handler_record = observed(capsys.readouterr().out)
+    assert lines == [
+        log_line(
+            "INFO",
+            "contact refused",
+            CONTACT_ID,
+            contactCheck="not-callers-contact",
+            status=404,
+            errorFields=[],
+        )
+    ]
+    assert (handler_record["ContactRejections"], handler_record["ContactCheck"]) == (
+        1,
+        "not-callers-contact",
+    )
+
+
+LIST_AND_REVOKE = {
+    "list": ("GET", CONTACT_RESOURCE, None),
+    "revoke": ("DELETE", ONE_RESOURCE, INVITATION_ID),
+}
+
+
+@pytest.mark.parametrize("name", LIST_AND_REVOKE)
+def test_a_failed_describe_while_listing_or_revoking_answers_as_connects_failure(
+    table: Stubber, stub: Stubber, invoke: Invoke, checks: Any, capsys: CAPTURE, name: str
+) -> None:
+    checks(caller_attribute=ATTRIBUTE)
+    stub.add_client_error("describe_contact", "ThrottlingException", "slow down", 429)
+    method, resource, invitation_id = LIST_AND_REVOKE[name]
+    response = invoke(route_event(method, resource, invitation_id=invitation_id))
+    assert body_of(response) == problem(
+        429,
+        "throttled",
+        "Too many requests",
+        "Amazon Connect is throttling requests; retry after the delay in Retry-After.",
+    )
+    _, _, handler_record = observed(capsys.readouterr().out)
+    assert (
+        handler_record["Operation"],
+        handler_record["ErrorCode"],
+        handler_record["ConnectThrottles"],
+    ) == ("DescribeContact", "ThrottlingException", 1)
+
+
+@pytest.mark.parametrize("name", LIST_AND_REVOKE)
+def test_listing_or_revoking_without_the_callers_identity_is_a_500(
+    table: Stubber, invoke: Invoke, checks: Any, capsys: CAPTURE, name: str
+) -> None:
+    checks(caller_attribute=ATTRIBUTE)
+    method, resource, invitation_id = LIST_AND_REVOKE[name]
+    event = route_event(method, resource, invitation_id=invitation_id)
+    del event["requestContext"]["identity"]["userArn"]
+    response = invoke(event)
+    assert body_of(response) == problem(
+        500, "internal", "Internal error", "The broker could not complete the request."
+    )
+    lines, _, _ = observed(capsys.readouterr().out)
+    assert lines == [
+        log_line("ERROR", "caller identity missing", CONTACT_ID, status=500, authType="AWS_IAM")
+    ]
+
+
 def test_a_contact_connect_does_not_know_is_nobodys(
     table: Stubber, stub: Stubber, invoke: Invoke, checks: Any
 ) -> None:
     checks(caller_attribute=ATTRIBUTE)
     stub.add_client_error("describe_contact", "ResourceNotFoundException", "gone", 404)
     assert body_of(invoke(route_event("GET", CONTACT_RESOURCE))) == CONTACT_NOT_FOUND
-
-
-def revoke_params(creator: str | None) -> dict[str, Any]:
-    names = {"#contactId": "contactId", "#revokedAt": "revokedAt"}
-    values: dict[str, Any] = {":contactId": {"S": CONTACT_ID}, ":now": {"N": str(NOW)}}
-    condition = "#contactId = :contactId"
-    if creator is not None:
-        names["#createdBy"] = "createdBy"
-        values[":creator"] = {"S": creator}
-        condition += " AND #createdBy = :creator"
-    return {
-        "TableName": TABLE,
-        "Key": {"invitationId": {"S": INVITATION_ID}},
-        "UpdateExpression": "SET #revokedAt = if_not_exists(#revokedAt, :now)",
-        "ConditionExpression": condition,
-        "ExpressionAttributeNames": names,
-        "ExpressionAttributeValues": values,
-    }
 
 
 @pytest.mark.parametrize(

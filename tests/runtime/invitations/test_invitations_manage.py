@@ -9,7 +9,6 @@ import pytest
 from botocore.stub import Stubber
 from invitation_support import (
     CONTACT_RESOURCE,
-    INDEX,
     INVITATION_ID,
     NOT_VALID,
     NOW,
@@ -17,14 +16,14 @@ from invitation_support import (
     SECRET,
     SECRET_HASH,
     SETTINGS,
-    TABLE,
-    item,
+    listed,
+    put_params,
+    query_params,
+    revoke_params,
     route_event,
 )
 from runtime_support import (
     API_REQUEST_ID,
-    CALLER_ARN,
-    CONTACT_ID,
     PROBLEM_HEADERS,
     body_of,
     invalid,
@@ -42,19 +41,6 @@ SUCCESS_HEADERS = {
 POLICY = (403, "not-allowed", "Not allowed by this broker")
 POLICY_DETAIL = "The request asks for something this broker does not allow; see errors."
 STORE_DETAIL = "The invitation store could not complete the request; retry after Retry-After."
-
-
-def put_params(**overrides: Any) -> dict[str, Any]:
-    """The PutItem of a new invitation: the defaults, created by the IAM caller at NOW."""
-    stored = item(expires_at=NOW + 900, created_by=CALLER_ARN)
-    stored["createdAt"] = {"N": str(NOW)}
-    stored.update(overrides)
-    return {
-        "TableName": TABLE,
-        "Item": stored,
-        "ConditionExpression": "attribute_not_exists(#invitationId)",
-        "ExpressionAttributeNames": {"#invitationId": "invitationId"},
-    }
 
 
 def create(body: dict[str, Any] | str | None = None, **kwargs: Any) -> dict[str, Any]:
@@ -221,36 +207,6 @@ def test_create_unexpected_store_error_is_a_500_without_details(
 # -- list -----------------------------------------------------------------------------------
 
 
-def query_params(start: dict[str, Any] | None = None) -> dict[str, Any]:
-    params: dict[str, Any] = {
-        "TableName": TABLE,
-        "IndexName": INDEX,
-        "KeyConditionExpression": "#contactId = :contactId AND #expiresAt > :now",
-        "FilterExpression": "#usesLeft > :zero AND attribute_not_exists(#revokedAt)",
-        "ExpressionAttributeNames": {
-            "#contactId": "contactId",
-            "#expiresAt": "expiresAt",
-            "#usesLeft": "usesLeft",
-            "#revokedAt": "revokedAt",
-        },
-        "ExpressionAttributeValues": {
-            ":contactId": {"S": CONTACT_ID},
-            ":now": {"N": str(NOW)},
-            ":zero": {"N": "0"},
-        },
-    }
-    if start is not None:
-        params["ExclusiveStartKey"] = start
-    return params
-
-
-def listed(**overrides: Any) -> dict[str, Any]:
-    """An item as the index holds it: keys and projected attributes only."""
-    found = item(**overrides)
-    del found["secretHash"], found["createdBy"]
-    return found
-
-
 def test_list_answers_the_open_invitations_page_by_page(table: Stubber, invoke: Invoke) -> None:
     last = {"invitationId": {"S": INVITATION_ID}}
     table.add_response(
@@ -303,17 +259,6 @@ def test_list_store_failure(table: Stubber, invoke: Invoke) -> None:
 # -- revoke ---------------------------------------------------------------------------------
 
 
-def revoke_params() -> dict[str, Any]:
-    return {
-        "TableName": TABLE,
-        "Key": {"invitationId": {"S": INVITATION_ID}},
-        "UpdateExpression": "SET #revokedAt = if_not_exists(#revokedAt, :now)",
-        "ConditionExpression": "#contactId = :contactId",
-        "ExpressionAttributeNames": {"#contactId": "contactId", "#revokedAt": "revokedAt"},
-        "ExpressionAttributeValues": {":contactId": {"S": CONTACT_ID}, ":now": {"N": str(NOW)}},
-    }
-
-
 def revoke() -> dict[str, Any]:
     return route_event("DELETE", ONE_RESOURCE, invitation_id=INVITATION_ID)
 
@@ -353,6 +298,16 @@ def test_revoke_checks_the_invitation_id(
 ) -> None:
     response = invoke(route_event("DELETE", ONE_RESOURCE, invitation_id=invitation_id))
     assert body_of(response) == invalid(("invitationId", message))
+
+
+def test_revoke_needs_the_invitation_id(table: Stubber, invoke: Invoke) -> None:
+    event = revoke()
+    del event["pathParameters"]["invitationId"]
+    response = invoke(event)
+    assert (response["statusCode"], body_of(response)) == (
+        400,
+        invalid(("invitationId", "is required")),
+    )
 
 
 def test_revoke_store_failure(table: Stubber, invoke: Invoke) -> None:

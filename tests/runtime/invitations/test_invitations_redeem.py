@@ -5,9 +5,10 @@ outcome's exact answer (one answer for every invitation that cannot be redeemed)
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, cast
 
 import pytest
+from botocore.exceptions import ReadTimeoutError
 from botocore.stub import Stubber
 from invitation_support import (
     INVITATION_ID,
@@ -19,14 +20,17 @@ from invitation_support import (
     SETTINGS,
     consume_params,
     give_back_params,
+    invitation_record,
     invitation_token,
     item,
+    observed,
     redemption,
     route_event,
 )
 from runtime_support import (
     API_REQUEST_ID,
     CONNECT_RESPONSE,
+    CONTACT_ID,
     EXPIRY,
     PARTICIPANT_ID,
     PROBLEM_HEADERS,
@@ -34,8 +38,11 @@ from runtime_support import (
     body_of,
     expected_params,
     invalid,
+    log_line,
     problem,
 )
+
+from runtime.broker import dynamodb
 
 Invoke = Any
 KEY = "redeem-7f3a"
@@ -124,8 +131,21 @@ def test_the_invitee_chooses_the_name_when_the_invitation_sets_none(
         (item(revoked_at=NOW - 5), "revoked"),
         (item(uses_left=0), "used-up"),
         (item(uses_left=0, redemptions=[redemption("other-key", None)]), "used-up"),
+        ({k: v for k, v in item().items() if k != "secretHash"}, "unknown"),
+        # Every condition holds on the old item (the name is fixed, and none was given): it
+        # changed between the write and its check.
+        (item(display_name="Grandma"), "changed"),
     ],
-    ids=["unknown", "wrong-secret", "expired", "revoked", "used-up", "used-up-by-another"],
+    ids=[
+        "unknown",
+        "wrong-secret",
+        "expired",
+        "revoked",
+        "used-up",
+        "used-up-by-another",
+        "no-secret-hash",
+        "changed",
+    ],
 )
 def test_every_invitation_that_cannot_be_redeemed_gets_the_same_answer(
     table: Stubber,
@@ -141,8 +161,9 @@ def test_every_invitation_that_cannot_be_redeemed_gets_the_same_answer(
         PROBLEM_HEADERS,
         REFUSED,
     )
-    record = metrics_line(capsys.readouterr().out)
-    assert (record["InvitationRedemptionsRefused"], record["Reason"]) == (1, reason)
+    lines, record, _ = observed(capsys.readouterr().out)
+    assert lines == [log_line("INFO", "redemption refused", None, status=404, reason=reason)]
+    assert record == invitation_record(reason, InvitationRedemptionsRefused=1)
 
 
 @pytest.mark.parametrize(
@@ -231,8 +252,9 @@ def test_a_4xx_after_consuming_gives_the_use_back(
     table.add_response("update_item", {}, give_back_params(key=KEY))
     response = invoke(redeem(key=KEY))
     assert response["statusCode"] == status
-    record = metrics_line(capsys.readouterr().out)
-    assert (record["InvitationUsesGivenBack"], record["InvitationsRedeemed"]) == (1, 0)
+    lines, record, _ = observed(capsys.readouterr().out)
+    assert lines[-1] == log_line("INFO", "use given back", CONTACT_ID, invitationId=INVITATION_ID)
+    assert record == invitation_record(InvitationUsesGivenBack=1)
 
 
 @pytest.mark.parametrize("code", ["InternalServiceException", "SomethingNew"])
@@ -270,26 +292,55 @@ def test_a_role_the_broker_no_longer_allows_is_refused_and_given_back(
     )
 
 
+class GiveBackTimesOut:
+    """The stubbed table client, but the second UpdateItem (the give-back) times out."""
+
+    def __init__(self, client: Any) -> None:
+        self.client, self.calls = client, 0
+
+    def update_item(self, **params: Any) -> dict[str, Any]:
+        self.calls += 1
+        if self.calls == 2:
+            raise ReadTimeoutError(endpoint_url="https://dynamodb.eu-west-1.amazonaws.com/")
+        return dict(self.client.update_item(**params))
+
+
+@pytest.mark.parametrize("code", ["InternalServerError", "ReadTimeoutError"])
 def test_a_failed_give_back_keeps_the_answer(
-    table: Stubber, stub: Stubber, invoke: Invoke, capsys: pytest.CaptureFixture[str]
+    table: Stubber,
+    stub: Stubber,
+    invoke: Invoke,
+    shared_table_client: Any,
+    capsys: pytest.CaptureFixture[str],
+    code: str,
 ) -> None:
     table.add_response("update_item", consumed(display_name="Grandma"), consume_params())
     stub.add_client_error("create_participant", "ConflictException", "full", 409)
-    table.add_client_error("update_item", "InternalServerError", "down", 500)
+    if code == "ReadTimeoutError":
+        dynamodb.set_client(cast(dynamodb.DynamoDBClient, GiveBackTimesOut(shared_table_client)))
+    else:
+        table.add_client_error("update_item", code, "down", 500)
     response = invoke(redeem())
     assert response["statusCode"] == 409
-    output = capsys.readouterr().out
-    assert '"message":"use not given back"' in output
-    assert metrics_line(output)["InvitationStoreErrors"] == 1
+    lines, record, _ = observed(capsys.readouterr().out)
+    assert lines[-1] == log_line(
+        "WARNING", "use not given back", CONTACT_ID, operation="UpdateItem", errorCode=code
+    )
+    assert record == invitation_record(InvitationStoreErrors=1)
 
 
 def test_a_give_back_on_an_invitation_with_all_its_uses_changes_nothing(
-    table: Stubber, stub: Stubber, invoke: Invoke
+    table: Stubber, stub: Stubber, invoke: Invoke, capsys: pytest.CaptureFixture[str]
 ) -> None:
     table.add_response("update_item", consumed(display_name="Grandma"), consume_params())
     stub.add_client_error("create_participant", "ConflictException", "full", 409)
     table.add_client_error("update_item", **refused(None), expected_params=give_back_params())
     assert invoke(redeem())["statusCode"] == 409
+    lines, record, _ = observed(capsys.readouterr().out)
+    assert lines[-1] == log_line(
+        "INFO", "use not given back", CONTACT_ID, invitationId=INVITATION_ID
+    )
+    assert record == invitation_record()
 
 
 def test_a_store_failure_while_consuming(table: Stubber, invoke: Invoke) -> None:
