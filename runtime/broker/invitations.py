@@ -268,7 +268,7 @@ def create(
     asked = ParticipantRequest(
         contact_id=contact_id,
         idempotency_key=None,
-        display_name=body.get("displayName", ""),
+        display_name=body.get("displayName", ""),  # pragma: no mutate (never sent to Connect)
         role=body.get("role"),
         capabilities=dict(body.get("capabilities", {})),
     )
@@ -457,10 +457,7 @@ def revoke(
     if not revoked:
         return problems.problem("invitation-not-valid", NOT_VALID_DETAIL, request_id)
     _count(invocation, "InvitationsRevoked")
-    no_content = problems.json_response(204, {}, JSON)
-    no_content["body"] = ""
-    del no_content["headers"]["Content-Type"]
-    return no_content
+    return problems.no_content()
 
 
 # -- redeem ---------------------------------------------------------------------------------

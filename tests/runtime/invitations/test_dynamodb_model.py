@@ -6,6 +6,10 @@ import importlib.util
 import sys
 from pathlib import Path
 from types import ModuleType
+from typing import cast
+
+import pytest
+from botocore.exceptions import ClientError, ReadTimeoutError
 
 from runtime.broker import connect, dynamodb
 
@@ -50,3 +54,45 @@ def test_the_client_has_the_budget_of_the_module_docstring() -> None:
     config = dynamodb.create_client("eu-west-1").meta.config  # type: ignore[attr-defined]
     assert (config.connect_timeout, config.read_timeout) == (0.5, 1.0)
     assert config.retries == {"mode": "standard", "total_max_attempts": 2}
+
+
+def test_the_client_is_in_the_functions_region_and_names_the_broker() -> None:
+    client = dynamodb.create_client("eu-west-1")
+    assert client.meta.region_name == "eu-west-1"  # type: ignore[attr-defined]
+    agent = client.meta.config.user_agent_extra  # type: ignore[attr-defined]
+    assert agent.endswith("connect-participant-broker/1")
+
+
+def test_a_call_takes_at_most_4_seconds() -> None:
+    """Two attempts at 0.5 s connect and 1 s read, and at most 1 s of backoff between them."""
+    assert dynamodb.call_seconds() == 4
+
+
+def test_the_first_invitation_request_creates_the_client_and_the_next_reuse_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    created: list[str | None] = []
+
+    def create(region: str | None) -> dynamodb.DynamoDBClient:
+        created.append(region)
+        return cast(dynamodb.DynamoDBClient, object())
+
+    monkeypatch.setattr(dynamodb, "create_client", create)
+    first = dynamodb.get_client("eu-west-1")
+    assert dynamodb.get_client("eu-west-1") is first
+    assert created == ["eu-west-1"]
+
+
+@pytest.mark.parametrize(
+    ("error", "code"),
+    [
+        (ClientError({"Error": {"Code": "ThrottlingException"}}, "PutItem"), "ThrottlingException"),
+        (ClientError({"Error": {"Message": "no code"}}, "PutItem"), None),
+        (ClientError({}, "PutItem"), None),
+        (ClientError({"Error": {"Code": 400}}, "PutItem"), None),  # type: ignore[typeddict-item]
+        (ReadTimeoutError(endpoint_url="https://dynamodb.eu-west-1.amazonaws.com/"), None),
+    ],
+    ids=["code", "no-code", "no-error", "code-not-text", "not-a-client-error"],
+)
+def test_the_error_code_is_dynamodbs_own_or_none(error: Exception, code: str | None) -> None:
+    assert dynamodb.error_code(error) == code

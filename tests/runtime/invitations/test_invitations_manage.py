@@ -16,6 +16,7 @@ from invitation_support import (
     SECRET,
     SECRET_HASH,
     SETTINGS,
+    TABLE,
     listed,
     put_params,
     query_params,
@@ -24,13 +25,17 @@ from invitation_support import (
 )
 from runtime_support import (
     API_REQUEST_ID,
+    CONTACT_ID,
     PROBLEM_HEADERS,
     body_of,
     invalid,
+    log_line,
+    printed,
     problem,
 )
 
 from runtime.broker import invitation_store
+from runtime.broker.invitation_settings import InvitationSettings
 
 Invoke = Any
 SUCCESS_HEADERS = {
@@ -93,10 +98,36 @@ def test_create_with_every_option(table: Stubber, invoke: Invoke, configure: Any
 
 def test_create_needs_json(table: Stubber, invoke: Invoke) -> None:
     response = invoke(create(headers={"Content-Type": "text/plain"}))
-    assert response["statusCode"] == 415
-    assert body_of(response)["errors"] == [
-        {"field": "Content-Type", "message": "must be application/json, not text/plain"}
-    ]
+    assert (response["statusCode"], response["headers"]) == (415, PROBLEM_HEADERS)
+    assert body_of(response) == problem(
+        415,
+        "unsupported-media-type",
+        "Unsupported media type",
+        "The request body must be sent as application/json; see errors.",
+        [{"field": "Content-Type", "message": "must be application/json, not text/plain"}],
+    )
+
+
+@pytest.mark.parametrize(
+    ("settings", "body"),
+    [
+        (SETTINGS, {"lifetimeSeconds": 3600, "uses": 5}),
+        (InvitationSettings(TABLE, 900, 3600, 1), {}),
+    ],
+    ids=["at-the-bounds", "one-use-broker-by-default"],
+)
+def test_create_takes_what_the_broker_allows_up_to_its_bounds(
+    table: Stubber,
+    invoke: Invoke,
+    configure: Any,
+    settings: InvitationSettings,
+    body: dict[str, Any],
+) -> None:
+    configure(invitations=settings)
+    uses = {"N": str(body.get("uses", 1))}
+    expires_at = {"N": str(NOW + body.get("lifetimeSeconds", 900))}
+    table.add_response("put_item", {}, put_params(uses=uses, usesLeft=uses, expiresAt=expires_at))
+    assert invoke(create(body))["statusCode"] == 201
 
 
 def test_create_lists_every_validation_failure(table: Stubber, invoke: Invoke) -> None:
@@ -152,13 +183,19 @@ def test_create_refuses_what_the_broker_does_not_allow(
     )
 
 
-def test_create_without_the_caller_identity_is_a_500(table: Stubber, invoke: Invoke) -> None:
+def test_create_without_the_caller_identity_is_a_500(
+    table: Stubber, invoke: Invoke, capsys: pytest.CaptureFixture[str]
+) -> None:
     event = create()
     del event["requestContext"]["identity"]["userArn"]
     response = invoke(event)
     assert body_of(response) == problem(
         500, "internal", "Internal error", "The broker could not complete the request."
     )
+    lines, _ = printed(capsys.readouterr().out)
+    assert lines == [
+        log_line("ERROR", "caller identity missing", CONTACT_ID, status=500, authType="AWS_IAM")
+    ]
 
 
 STORE_FAILURES = [

@@ -24,7 +24,7 @@ from invitation_support import (
     revoke_params,
     route_event,
 )
-from runtime_support import CONTACT_ID, body_of, log_line, problem
+from runtime_support import CONTACT_ID, body_of, log_line, printed, problem
 
 from runtime.broker import dynamodb
 
@@ -224,3 +224,15 @@ def test_a_refused_request_counts_once_on_the_handlers_record(
         counter: 1,
     }
     assert record == invitation_record()
+
+
+def test_a_resource_no_route_serves_is_a_500_logged_as_such(
+    invoke: Invoke, capsys: CAPTURE
+) -> None:
+    response = invoke(route_event("PATCH", CONTACT_RESOURCE, {}))
+    assert body_of(response) == problem(
+        500, "internal", "Internal error", "The broker could not complete the request."
+    )
+    lines, records = printed(capsys.readouterr().out)
+    assert lines == [log_line("ERROR", "no such route", None, status=500)]
+    assert ["InvitationsCreated" in record for record in records] == [False]

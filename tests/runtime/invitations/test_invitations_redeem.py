@@ -122,6 +122,23 @@ def test_the_invitee_chooses_the_name_when_the_invitation_sets_none(
     assert (response["statusCode"], body_of(response)) == (201, CREATED)
 
 
+def test_a_name_beyond_ascii_is_recorded_with_the_documented_encoding(
+    table: Stubber, stub: Stubber, invoke: Invoke
+) -> None:
+    """The redemption's hash escapes the name to ASCII (``redemption``), as a retry computes it."""
+    table.add_response(
+        "update_item", consumed(), consume_params(key=KEY, display_name="Zoë Ørsted")
+    )
+    token = invitation_token(KEY, display_name="Zoë Ørsted", capabilities={})
+    stub.add_response(
+        "create_participant",
+        CONNECT_RESPONSE,
+        expected_params(display_name="Zoë Ørsted", client_token=token),
+    )
+    response = invoke(redeem({"secret": SECRET, "displayName": "Zoë Ørsted"}, key=KEY))
+    assert (response["statusCode"], body_of(response)) == (201, CREATED)
+
+
 @pytest.mark.parametrize(
     ("old", "reason"),
     [
@@ -305,7 +322,10 @@ class GiveBackTimesOut:
         return dict(self.client.update_item(**params))
 
 
-@pytest.mark.parametrize("code", ["InternalServerError", "ReadTimeoutError"])
+# AccessDeniedException is not in the model: botocore raises a plain ClientError for it.
+@pytest.mark.parametrize(
+    "code", ["InternalServerError", "AccessDeniedException", "ReadTimeoutError"]
+)
 def test_a_failed_give_back_keeps_the_answer(
     table: Stubber,
     stub: Stubber,
