@@ -436,8 +436,7 @@ def revoke(
     owner = _owns_contact(event, contact_id, config, invocation, request_id)
     if isinstance(owner, dict):
         return owner
-    # Only a caller that is not the contact's is limited to its own invitations; its identity
-    # was read once already (_owns_contact answers False only after reading it).
+    # Identity read already: _owns_contact answers False only after reading it.
     creator = None if owner else _caller(event, config)()
     try:
         revoked = store.revoke(
@@ -457,7 +456,10 @@ def revoke(
     if not revoked:
         return problems.problem("invitation-not-valid", NOT_VALID_DETAIL, request_id)
     _count(invocation, "InvitationsRevoked")
-    return problems.no_content()
+    no_content = problems.json_response(204, {}, JSON)  # pragma: no mutate (body, type dropped)
+    no_content["body"] = ""
+    del no_content["headers"]["Content-Type"]
+    return no_content
 
 
 # -- redeem ---------------------------------------------------------------------------------

@@ -58,16 +58,6 @@ def json_response(
     }
 
 
-def no_content() -> dict[str, Any]:
-    """Return a 204 proxy response: the common headers, no body and so no ``Content-Type``."""
-    return {
-        "statusCode": 204,
-        "headers": dict(_COMMON_HEADERS),
-        "body": "",
-        "isBase64Encoded": False,
-    }
-
-
 def problem(
     code: str,
     detail: str,
