@@ -51,6 +51,16 @@ def test_one_call_takes_at_most_its_attempts_at_their_timeouts_and_a_throttling_
     assert worst == budget.call_seconds() == 7
 
 
+@pytest.mark.parametrize(("attempts", "seconds"), [(1, 3), (2, 7), (3, 12), (4, 19)])
+def test_a_calls_worst_case_follows_botocore_for_any_number_of_attempts(
+    monkeypatch: pytest.MonkeyPatch, attempts: int, seconds: float
+) -> None:
+    """Should the attempts change, the budget still adds botocore's throttling backoff."""
+    monkeypatch.setattr(budget, "MAX_ATTEMPTS", attempts)
+    backoff = sum(BACKOFF["throttling_base_scale"] * 2**i for i in range(attempts - 1))
+    assert budget.call_seconds() == attempts * ATTEMPT + backoff == seconds
+
+
 def test_three_calls_and_the_default_wait_fit_the_default_timeout() -> None:
     """DescribeContact, the wait, a last DescribeContact, CreateParticipant, and the margin:
     what the construct checks at synth."""

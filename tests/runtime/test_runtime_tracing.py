@@ -228,6 +228,7 @@ def test_unusable_daemon_address_sends_nothing_and_the_call_succeeds(
         ("169.254.79.129:2000", ("169.254.79.129", 2000)),
         ("tcp:127.0.0.1:2000 udp:127.0.0.2:2001", ("127.0.0.2", 2001)),
         ("udp:127.0.0.2:2001 tcp:127.0.0.1:2000", ("127.0.0.2", 2001)),
+        ("tcp:127.0.0.1:2000 127.0.0.2:2001", ("127.0.0.2", 2001)),  # a TCP entry is skipped
     ],
 )
 def test_daemon_address_forms(value: str, address: tuple[str, int]) -> None:
