@@ -10,15 +10,12 @@ request is sampled, :func:`instrument`'s botocore hooks send one subsegment per 
 developer guide describes ("Sending trace data to AWS X-Ray", "AWS X-Ray segment documents":
 a subsegment sent on its own carries ``type``, ``trace_id`` and ``parent_id``).
 
-The subsegment holds ``name`` ``Connect``, ``namespace`` ``aws``, the start and end times, the
-operation, the Region, Connect's request ID, the retries, the HTTP status, and the ``error``
-(4xx), ``throttle`` (429) or ``fault`` (5xx, or no answer at all) flags. Never a parameter: no
-instance or contact ID, no display name, no token.
+The subsegment holds the times, operation, Region, request ID, retries, HTTP status and the
+``error`` (4xx), ``throttle`` (429) or ``fault`` (5xx, no answer) flags; never a parameter.
 
 Fire and forget: nothing here raises into the call, blocks (a non-blocking socket, numeric
 addresses only, so no DNS lookup), or waits for an answer. Unsampled requests cost one
-environment lookup per call. Each hook is guarded, so a value that is missing and a lookup that
-raises both end in sending nothing; the lines marked ``(guarded)`` differ only in that.
+environment lookup per call.
 """
 
 from __future__ import annotations
@@ -48,8 +45,7 @@ def _trace_header(value: str) -> tuple[str, str] | None:
     for part in value.split(";"):
         name, _, field = part.strip().partition("=")  # pragma: no mutate (no '=' in a value)
         fields[name] = field
-    root = fields.get("Root", "")  # pragma: no mutate (guarded; no default matches)
-    parent = fields.get("Parent", "")  # pragma: no mutate (guarded; no default matches)
+    root, parent = fields.get("Root", ""), fields.get("Parent", "")  # pragma: no mutate (guarded)
     if fields.get("Sampled") != "1" or not _ROOT.fullmatch(root):
         return None
     return (root, parent) if _SEGMENT_ID.fullmatch(parent) else None
@@ -159,20 +155,13 @@ def _after_call_error(context: Any = None, **_: Any) -> None:
 
 def instrument(events: Any) -> None:
     """Register the hooks on a Connect client's event emitter (``client.meta.events``)."""
-    # The unique IDs make a second instrument() a no-op. Without them a hook runs twice, which
-    # sends nothing more: the first _finish takes what _start noted.
-    events.register(
-        f"before-parameter-build.{SERVICE_ID}",
-        _start,
-        unique_id="broker-trace-start",  # pragma: no mutate (see above)
-    )
-    events.register(
-        f"after-call.{SERVICE_ID}",
-        _after_call,
-        unique_id="broker-trace-end",  # pragma: no mutate (see above)
-    )
-    events.register(
-        f"after-call-error.{SERVICE_ID}",
-        _after_call_error,
-        unique_id="broker-trace-error",  # pragma: no mutate (see above)
-    )
+    for event, hook in (
+        ("before-parameter-build", _start),
+        ("after-call", _after_call),
+        ("after-call-error", _after_call_error),
+    ):
+        events.register(
+            f"{event}.{SERVICE_ID}",
+            hook,
+            unique_id=f"broker-trace-{event}",  # pragma: no mutate (twice sends no more)
+        )
