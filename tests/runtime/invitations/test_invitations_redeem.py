@@ -152,6 +152,8 @@ def test_a_name_beyond_ascii_is_recorded_with_the_documented_encoding(
         # Every condition holds on the old item (the name is fixed, and none was given): it
         # changed between the write and its check.
         (item(display_name="Grandma"), "changed"),
+        # An item edited by hand: a missing count is none left.
+        ({k: v for k, v in item().items() if k != "usesLeft"}, "used-up"),
     ],
     ids=[
         "unknown",
@@ -162,6 +164,7 @@ def test_a_name_beyond_ascii_is_recorded_with_the_documented_encoding(
         "used-up-by-another",
         "no-secret-hash",
         "changed",
+        "no-uses-left",
     ],
 )
 def test_every_invitation_that_cannot_be_redeemed_gets_the_same_answer(
