@@ -521,7 +521,7 @@ def redeem(
     unsupported = unsupported_media_type(event, invocation, request_id)
     if unsupported is not None:
         return unsupported
-    keys = apigw.header_values(event, "Idempotency-Key")
+    keys = apigw.header_values(event, "Idempotency-Key")  # pragma: no mutate (any case)
     body, body_errors = _body(event, "RedeemInvitationRequest")
     errors = _idempotency_errors(keys) + body_errors
     if errors:

@@ -21,6 +21,7 @@ from invitation_support import (
     item,
     observed,
     put_params,
+    query_params,
     revoke_params,
     route_event,
 )
@@ -36,7 +37,7 @@ from runtime_support import (
     problem,
 )
 
-from runtime.broker import contacts
+from runtime.broker import connect, contacts
 
 Invoke = Any
 CAPTURE = pytest.CaptureFixture[str]
@@ -277,11 +278,40 @@ def test_listing_or_revoking_without_the_callers_identity_is_a_500(
 
 
 def test_a_contact_connect_does_not_know_is_nobodys(
-    table: Stubber, stub: Stubber, invoke: Invoke, checks: Any
+    table: Stubber, stub: Stubber, invoke: Invoke, checks: Any, capsys: CAPTURE
 ) -> None:
     checks(caller_attribute=ATTRIBUTE)
     stub.add_client_error("describe_contact", "ResourceNotFoundException", "gone", 404)
     assert body_of(invoke(route_event("GET", CONTACT_RESOURCE))) == CONTACT_NOT_FOUND
+    # A refusal of the contact, not a failed Connect call.
+    (line,), _, handler_record = observed(capsys.readouterr().out)
+    assert (line["message"], line["contactCheck"]) == ("contact refused", "not-callers-contact")
+    assert handler_record["ContactCheck"] == "not-callers-contact"
+    assert "ErrorCode" not in handler_record
+
+
+def test_a_listing_creates_the_connect_client_in_the_functions_region(
+    table: Stubber,
+    stub: Stubber,
+    shared_client: Any,
+    invoke: Invoke,
+    checks: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """When the client could not be created at init, the first call creates it."""
+    checks(caller_attribute=ATTRIBUTE)
+    regions: list[str | None] = []
+
+    def create(region: str | None) -> Any:
+        regions.append(region)
+        return shared_client
+
+    monkeypatch.setattr(connect, "create_client", create)
+    connect.set_client(None)
+    described(stub, attributes={ATTRIBUTE: CALLER_ARN})
+    table.add_response("query", {"Items": []}, query_params())
+    assert invoke(route_event("GET", CONTACT_RESOURCE))["statusCode"] == 200
+    assert regions == ["eu-west-1"]
 
 
 @pytest.mark.parametrize(

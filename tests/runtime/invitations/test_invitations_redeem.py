@@ -4,7 +4,6 @@ outcome's exact answer (one answer for every invitation that cannot be redeemed)
 
 from __future__ import annotations
 
-import json
 from typing import Any, cast
 
 import pytest
@@ -78,14 +77,6 @@ def refused(old: dict[str, Any] | None) -> dict[str, Any]:
     return arguments
 
 
-def metrics_line(output: str) -> dict[str, Any]:
-    """The invocation's two EMF records (the handler's, and the invitation route's) merged."""
-    records = [json.loads(line) for line in output.splitlines() if line.startswith('{"_aws"')]
-    assert len(records) == 2
-    assert sum("InvitationsRedeemed" in record for record in records) == 1
-    return {**records[0], **records[1]}
-
-
 def test_redeem_consumes_a_use_and_adds_the_participant(
     table: Stubber, stub: Stubber, invoke: Invoke, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -101,8 +92,12 @@ def test_redeem_consumes_a_use_and_adds_the_participant(
     output = capsys.readouterr().out
     for secret in (SECRET, SECRET_HASH, KEY, redemption(KEY, None), TOKEN):
         assert secret not in output
-    record = metrics_line(output)
-    assert (record["InvitationsRedeemed"], record["ParticipantsCreated"]) == (1, 1)
+    lines, record, handler_record = observed(output)
+    assert lines[0] == log_line(
+        "INFO", "invitation redeemed", CONTACT_ID, invitationId=INVITATION_ID, replayed=False
+    )
+    assert record == invitation_record(InvitationsRedeemed=1)
+    assert handler_record["ParticipantsCreated"] == 1
 
 
 def test_the_invitee_chooses_the_name_when_the_invitation_sets_none(
@@ -198,7 +193,7 @@ def test_a_malformed_secret_is_unknown_without_a_lookup(
 
 
 def test_a_retried_redemption_replays_without_consuming_again(
-    table: Stubber, stub: Stubber, invoke: Invoke
+    table: Stubber, stub: Stubber, invoke: Invoke, capsys: pytest.CaptureFixture[str]
 ) -> None:
     old = item(uses_left=0, display_name="Grandma", redemptions=[redemption(KEY, None)])
     table.add_client_error("update_item", **refused(old), expected_params=consume_params(key=KEY))
@@ -210,6 +205,11 @@ def test_a_retried_redemption_replays_without_consuming_again(
     )
     response = invoke(redeem(key=KEY))
     assert (response["statusCode"], body_of(response)) == (201, CREATED)
+    lines, record, _ = observed(capsys.readouterr().out)
+    assert lines[0] == log_line(
+        "INFO", "invitation redeemed", CONTACT_ID, invitationId=INVITATION_ID, replayed=True
+    )
+    assert record == invitation_record(InvitationsRedeemed=1)
 
 
 def test_a_replay_that_connect_refuses_gives_nothing_back(
@@ -219,8 +219,8 @@ def test_a_replay_that_connect_refuses_gives_nothing_back(
     table.add_client_error("update_item", **refused(old), expected_params=consume_params(key=KEY))
     stub.add_client_error("create_participant", "ConflictException", "full", 409)
     assert invoke(redeem(key=KEY))["statusCode"] == 409
-    record = metrics_line(capsys.readouterr().out)
-    assert (record["InvitationUsesGivenBack"], record["InvitationStoreErrors"]) == (0, 0)
+    _, record, _ = observed(capsys.readouterr().out)
+    assert record == invitation_record()
 
 
 @pytest.mark.parametrize(
@@ -290,8 +290,8 @@ def test_a_5xx_after_consuming_keeps_the_use_consumed(
     response = invoke(redeem(key=KEY))
     assert response["statusCode"] == (503 if code == "InternalServiceException" else 500)
     # No give-back queued: one sent would reach the Stubber, fail and count as a store error.
-    record = metrics_line(capsys.readouterr().out)
-    assert (record["InvitationUsesGivenBack"], record["InvitationStoreErrors"]) == (0, 0)
+    _, record, _ = observed(capsys.readouterr().out)
+    assert record == invitation_record()
 
 
 def test_a_role_the_broker_no_longer_allows_is_refused_and_given_back(
