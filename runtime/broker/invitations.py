@@ -282,7 +282,13 @@ def create(
         # The contact checks of the participants route, but a WebRTC call whose agent has not
         # connected yet is fine: the agent is waited for when the invitation is redeemed.
         checked = check_contact(
-            asked, caller, config, invocation, request_id, remaining_seconds, False
+            asked,
+            caller,
+            config,
+            invocation,
+            request_id,
+            remaining_seconds,  # pragma: no mutate (read only by the wait)
+            False,
         )
         if not isinstance(checked, ParticipantRequest):
             return checked
@@ -559,7 +565,8 @@ def redeem(
     request = ParticipantRequest(
         contact_id=invitation.contact_id,
         idempotency_key=key,
-        display_name=display_name or invitation.display_name or "",
+        # "": never (the consuming write admits a name or a named invitation, never neither).
+        display_name=display_name or invitation.display_name or "",  # pragma: no mutate
         role=invitation.role,
         capabilities=dict(invitation.capabilities),
     )

@@ -37,7 +37,7 @@ from runtime_support import (
     problem,
 )
 
-from runtime.broker import connect, contacts
+from runtime.broker import connect, contacts, handler
 
 Invoke = Any
 CAPTURE = pytest.CaptureFixture[str]
@@ -195,6 +195,20 @@ def test_a_redemption_waits_for_the_agent_within_the_time_left_after_a_give_back
         409,
         "urn:connect-participant-broker:problem:agent-not-connected",
     )
+
+
+def test_a_redemption_outside_lambda_waits_for_the_agent_without_a_time_limit(
+    table: Stubber, stub: Stubber, checks: Any
+) -> None:
+    """No Lambda context (no time left to read): the whole wait, as the participants route."""
+    checks(agent_wait_seconds=3.0)
+    table.add_response(
+        "update_item", {"Attributes": item(uses_left=0)}, consume_params(display_name="Bo")
+    )
+    described(stub, agent_connected=False)
+    described(stub, agent_connected=True)
+    stub.add_response("create_participant", CONNECT_RESPONSE, expected_params(display_name="Bo"))
+    assert handler.handler(redeem(), None)["statusCode"] == 201
 
 
 # -- list and revoke ------------------------------------------------------------------------

@@ -186,10 +186,12 @@ def test_every_invitation_that_cannot_be_redeemed_gets_the_same_answer(
     ["no-dot-at-all", f"{INVITATION_ID}.short", f"{INVITATION_ID[:-1]}!.{'a' * 43}", "é" * 60],
 )
 def test_a_malformed_secret_is_unknown_without_a_lookup(
-    table: Stubber, invoke: Invoke, secret: str
+    table: Stubber, invoke: Invoke, capsys: pytest.CaptureFixture[str], secret: str
 ) -> None:
     response = invoke(redeem({"secret": secret}))
     assert (response["statusCode"], body_of(response)) == (404, REFUSED)
+    _, record, _ = observed(capsys.readouterr().out)
+    assert record == invitation_record("unknown", InvitationRedemptionsRefused=1)
 
 
 def test_a_retried_redemption_replays_without_consuming_again(
@@ -410,4 +412,11 @@ def test_redeem_needs_json(table: Stubber, invoke: Invoke) -> None:
     event = route_event(
         "POST", REDEEM_RESOURCE, {"secret": SECRET}, contact_id=None, headers={"Content-Type": ""}
     )
-    assert invoke(event)["statusCode"] == 415
+    response = invoke(event)
+    assert body_of(response) == problem(
+        415,
+        "unsupported-media-type",
+        "Unsupported media type",
+        "The request body must be sent as application/json; see errors.",
+        [{"field": "Content-Type", "message": "must be application/json"}],
+    )
