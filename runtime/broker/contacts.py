@@ -102,9 +102,11 @@ def _role(contact: Contact, role: str | None, config: Config) -> Refusal | Admit
 def judge(contact: Contact, role: str | None, config: Config, caller: str) -> Refusal | Admitted:
     """The verdict: contact-bound callers, ended, channel, role, then a WebRTC call's agent,
     in this order, so a later check reveals nothing an earlier one hides."""
-    owner = contact.attributes.get(config.caller_attribute or "")
-    if config.caller_attribute and not (
-        isinstance(owner, str) and caller and hmac.compare_digest(owner.encode(), caller.encode())
+    bound = config.caller_attribute
+    if bound and not (
+        isinstance(owner := contact.attributes.get(bound), str)
+        and caller
+        and hmac.compare_digest(owner.encode(), caller.encode())
     ):
         return Refusal(
             "contact-not-found",
