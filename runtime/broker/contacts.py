@@ -139,7 +139,7 @@ def check(
     role: str | None,
     caller: str,
     remaining_seconds: float | None,
-    wait: bool = True,
+    wait: bool,
 ) -> Refusal | Admitted:
     """Describe and judge the contact, waiting for a WebRTC call's agent (unless not ``wait``)
     within ``remaining_seconds`` (``None``: not in Lambda). DescribeContact's errors propagate."""

@@ -90,6 +90,19 @@ def test_an_invitation_to_a_call_whose_agent_has_not_connected_is_created(
     assert invoke(create())["statusCode"] == 201
 
 
+def test_an_invitation_to_a_call_whose_agent_has_not_connected_keeps_the_channels_role(
+    table: Stubber, stub: Stubber, invoke: Invoke, checks: Any
+) -> None:
+    checks(
+        agent_wait_seconds=3.0,
+        allowed_roles=frozenset({"CUSTOMER", "CUSTOM_BOT"}),
+        channel_roles={"CHAT": ("CUSTOM_BOT",), "VOICE": ("CUSTOM_BOT",)},
+    )
+    described(stub, agent_connected=False)
+    table.add_response("put_item", {}, put_params(role={"S": "CUSTOM_BOT"}))
+    assert invoke(create())["statusCode"] == 201
+
+
 @pytest.mark.parametrize(
     ("contact", "status", "type_code"),
     [
