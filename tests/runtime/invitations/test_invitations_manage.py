@@ -156,10 +156,12 @@ def test_create_lists_every_validation_failure(table: Stubber, invoke: Invoke) -
             [("role", "must be one of: AGENT, CUSTOMER, SYSTEM, CUSTOM_BOT, SUPERVISOR")],
         ),
         ({"capabilities": {"video": "RECEIVE"}}, [("capabilities.video", "must be one of: SEND")]),
+        ("[]", [("body", "must be an object")]),
+        ("not json", [("body", "is not valid JSON")]),
     ],
 )
 def test_create_rejects_each_bad_member(
-    table: Stubber, invoke: Invoke, body: dict[str, Any], errors: list[tuple[str, str]]
+    table: Stubber, invoke: Invoke, body: dict[str, Any] | str, errors: list[tuple[str, str]]
 ) -> None:
     response = invoke(create(body))
     assert body_of(response) == invalid(*errors)
