@@ -34,7 +34,7 @@ from runtime_support import (
     problem,
 )
 
-from runtime.broker import invitation_store
+from runtime.broker import dynamodb, invitation_store
 from runtime.broker.invitation_settings import InvitationSettings
 
 Invoke = Any
@@ -280,6 +280,27 @@ def test_list_answers_the_open_invitations_page_by_page(table: Stubber, invoke: 
 def test_list_of_a_contact_without_invitations_is_empty(table: Stubber, invoke: Invoke) -> None:
     table.add_response("query", {"Items": []}, query_params())
     assert body_of(invoke(route_event("GET", CONTACT_RESOURCE))) == {"invitations": []}
+
+
+def test_the_first_invitation_request_creates_the_table_client_in_the_functions_region(
+    table: Stubber,
+    shared_table_client: Any,
+    invoke: Invoke,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    regions: list[str | None] = []
+
+    def create(region: str | None) -> Any:
+        regions.append(region)
+        return shared_table_client
+
+    monkeypatch.setattr(dynamodb, "create_client", create)
+    dynamodb.set_client(None)
+    table.add_response("query", {"Items": []}, query_params())
+    table.add_response("query", {"Items": []}, query_params())
+    for _ in range(2):
+        assert invoke(route_event("GET", CONTACT_RESOURCE))["statusCode"] == 200
+    assert regions == ["eu-west-1"]
 
 
 def test_list_checks_the_contact_id(table: Stubber, invoke: Invoke) -> None:
