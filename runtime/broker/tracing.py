@@ -87,6 +87,7 @@ def _start(model: Any = None, context: Any = None, **_: Any) -> None:
         trace = _trace_header(header) if header else None  # pragma: no mutate (guarded)
         if trace is None:
             return
+        # guarded:
         address = daemon_address(os.environ.get(DAEMON_ADDRESS_ENV, ""))  # pragma: no mutate
         if address is not None:
             context[_CONTEXT_KEY] = (trace, address, model.name, time.time())
