@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
+
 from runtime.broker import logs
 from runtime.broker.config import Config
 
@@ -268,3 +270,15 @@ def log_line(level: str, message: str, contact_id: str | None, **fields: Any) ->
         "contactId": contact_id,
         **fields,
     }
+
+
+def record_creations(monkeypatch: pytest.MonkeyPatch, module: Any, client: Any) -> list[str | None]:
+    """Make ``module.create_client`` answer ``client`` and record the Region of each call."""
+    regions: list[str | None] = []
+
+    def create(region: str | None) -> Any:
+        regions.append(region)
+        return client
+
+    monkeypatch.setattr(module, "create_client", create)
+    return regions

@@ -35,6 +35,7 @@ from runtime_support import (
     expected_params,
     log_line,
     problem,
+    record_creations,
 )
 
 from runtime.broker import connect, contacts, handler
@@ -327,13 +328,7 @@ def test_a_listing_creates_the_connect_client_in_the_functions_region(
 ) -> None:
     """When the client could not be created at init, the first call creates it."""
     checks(caller_attribute=ATTRIBUTE)
-    regions: list[str | None] = []
-
-    def create(region: str | None) -> Any:
-        regions.append(region)
-        return shared_client
-
-    monkeypatch.setattr(connect, "create_client", create)
+    regions = record_creations(monkeypatch, connect, shared_client)
     connect.set_client(None)
     described(stub, attributes={ATTRIBUTE: CALLER_ARN})
     table.add_response("query", {"Items": []}, query_params())

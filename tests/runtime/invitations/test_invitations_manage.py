@@ -32,6 +32,7 @@ from runtime_support import (
     log_line,
     printed,
     problem,
+    record_creations,
 )
 
 from runtime.broker import dynamodb, invitation_store
@@ -288,13 +289,7 @@ def test_the_first_invitation_request_creates_the_table_client_in_the_functions_
     invoke: Invoke,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    regions: list[str | None] = []
-
-    def create(region: str | None) -> Any:
-        regions.append(region)
-        return shared_table_client
-
-    monkeypatch.setattr(dynamodb, "create_client", create)
+    regions = record_creations(monkeypatch, dynamodb, shared_table_client)
     dynamodb.set_client(None)
     table.add_response("query", {"Items": []}, query_params())
     table.add_response("query", {"Items": []}, query_params())
