@@ -305,11 +305,15 @@ def test_listing_or_revoking_without_the_callers_identity_is_a_500(
     ]
 
 
+# DescribeContact's answers for a contact of no one: an ID it cannot find, or calls invalid.
+@pytest.mark.parametrize(
+    "code", ["ResourceNotFoundException", "InvalidParameterException", "InvalidRequestException"]
+)
 def test_a_contact_connect_does_not_know_is_nobodys(
-    table: Stubber, stub: Stubber, invoke: Invoke, checks: Any, capsys: CAPTURE
+    table: Stubber, stub: Stubber, invoke: Invoke, checks: Any, capsys: CAPTURE, code: str
 ) -> None:
     checks(caller_attribute=ATTRIBUTE)
-    stub.add_client_error("describe_contact", "ResourceNotFoundException", "gone", 404)
+    stub.add_client_error("describe_contact", code, "gone", 400)
     assert body_of(invoke(route_event("GET", CONTACT_RESOURCE))) == CONTACT_NOT_FOUND
     # A refusal of the contact, not a failed Connect call.
     (line,), _, handler_record = observed(capsys.readouterr().out)
