@@ -7,8 +7,10 @@ from __future__ import annotations
 import json
 
 from runtime.broker import contract, invitation_schema
+from runtime.broker.contract import FieldError
 
 REQUEST = "#/definitions/CreateParticipantRequest/properties/"
+CREATE = "CreateInvitationRequest"
 
 
 def test_every_reference_is_replaced_by_what_it_points_to() -> None:
@@ -35,3 +37,26 @@ def test_a_reference_inside_a_reference_is_resolved_too() -> None:
     assert invitation_schema._resolved({"x": {"$ref": "#/definitions/A"}}, known) == {
         "x": {"type": "string", "items": {"minLength": 1}}
     }
+
+
+def test_integer_members_are_checked_at_both_edges_of_their_range() -> None:
+    at_edges = [{"uses": 1, "lifetimeSeconds": 60}, {"uses": 100, "lifetimeSeconds": 86400}]
+    assert [invitation_schema.validate(body, CREATE) for body in at_edges] == [[], []]
+    beyond = invitation_schema.validate({"uses": 101, "lifetimeSeconds": 86401}, CREATE)
+    assert beyond == [
+        FieldError("uses", "must be at most 100"),
+        FieldError("lifetimeSeconds", "must be at most 86400"),
+    ]
+
+
+def test_errors_come_in_the_members_order_a_missing_member_first() -> None:
+    body = {"uses": 0, "capabilities": {"video": "BAD"}, "lifetimeSeconds": 59}
+    assert invitation_schema.validate(body, CREATE) == [
+        FieldError("uses", "must be at least 1"),
+        FieldError("capabilities.video", "must be one of: SEND"),
+        FieldError("lifetimeSeconds", "must be at least 60"),
+    ]
+    assert invitation_schema.validate({"displayName": 5}, "RedeemInvitationRequest") == [
+        FieldError("secret", "is required"),
+        FieldError("displayName", "must be a string"),
+    ]
