@@ -60,3 +60,9 @@ def test_errors_come_in_the_members_order_a_missing_member_first() -> None:
         FieldError("secret", "is required"),
         FieldError("displayName", "must be a string"),
     ]
+
+
+def test_an_unknown_integer_member_is_refused_like_any_unknown_member() -> None:
+    assert invitation_schema.validate({"uses": 2, "extra": 5}, CREATE) == [
+        FieldError("extra", "is not allowed")
+    ]
