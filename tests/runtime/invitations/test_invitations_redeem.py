@@ -77,16 +77,21 @@ def refused(old: dict[str, Any] | None) -> dict[str, Any]:
     return arguments
 
 
+def connect_adds(stub: Stubber, display_name: str) -> None:
+    """Connect adds the invitee: CreateParticipant with the redemption's name and token."""
+    token = invitation_token(KEY, display_name=display_name, capabilities={})
+    stub.add_response(
+        "create_participant",
+        CONNECT_RESPONSE,
+        expected_params(display_name=display_name, client_token=token),
+    )
+
+
 def test_redeem_consumes_a_use_and_adds_the_participant(
     table: Stubber, stub: Stubber, invoke: Invoke, capsys: pytest.CaptureFixture[str]
 ) -> None:
     table.add_response("update_item", consumed(display_name="Grandma"), consume_params(key=KEY))
-    token = invitation_token(KEY, display_name="Grandma", capabilities={})
-    stub.add_response(
-        "create_participant",
-        CONNECT_RESPONSE,
-        expected_params(display_name="Grandma", client_token=token),
-    )
+    connect_adds(stub, "Grandma")
     response = invoke(redeem(key=KEY))
     assert (response["statusCode"], body_of(response)) == (201, CREATED)
     output = capsys.readouterr().out
@@ -124,12 +129,7 @@ def test_a_name_beyond_ascii_is_recorded_with_the_documented_encoding(
     table.add_response(
         "update_item", consumed(), consume_params(key=KEY, display_name="Zoë Ørsted")
     )
-    token = invitation_token(KEY, display_name="Zoë Ørsted", capabilities={})
-    stub.add_response(
-        "create_participant",
-        CONNECT_RESPONSE,
-        expected_params(display_name="Zoë Ørsted", client_token=token),
-    )
+    connect_adds(stub, "Zoë Ørsted")
     response = invoke(redeem({"secret": SECRET, "displayName": "Zoë Ørsted"}, key=KEY))
     assert (response["statusCode"], body_of(response)) == (201, CREATED)
 
@@ -199,12 +199,7 @@ def test_a_retried_redemption_replays_without_consuming_again(
 ) -> None:
     old = item(uses_left=0, display_name="Grandma", redemptions=[redemption(KEY, None)])
     table.add_client_error("update_item", **refused(old), expected_params=consume_params(key=KEY))
-    token = invitation_token(KEY, display_name="Grandma", capabilities={})
-    stub.add_response(
-        "create_participant",
-        CONNECT_RESPONSE,
-        expected_params(display_name="Grandma", client_token=token),
-    )
+    connect_adds(stub, "Grandma")
     response = invoke(redeem(key=KEY))
     assert (response["statusCode"], body_of(response)) == (201, CREATED)
     lines, record, _ = observed(capsys.readouterr().out)
