@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from botocore.config import Config
-from botocore.exceptions import ClientError
+from botocore.exceptions import ClientError, ConnectionClosedError
 
 from constructs_lib.local import _ddb_expressions as expressions
 from constructs_lib.local.fake_dynamodb import FakeDynamoDB
@@ -28,17 +28,22 @@ def fake_dynamodb() -> Iterator[FakeDynamoDB]:
         yield fake
 
 
-@pytest.fixture(scope="module")
-def client(fake_dynamodb: FakeDynamoDB) -> Any:
-    """The runtime's session (reduced DynamoDB model), aimed at the fake, without retries."""
+def _client(fake: FakeDynamoDB, attempts: int) -> Any:
+    """The runtime's session (reduced DynamoDB model), aimed at the fake."""
     return connect.session().create_client(
         "dynamodb",
-        endpoint_url=fake_dynamodb.url,
+        endpoint_url=fake.url,
         region_name="us-east-1",
         aws_access_key_id="x",
         aws_secret_access_key="x",
-        config=Config(retries={"mode": "standard", "total_max_attempts": 1}),
+        config=Config(retries={"mode": "standard", "total_max_attempts": attempts}),
     )
+
+
+@pytest.fixture(scope="module")
+def client(fake_dynamodb: FakeDynamoDB) -> Any:
+    """A client without retries."""
+    return _client(fake_dynamodb, 1)
 
 
 _ids = iter(f"I{n:015d}" for n in range(10**6))
@@ -286,3 +291,51 @@ def test_a_query_pages_with_limit_and_exclusive_start_key(client: Any) -> None:
     assert expiries == [str(NOW + 10), str(NOW + 20), str(NOW + 30)]
     assert "LastEvaluatedKey" not in second
     assert "secretHash" not in first["Items"][0]
+
+
+def test_add_and_delete_on_a_set() -> None:
+    placeholders = expressions.Placeholders(
+        names={"#a": "a", "#b": "b"}, values={":x": {"SS": ["x"]}, ":xy": {"SS": ["x", "y"]}}
+    )
+    add = expressions.update("ADD #a :x, #b :xy", placeholders)
+    assert add({"a": {"SS": ["y"]}}) == {"a": {"SS": ["y", "x"]}, "b": {"SS": ["x", "y"]}}
+    delete = expressions.update("DELETE #a :xy, #b :x", placeholders)
+    # A set left empty is removed (DynamoDB has no empty sets); a missing one stays missing.
+    assert delete({"a": {"SS": ["x", "y"]}}) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("SET #a = :one SET #b = :one", 'The "SET" section can only be used once'),
+        ("SET #a = :one ADD #a :one", "Two document paths overlap: [a]"),
+        ("DELETE #a :one", "incorrect data type"),
+        ("ADD #b :one", "incorrect data type"),
+    ],
+)
+def test_update_expressions_dynamodb_refuses(text: str, message: str) -> None:
+    placeholders = expressions.Placeholders(names={"#a": "a", "#b": "b"}, values={":one": N1})
+    with pytest.raises(expressions.ExpressionError) as raised:
+        expressions.update(text, placeholders)({"b": {"SS": ["x"]}})
+    assert message in str(raised.value)
+
+
+def test_a_lost_answer_is_served_then_dropped_and_reset_forgets() -> None:
+    with FakeDynamoDB() as fake:
+        plain = _client(fake, 1)
+        fake.lose_next_answer("UpdateItem", skip=1)
+        request = {
+            "TableName": TABLE,
+            "Key": {"invitationId": {"S": "counter"}},
+            "UpdateExpression": "ADD #n :one",
+            "ExpressionAttributeNames": {"#n": "n"},
+            "ExpressionAttributeValues": {":one": N1},
+        }
+        plain.update_item(**request)
+        with pytest.raises(ConnectionClosedError):
+            plain.update_item(**request)
+        assert fake.items(TABLE)[0]["n"] == {"N": "2"}
+        fake.lose_next_answer("UpdateItem")
+        fake.reset()
+        assert (fake.items(TABLE), fake.calls) == ([], [])
+        plain.update_item(**request)
