@@ -6,7 +6,8 @@ for the Query operation"), limited to top-level attributes: the comparisons ``= 
 ``AND``, ``OR``, ``NOT`` and parentheses (``NOT`` binds tightest, then ``AND``, then ``OR``);
 the functions ``attribute_exists``, ``attribute_not_exists``, ``contains`` and
 ``if_not_exists``; the update clauses ``SET a = operand``, ``SET a = operand + operand`` (or
-``-``), ``ADD``, ``DELETE`` and ``REMOVE``.
+``-``), ``ADD`` (to a number or a set), ``DELETE`` (from a set; a set left empty is removed)
+and ``REMOVE``, each clause at most once and each attribute in one action.
 
 Values are DynamoDB's typed attribute values (``{"S": ...}``, ``{"N": "1"}``, ``{"SS": [...]}``,
 ``{"M": {...}}``, ``{"BOOL": ...}``). As in DynamoDB, a comparison of two values of different
@@ -243,8 +244,10 @@ def _arithmetic(left: Any, operator: str, right: Any) -> dict[str, str]:
 
 def _set_update(kind: str, current: Any, change: Any, add: bool) -> Any:
     """``ADD`` to (or ``DELETE`` from) a set, or ``ADD`` to a number."""
-    if kind == "N":
+    if kind == "N" and add:
         return _arithmetic(current or {"N": "0"}, "+", change)
+    if kind not in ("SS", "NS", "BS") or (current is not None and kind not in current):
+        raise ExpressionError("An operand in the update expression has an incorrect data type")
     members = list(current[kind]) if current else []
     for member in change[kind]:
         if add and member not in members:
@@ -259,26 +262,40 @@ Action = Callable[[Item, Item], None]
 
 
 def _actions(parser: _Parser) -> Iterator[Action]:
-    """Yield each clause's action."""
+    """Yield each clause's action. As in DynamoDB, each clause keyword appears at most once and
+    no two actions name the same attribute."""
+    clauses: set[str] = set()
+    names: set[str] = set()
     while not parser.done():
         clause = parser.take().upper()
         if clause not in ("SET", "ADD", "DELETE", "REMOVE"):
             raise ExpressionError(f"Invalid UpdateExpression: unexpected {clause!r}")
+        if clause in clauses:
+            raise ExpressionError(
+                f'Invalid UpdateExpression: The "{clause}" section can only be used once'
+            )
+        clauses.add(clause)
         while True:
-            yield _action(parser, clause)
+            name, action = _action(parser, clause)
+            if name in names:
+                raise ExpressionError(
+                    f"Invalid UpdateExpression: Two document paths overlap: [{name}]"
+                )
+            names.add(name)
+            yield action
             if parser.peek() != ",":
                 break
             parser.take(",")
 
 
-def _action(parser: _Parser, clause: str) -> Action:
+def _action(parser: _Parser, clause: str) -> tuple[str, Action]:
     name = parser.path()
     if clause == "REMOVE":
 
         def remove(old: Item, new: Item) -> None:
             new.pop(name, None)
 
-        return remove
+        return name, remove
     if clause == "SET":
         parser.take("=")
         first = parser.operand()
@@ -291,7 +308,7 @@ def _action(parser: _Parser, clause: str) -> Action:
                 value = _arithmetic(value, operator, second(old))
             new[name] = value
 
-        return set_value
+        return name, set_value
     change = parser.operand()
 
     def update_set(old: Item, new: Item) -> None:
@@ -302,7 +319,7 @@ def _action(parser: _Parser, clause: str) -> Action:
         else:
             new[name] = result
 
-    return update_set
+    return name, update_set
 
 
 def update(text: str, placeholders: Placeholders) -> Callable[[Item], Item]:

@@ -21,6 +21,12 @@ What it does as DynamoDB documents (DynamoDB Developer Guide: "Condition express
 * a ``Query`` on an index reads the index's keys and projected attributes only, sorted by its
   sort key, and filters after reading; ``Limit`` and ``ExclusiveStartKey`` page.
 
+A lost answer, as after a network fault: ``lose_next_answer("UpdateItem")`` serves the next
+``UpdateItem`` (applying it when its condition holds) and then closes the connection without
+answering, so a botocore client sees ``ConnectionClosedError`` and, in standard retry mode,
+sends the same request again (Boto3 guide, "Retries": standard mode retries connection errors
+and read timeouts).
+
 Every table of any name has the invitation table's key schema unless given others:
 ``FakeDynamoDB(tables={"name": TableSchema(...)})``. Standard library only.
 """
@@ -30,7 +36,7 @@ from __future__ import annotations
 import json
 import threading
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -91,6 +97,23 @@ class _ApiError(Exception):
         self.extra = dict(extra or {})
 
 
+@dataclass
+class _Loss:
+    """An answer to lose: of the ``operation`` request after the next ``skip`` ones."""
+
+    operation: str
+    skip: int
+    then: Callable[[], None] | None
+
+
+class _AnswerLost(Exception):
+    """The request was served; close the connection without answering (after ``then``)."""
+
+    def __init__(self, then: Callable[[], None] | None) -> None:
+        super().__init__("answer lost")
+        self.then = then
+
+
 def _validation(message: str) -> _ApiError:
     return _ApiError("ValidationException", message)
 
@@ -123,6 +146,7 @@ class FakeDynamoDB(LoopbackService):
         self.schemas = dict(tables or {})
         self._items: dict[str, dict[str, dict[str, Any]]] = {}
         self._lock = threading.Lock()
+        self._losses: list[_Loss] = []
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self.calls: list[str] = []
@@ -156,6 +180,26 @@ class FakeDynamoDB(LoopbackService):
         if thread is not None:
             thread.join(timeout=5)
 
+    def lose_next_answer(
+        self,
+        operation: str = "UpdateItem",
+        *,
+        skip: int = 0,
+        then: Callable[[], None] | None = None,
+    ) -> None:
+        """Serve the next ``operation`` request after ``skip`` others, then close its connection
+        without answering, once ``then()`` (if given) has returned: the request took effect,
+        its answer never arrived. Losses wait in the order they were asked for."""
+        with self._lock:
+            self._losses.append(_Loss(operation, skip, then))
+
+    def reset(self) -> None:
+        """Forget every item, the calls received and the answers still to lose."""
+        with self._lock:
+            self._items.clear()
+            self.calls.clear()
+            self._losses.clear()
+
     def items(self, table: str) -> list[dict[str, Any]]:
         """A copy of every item of ``table`` (DynamoDB JSON)."""
         with self._lock:
@@ -177,7 +221,24 @@ class FakeDynamoDB(LoopbackService):
             raise _validation("TableName is required")
         with self._lock:
             self.calls.append(operation)
-            return handlers[operation](table, request)
+            lost = self._take_loss(operation)
+            try:
+                answer = handlers[operation](table, request)
+            except _ApiError:
+                if lost is None:
+                    raise
+            if lost is not None:
+                raise _AnswerLost(lost.then)
+            return answer
+
+    def _take_loss(self, operation: str) -> _Loss | None:
+        """The loss this request's answer is for, if any (counting down the first one's skip)."""
+        if not self._losses or self._losses[0].operation != operation:
+            return None
+        if self._losses[0].skip:
+            self._losses[0].skip -= 1
+            return None
+        return self._losses.pop(0)
 
     def _schema(self, table: str) -> TableSchema:
         return self.schemas.get(table, INVITATION_TABLE)
@@ -330,6 +391,11 @@ def _make_handler(fake: FakeDynamoDB) -> type[BaseHTTPRequestHandler]:
                 except ValueError:
                     raise _ApiError("SerializationException", "Body is not valid JSON") from None
                 payload = fake.call(target.removeprefix(_TARGET_PREFIX), request)
+            except _AnswerLost as lost:
+                if lost.then is not None:
+                    lost.then()
+                self.close_connection = True
+                return
             except _ApiError as error:
                 self._send(
                     400,

@@ -13,21 +13,31 @@ unlike a password, whose few bits of entropy need a slow, salted hash. Whoever r
 ``displayName`` (absent: the invitee chooses one), ``capabilities`` (a map, absent when none),
 ``uses`` and ``usesLeft``, ``expiresAt`` (epoch seconds, the table's TTL attribute),
 ``createdAt``, ``createdBy`` (the creator's caller identity, CONTRACT v2), ``revokedAt`` once
-revoked, and ``redemptions``: the SHA-256 of each (invitation, ``Idempotency-Key``, display
-name) that consumed a use, never a key itself. The index ``byContact`` (partition
-``contactId``, sort ``expiresAt``) projects only what a listing reads (``invitation_table.json``,
-from which the construct creates the table): never the secret's hash, the creator or the
+revoked, ``useIds``: the use ID of each use taken and not given back (random, generated per
+redemption, not a secret), and ``redemptions``: the SHA-256 of each (invitation,
+``Idempotency-Key``, display name) that took one of those uses, never a key itself. Both sets
+hold at most ``uses`` members (the schema allows 100): the largest item is about 12 KB, far
+below DynamoDB's 400 KB item limit. The index ``byContact`` (partition ``contactId``, sort
+``expiresAt``) projects only what a listing reads (``invitation_table.json``, from which the
+construct creates the table): never the secret's hash, the creator, the use IDs or the
 redemptions.
 
-**Consuming is one conditional UpdateItem**: it decrements ``usesLeft`` only if the secret's
-hash matches, a use is left, the invitation has not expired (TTL deletes expired items days
-later, so the condition checks ``expiresAt`` itself), it is not revoked, the display name fits
-(given exactly when the invitation has none) and this redemption has not consumed a use before.
-DynamoDB evaluates the condition and applies the update atomically per item, so concurrent
-redemptions of a one-use invitation consume it once. On a failed condition DynamoDB returns the
-item as it was (``ReturnValuesOnConditionCheckFailure``), which tells a retried redemption (same
-key and request: replayed, no second use) from a refusal, and a refusal's reason (only for the
-log: the caller always gets the same answer).
+**Consuming is one conditional UpdateItem**: it decrements ``usesLeft`` and adds the
+redemption's use ID (and its ``redemptions`` hash) only if the secret's hash matches, a use is
+left, the invitation has not expired (TTL deletes expired items days later, so the condition
+checks ``expiresAt`` itself), it is not revoked, the display name fits (given exactly when the
+invitation has none) and neither the use ID nor the redemption's hash is there yet. DynamoDB
+evaluates the condition and applies the update atomically per item, so concurrent redemptions of
+a one-use invitation consume it once. On a failed condition DynamoDB returns the item as it was
+(``ReturnValuesOnConditionCheckFailure``): the redemption's own use ID there means its write was
+applied and its answer lost, then retried by the SDK (consumed, once); the hash without the ID,
+a retried redemption (same key and request: replayed, no second use); else a refusal, and its
+reason (only for the log: the caller always gets the same answer).
+
+**Giving a use back** is conditioned on the use ID being there, and removes it in the same
+write, so a give-back retried by the SDK after a lost answer cannot return a use another
+redeemer has taken since; a failed condition on an item that is still there means an earlier
+attempt gave the use back.
 """
 
 from __future__ import annotations
@@ -46,6 +56,7 @@ from .dynamodb import DynamoDBClient, error_code
 
 ID_BYTES = 12
 SECRET_BYTES = 32
+USE_ID_BYTES = 12
 #: The table's keys and index (the construct creates the table from the same file).
 TABLE_PATH = Path(__file__).resolve().parent / "invitation_table.json"
 INDEX_NAME = "byContact"
@@ -127,6 +138,11 @@ def invitation_id_of(secret: str) -> str | None:
     return head if dot and _ID.fullmatch(head) and _RANDOM.fullmatch(tail) else None
 
 
+def new_use_id() -> str:
+    """A new use ID (random: only the redemption that made it can find it in the item)."""
+    return secrets.token_urlsafe(USE_ID_BYTES)
+
+
 def redemption_hash(invitation_id: str, key: str, display_name: str | None) -> str:
     """What ``redemptions`` records for a redemption sent with ``Idempotency-Key`` ``key``."""
     text = json.dumps(
@@ -151,6 +167,11 @@ def _n(value: int) -> dict[str, str]:
 def _text(item: Mapping[str, Any], name: str) -> str | None:
     value = item.get(name)
     return str(value["S"]) if isinstance(value, Mapping) and "S" in value else None
+
+
+def _members(item: Mapping[str, Any], name: str) -> list[str]:
+    value = item.get(name)
+    return list(value["SS"]) if isinstance(value, Mapping) and "SS" in value else []
 
 
 def _number(item: Mapping[str, Any], name: str) -> int:
@@ -238,11 +259,13 @@ def consume(
     *,
     invitation_id: str,
     hashed: str,
+    use_id: str,
     redemption: str | None,
     name_given: bool,
     now: int,
 ) -> Outcome:
-    """Consume one use of the invitation, atomically (see the module docstring)."""
+    """Consume one use of the invitation, atomically, recording ``use_id`` (see the module
+    docstring)."""
     e = _Expression()
     conditions = [
         f"{e.name('secretHash')} = {e.value('secretHash', _s(hashed))}",
@@ -250,13 +273,17 @@ def consume(
         f"{e.name('expiresAt')} > {e.value('now', _n(now))}",
         f"attribute_not_exists({e.name('revokedAt')})",
         f"attribute_{'not_' if name_given else ''}exists({e.name('displayName')})",
+        f"NOT contains({e.name('useIds')}, {e.value('useId', _s(use_id))})",
     ]
-    update = f"SET {e.name('usesLeft')} = {e.name('usesLeft')} - {e.value('one', _n(1))}"
+    update = (
+        f"SET {e.name('usesLeft')} = {e.name('usesLeft')} - {e.value('one', _n(1))} "
+        f"ADD {e.name('useIds')} {e.value('useIds', {'SS': [use_id]})}"
+    )
     if redemption is not None:
         conditions.append(
             f"NOT contains({e.name('redemptions')}, {e.value('redemption', _s(redemption))})"
         )
-        update += f" ADD {e.name('redemptions')} {e.value('redemptions', {'SS': [redemption]})}"
+        update += f", {e.name('redemptions')} {e.value('redemptions', {'SS': [redemption]})}"
     try:
         answer = client.update_item(
             TableName=table,
@@ -271,7 +298,14 @@ def consume(
         if error_code(error) != _CONDITION_FAILED:
             raise
         old = getattr(error, "response", {}).get("Item")  # pragma: no mutate (ClientError's)
-        return _why_not(old, hashed=hashed, redemption=redemption, name_given=name_given, now=now)
+        return _why_not(
+            old,
+            hashed=hashed,
+            use_id=use_id,
+            redemption=redemption,
+            name_given=name_given,
+            now=now,
+        )
     return Consumed(_from_item(answer["Attributes"]))
 
 
@@ -279,6 +313,7 @@ def _why_not(
     old: Mapping[str, Any] | None,
     *,
     hashed: str,
+    use_id: str,
     redemption: str | None,
     name_given: bool,
     now: int,
@@ -287,11 +322,15 @@ def _why_not(
     stored = _text(old, "secretHash") if old else None
     if old is None or stored is None or not hmac.compare_digest(stored, hashed):
         return Refused("unknown")
+    if use_id in _members(old, "useIds"):
+        # This redemption's own write, applied before its answer was lost (the SDK retried):
+        # consumed once, even if the invitation was revoked or expired since.
+        return Consumed(_from_item(old))
     if "revokedAt" in old:
         return Refused("revoked")
     if _number(old, "expiresAt") <= now:
         return Refused("expired")
-    if redemption is not None and redemption in old.get("redemptions", {}).get("SS", []):
+    if redemption is not None and redemption in _members(old, "redemptions"):
         return Replayed(_from_item(old))
     if _number(old, "usesLeft") <= 0:
         return Refused("used-up")
@@ -302,26 +341,32 @@ def _why_not(
 
 
 def give_back(
-    client: DynamoDBClient, table: str, invitation_id: str, redemption: str | None
+    client: DynamoDBClient, table: str, invitation_id: str, use_id: str, redemption: str | None
 ) -> bool:
-    """Return a consumed use (the participant was not added); ``False`` if the item is gone or
-    already has all its uses."""
+    """Return the use ``use_id`` took (the participant was not added); ``False`` if the item is
+    gone. Exactly once: only this use ID's redemption removes it."""
     e = _Expression()
-    update = f"SET {e.name('usesLeft')} = {e.name('usesLeft')} + {e.value('one', _n(1))}"
+    update = (
+        f"SET {e.name('usesLeft')} = {e.name('usesLeft')} + {e.value('one', _n(1))} "
+        f"DELETE {e.name('useIds')} {e.value('useIds', {'SS': [use_id]})}"
+    )
     if redemption is not None:
-        update += f" DELETE {e.name('redemptions')} {e.value('redemptions', {'SS': [redemption]})}"
+        update += f", {e.name('redemptions')} {e.value('redemptions', {'SS': [redemption]})}"
     try:
         client.update_item(
             TableName=table,
             Key={"invitationId": _s(invitation_id)},
             UpdateExpression=update,
-            ConditionExpression=f"{e.name('usesLeft')} < {e.name('uses')}",
+            ConditionExpression=f"contains({e.name('useIds')}, {e.value('useId', _s(use_id))})",
+            ReturnValuesOnConditionCheckFailure="ALL_OLD",
             **e.parameters(),
         )
     except Exception as error:
         if error_code(error) != _CONDITION_FAILED:
             raise
-        return False
+        # The item is there without the use ID: an earlier attempt of this call removed it
+        # (applied, its answer lost, retried by the SDK).
+        return "Item" in getattr(error, "response", {})  # pragma: no mutate (ClientError's)
     return True
 
 

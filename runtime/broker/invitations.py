@@ -494,13 +494,18 @@ def _name_mismatch(
 def _give_back(
     config: Config,
     invitation: store.Invitation,
+    use_id: str,
     redemption: str | None,
     invocation: metrics.Invocation,
 ) -> None:
     """Return the use a redemption consumed when no participant was added (a 4xx answer)."""
     try:
         returned = store.give_back(
-            _client(config), _settings(config).table_name, invitation.invitation_id, redemption
+            _client(config),
+            _settings(config).table_name,
+            invitation.invitation_id,
+            use_id,
+            redemption,
         )
     except Exception as error:
         _count(invocation, "InvitationStoreErrors")
@@ -540,12 +545,14 @@ def redeem(
     if invitation_id is None:
         return _refused("unknown", invocation, request_id)
     redemption = None if key is None else store.redemption_hash(invitation_id, key, display_name)
+    use_id = store.new_use_id()
     try:
         outcome = store.consume(
             _client(config),
             _settings(config).table_name,
             invitation_id=invitation_id,
             hashed=store.secret_hash(secret),
+            use_id=use_id,
             redemption=redemption,
             name_given=display_name is not None,
             now=_epoch(),
@@ -590,7 +597,7 @@ def redeem(
     if status == 201:
         _count(invocation, "InvitationsRedeemed")
     elif 400 <= status < 500 and not replayed:
-        _give_back(config, invitation, redemption, invocation)
+        _give_back(config, invitation, use_id, redemption, invocation)
     return response
 
 

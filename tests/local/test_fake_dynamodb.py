@@ -3,13 +3,15 @@ invitation store running against it through a real botocore client (the reduced 
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from aws_rules.dynamodb_items import MAX_ITEM_BYTES, item_size
 from botocore.config import Config
-from botocore.exceptions import ClientError
+from botocore.exceptions import ClientError, ConnectionClosedError
 
 from constructs_lib.local import _ddb_expressions as expressions
 from constructs_lib.local.fake_dynamodb import FakeDynamoDB
@@ -28,17 +30,28 @@ def fake_dynamodb() -> Iterator[FakeDynamoDB]:
         yield fake
 
 
-@pytest.fixture(scope="module")
-def client(fake_dynamodb: FakeDynamoDB) -> Any:
-    """The runtime's session (reduced DynamoDB model), aimed at the fake, without retries."""
+def _client(fake: FakeDynamoDB, attempts: int) -> Any:
+    """The runtime's session (reduced DynamoDB model), aimed at the fake."""
     return connect.session().create_client(
         "dynamodb",
-        endpoint_url=fake_dynamodb.url,
+        endpoint_url=fake.url,
         region_name="us-east-1",
         aws_access_key_id="x",
         aws_secret_access_key="x",
-        config=Config(retries={"mode": "standard", "total_max_attempts": 1}),
+        config=Config(retries={"mode": "standard", "total_max_attempts": attempts}),
     )
+
+
+@pytest.fixture(scope="module")
+def client(fake_dynamodb: FakeDynamoDB) -> Any:
+    """A client without retries."""
+    return _client(fake_dynamodb, 1)
+
+
+@pytest.fixture(scope="module")
+def retrying(fake_dynamodb: FakeDynamoDB) -> Any:
+    """A client that retries once, as the runtime's does (standard mode, 2 attempts)."""
+    return _client(fake_dynamodb, 2)
 
 
 _ids = iter(f"I{n:015d}" for n in range(10**6))
@@ -71,6 +84,7 @@ def consume(client: Any, invitation_id: str, **overrides: Any) -> store.Outcome:
     arguments: dict[str, Any] = {
         "invitation_id": invitation_id,
         "hashed": HASHED,
+        "use_id": store.new_use_id(),
         "redemption": None,
         "name_given": True,
         "now": NOW,
@@ -158,17 +172,117 @@ def test_the_display_name_must_fit(client: Any) -> None:
 def test_a_use_given_back_can_be_redeemed_again(client: Any, fake_dynamodb: FakeDynamoDB) -> None:
     created = put(client)
     key = store.redemption_hash(created.invitation_id, "k", "Bo")
-    consume(client, created.invitation_id, redemption=key)
-    assert store.give_back(client, TABLE, created.invitation_id, key)
-    assert not store.give_back(client, TABLE, created.invitation_id, key)
+    consume(client, created.invitation_id, redemption=key, use_id="use-1")
+    assert stored(fake_dynamodb, created.invitation_id)["useIds"] == {"SS": ["use-1"]}
+    assert store.give_back(client, TABLE, created.invitation_id, "use-1", key)
     item = stored(fake_dynamodb, created.invitation_id)
-    assert item["usesLeft"] == {"N": "1"} and "redemptions" not in item
+    assert item["usesLeft"] == {"N": "1"} and "redemptions" not in item and "useIds" not in item
     assert isinstance(consume(client, created.invitation_id, redemption=key), store.Consumed)
+
+
+def test_a_use_is_given_back_once_and_only_by_its_own_redemption(
+    client: Any, fake_dynamodb: FakeDynamoDB
+) -> None:
+    created = put(client, uses=2, uses_left=2)
+    consume(client, created.invitation_id, use_id="use-1")
+    consume(client, created.invitation_id, use_id="use-2")
+    assert store.give_back(client, TABLE, created.invitation_id, "use-1", None)
+    # Again (as after a lost answer): the item is there, the ID is not, so it was given back.
+    assert store.give_back(client, TABLE, created.invitation_id, "use-1", None)
+    assert store.give_back(client, TABLE, created.invitation_id, "use-9", None)
+    item = stored(fake_dynamodb, created.invitation_id)
+    assert (item["usesLeft"], item["useIds"]) == ({"N": "1"}, {"SS": ["use-2"]})
+    assert not store.give_back(client, TABLE, "nosuchinvitatio", "use-2", None)
+
+
+def test_a_consume_whose_answer_is_lost_is_recognised_when_the_sdk_retries_it(
+    client: Any, retrying: Any, fake_dynamodb: FakeDynamoDB
+) -> None:
+    created = put(client, uses=2, uses_left=2)
+    key = store.redemption_hash(created.invitation_id, "k", None)
+    fake_dynamodb.lose_next_answer("UpdateItem")
+    before = fake_dynamodb.calls.count("UpdateItem")
+    outcome = consume(retrying, created.invitation_id, use_id="use-1", redemption=key)
+    assert fake_dynamodb.calls.count("UpdateItem") == before + 2
+    # Consumed, not replayed: this redemption may give its use back.
+    assert isinstance(outcome, store.Consumed)
+    item = stored(fake_dynamodb, created.invitation_id)
+    assert (item["usesLeft"], item["useIds"]) == ({"N": "1"}, {"SS": ["use-1"]})
+
+
+def test_its_own_use_id_is_consumed_even_if_revoked_since(client: Any) -> None:
+    """The write was applied before the revocation: the redemption goes on, once."""
+    created = put(client)
+    consume(client, created.invitation_id, use_id="use-1")
+    revoke = {"invitation_id": created.invitation_id, "contact_id": "contact-1", "creator": None}
+    store.revoke(client, TABLE, now=NOW, **revoke)
+    again = consume(client, created.invitation_id, use_id="use-1")
+    assert isinstance(again, store.Consumed) and again.invitation.uses_left == 0
+    assert consume(client, created.invitation_id) == store.Refused("revoked")
+
+
+def test_a_give_back_whose_answer_is_lost_returns_one_use(
+    client: Any, retrying: Any, fake_dynamodb: FakeDynamoDB
+) -> None:
+    """Another redeemer takes the use given back before the SDK resends the give-back."""
+    created = put(client, uses=2, uses_left=2)
+    consume(client, created.invitation_id, use_id="use-a")
+    taken: list[store.Outcome] = []
+    fake_dynamodb.lose_next_answer(
+        "UpdateItem", then=lambda: taken.append(consume(client, created.invitation_id))
+    )
+    assert store.give_back(retrying, TABLE, created.invitation_id, "use-a", None)
+    assert isinstance(taken[0], store.Consumed)
+    item = stored(fake_dynamodb, created.invitation_id)
+    assert item["usesLeft"] == {"N": "1"} and "use-a" not in item["useIds"]["SS"]
+
+
+class _InProcess:
+    """The store's client, served by the fake in this thread (no HTTP, for many writes)."""
+
+    def __init__(self, fake: FakeDynamoDB) -> None:
+        self.fake = fake
+
+    def put_item(self, **request: Any) -> dict[str, Any]:
+        return self.fake.call("PutItem", request)
+
+    def update_item(self, **request: Any) -> dict[str, Any]:
+        return self.fake.call("UpdateItem", request)
+
+
+def test_the_largest_invitation_item_stays_far_below_dynamodbs_item_limit(
+    fake_dynamodb: FakeDynamoDB,
+) -> None:
+    """Each use taken adds a use ID and a redemption's hash, and the schema bounds the uses."""
+    schema = json.loads((store.TABLE_PATH.parent / "invitations.schema.json").read_text())
+    most = schema["definitions"]["CreateInvitationRequest"]["properties"]["uses"]["maximum"]
+    direct = _InProcess(fake_dynamodb)
+    created = put(
+        direct,
+        contact_id="c" * 256,
+        display_name="\U0001f600" * 256,
+        capabilities={"video": "SEND", "screenShare": "SEND"},
+        uses=most,
+        uses_left=most,
+        created_by="arn:aws:iam::123456789012:role/" + "r" * 2000,
+    )
+    for n in range(most):
+        key = store.redemption_hash(created.invitation_id, f"key-{n}", None)
+        taken = consume(direct, created.invitation_id, name_given=False, redemption=key)
+        assert isinstance(taken, store.Consumed)
+    revoke = {"invitation_id": created.invitation_id, "contact_id": "c" * 256, "creator": None}
+    assert store.revoke(direct, TABLE, now=NOW, **revoke)
+    item = stored(fake_dynamodb, created.invitation_id)
+    assert len(item["useIds"]["SS"]) == len(item["redemptions"]["SS"]) == most
+    assert item_size(item) < MAX_ITEM_BYTES / 20
 
 
 def test_the_listing_reads_the_index_and_only_open_invitations(client: Any) -> None:
     contact = {"contact_id": "contact-list"}
-    kept = [put(client, **contact, expires_at=NOW + 60), put(client, **contact, uses=2)]
+    kept = [
+        put(client, **contact, expires_at=NOW + 60),
+        put(client, **contact, uses=2, uses_left=2),
+    ]
     put(client, **contact, expires_at=NOW)
     put(client, **contact, uses_left=0)
     revoked = put(client, **contact)
@@ -180,10 +294,21 @@ def test_the_listing_reads_the_index_and_only_open_invitations(client: Any) -> N
         creator=None,
         now=NOW,
     )
+    consume(client, kept[1].invitation_id, redemption="r" * 64)
     found = store.list_open(client, TABLE, "contact-list", NOW)
     assert [i.invitation_id for i in found] == [i.invitation_id for i in kept]
-    # The index projects no secret hash and no creator.
+    assert found[1].uses_left == 1
+    # The index projects no secret hash, creator, use ID or redemption.
     assert {i.created_by for i in found} == {""}
+    query = {
+        "TableName": TABLE,
+        "IndexName": "byContact",
+        "KeyConditionExpression": "contactId = :c",
+        "ExpressionAttributeValues": {":c": {"S": "contact-list"}},
+    }
+    assert not {"secretHash", "createdBy", "useIds", "redemptions"}.intersection(
+        *client.query(**query)["Items"]
+    )
 
 
 def test_concurrent_redemptions_of_a_one_use_invitation_consume_it_once(client: Any) -> None:
@@ -286,3 +411,51 @@ def test_a_query_pages_with_limit_and_exclusive_start_key(client: Any) -> None:
     assert expiries == [str(NOW + 10), str(NOW + 20), str(NOW + 30)]
     assert "LastEvaluatedKey" not in second
     assert "secretHash" not in first["Items"][0]
+
+
+def test_add_and_delete_on_a_set() -> None:
+    placeholders = expressions.Placeholders(
+        names={"#a": "a", "#b": "b"}, values={":x": {"SS": ["x"]}, ":xy": {"SS": ["x", "y"]}}
+    )
+    add = expressions.update("ADD #a :x, #b :xy", placeholders)
+    assert add({"a": {"SS": ["y"]}}) == {"a": {"SS": ["y", "x"]}, "b": {"SS": ["x", "y"]}}
+    delete = expressions.update("DELETE #a :xy, #b :x", placeholders)
+    # A set left empty is removed (DynamoDB has no empty sets); a missing one stays missing.
+    assert delete({"a": {"SS": ["x", "y"]}}) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("SET #a = :one SET #b = :one", 'The "SET" section can only be used once'),
+        ("SET #a = :one ADD #a :one", "Two document paths overlap: [a]"),
+        ("DELETE #a :one", "incorrect data type"),
+        ("ADD #b :one", "incorrect data type"),
+    ],
+)
+def test_update_expressions_dynamodb_refuses(text: str, message: str) -> None:
+    placeholders = expressions.Placeholders(names={"#a": "a", "#b": "b"}, values={":one": N1})
+    with pytest.raises(expressions.ExpressionError) as raised:
+        expressions.update(text, placeholders)({"b": {"SS": ["x"]}})
+    assert message in str(raised.value)
+
+
+def test_a_lost_answer_is_served_then_dropped_and_reset_forgets() -> None:
+    with FakeDynamoDB() as fake:
+        plain = _client(fake, 1)
+        fake.lose_next_answer("UpdateItem", skip=1)
+        request = {
+            "TableName": TABLE,
+            "Key": {"invitationId": {"S": "counter"}},
+            "UpdateExpression": "ADD #n :one",
+            "ExpressionAttributeNames": {"#n": "n"},
+            "ExpressionAttributeValues": {":one": N1},
+        }
+        plain.update_item(**request)
+        with pytest.raises(ConnectionClosedError):
+            plain.update_item(**request)
+        assert fake.items(TABLE)[0]["n"] == {"N": "2"}
+        fake.lose_next_answer("UpdateItem")
+        fake.reset()
+        assert (fake.items(TABLE), fake.calls) == ([], [])
+        plain.update_item(**request)

@@ -1,5 +1,6 @@
-"""The local broker with invitations: the routes as API Gateway would route them, and many
-simultaneous redemptions of a one-use invitation adding exactly one participant."""
+"""The local broker with invitations: the routes as API Gateway would route them, many
+simultaneous redemptions of a one-use invitation adding exactly one participant, and table writes
+applied but answered too late (the SDK resends them) taking and giving back exactly one use."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from local_http import JSON, Answer, send
 
 from constructs_lib.local import LocalBroker, LocalBrokerConfig, _parse_args, config_from_args
 from constructs_lib.local.fake_connect import FakeConnect
+from constructs_lib.local.fake_dynamodb import FakeDynamoDB
 
 APP = "https://app.example.com"
 INVITATIONS = "/contacts/contact-1/invitations"
@@ -22,6 +24,16 @@ def broker(fake_connect: FakeConnect) -> Iterator[LocalBroker]:
     config = LocalBrokerConfig(invitations=True, log_level="ERROR", cors_allowed_origins=(APP,))
     with LocalBroker(config=config, connect=fake_connect) as running:
         yield running
+
+
+@pytest.fixture
+def table(broker: LocalBroker) -> Iterator[FakeDynamoDB]:
+    """The broker's simulated DynamoDB, its calls counted from the test's start, with no answer
+    left to lose after it."""
+    assert broker.dynamodb is not None
+    broker.dynamodb.reset()
+    yield broker.dynamodb
+    broker.dynamodb.reset()
 
 
 def created(fake: FakeConnect) -> int:
@@ -73,6 +85,52 @@ def test_a_use_is_given_back_when_connect_refuses(broker: LocalBroker, fake: Fak
     fake.fail_next("ConflictException")
     assert send(broker.url + REDEEM, {"secret": secret}).status == 409
     assert send(broker.url + REDEEM, {"secret": secret}).status == 201
+
+
+def redeem_all(broker: LocalBroker, secret: str, times: int) -> list[int]:
+    """The statuses of ``times`` redemptions, one after the other, without Idempotency-Key."""
+    return [send(broker.url + REDEEM, {"secret": secret}).status for _ in range(times)]
+
+
+@pytest.mark.parametrize("uses", [1, 2])
+def test_a_redemption_whose_consuming_write_is_answered_too_late_takes_one_use(
+    broker: LocalBroker, fake: FakeConnect, table: FakeDynamoDB, uses: int
+) -> None:
+    """The write is applied, its answer lost; the SDK sends it again (no Idempotency-Key)."""
+    secret = create(broker, {"uses": uses, "displayName": "Guest"}).json()["secret"]
+    table.lose_next_answer("UpdateItem")
+    assert redeem_all(broker, secret, uses + 1) == [201] * uses + [404]
+    assert created(fake) == uses
+    assert table.calls.count("UpdateItem") == uses + 2
+
+
+def test_a_replayable_redemption_answered_too_late_still_gives_its_use_back(
+    broker: LocalBroker, fake: FakeConnect, table: FakeDynamoDB
+) -> None:
+    """With an Idempotency-Key, the resent write is this redemption's own, not a replay: when
+    Connect then refuses, the use comes back."""
+    secret = create(broker, {"uses": 2, "displayName": "Guest"}).json()["secret"]
+    table.lose_next_answer("UpdateItem")
+    fake.fail_next("ConflictException")
+    key = [("Idempotency-Key", "retry-me")]
+    assert send(broker.url + REDEEM, {"secret": secret}, headers=JSON + key).status == 409
+    assert redeem_all(broker, secret, 3) == [201, 201, 404]
+
+
+def test_a_give_back_answered_too_late_returns_one_use_while_another_redeems(
+    broker: LocalBroker, fake: FakeConnect, table: FakeDynamoDB
+) -> None:
+    """Connect refuses the first redeemer, whose use is given back; that write is applied, its
+    answer lost, and a second redeemer takes the use before the SDK sends it again."""
+    secret = create(broker, {"uses": 2, "displayName": "Guest"}).json()["secret"]
+    meanwhile: list[int] = []
+    fake.fail_next("ConflictException")
+    table.lose_next_answer(
+        "UpdateItem", skip=1, then=lambda: meanwhile.extend(redeem_all(broker, secret, 1))
+    )
+    assert redeem_all(broker, secret, 1) == [409]
+    assert meanwhile == [201]
+    assert redeem_all(broker, secret, 2) == [201, 404]
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""The invitation secret: its randomness, its form, its hash."""
+"""The invitation secret: its randomness, its form, its hash; and a redemption's use ID."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ import pytest
 from invitation_support import INVITATION_ID, RANDOM, SECRET
 
 from runtime.broker import invitation_store
-from runtime.broker.invitation_store import new_secret
+from runtime.broker.invitation_store import new_secret, new_use_id
 
-# ``new_secret`` as imported above is the real one (the fixtures fix the store's for the routes).
+# ``new_secret`` and ``new_use_id`` as imported above are the real ones (the fixtures fix the
+# store's for the routes).
 
 
 def test_a_new_secret_holds_its_id_and_256_random_bits() -> None:
@@ -55,3 +56,11 @@ def test_redemptions_differ_by_key_and_name() -> None:
         for name in (None, "Bo", "bo")
     }
     assert len(hashes) == 6
+
+
+def test_use_ids_are_96_random_bits_in_url_safe_text() -> None:
+    """96 random bits: no redemption finds another's use ID in the item, nor guesses it."""
+    made = {new_use_id() for _ in range(200)}
+    assert len(made) == 200
+    assert all(re.fullmatch(r"[A-Za-z0-9_-]{16}", use_id) for use_id in made)
+    assert invitation_store.USE_ID_BYTES * 8 == 96
