@@ -23,8 +23,8 @@ or ``slow-`` make the simulated Connect fail (see :mod:`constructs_lib.local.fak
 
 Contact-bound callers (``caller_attribute``): there is no authentication here, so the caller
 says who it is in the ``X-Local-Caller`` header, which the local broker hands the runtime as a
-custom authorizer's ``principalId`` (a request without it gets the gateway's 401). This is a
-simulation for development, not authentication.
+custom authorizer's ``principalId`` (a request without it gets the gateway's 401; with CORS,
+the preflight allows the header). This is a simulation for development, not authentication.
 
 Standard library and botocore only: no aws_cdk, no Node.js. botocore comes with the package's
 ``client`` extra; without it, the command and :class:`LocalBroker` fail at once and say so.
