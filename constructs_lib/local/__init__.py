@@ -23,8 +23,8 @@ or ``slow-`` make the simulated Connect fail (see :mod:`constructs_lib.local.fak
 
 Contact-bound callers (``caller_attribute``): there is no authentication here, so the caller
 says who it is in the ``X-Local-Caller`` header, which the local broker hands the runtime as a
-custom authorizer's ``principalId`` (a request without it gets the gateway's 401). This is a
-simulation for development, not authentication.
+custom authorizer's ``principalId`` (a request without it gets the gateway's 401; with CORS,
+the preflight allows the header). This is a simulation for development, not authentication.
 
 Standard library and botocore only: no aws_cdk, no Node.js. botocore comes with the package's
 ``client`` extra; without it, the command and :class:`LocalBroker` fail at once and say so.
@@ -54,7 +54,13 @@ from types import ModuleType
 from typing import Any, Final
 
 from constructs_lib import _contract, _extras, _gateway_answers
-from constructs_lib.local._gateway import LocalGateway, ProblemFactory, find_route, routes
+from constructs_lib.local._gateway import (
+    LocalGateway,
+    ProblemFactory,
+    Route,
+    find_route,
+    routes,
+)
 from constructs_lib.local._loopback import LoopbackRequestHandler, LoopbackServer, LoopbackService
 from constructs_lib.local.fake_connect import (
     CONTACT_PREFIXES,
@@ -471,9 +477,7 @@ class LocalBroker(LoopbackService):
         runtime = self._runtime
         if runtime is None:
             raise RuntimeError("local broker is not running")
-        gateway = LocalGateway(
-            self.config.cors_allowed_origins, runtime.problem, routes(self.config.invitations)
-        )
+        gateway = _Gateway(self.config, runtime.problem)
         answer = gateway.answer(method, raw_path, headers, len(body), request_id)
         if answer is not None:
             return _proxy_response(answer)
@@ -482,7 +486,7 @@ class LocalBroker(LoopbackService):
         open_route = matched is not None and matched[0].resource == _gateway_answers.REDEEM_PATH
         if self.config.caller_attribute and not principal and not open_route:
             detail = f"The request is not authenticated ({CALLER_HEADER})."
-            return _proxy_response(runtime.problem("unauthorized", detail, request_id))
+            return _proxy_response(gateway.problem("unauthorized", detail, request_id))
         event = build_event(
             method,
             raw_path,
@@ -497,10 +501,27 @@ class LocalBroker(LoopbackService):
             response = runtime.handler(event, LambdaContext(timeout=self.config.function_timeout))
         except Exception:
             traceback.print_exc()
-            response = runtime.problem(
+            response = gateway.problem(
                 "internal", "the broker failed; see the local broker's output", request_id
             )
         return _proxy_response(response)
+
+
+class _Gateway(LocalGateway):
+    """API Gateway's own answers for ``config``; with simulated callers (``caller_attribute``),
+    the preflight also allows ``X-Local-Caller``, as a deployed preflight allows the header its
+    authorizer reads (``Authorization``)."""
+
+    def __init__(self, config: LocalBrokerConfig, problem: ProblemFactory) -> None:
+        super().__init__(config.cors_allowed_origins, problem, routes(config.invitations))
+        self.caller_header = bool(config.caller_attribute)
+
+    def preflight(self, headers: Sequence[tuple[str, str]], route: Route) -> dict[str, Any]:
+        answer = super().preflight(headers, route)
+        if self.caller_header:
+            allowed = answer["headers"]["Access-Control-Allow-Headers"]
+            answer["headers"]["Access-Control-Allow-Headers"] = f"{allowed},{CALLER_HEADER}"
+        return answer
 
 
 def _caller(headers: Sequence[tuple[str, str]]) -> str | None:

@@ -4,6 +4,7 @@ oversized bodies (aws_rules.gateway_responses), for the same configuration."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -99,6 +100,21 @@ def test_gateway_problems_match_the_deployed_gateway_responses(
     assert {k: answer[k] for k in ("status", "headers", "body")} == deployed_problem(
         synth, response_type, answer["request_id"]
     )
+
+
+def test_the_401_without_a_caller_matches_the_deployed_unauthorized_response(
+    pair: tuple[Synthesized, LocalBroker],
+) -> None:
+    # The same origins, with contact-bound callers simulated (X-Local-Caller).
+    synth, local = pair
+    config = dataclasses.replace(local.config, caller_attribute="brokerCaller")
+    with LocalBroker(config=config, connect=local.connect) as bound:
+        answer = local_answer(bound, "POST", ROUTE, b"{}")
+    deployed = deployed_problem(synth, "UNAUTHORIZED", answer["request_id"])
+    # Only the detail differs: the local one names the header to send.
+    assert answer["body"].pop("detail") == "The request is not authenticated (X-Local-Caller)."
+    assert deployed["body"].pop("detail") == "The request is not authenticated."
+    assert {k: answer[k] for k in ("status", "headers", "body")} == deployed
 
 
 INVITATION_PREFLIGHTS = {
