@@ -87,6 +87,7 @@ class Props:
     channel_roles: Mapping[str, Sequence[str]] | None
     agent_wait: Duration
     caller_attribute: str | None
+    iam_session_identity: bool
     invitations: bool
     invitation_lifetime: Duration | None
     invitation_max_lifetime: Duration | None
@@ -151,6 +152,7 @@ def check(scope: Construct, props: Props) -> Checked:
         props.authorizer,
         props.allow_unauthenticated_access,
     )
+    _validation.check_iam_session_identity(props.iam_session_identity, _auth_prop(auth))
     listed, vpce_ids = _network(
         auth,
         props.allowed_principals,
@@ -244,6 +246,17 @@ def _auth(
     if allow_unauthenticated_access:
         return Auth(apigateway.AuthorizationType.NONE)
     return Auth(apigateway.AuthorizationType.IAM)
+
+
+def _auth_prop(auth: Auth) -> str | None:
+    """The prop that chose an authorization other than AWS_IAM, as the caller wrote it."""
+    if auth.user_pool is not None:
+        return "user_pool"
+    if auth.authorizer is not None:
+        return "authorizer"
+    if auth.authorization_type == apigateway.AuthorizationType.NONE:
+        return "allow_unauthenticated_access=True"
+    return None
 
 
 def _network(

@@ -111,6 +111,7 @@ class ParticipantBroker(Construct):
         channel_roles: Mapping[str, Sequence[str]] | None = None,
         agent_wait: Duration = defaults.AGENT_WAIT,
         caller_attribute: str | None = None,
+        iam_session_identity: bool = defaults.IAM_SESSION_IDENTITY,
         invitations: bool = False,
         invitation_lifetime: Duration | None = None,
         invitation_max_lifetime: Duration | None = None,
@@ -216,10 +217,20 @@ class ParticipantBroker(Construct):
             answering 409 ``agent-not-connected`` with ``Retry-After``; it must fit ``timeout``
             (checked at synth). Default: 3 seconds.
         :param caller_attribute: contact-bound callers: a user-defined contact attribute that
-            must equal the caller's identity (IAM principal ARN, Cognito ``sub``, authorizer
-            ``principalId``); any other contact answers 404 as if it did not exist. Needs the
-            contact checks and authenticated callers. Default: any caller may add participants
-            to any contact of the instance.
+            must equal the caller's identity (docs/contacts.md shows the exact string: with
+            AWS_IAM the IAM user's ARN, a role session's ARN without the session name, or the
+            Cognito identity-pool ``cognitoIdentityId``; a user pool token's ``sub``; an
+            authorizer's ``principalId``); any other contact answers 404 as if it did not exist.
+            Needs the contact checks and authenticated callers. Default: any caller may add
+            participants to any contact of the instance.
+        :param iam_session_identity: ``True`` makes each assumed-role session a caller of its
+            own (its full ARN, session name included) for idempotency scopes, contact-bound
+            callers and invitation ownership (AWS_IAM only; refused otherwise). Safe only when
+            the trust policy of every role that calls fixes the session name with an
+            ``sts:RoleSessionName`` condition (for example ``${aws:username}``): without it,
+            whoever may assume the role chooses the name, and refreshed credentials change it.
+            ``sts:SourceIdentity`` does not fix the session name, so it is not enough alone.
+            Default: ``False``, the role is the caller (CONTRACT v2.1).
         :param invitations: serve invitations (docs/invitations.md): a
             caller creates a one-time secret for a contact, and whoever holds it can join that
             contact through ``POST {url}invitations/redeem``, which has no API Gateway
@@ -286,6 +297,7 @@ class ParticipantBroker(Construct):
             channel_roles=channel_roles,
             agent_wait=agent_wait,
             caller_attribute=caller_attribute,
+            iam_session_identity=iam_session_identity,
             invitations=invitations,
             invitation_lifetime=invitation_lifetime,
             invitation_max_lifetime=invitation_max_lifetime,
@@ -719,6 +731,8 @@ def _function_environment(
     )
     if props.caller_attribute is not None:
         environment["CALLER_ATTRIBUTE"] = props.caller_attribute
+    if props.iam_session_identity:
+        environment["IAM_SESSION_IDENTITY"] = "true"
     return environment
 
 

@@ -44,6 +44,9 @@ CHANNEL_ROLES: Final[dict[str, tuple[str, ...]]] = {
 #: call and Connect reporting them connected; a customer who invites someone while still queued
 #: gets a prompt 409 with Retry-After instead of a request held open for the whole queue time.
 AGENT_WAIT: Final[Duration] = Duration.seconds(3)
+#: With AWS_IAM, the caller of an assumed-role session is the role (CONTRACT v2.1): whoever
+#: assumes a role chooses the session name, and refreshed credentials bring a new one.
+IAM_SESSION_IDENTITY: Final[bool] = False
 LOG_LEVELS: Final[tuple[str, ...]] = ("DEBUG", "INFO", "WARNING", "ERROR")
 LOG_LEVEL: Final[str] = "INFO"
 METRICS_NAMESPACE: Final[str] = "ConnectParticipantBroker"

@@ -8,6 +8,7 @@ ARN), ``ALLOWED_ROLES`` (comma-separated, default ``CUSTOMER``), ``DEFAULT_ROLE`
 ``METRICS_NAMESPACE`` (default ``ConnectParticipantBroker``), ``CORS_ALLOWED_ORIGINS``
 (comma-separated; set only when the construct enables CORS); for :mod:`.contacts`,
 ``CONTACT_CHECKS``, ``CHANNEL_ROLES``, ``AGENT_WAIT_MS`` and ``CALLER_ATTRIBUTE``;
+``IAM_SESSION_IDENTITY`` (``true``: a role session is a caller of its own; AWS_IAM only);
 ``INVITATIONS_TABLE`` turns invitations on (:mod:`.invitation_settings`). Lambda sets
 ``AWS_LAMBDA_FUNCTION_NAME`` and ``AWS_REGION``.
 """
@@ -52,13 +53,14 @@ class Config:
     channel_roles: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: CHANNEL_ROLES)
     agent_wait_seconds: float = DEFAULT_AGENT_WAIT_MS / 1000
     caller_attribute: str | None = None
+    iam_sessions: bool = False
     invitations: Any = None
     """``invitation_settings.InvitationSettings``; ``None``: no invitations."""
 
 
-def _flag(env: Mapping[str, str], name: str) -> bool:
-    """Read a ``true``/``false`` variable (default ``true``)."""
-    value = env.get(name, "true").strip().lower()  # pragma: no mutate (case undone)
+def _flag(env: Mapping[str, str], name: str, default: str = "true") -> bool:
+    """Read a ``true``/``false`` variable."""
+    value = env.get(name, default).strip().lower()  # pragma: no mutate (case undone)
     if value not in ("true", "false"):
         raise ConfigError(f"{name} must be 'true' or 'false', got {value!r}")
     return value == "true"
@@ -108,6 +110,13 @@ def _caller_attribute(env: Mapping[str, str], contact_checks: bool, auth_type: s
             "CALLER_ATTRIBUTE needs CONTACT_CHECKS=true and AUTH_TYPE other than NONE"
         )
     return raw
+
+
+def _iam_sessions(env: Mapping[str, str], auth_type: str) -> bool:
+    sessions = _flag(env, "IAM_SESSION_IDENTITY", "false")
+    if sessions and auth_type != "AWS_IAM":
+        raise ConfigError(f"IAM_SESSION_IDENTITY=true needs AUTH_TYPE=AWS_IAM, got {auth_type!r}")
+    return sessions
 
 
 def _instance_id(env: Mapping[str, str]) -> str:
@@ -175,5 +184,6 @@ def load(env: Mapping[str, str]) -> Config:
         channel_roles=_channel_roles(env),
         agent_wait_seconds=_agent_wait(env),
         caller_attribute=_caller_attribute(env, contact_checks, auth_type),
+        iam_sessions=_iam_sessions(env, auth_type),
         invitations=_invitations(env),
     )

@@ -348,7 +348,7 @@ def serve(
         return _reject("invalid-request", VALIDATION_DETAIL, errors, request_id)
 
     def caller() -> str:
-        return caller_identity(event, config.auth_type)
+        return caller_identity(event, config.auth_type, config.iam_sessions)
 
     return add_participant(
         request, caller, caller, config, invocation, request_id, remaining_seconds

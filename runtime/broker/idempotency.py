@@ -8,8 +8,8 @@ instead the SHA-256 (64 hex digits; Connect allows 500 characters) of an unambig
 of:
 
 * a version tag (:data:`VERSION`), so a future change of the encoding never collides;
-* the caller's identity (:func:`broker.identity.caller_identity`: the IAM principal, the
-  Cognito ``sub``, the authorizer's ``principalId``; empty for an API without authentication);
+* the caller's identity (:func:`broker.identity.caller_identity`; empty without
+  authentication);
 * the contact ID;
 * the ``Idempotency-Key``;
 * the request as Connect receives it: the *effective* role (the default applied), the display

@@ -175,7 +175,7 @@ REDEEMED_SCOPE_TAG = "connect-participant-broker/invitation-token/1"
 
 def _caller(event: Mapping[str, Any], config: Config) -> Callable[[], str]:
     """The caller identity the API's authorization established, read when called."""
-    return functools.partial(caller_identity, event, config.auth_type)
+    return functools.partial(caller_identity, event, config.auth_type, config.iam_sessions)
 
 
 def unsupported_media_type(

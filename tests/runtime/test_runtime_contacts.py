@@ -13,8 +13,11 @@ from botocore.exceptions import ReadTimeoutError
 from botocore.stub import Stubber
 from runtime_support import (
     API_REQUEST_ID,
+    CALLER,
+    CALLER_ARN,
     CONNECT_RESPONSE,
     CONTACT_ID,
+    IDENTITY_POOL_SESSION,
     PROBLEM_HEADERS,
     TOKEN,
     FakeLambdaContext,
@@ -25,6 +28,7 @@ from runtime_support import (
     describe_params,
     expected_params,
     problem,
+    signed_by,
 )
 
 from runtime.broker import contacts, handler
@@ -32,7 +36,7 @@ from runtime.broker import contacts, handler
 Invoke = Callable[[dict[str, Any]], dict[str, Any]]
 CAPTURE = pytest.CaptureFixture[str]
 BODY = {"displayName": "Ana Silva"}
-CALLER_ARN = "arn:aws:sts::123456789012:assumed-role/app/app"  # runtime_support's event
+POOL_USER = "eu-west-1:0a1b2c3d-0000-4000-8000-00000000a0a0"
 BOTH_ROLES = frozenset({"CUSTOMER", "CUSTOM_BOT"})
 
 
@@ -450,7 +454,7 @@ def custom(event: dict[str, Any], principal: str) -> dict[str, Any]:
 @pytest.mark.parametrize(
     ("auth_type", "identity", "event"),
     [
-        ("AWS_IAM", CALLER_ARN, lambda: api_gateway_event(BODY)),
+        ("AWS_IAM", CALLER, lambda: api_gateway_event(BODY)),
         ("COGNITO_USER_POOLS", "sub-1", lambda: cognito(api_gateway_event(BODY), "sub-1")),
         ("CUSTOM", "tenant-7|user-3", lambda: custom(api_gateway_event(BODY), "tenant-7|user-3")),
     ],
@@ -473,10 +477,10 @@ def test_the_callers_own_contact_gets_the_participant(
 @pytest.mark.parametrize(
     "attributes",
     [
-        {"brokerCaller": "arn:aws:sts::123456789012:assumed-role/app/other"},
-        {"brokerCaller": CALLER_ARN + " "},
+        {"brokerCaller": "arn:aws:sts::123456789012:assumed-role/other"},
+        {"brokerCaller": CALLER + " "},
         {"brokerCaller": ""},
-        {"BrokerCaller": CALLER_ARN},
+        {"BrokerCaller": CALLER},
         {},
         None,
     ],
@@ -503,6 +507,59 @@ def test_nothing_is_revealed_about_someone_elses_contact(
     checks(caller_attribute="brokerCaller", agent_wait_seconds=3.0)
     described(stub, attributes={"brokerCaller": "someone-else"}, **contact)
     assert answer(invoke(api_gateway_event(BODY))) == (404, CONTACT_NOT_FOUND)
+
+
+#: Another session of runtime_support's role ``app``: a name its assumer chose.
+OTHER_SESSION = "arn:aws:sts::123456789012:assumed-role/app/ana@example.com"
+
+
+@pytest.mark.parametrize("session", [CALLER_ARN, OTHER_SESSION], ids=["app", "ana"])
+def test_every_session_of_the_role_in_the_attribute_gets_the_participant(
+    stub: Stubber, invoke: Invoke, checks: Any, session: str
+) -> None:
+    checks(caller_attribute="brokerCaller")
+    described(stub, attributes={"brokerCaller": "arn:aws:sts::123456789012:assumed-role/app"})
+    created(stub)
+    assert invoke(signed_by(api_gateway_event(BODY), session))["statusCode"] == 201
+
+
+def test_a_session_name_matches_no_contact_by_default(
+    stub: Stubber, invoke: Invoke, checks: Any
+) -> None:
+    # A contact bound to a session ARN: whoever may assume the role could choose that session
+    # name, so by default it is no caller's (the caller is the role).
+    checks(caller_attribute="brokerCaller")
+    described(stub, attributes={"brokerCaller": CALLER_ARN})
+    assert answer(invoke(api_gateway_event(BODY))) == (404, CONTACT_NOT_FOUND)
+
+
+@pytest.mark.parametrize(
+    ("session", "status"), [(CALLER_ARN, 201), (OTHER_SESSION, 404)], ids=["own", "other"]
+)
+def test_iam_session_identity_binds_a_contact_to_one_session(
+    stub: Stubber, invoke: Invoke, checks: Any, session: str, status: int
+) -> None:
+    checks(caller_attribute="brokerCaller", iam_sessions=True)
+    described(stub, attributes={"brokerCaller": CALLER_ARN})
+    if status == 201:
+        created(stub)
+    assert invoke(signed_by(api_gateway_event(BODY), session))["statusCode"] == status
+
+
+@pytest.mark.parametrize(
+    ("pool_user", "status"),
+    [(POOL_USER, 201), ("eu-west-1:0b0b0b0b-0000-4000-8000-0000000b0b0b", 404)],
+    ids=["own", "other-user-same-role"],
+)
+def test_an_identity_pool_users_contact_is_theirs_alone(
+    stub: Stubber, invoke: Invoke, checks: Any, pool_user: str, status: int
+) -> None:
+    checks(caller_attribute="brokerCaller")
+    described(stub, attributes={"brokerCaller": POOL_USER})
+    if status == 201:
+        created(stub)
+    event = signed_by(api_gateway_event(BODY), IDENTITY_POOL_SESSION, cognito_identity_id=pool_user)
+    assert invoke(event)["statusCode"] == status
 
 
 def test_missing_caller_identity_is_500_and_connect_is_not_called(

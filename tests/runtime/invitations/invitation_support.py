@@ -10,7 +10,7 @@ from typing import Any
 
 from runtime_support import (
     API_REQUEST_ID,
-    CALLER_ARN,
+    CALLER,
     CONTACT_ID,
     FUNCTION_NAME,
     api_gateway_event,
@@ -95,7 +95,7 @@ def item(
     revoked_at: int | None = None,
     redemptions: list[str] | None = None,
     use_ids: list[str] | None = None,
-    created_by: str = CALLER_ARN,
+    created_by: str = CALLER,
 ) -> dict[str, Any]:
     """An invitation item as DynamoDB holds it."""
     found: dict[str, Any] = {
@@ -211,7 +211,7 @@ def give_back_params(*, key: str | None = None, display_name: str | None = None)
 
 def put_params(**overrides: Any) -> dict[str, Any]:
     """The PutItem of a new invitation: the defaults, created by the IAM caller at NOW."""
-    stored = item(expires_at=NOW + 900, created_by=CALLER_ARN)
+    stored = item(expires_at=NOW + 900, created_by=CALLER)
     stored["createdAt"] = {"N": str(NOW)}
     stored.update(overrides)
     return {
