@@ -9,7 +9,13 @@ from collections.abc import Iterator
 import pytest
 from local_http import JSON, Answer, send
 
-from constructs_lib.local import LocalBroker, LocalBrokerConfig, _parse_args, config_from_args
+from constructs_lib.local import (
+    INVITATION_TABLE,
+    LocalBroker,
+    LocalBrokerConfig,
+    _parse_args,
+    config_from_args,
+)
 from constructs_lib.local.fake_connect import FakeConnect
 
 APP = "https://app.example.com"
@@ -73,6 +79,38 @@ def test_a_use_is_given_back_when_connect_refuses(broker: LocalBroker, fake: Fak
     fake.fail_next("ConflictException")
     assert send(broker.url + REDEEM, {"secret": secret}).status == 409
     assert send(broker.url + REDEEM, {"secret": secret}).status == 201
+
+
+def test_an_integer_written_with_a_zero_fraction_is_that_integer_down_to_the_table(
+    broker: LocalBroker, fake: FakeConnect
+) -> None:
+    answer = send(broker.url + INVITATIONS, b'{"uses": 2.0, "lifetimeSeconds": 6e2}')
+    assert answer.status == 201, answer.raw
+    invitation = answer.json()
+    assert (invitation["uses"], type(invitation["uses"])) == (2, int)
+    assert broker.dynamodb is not None
+    [stored] = [
+        item
+        for item in broker.dynamodb.items(INVITATION_TABLE)
+        if item["invitationId"] == {"S": invitation["invitationId"]}
+    ]
+    assert (stored["uses"], stored["usesLeft"]) == ({"N": "2"}, {"N": "2"})
+    assert int(stored["expiresAt"]["N"]) - int(stored["createdAt"]["N"]) == 600
+    body = {"secret": invitation["secret"], "displayName": "Guest"}
+    assert [send(broker.url + REDEEM, body).status for _ in range(3)] == [201, 201, 404]
+
+
+def test_a_fraction_is_not_an_integer(broker: LocalBroker) -> None:
+    answer = send(broker.url + INVITATIONS, b'{"uses": 2.5}')
+    assert answer.status == 400
+    assert answer.json() == {
+        "type": "urn:connect-participant-broker:problem:invalid-request",
+        "title": "The request is not valid",
+        "status": 400,
+        "detail": "The request is not valid; see errors for what to fix.",
+        "errors": [{"field": "uses", "message": "must be an integer"}],
+        "requestId": answer.header("x-amzn-requestid"),
+    }
 
 
 @pytest.mark.parametrize(
