@@ -93,6 +93,12 @@ def _reject_constant(name: str) -> Any:
     raise BodyError(FieldError(BODY, "is not valid JSON"))
 
 
+def _number(text: str) -> float:
+    """``parse_float``: a number with a zero fractional part (``2.0``, ``2e0``) is an int."""
+    value = float(text)
+    return int(value) if value.is_integer() else value
+
+
 def json_body(event: Mapping[str, Any]) -> object:
     """Return the decoded JSON body, or raise :class:`BodyError`."""
     raw = body_bytes(event)
@@ -100,6 +106,7 @@ def json_body(event: Mapping[str, Any]) -> object:
         return json.loads(
             raw.decode("utf-8"),  # pragma: no mutate (codec case)
             object_pairs_hook=_no_duplicates,
+            parse_float=_number,
             parse_constant=_reject_constant,
         )
     except BodyError:

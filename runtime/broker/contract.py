@@ -1,17 +1,9 @@
-"""Validation driven by ``contract.schema.json``, the one source of truth of the contract.
-
-A tiny interpreter for the part of JSON Schema draft 4 the contract uses: ``type``,
-``properties``, ``required``, ``additionalProperties`` (``false`` only), ``enum``,
-``minLength``, ``maxLength`` and ``pattern``. Patterns are applied with ``re.fullmatch``:
-Python's ``$`` also matches before a trailing newline, so ``"abc\\n"`` must not pass.
-Lengths count Unicode code points, as JSON Schema does.
-
-A string reports at most one error (the first failing keyword in the order above), so
-a 257-character ``contactId`` gets one message, not two.
-
-An unknown member is named in ``errors`` as it was sent, except that a lone surrogate (JSON
-allows ``"\\ud800"``, which is no character and cannot be written as UTF-8) is spelled as its
-escape, ``\\ud800``, so the problem body and the log line stay valid UTF-8.
+"""Validation by ``contract.schema.json``: a tiny JSON Schema 2020-12 interpreter of the keywords
+it uses (``type``, ``properties``, ``required``, ``additionalProperties`` false, ``enum``,
+``minLength``, ``maxLength``, ``pattern``). An integer is any number with a zero fractional part
+(``2.0``). Patterns use ``re.fullmatch`` (as ECMA-262's ``$``, ``"abc\\n"`` fails); lengths count
+code points. A string reports only its first failing keyword. An unknown member is named as sent,
+a lone surrogate (``"\\ud800"``) as its escape, so bodies and log lines stay valid UTF-8.
 """
 
 from __future__ import annotations
@@ -78,7 +70,8 @@ def _is_type(instance: object, type_name: str) -> bool:
         "array": isinstance(instance, list),
         "boolean": isinstance(instance, bool),
         "null": instance is None,
-        "integer": isinstance(instance, int) and not isinstance(instance, bool),
+        "integer": not isinstance(instance, bool)
+        and (isinstance(instance, int) or (isinstance(instance, float) and instance.is_integer())),
         "number": isinstance(instance, int | float) and not isinstance(instance, bool),
     }
     return checks.get(type_name, False)

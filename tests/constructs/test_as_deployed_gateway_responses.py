@@ -14,7 +14,7 @@ from aws_cdk import aws_cognito as cognito
 from aws_rules.gateway_responses import DEFAULT_STATUS, FUNCTION_ERROR, answer
 from broker_support import Synthesized, synth_broker
 
-from constructs_lib import _contract
+from constructs_lib import _contract, _openapi_invitations
 from constructs_lib.client import _RETRY_STATUSES
 
 #: type -> (status the caller gets, problem code, the client retries it). The statuses are
@@ -83,6 +83,11 @@ def test_the_table_covers_every_response_type_aws_cdk_knows() -> None:
     assert set(EXPECTED) == {t for t, s in DEFAULT_STATUS.items() if s is not None} | {
         FUNCTION_ERROR
     }
+
+
+def test_the_openapi_document_names_every_problem_api_gateway_answers() -> None:
+    # The invitation routes list these as API Gateway's own answers.
+    assert set(_openapi_invitations._AUTHORIZED) == {code for _, code, _ in EXPECTED.values()}
 
 
 def test_no_gateway_response_sets_a_status_code(

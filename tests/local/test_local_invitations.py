@@ -10,7 +10,13 @@ from collections.abc import Iterator
 import pytest
 from local_http import JSON, Answer, send
 
-from constructs_lib.local import LocalBroker, LocalBrokerConfig, _parse_args, config_from_args
+from constructs_lib.local import (
+    INVITATION_TABLE,
+    LocalBroker,
+    LocalBrokerConfig,
+    _parse_args,
+    config_from_args,
+)
 from constructs_lib.local.fake_connect import FakeConnect
 from constructs_lib.local.fake_dynamodb import FakeDynamoDB
 
@@ -131,6 +137,38 @@ def test_a_give_back_answered_too_late_returns_one_use_while_another_redeems(
     assert redeem_all(broker, secret, 1) == [409]
     assert meanwhile == [201]
     assert redeem_all(broker, secret, 2) == [201, 404]
+
+
+def test_an_integer_written_with_a_zero_fraction_is_that_integer_down_to_the_table(
+    broker: LocalBroker, fake: FakeConnect
+) -> None:
+    answer = send(broker.url + INVITATIONS, b'{"uses": 2.0, "lifetimeSeconds": 6e2}')
+    assert answer.status == 201, answer.raw
+    invitation = answer.json()
+    assert (invitation["uses"], type(invitation["uses"])) == (2, int)
+    assert broker.dynamodb is not None
+    [stored] = [
+        item
+        for item in broker.dynamodb.items(INVITATION_TABLE)
+        if item["invitationId"] == {"S": invitation["invitationId"]}
+    ]
+    assert (stored["uses"], stored["usesLeft"]) == ({"N": "2"}, {"N": "2"})
+    assert int(stored["expiresAt"]["N"]) - int(stored["createdAt"]["N"]) == 600
+    body = {"secret": invitation["secret"], "displayName": "Guest"}
+    assert [send(broker.url + REDEEM, body).status for _ in range(3)] == [201, 201, 404]
+
+
+def test_a_fraction_is_not_an_integer(broker: LocalBroker) -> None:
+    answer = send(broker.url + INVITATIONS, b'{"uses": 2.5}')
+    assert answer.status == 400
+    assert answer.json() == {
+        "type": "urn:connect-participant-broker:problem:invalid-request",
+        "title": "The request is not valid",
+        "status": 400,
+        "detail": "The request is not valid; see errors for what to fix.",
+        "errors": [{"field": "uses", "message": "must be an integer"}],
+        "requestId": answer.header("x-amzn-requestid"),
+    }
 
 
 @pytest.mark.parametrize(
