@@ -40,7 +40,7 @@ __all__ = [
 
 FILENAME: Final = "openapi.json"
 #: The HTTP contract's version (docs/versions.md): major for what breaks callers.
-CONTRACT_VERSION: Final = "2.0.0"
+CONTRACT_VERSION: Final = "2.1.0"
 PATH: Final = "/contacts/{contactId}/participants"
 _SCHEMAS: Final = "#/components/schemas/"
 #: The problem types only the invitation routes answer.

@@ -111,7 +111,7 @@ def test_output_is_sorted_indented_with_final_newline() -> None:
 
 
 def test_is_openapi_3_1(document: dict[str, Any]) -> None:
-    assert (document["openapi"], document["info"]["version"]) == ("3.1.0", "2.0.0")
+    assert (document["openapi"], document["info"]["version"]) == ("3.1.0", "2.1.0")
 
 
 def test_request_body_is_the_contract_request_schema(
