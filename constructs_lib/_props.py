@@ -132,6 +132,8 @@ def check(scope: Construct, props: Props) -> Checked:
         allowed_roles=props.allowed_roles,
         throttling_rate_limit=props.throttling_rate_limit,
         throttling_burst_limit=props.throttling_burst_limit,
+        endpoint_access_mode=props.endpoint_access_mode,
+        private=props.private_endpoint_vpc_endpoints is not None,
     )
     _validation.check_web_acl_arn(props.web_acl_arn)
     _validation.check_cors_origins(props.cors_allowed_origins)

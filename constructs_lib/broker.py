@@ -177,8 +177,11 @@ class ParticipantBroker(Construct):
         :param security_policy: the API's minimum TLS version and ciphers: ``TLS_1_2`` or an
             enhanced regional/private policy such as ``SecurityPolicy_TLS13_1_3_2025_09``
             (TLS 1.3 only). ``TLS_1_0`` is refused. Default: ``TLS_1_2``.
-        :param endpoint_access_mode: ``STRICT`` or ``BASIC``, only with an enhanced
-            ``security_policy``. Default: ``STRICT`` with an enhanced policy, none otherwise.
+        :param endpoint_access_mode: ``BASIC`` or ``STRICT``, required with an enhanced
+            ``security_policy`` and refused otherwise. A deployed API moves to an enhanced
+            policy with ``BASIC``, then to ``STRICT`` once its access logs show that callers
+            still get through (docs/security.md, "Endpoint access mode"). Default: none (a
+            legacy policy has no mode).
         :param create_api_gateway_account_role: create a role for API Gateway to write
             CloudWatch logs and set it as the account's Region-wide API Gateway CloudWatch role
             (once per stack; the role and the setting are retained on delete). This changes an
@@ -730,8 +733,7 @@ def _set_security_policy(
     resource = api.node.default_child
     assert isinstance(resource, apigateway.CfnRestApi)
     resource.security_policy = security_policy
-    if security_policy.startswith("SecurityPolicy_"):
-        resource.endpoint_access_mode = endpoint_access_mode or defaults.ENDPOINT_ACCESS_MODE
+    resource.endpoint_access_mode = endpoint_access_mode
 
 
 def _contact_environment(

@@ -136,12 +136,11 @@ TRACING_ENABLED: Final[bool] = True
 #: fresh account, or the landing zone's own role).
 CREATE_API_GATEWAY_ACCOUNT_ROLE: Final[bool] = False
 #: Minimum TLS for callers: TLS 1.2 (a regional API's own default is still TLS_1_0). Enhanced
-#: policies (``SecurityPolicy_...``, e.g. TLS 1.3 only) need an endpoint access mode.
+#: policies (``SecurityPolicy_...``, e.g. TLS 1.3 only) need an endpoint access mode, which has
+#: no default: BASIC to migrate a deployed API, STRICT once its traffic is checked (API
+#: Gateway, "Security policies for REST APIs in API Gateway").
 SECURITY_POLICY: Final[str] = "TLS_1_2"
-ENDPOINT_ACCESS_MODES: Final[tuple[str, ...]] = ("STRICT", "BASIC")
-#: Used with an enhanced security policy unless ``endpoint_access_mode`` says otherwise
-#: (API Gateway recommends STRICT).
-ENDPOINT_ACCESS_MODE: Final[str] = "STRICT"
+ENDPOINT_ACCESS_MODES: Final[tuple[str, ...]] = ("BASIC", "STRICT")
 #: CORS preflight settings used only when ``cors_allowed_origins`` is given (the plain values
 #: live in ``_gateway_answers``, which the local broker reads without the CDK).
 CORS_ALLOW_HEADERS: Final[tuple[str, ...]] = _gateway_answers.CORS_ALLOW_HEADERS
@@ -172,6 +171,8 @@ ACCESS_LOG_FIELDS: Final[dict[str, str]] = {
     "userArn": "$context.identity.userArn",
     "authorizerError": "$context.authorizer.error",
     "wafResponseCode": "$context.wafResponseCode",
+    "tlsVersion": "$context.tlsVersion",
+    "cipherSuite": "$context.cipherSuite",
     "xrayTraceId": "$context.xrayTraceId",
 }
 
