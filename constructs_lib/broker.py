@@ -202,8 +202,9 @@ class ParticipantBroker(Construct):
             ``lambda_throttles_alarm``. Default: 1, any throttle.
         :param api_5xx_rate_threshold: fraction of requests answered with a 5xx (0.05 is 5%)
             that, in 2 of 3 five-minute periods, raises ``api_5xx_alarm``. Default: 0.05.
-        :param latency_p99_threshold: p99 of API Gateway ``Latency`` that, for three
-            five-minute periods in a row, raises ``latency_p99_alarm``. Default: 3 seconds.
+        :param latency_p99_threshold: p99 of the function's ``ConnectLatency`` (the
+            CreateParticipant call, without the agent wait) that, for three five-minute periods
+            in a row, raises ``latency_p99_alarm``. Default: 3 seconds.
         :param connect_throttles_threshold: requests Amazon Connect throttled (after the SDK's
             retries; callers got a 429) in five minutes that raise ``connect_throttles_alarm``.
             Default: 1, any throttle.
@@ -353,7 +354,7 @@ class ParticipantBroker(Construct):
         self.api_5xx_alarm: cloudwatch.Alarm | None = watch.api_5xx_alarm if watch else None
         """Alarm on the API's 5xx rate; ``None`` when ``alarms=False``."""
         self.latency_p99_alarm: cloudwatch.Alarm | None = watch.latency_p99_alarm if watch else None
-        """Alarm on the API's p99 latency; ``None`` when ``alarms=False``."""
+        """Alarm on CreateParticipant's p99 latency; ``None`` when ``alarms=False``."""
         self.connect_throttles_alarm: cloudwatch.Alarm | None = (
             watch.connect_throttles_alarm if watch else None
         )

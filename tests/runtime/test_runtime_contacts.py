@@ -378,6 +378,25 @@ def test_agent_connecting_2_s_after_the_request_gets_201_when_the_wait_allows_it
     assert clock.sleeps == [1.0, 1.0]
 
 
+def test_connect_latency_leaves_the_agent_wait_out(
+    stub: Stubber,
+    invoke: Invoke,
+    checks: Any,
+    clock: FakeClock,
+    capsys: CAPTURE,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The latency alarm watches ConnectLatency so that a normal wait for the agent never pages
+    # (tests/constructs/test_monitoring.py): the metric times CreateParticipant alone.
+    checks(agent_wait_seconds=3.0)
+    monkeypatch.setattr(handler.time, "perf_counter", clock.time)
+    agent_connects_after(stub, 2, polls=[0, 1, 2])
+    created(stub)
+    assert invoke(api_gateway_event(BODY))["statusCode"] == 201
+    _, record = emf(capsys)
+    assert (clock.now, record["ConnectLatency"]) == (2.0, 0)
+
+
 def test_agent_connecting_2_s_after_the_request_gets_409_when_the_wait_does_not(
     stub: Stubber, invoke: Invoke, checks: Any, clock: FakeClock
 ) -> None:
