@@ -18,7 +18,7 @@ _WEB_ACL_ARN = re.compile(r"arn:aws[a-z-]*:wafv2:[a-z0-9-]+:\d{12}:regional/weba
 _ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:\d{1,5})?")
 _NAMESPACE = re.compile(r"[0-9A-Za-z.\-_/#: ]{1,255}")
 _ATTRIBUTE = re.compile(r"[A-Za-z0-9_-]{1,128}")
-_MAX_TIMEOUT_SECONDS = 28  # API Gateway's integration timeout is 29 s
+MAX_TIMEOUT_SECONDS = 28  # API Gateway's integration timeout is 29 s
 _ROLES_HINT = ", ".join(defaults.VALID_ROLES)
 
 
@@ -136,10 +136,10 @@ def check_timeout(timeout: Duration) -> None:
     if timeout.is_unresolved():
         return
     seconds = timeout.to_seconds()
-    if 1 <= seconds <= _MAX_TIMEOUT_SECONDS:
+    if 1 <= seconds <= MAX_TIMEOUT_SECONDS:
         return
     raise ValueError(
-        f"timeout must be between 1 and {_MAX_TIMEOUT_SECONDS} seconds so the function answers "
+        f"timeout must be between 1 and {MAX_TIMEOUT_SECONDS} seconds so the function answers "
         f"before API Gateway's 29 s integration timeout, got {seconds} seconds; "
         f"the default is {defaults.TIMEOUT.to_seconds()} seconds"
     )
@@ -359,7 +359,7 @@ def check_time_budget(timeout: Duration, contact_checks: bool, agent_wait: Durat
             if longest > 0
             else "pass agent_wait=Duration.seconds(0)"
         )
-    if needed <= _MAX_TIMEOUT_SECONDS:
+    if needed <= MAX_TIMEOUT_SECONDS:
         fixes.append(f"raise timeout to {_seconds(needed)}")
     fixes.append("pass contact_checks=False")
     raise ValueError(

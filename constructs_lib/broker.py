@@ -21,6 +21,7 @@ from . import (
     _invitations,
     _nag,
     _props,
+    _throttling,
     _validation,
     defaults,
     monitoring,
@@ -95,6 +96,8 @@ class ParticipantBroker(Construct):
         cors_allowed_origins: Sequence[str] | None = None,
         throttling_rate_limit: float = defaults.THROTTLING_RATE_LIMIT,
         throttling_burst_limit: int = defaults.THROTTLING_BURST_LIMIT,
+        create_participant_quota: float = defaults.CREATE_PARTICIPANT_QUOTA,
+        describe_contact_quota: float = defaults.DESCRIBE_CONTACT_QUOTA,
         security_policy: str = defaults.SECURITY_POLICY,
         endpoint_access_mode: str | None = None,
         create_api_gateway_account_role: bool = defaults.CREATE_API_GATEWAY_ACCOUNT_ROLE,
@@ -171,9 +174,21 @@ class ParticipantBroker(Construct):
         :param cors_allowed_origins: origins browsers may call from (``scheme://host[:port]``;
             ``*`` is refused); adds an unauthenticated OPTIONS preflight, which the resource
             policy (if any) allows. Default: no CORS (browsers on other origins cannot call).
-        :param throttling_rate_limit: stage steady-state rate (requests/s). Default: 5, Connect's
-            default CreateParticipant quota per account and Region.
-        :param throttling_burst_limit: stage burst (requests). Default: 10.
+        :param throttling_rate_limit: the stage's steady-state rate (requests/s), which API
+            Gateway applies to each method on its own: the rate of the methods that call no
+            Connect API, and the ceiling of those that do (each of which takes its share of
+            the Connect quotas below). Default: 5.
+        :param throttling_burst_limit: the stage's burst (requests), also the burst of the
+            routes that call Connect (but the redeem route). Default: 10.
+        :param create_participant_quota: the requests/s of the account's CreateParticipant
+            rate quota in this Region that this broker may use ("Rate of CreateParticipant
+            API requests" in Service Quotas); the routes that add participants share it
+            (docs/operating.md, "Throttling"). Raise it after Amazon Connect raises the
+            quota, lower it when other applications call CreateParticipant. Default: 5,
+            Connect's default quota.
+        :param describe_contact_quota: the same for DescribeContact ("Rate of DescribeContact
+            API requests"), which the contact checks call, once a second while waiting for a
+            WebRTC call's agent. Default: 10, Connect's default quota.
         :param security_policy: the API's minimum TLS version and ciphers: ``TLS_1_2`` or an
             enhanced regional/private policy such as ``SecurityPolicy_TLS13_1_3_2025_09``
             (TLS 1.3 only). ``TLS_1_0`` is refused. Default: ``TLS_1_2``.
@@ -243,7 +258,8 @@ class ParticipantBroker(Construct):
             table. Default: ``RemovalPolicy.DESTROY`` (every item expires within the maximum
             lifetime anyway).
         :param redeem_throttling_rate_limit: the redeem route's own steady-state rate
-            (requests/s), inside the stage's. Default: 2.
+            (requests/s); its Connect calls must fit the quotas (checked at synth), and the
+            other routes share what it leaves. Default: the route's share of the quotas.
         :param redeem_throttling_burst_limit: the redeem route's burst. Default: 5.
         :param failed_redemptions_threshold: refused redemptions (unknown, expired, used up or
             revoked invitations) in five minutes that raise ``failed_redemptions_alarm``.
@@ -274,6 +290,8 @@ class ParticipantBroker(Construct):
             cors_allowed_origins=cors_allowed_origins,
             throttling_rate_limit=throttling_rate_limit,
             throttling_burst_limit=throttling_burst_limit,
+            create_participant_quota=create_participant_quota,
+            describe_contact_quota=describe_contact_quota,
             security_policy=security_policy,
             endpoint_access_mode=endpoint_access_mode,
             create_api_gateway_account_role=create_api_gateway_account_role,
@@ -482,9 +500,7 @@ class ParticipantBroker(Construct):
             props.private_endpoint_vpc_endpoints,
             props.throttling_rate_limit,
             props.throttling_burst_limit,
-            {}
-            if checked.invitations is None
-            else _invitations.redeem_method_options(checked.invitations),
+            _throttling.method_options(checked.throttles),
         )
         _set_security_policy(api, props.security_policy, props.endpoint_access_mode)
         return api

@@ -108,10 +108,8 @@ INVITATION_POINT_IN_TIME_RECOVERY: Final[bool] = True
 #: Every item expires within the maximum lifetime, so nothing of value outlives the broker:
 #: deleting the stack deletes the table (and any invitation still open).
 INVITATION_REMOVAL_POLICY: Final[RemovalPolicy] = RemovalPolicy.DESTROY
-#: Each redemption adds a participant (Connect's CreateParticipant quota is 5 requests/s per
-#: account and Region, shared with the participants route); the burst lets a handful of
-#: invitees who got the same link join at once.
-REDEEM_THROTTLING_RATE_LIMIT: Final[float] = 2
+#: The redeem route's rate is its share of the Connect quotas (``_throttling``); the burst lets a
+#: handful of invitees who got the same link join at once.
 REDEEM_THROTTLING_BURST_LIMIT: Final[int] = 5
 
 # --- API Gateway ----------------------------------------------------------------------------
@@ -120,10 +118,16 @@ RESOURCE_PATH: Final[str] = "/contacts/{contactId}/participants"
 INVITATIONS_PATH: Final[str] = _gateway_answers.INVITATIONS_PATH
 INVITATION_PATH: Final[str] = _gateway_answers.INVITATION_PATH
 REDEEM_PATH: Final[str] = _gateway_answers.REDEEM_PATH
-#: Connect's default CreateParticipant quota is 5 requests/s per account and Region; the stage
-#: lets no more through than Connect would accept, and a short burst on top.
+#: The stage's throttle, applied to each method on its own: the ceiling of every route, and the
+#: rate of the routes that call no Connect API (CORS preflights, invitation lists).
 THROTTLING_RATE_LIMIT: Final[float] = 5
 THROTTLING_BURST_LIMIT: Final[int] = 10
+#: Amazon Connect's default rate quotas per account and Region, in requests/s ("Amazon Connect
+#: service quotas", "Amazon Connect API throttling quotas"; Service Quotas: "Rate of
+#: CreateParticipant API requests", "Rate of DescribeContact API requests"). The routes that
+#: call Connect share them (``_throttling``).
+CREATE_PARTICIPANT_QUOTA: Final[float] = 5
+DESCRIBE_CONTACT_QUOTA: Final[float] = 10
 #: ERROR keeps execution logs to failures; data tracing (full request/response bodies, which
 #: would include participant tokens) is always off.
 EXECUTION_LOGGING_LEVEL: Final[apigateway.MethodLoggingLevel] = apigateway.MethodLoggingLevel.ERROR
