@@ -61,7 +61,7 @@ DEFAULT_API_5XX_RATE_THRESHOLD: Final = 0.05
 _BUDGET = _contract.budget()
 #: One attempt of a Connect call at its timeouts (connect + read, ``runtime/broker/budget.py``):
 #: a p99 ``ConnectLatency`` at or above it means calls are timing out or being retried.
-DEFAULT_LATENCY_P99_THRESHOLD_MS: Final = 1000 * (
+DEFAULT_LATENCY_P99_THRESHOLD_MS: Final[int] = 1000 * int(
     _BUDGET.CONNECT_TIMEOUT_SECONDS + _BUDGET.READ_TIMEOUT_SECONDS
 )
 DEFAULT_CONNECT_THROTTLES_THRESHOLD: Final = 1
