@@ -1,5 +1,5 @@
 """Invitations on the construct side (``invitations=True``): the checked props, the DynamoDB
-table, the function's access to it, the four routes and the redeem route's throttling.
+table, the function's access to it and the four routes (their throttling: ``_throttling``).
 
 Nothing here runs for a broker without invitations: it creates no table, adds no statement to
 the function's role, no route, and leaves the invitation code out of the Lambda asset.
@@ -39,7 +39,8 @@ class InvitationProps:
     encryption_key: kms.IKey | None
     point_in_time_recovery: bool
     removal_policy: RemovalPolicy
-    redeem_rate_limit: float
+    redeem_rate_limit: float | None
+    """Given explicitly; ``None``: the redeem route's share of the Connect quotas."""
     redeem_burst_limit: int
 
 
@@ -92,7 +93,7 @@ def _check_lifetimes(lifetime: Duration, max_lifetime: Duration) -> None:
         )
 
 
-def _check_counts(max_uses: int, rate: float, burst: int) -> None:
+def _check_counts(max_uses: int, rate: float | None, burst: int) -> None:
     if not _validation.is_unresolved(max_uses) and (
         isinstance(max_uses, bool) or not 1 <= max_uses <= _MAX_USES
     ):
@@ -101,10 +102,10 @@ def _check_counts(max_uses: int, rate: float, burst: int) -> None:
             f"{max_uses!r}; a WebRTC call takes at most six participants, so the default is "
             f"{defaults.INVITATION_MAX_USES}"
         )
-    if not _validation.is_unresolved(rate) and rate <= 0:
+    if rate is not None and not _validation.is_unresolved(rate) and rate <= 0:
         raise ValueError(
             f"redeem_throttling_rate_limit must be greater than 0 (requests per second), got "
-            f"{rate!r}; the default is {defaults.REDEEM_THROTTLING_RATE_LIMIT}"
+            f"{rate!r}; by default the route takes its share of the Connect quotas"
         )
     if not _validation.is_unresolved(burst) and (not isinstance(burst, int) or burst < 1):
         raise ValueError(
@@ -179,11 +180,7 @@ def check_props(
         removal_policy=(
             defaults.INVITATION_REMOVAL_POLICY if removal_policy is None else removal_policy
         ),
-        redeem_rate_limit=(
-            defaults.REDEEM_THROTTLING_RATE_LIMIT
-            if redeem_rate_limit is None
-            else redeem_rate_limit
-        ),
+        redeem_rate_limit=redeem_rate_limit,
         redeem_burst_limit=(
             defaults.REDEEM_THROTTLING_BURST_LIMIT
             if redeem_burst_limit is None
@@ -289,20 +286,6 @@ def _text(number: float) -> str:
 
 
 # -- the routes -----------------------------------------------------------------------------
-
-
-def redeem_method_options(props: InvitationProps) -> dict[str, apigateway.MethodDeploymentOptions]:
-    """The stage's settings for the redeem method: its own throttling, and the stage's logging
-    and metrics repeated (a method setting replaces the stage's for that method)."""
-    return {
-        f"{defaults.REDEEM_PATH}/POST": apigateway.MethodDeploymentOptions(
-            throttling_rate_limit=props.redeem_rate_limit,
-            throttling_burst_limit=props.redeem_burst_limit,
-            logging_level=defaults.EXECUTION_LOGGING_LEVEL,
-            data_trace_enabled=defaults.DATA_TRACE_ENABLED,
-            metrics_enabled=defaults.METRICS_ENABLED,
-        )
-    }
 
 
 def _preflight(

@@ -51,15 +51,15 @@ COG4_CUSTOM_REASON = (
 WAF_REASON = (
     "A WAFv2 web ACL is opt-in through the broker's web_acl_arn prop: its rules and its cost "
     "(per web ACL and per request) are the owner's choice. Without one, every request must "
-    "still pass the method's authorization and the stage throttling (5 requests/s by "
-    "default, Connect's CreateParticipant quota)."
+    "still pass the method's authorization and the method throttles, which keep the routes "
+    "within the account's Amazon Connect quotas."
 )
 WAF_WITH_INVITATIONS_REASON = (
     "A WAFv2 web ACL is opt-in through the broker's web_acl_arn prop: its rules and its cost "
     "are the owner's choice. Without one, every authenticated method must pass its "
     "authorization, and the one unauthenticated method, POST /invitations/redeem, takes "
     "only a 256-bit invitation secret (a guess is hopeless) and has its own method "
-    "throttling inside the stage's (redeem_throttling_rate_limit)."
+    "throttling (its share of the Connect quotas, or redeem_throttling_rate_limit)."
 )
 REDEEM_REASON = (
     "POST /invitations/redeem has no API Gateway authorization by design: the invitee has "

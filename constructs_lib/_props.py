@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from aws_cdk import aws_apigateway as apigateway
 from constructs import Construct
 
-from . import _access, _invitations, _validation, _warnings, defaults
+from . import _access, _invitations, _throttling, _validation, _warnings, defaults
 
 if TYPE_CHECKING:
     from aws_cdk import Duration, RemovalPolicy
@@ -71,6 +71,8 @@ class Props:
     cors_allowed_origins: Sequence[str] | None
     throttling_rate_limit: float
     throttling_burst_limit: int
+    create_participant_quota: float
+    describe_contact_quota: float
     security_policy: str
     endpoint_access_mode: str | None
     create_api_gateway_account_role: bool
@@ -113,6 +115,8 @@ class Checked:
     listed: _access.Allowlist | None
     vpce_ids: list[str]
     invitations: _invitations.InvitationProps | None
+    throttles: tuple[_throttling.RouteThrottle, ...]
+    """The method throttles of the routes that call Connect."""
 
 
 def check(scope: Construct, props: Props) -> Checked:
@@ -133,6 +137,8 @@ def check(scope: Construct, props: Props) -> Checked:
         allowed_roles=props.allowed_roles,
         throttling_rate_limit=props.throttling_rate_limit,
         throttling_burst_limit=props.throttling_burst_limit,
+        endpoint_access_mode=props.endpoint_access_mode,
+        private=props.private_endpoint_vpc_endpoints is not None,
     )
     _validation.check_web_acl_arn(props.web_acl_arn)
     _validation.check_cors_origins(props.cors_allowed_origins)
@@ -172,6 +178,7 @@ def check(scope: Construct, props: Props) -> Checked:
     )
     if invitation_props is not None:
         _invitations.check_time_budget(props.timeout, props.contact_checks)
+    throttles = _route_throttles(props, invitation_props)
     if props.failed_redemptions_threshold is not None and invitation_props is None:
         raise ValueError(
             "failed_redemptions_threshold only applies with invitations=True, got "
@@ -186,6 +193,47 @@ def check(scope: Construct, props: Props) -> Checked:
         listed=listed,
         vpce_ids=vpce_ids,
         invitations=invitation_props,
+        throttles=throttles,
+    )
+
+
+def _route_throttles(
+    props: Props, invitations: _invitations.InvitationProps | None
+) -> tuple[_throttling.RouteThrottle, ...]:
+    """Check the quota props; the throttles of the routes that call Connect."""
+    quotas = {
+        _throttling.CREATE_PARTICIPANT: props.create_participant_quota,
+        _throttling.DESCRIBE_CONTACT: props.describe_contact_quota,
+    }
+    for api, default in (
+        (_throttling.CREATE_PARTICIPANT, defaults.CREATE_PARTICIPANT_QUOTA),
+        (_throttling.DESCRIBE_CONTACT, defaults.DESCRIBE_CONTACT_QUOTA),
+    ):
+        _throttling.check_quota(_throttling.QUOTA_PROPS[api], quotas[api], default)
+    wait = _validation.duration_seconds(props.agent_wait)
+    if wait is None:  # a token: the longest wait the timeout leaves room for
+        timeout = _validation.duration_seconds(props.timeout)
+        wait = _validation.max_agent_wait_seconds(
+            _validation.MAX_TIMEOUT_SECONDS if timeout is None else timeout
+        )
+    routes = _throttling.connect_calls(
+        contact_checks=props.contact_checks,
+        agent_wait_seconds=wait,
+        caller_attribute=props.caller_attribute is not None,
+        invitations=invitations is not None,
+    )
+    return _throttling.throttles(
+        routes,
+        quotas=quotas,
+        stage_rate=props.throttling_rate_limit,
+        stage_burst=props.throttling_burst_limit,
+        redeem_rate=None if invitations is None else invitations.redeem_rate_limit,
+        redeem_burst=(
+            defaults.REDEEM_THROTTLING_BURST_LIMIT
+            if invitations is None
+            else invitations.redeem_burst_limit
+        ),
+        agent_wait_seconds=wait,
     )
 
 

@@ -18,7 +18,7 @@ _WEB_ACL_ARN = re.compile(r"arn:aws[a-z-]*:wafv2:[a-z0-9-]+:\d{12}:regional/weba
 _ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:\d{1,5})?")
 _NAMESPACE = re.compile(r"[0-9A-Za-z.\-_/#: ]{1,255}")
 _ATTRIBUTE = re.compile(r"[A-Za-z0-9_-]{1,128}")
-_MAX_TIMEOUT_SECONDS = 28  # API Gateway's integration timeout is 29 s
+MAX_TIMEOUT_SECONDS = 28  # API Gateway's integration timeout is 29 s
 _ROLES_HINT = ", ".join(defaults.VALID_ROLES)
 
 
@@ -136,10 +136,10 @@ def check_timeout(timeout: Duration) -> None:
     if timeout.is_unresolved():
         return
     seconds = timeout.to_seconds()
-    if 1 <= seconds <= _MAX_TIMEOUT_SECONDS:
+    if 1 <= seconds <= MAX_TIMEOUT_SECONDS:
         return
     raise ValueError(
-        f"timeout must be between 1 and {_MAX_TIMEOUT_SECONDS} seconds so the function answers "
+        f"timeout must be between 1 and {MAX_TIMEOUT_SECONDS} seconds so the function answers "
         f"before API Gateway's 29 s integration timeout, got {seconds} seconds; "
         f"the default is {defaults.TIMEOUT.to_seconds()} seconds"
     )
@@ -217,7 +217,10 @@ def check_security_policy(security_policy: str, endpoint_access_mode: str | None
     API Gateway developer guide, "Security policies for REST APIs in API Gateway" and
     "Supported security policies": ``TLS_1_0`` and ``TLS_1_2`` are the legacy policies, every
     ``SecurityPolicy_...`` one is enhanced and needs an endpoint access mode; ``..._EDGE``
-    policies are for edge-optimized endpoints only.
+    policies are for edge-optimized endpoints only. The mode has no default: a deployed API
+    reaches ``STRICT`` through ``BASIC`` after its traffic is checked, and going back from
+    ``STRICT`` to ``BASIC`` makes the endpoint unavailable for about 15 minutes, so neither
+    default would be safe for every API (docs/security.md, "Endpoint access mode").
     """
     if is_unresolved(security_policy):
         return
@@ -234,7 +237,16 @@ def check_security_policy(security_policy: str, endpoint_access_mode: str | None
             f"APIs ('SecurityPolicy_...', not '..._EDGE'), got {security_policy!r}; see "
             "API Gateway's list of supported security policies"
         )
-    if endpoint_access_mode is None or is_unresolved(endpoint_access_mode):
+    if endpoint_access_mode is None:
+        if enhanced:
+            raise ValueError(
+                f"security_policy={security_policy!r} needs an endpoint_access_mode, got none; "
+                "pass endpoint_access_mode='BASIC' for an API deployed with a legacy policy "
+                "(then 'STRICT' once its access logs show that callers still get through), or "
+                "'STRICT' for a new API (docs/security.md, \"Endpoint access mode\")"
+            )
+        return
+    if is_unresolved(endpoint_access_mode):
         return
     if not enhanced:
         raise ValueError(
@@ -245,7 +257,7 @@ def check_security_policy(security_policy: str, endpoint_access_mode: str | None
     if endpoint_access_mode not in defaults.ENDPOINT_ACCESS_MODES:
         raise ValueError(
             f"endpoint_access_mode must be one of {', '.join(defaults.ENDPOINT_ACCESS_MODES)}, "
-            f"got {endpoint_access_mode!r}; STRICT is the default and the recommended mode"
+            f"got {endpoint_access_mode!r}; use the upper-case name"
         )
 
 
@@ -347,7 +359,7 @@ def check_time_budget(timeout: Duration, contact_checks: bool, agent_wait: Durat
             if longest > 0
             else "pass agent_wait=Duration.seconds(0)"
         )
-    if needed <= _MAX_TIMEOUT_SECONDS:
+    if needed <= MAX_TIMEOUT_SECONDS:
         fixes.append(f"raise timeout to {_seconds(needed)}")
     fixes.append("pass contact_checks=False")
     raise ValueError(

@@ -17,6 +17,7 @@ from ._validation import is_unresolved
 
 DUPLICATE_ROLES: Final = "connect-participant-broker:duplicate-allowed-roles"
 BURST_BELOW_RATE: Final = "connect-participant-broker:burst-below-rate"
+STRICT_PRIVATE_API: Final = "connect-participant-broker:strict-private-api"
 
 
 def warn_about_props(
@@ -25,10 +26,22 @@ def warn_about_props(
     allowed_roles: Sequence[str] | None,
     throttling_rate_limit: float,
     throttling_burst_limit: int,
+    endpoint_access_mode: str | None = None,
+    private: bool = False,
 ) -> None:
     """Add the warnings ``scope``'s props call for (none for the defaults)."""
     _warn_duplicate_roles(scope, allowed_roles or ())
     _warn_burst_below_rate(scope, throttling_rate_limit, throttling_burst_limit)
+    if private and endpoint_access_mode == "STRICT":
+        # API Gateway, "Security policies for REST APIs in API Gateway": STRICT matches the
+        # Host to the TLS SNI, which fails for a private API called without private DNS.
+        Annotations.of(scope).add_warning_v2(
+            STRICT_PRIVATE_API,
+            "endpoint_access_mode='STRICT' on a private API: API Gateway then refuses a request "
+            "whose Host header differs from the TLS server name, so callers must use the VPC "
+            "endpoint's private DNS name (private DNS on) or a private custom domain name, not "
+            "the endpoint-specific vpce-... names; use 'BASIC' if they do",
+        )
 
 
 def _warn_duplicate_roles(scope: IConstruct, allowed_roles: Sequence[str]) -> None:

@@ -21,6 +21,7 @@ from . import (
     _invitations,
     _nag,
     _props,
+    _throttling,
     _validation,
     defaults,
     monitoring,
@@ -95,6 +96,8 @@ class ParticipantBroker(Construct):
         cors_allowed_origins: Sequence[str] | None = None,
         throttling_rate_limit: float = defaults.THROTTLING_RATE_LIMIT,
         throttling_burst_limit: int = defaults.THROTTLING_BURST_LIMIT,
+        create_participant_quota: float = defaults.CREATE_PARTICIPANT_QUOTA,
+        describe_contact_quota: float = defaults.DESCRIBE_CONTACT_QUOTA,
         security_policy: str = defaults.SECURITY_POLICY,
         endpoint_access_mode: str | None = None,
         create_api_gateway_account_role: bool = defaults.CREATE_API_GATEWAY_ACCOUNT_ROLE,
@@ -172,14 +175,29 @@ class ParticipantBroker(Construct):
         :param cors_allowed_origins: origins browsers may call from (``scheme://host[:port]``;
             ``*`` is refused); adds an unauthenticated OPTIONS preflight, which the resource
             policy (if any) allows. Default: no CORS (browsers on other origins cannot call).
-        :param throttling_rate_limit: stage steady-state rate (requests/s). Default: 5, Connect's
-            default CreateParticipant quota per account and Region.
-        :param throttling_burst_limit: stage burst (requests). Default: 10.
+        :param throttling_rate_limit: the stage's steady-state rate (requests/s), which API
+            Gateway applies to each method on its own: the rate of the methods that call no
+            Connect API, and the ceiling of those that do (each of which takes its share of
+            the Connect quotas below). Default: 5.
+        :param throttling_burst_limit: the stage's burst (requests), also the burst of the
+            routes that call Connect (but the redeem route). Default: 10.
+        :param create_participant_quota: the requests/s of the account's CreateParticipant
+            rate quota in this Region that this broker may use ("Rate of CreateParticipant
+            API requests" in Service Quotas); the routes that add participants share it
+            (docs/operating.md, "Throttling"). Raise it after Amazon Connect raises the
+            quota, lower it when other applications call CreateParticipant. Default: 5,
+            Connect's default quota.
+        :param describe_contact_quota: the same for DescribeContact ("Rate of DescribeContact
+            API requests"), which the contact checks call, once a second while waiting for a
+            WebRTC call's agent. Default: 10, Connect's default quota.
         :param security_policy: the API's minimum TLS version and ciphers: ``TLS_1_2`` or an
             enhanced regional/private policy such as ``SecurityPolicy_TLS13_1_3_2025_09``
             (TLS 1.3 only). ``TLS_1_0`` is refused. Default: ``TLS_1_2``.
-        :param endpoint_access_mode: ``STRICT`` or ``BASIC``, only with an enhanced
-            ``security_policy``. Default: ``STRICT`` with an enhanced policy, none otherwise.
+        :param endpoint_access_mode: ``BASIC`` or ``STRICT``, required with an enhanced
+            ``security_policy`` and refused otherwise. A deployed API moves to an enhanced
+            policy with ``BASIC``, then to ``STRICT`` once its access logs show that callers
+            still get through (docs/security.md, "Endpoint access mode"). Default: none (a
+            legacy policy has no mode).
         :param create_api_gateway_account_role: create a role for API Gateway to write
             CloudWatch logs and set it as the account's Region-wide API Gateway CloudWatch role
             (once per stack; the role and the setting are retained on delete). This changes an
@@ -200,8 +218,9 @@ class ParticipantBroker(Construct):
             ``lambda_throttles_alarm``. Default: 1, any throttle.
         :param api_5xx_rate_threshold: fraction of requests answered with a 5xx (0.05 is 5%)
             that, in 2 of 3 five-minute periods, raises ``api_5xx_alarm``. Default: 0.05.
-        :param latency_p99_threshold: p99 of API Gateway ``Latency`` that, for three
-            five-minute periods in a row, raises ``latency_p99_alarm``. Default: 3 seconds.
+        :param latency_p99_threshold: p99 of the function's ``ConnectLatency`` (the
+            CreateParticipant call, without the agent wait) that, for three five-minute periods
+            in a row, raises ``latency_p99_alarm``. Default: 3 seconds.
         :param connect_throttles_threshold: requests Amazon Connect throttled (after the SDK's
             retries; callers got a 429) in five minutes that raise ``connect_throttles_alarm``.
             Default: 1, any throttle.
@@ -250,7 +269,8 @@ class ParticipantBroker(Construct):
             table. Default: ``RemovalPolicy.DESTROY`` (every item expires within the maximum
             lifetime anyway).
         :param redeem_throttling_rate_limit: the redeem route's own steady-state rate
-            (requests/s), inside the stage's. Default: 2.
+            (requests/s); its Connect calls must fit the quotas (checked at synth), and the
+            other routes share what it leaves. Default: the route's share of the quotas.
         :param redeem_throttling_burst_limit: the redeem route's burst. Default: 5.
         :param failed_redemptions_threshold: refused redemptions (unknown, expired, used up or
             revoked invitations) in five minutes that raise ``failed_redemptions_alarm``.
@@ -281,6 +301,8 @@ class ParticipantBroker(Construct):
             cors_allowed_origins=cors_allowed_origins,
             throttling_rate_limit=throttling_rate_limit,
             throttling_burst_limit=throttling_burst_limit,
+            create_participant_quota=create_participant_quota,
+            describe_contact_quota=describe_contact_quota,
             security_policy=security_policy,
             endpoint_access_mode=endpoint_access_mode,
             create_api_gateway_account_role=create_api_gateway_account_role,
@@ -362,7 +384,7 @@ class ParticipantBroker(Construct):
         self.api_5xx_alarm: cloudwatch.Alarm | None = watch.api_5xx_alarm if watch else None
         """Alarm on the API's 5xx rate; ``None`` when ``alarms=False``."""
         self.latency_p99_alarm: cloudwatch.Alarm | None = watch.latency_p99_alarm if watch else None
-        """Alarm on the API's p99 latency; ``None`` when ``alarms=False``."""
+        """Alarm on CreateParticipant's p99 latency; ``None`` when ``alarms=False``."""
         self.connect_throttles_alarm: cloudwatch.Alarm | None = (
             watch.connect_throttles_alarm if watch else None
         )
@@ -490,9 +512,7 @@ class ParticipantBroker(Construct):
             props.private_endpoint_vpc_endpoints,
             props.throttling_rate_limit,
             props.throttling_burst_limit,
-            {}
-            if checked.invitations is None
-            else _invitations.redeem_method_options(checked.invitations),
+            _throttling.method_options(checked.throttles),
         )
         _set_security_policy(api, props.security_policy, props.endpoint_access_mode)
         return api
@@ -744,8 +764,7 @@ def _set_security_policy(
     resource = api.node.default_child
     assert isinstance(resource, apigateway.CfnRestApi)
     resource.security_policy = security_policy
-    if security_policy.startswith("SecurityPolicy_"):
-        resource.endpoint_access_mode = endpoint_access_mode or defaults.ENDPOINT_ACCESS_MODE
+    resource.endpoint_access_mode = endpoint_access_mode
 
 
 def _contact_environment(

@@ -111,10 +111,8 @@ INVITATION_POINT_IN_TIME_RECOVERY: Final[bool] = True
 #: Every item expires within the maximum lifetime, so nothing of value outlives the broker:
 #: deleting the stack deletes the table (and any invitation still open).
 INVITATION_REMOVAL_POLICY: Final[RemovalPolicy] = RemovalPolicy.DESTROY
-#: Each redemption adds a participant (Connect's CreateParticipant quota is 5 requests/s per
-#: account and Region, shared with the participants route); the burst lets a handful of
-#: invitees who got the same link join at once.
-REDEEM_THROTTLING_RATE_LIMIT: Final[float] = 2
+#: The redeem route's rate is its share of the Connect quotas (``_throttling``); the burst lets a
+#: handful of invitees who got the same link join at once.
 REDEEM_THROTTLING_BURST_LIMIT: Final[int] = 5
 
 # --- API Gateway ----------------------------------------------------------------------------
@@ -123,10 +121,16 @@ RESOURCE_PATH: Final[str] = "/contacts/{contactId}/participants"
 INVITATIONS_PATH: Final[str] = _gateway_answers.INVITATIONS_PATH
 INVITATION_PATH: Final[str] = _gateway_answers.INVITATION_PATH
 REDEEM_PATH: Final[str] = _gateway_answers.REDEEM_PATH
-#: Connect's default CreateParticipant quota is 5 requests/s per account and Region; the stage
-#: lets no more through than Connect would accept, and a short burst on top.
+#: The stage's throttle, applied to each method on its own: the ceiling of every route, and the
+#: rate of the routes that call no Connect API (CORS preflights, invitation lists).
 THROTTLING_RATE_LIMIT: Final[float] = 5
 THROTTLING_BURST_LIMIT: Final[int] = 10
+#: Amazon Connect's default rate quotas per account and Region, in requests/s ("Amazon Connect
+#: service quotas", "Amazon Connect API throttling quotas"; Service Quotas: "Rate of
+#: CreateParticipant API requests", "Rate of DescribeContact API requests"). The routes that
+#: call Connect share them (``_throttling``).
+CREATE_PARTICIPANT_QUOTA: Final[float] = 5
+DESCRIBE_CONTACT_QUOTA: Final[float] = 10
 #: ERROR keeps execution logs to failures; data tracing (full request/response bodies, which
 #: would include participant tokens) is always off.
 EXECUTION_LOGGING_LEVEL: Final[apigateway.MethodLoggingLevel] = apigateway.MethodLoggingLevel.ERROR
@@ -139,12 +143,11 @@ TRACING_ENABLED: Final[bool] = True
 #: fresh account, or the landing zone's own role).
 CREATE_API_GATEWAY_ACCOUNT_ROLE: Final[bool] = False
 #: Minimum TLS for callers: TLS 1.2 (a regional API's own default is still TLS_1_0). Enhanced
-#: policies (``SecurityPolicy_...``, e.g. TLS 1.3 only) need an endpoint access mode.
+#: policies (``SecurityPolicy_...``, e.g. TLS 1.3 only) need an endpoint access mode, which has
+#: no default: BASIC to migrate a deployed API, STRICT once its traffic is checked (API
+#: Gateway, "Security policies for REST APIs in API Gateway").
 SECURITY_POLICY: Final[str] = "TLS_1_2"
-ENDPOINT_ACCESS_MODES: Final[tuple[str, ...]] = ("STRICT", "BASIC")
-#: Used with an enhanced security policy unless ``endpoint_access_mode`` says otherwise
-#: (API Gateway recommends STRICT).
-ENDPOINT_ACCESS_MODE: Final[str] = "STRICT"
+ENDPOINT_ACCESS_MODES: Final[tuple[str, ...]] = ("BASIC", "STRICT")
 #: CORS preflight settings used only when ``cors_allowed_origins`` is given (the plain values
 #: live in ``_gateway_answers``, which the local broker reads without the CDK).
 CORS_ALLOW_HEADERS: Final[tuple[str, ...]] = _gateway_answers.CORS_ALLOW_HEADERS
@@ -175,6 +178,8 @@ ACCESS_LOG_FIELDS: Final[dict[str, str]] = {
     "userArn": "$context.identity.userArn",
     "authorizerError": "$context.authorizer.error",
     "wafResponseCode": "$context.wafResponseCode",
+    "tlsVersion": "$context.tlsVersion",
+    "cipherSuite": "$context.cipherSuite",
     "xrayTraceId": "$context.xrayTraceId",
 }
 

@@ -25,6 +25,7 @@ from aws_cdk import Duration
 from aws_cdk import aws_cloudwatch as cloudwatch
 from constructs import Construct
 
+from . import _contract
 from ._validation import is_unresolved
 
 if TYPE_CHECKING:
@@ -57,7 +58,12 @@ _P50: Final = "p50"
 DEFAULT_LAMBDA_ERRORS_THRESHOLD: Final = 1
 DEFAULT_LAMBDA_THROTTLES_THRESHOLD: Final = 1
 DEFAULT_API_5XX_RATE_THRESHOLD: Final = 0.05
-DEFAULT_LATENCY_P99_THRESHOLD_MS: Final = 3000
+_BUDGET = _contract.budget()
+#: One attempt of a Connect call at its timeouts (connect + read, ``runtime/broker/budget.py``):
+#: a p99 ``ConnectLatency`` at or above it means calls are timing out or being retried.
+DEFAULT_LATENCY_P99_THRESHOLD_MS: Final[int] = 1000 * int(
+    _BUDGET.CONNECT_TIMEOUT_SECONDS + _BUDGET.READ_TIMEOUT_SECONDS
+)
 DEFAULT_CONNECT_THROTTLES_THRESHOLD: Final = 1
 #: Refused redemptions in five minutes: a few mistyped or stale links are normal; more is
 #: someone trying secrets, or a front end sending used-up links.
@@ -103,11 +109,11 @@ class BrokerMonitoring(Construct):
       ``lambda_throttles_threshold``.
     - ``api_5xx_alarm``: the stage's ``5XXError`` (Average, which is the fraction of requests
       answered with a 5xx) >= ``api_5xx_rate_threshold`` in 2 of 3 periods.
-    - ``latency_p99_alarm``: the stage's ``Latency`` (p99) >= ``latency_p99_threshold`` for 3
-      periods in a row. ``Latency`` rather than ``IntegrationLatency`` because it is what a
-      caller waits for: it adds API Gateway's own time (IAM authorization, request validation)
-      to the function's. The dashboard shows ``IntegrationLatency`` and ``ConnectLatency``
-      next to it to tell where the time goes.
+    - ``latency_p99_alarm``: the runtime's ``ConnectLatency`` (p99, CreateParticipant's time
+      with the SDK's retries) >= ``latency_p99_threshold`` for 3 periods in a row. Not API
+      Gateway's ``Latency``, ``IntegrationLatency`` or Lambda's ``Duration``: each includes
+      the wait for a WebRTC call's agent (``agent_wait``), a normal answer that may take the
+      whole wait, so they would page on normal operation. The dashboard graphs them.
     - ``connect_throttles_alarm``: the runtime's ``ConnectThrottles`` (Sum) in
       ``metrics_namespace`` with dimension ``FunctionName`` >= ``connect_throttles_threshold``.
     - ``failed_redemptions_alarm`` (only with ``invitations=True``): the runtime's
@@ -159,8 +165,10 @@ class BrokerMonitoring(Construct):
             ``lambda_throttles_alarm``. Default: 1, any throttle.
         :param api_5xx_rate_threshold: fraction of requests answered with a 5xx (0.05 is 5%)
             that, in 2 of 3 five-minute periods, raises ``api_5xx_alarm``. Default: 0.05.
-        :param latency_p99_threshold: p99 of API Gateway ``Latency`` that, for three
-            five-minute periods in a row, raises ``latency_p99_alarm``. Default: 3 seconds.
+        :param latency_p99_threshold: p99 of the runtime's ``ConnectLatency`` (the
+            CreateParticipant call, without the agent wait) that, for three five-minute periods
+            in a row, raises ``latency_p99_alarm``. Default: 3 seconds, one attempt at the
+            SDK's connect and read timeouts.
         :param connect_throttles_threshold: requests Amazon Connect throttled (after the SDK's
             retries; callers got a 429) in five minutes that raise ``connect_throttles_alarm``.
             Default: 1, any throttle.
@@ -215,7 +223,7 @@ class BrokerMonitoring(Construct):
         self.api_5xx_alarm: cloudwatch.Alarm | None = None
         """Share of API responses that are 5xx; ``None`` when ``alarms=False``."""
         self.latency_p99_alarm: cloudwatch.Alarm | None = None
-        """API Gateway ``Latency`` p99; ``None`` when ``alarms=False``."""
+        """CreateParticipant's ``ConnectLatency`` p99; ``None`` when ``alarms=False``."""
         self.connect_throttles_alarm: cloudwatch.Alarm | None = None
         """Amazon Connect throttling seen by the runtime; ``None`` when ``alarms=False``."""
         self.failed_redemptions_alarm: cloudwatch.Alarm | None = None
@@ -336,16 +344,17 @@ class BrokerMonitoring(Construct):
         )
         self.latency_p99_alarm = self._alarm(
             "LatencyP99Alarm",
-            metric=self._api_metric("Latency", _P99, "Latency p99"),
+            metric=self._runtime_metric("ConnectLatency", _P99, "Connect latency p99"),
             threshold=self._latency_threshold_ms,
             evaluation_periods=LATENCY_P99_EVALUATION_PERIODS,
             description=(
-                "Participant broker: the slowest 1% of callers waited longer than the "
-                "threshold (API Gateway Latency p99, milliseconds) for 15 minutes. Compare "
-                "IntegrationLatency and ConnectLatency on the dashboard: if ConnectLatency "
-                "is high, Amazon Connect is slow or retrying throttled calls (check Connect "
-                "throttles); if only Latency is high, look at API Gateway; if Duration is "
-                "high, look at cold starts and the function's memory."
+                "Participant broker: the slowest 1% of CreateParticipant calls to Amazon "
+                "Connect (ConnectLatency p99, milliseconds, without the wait for an agent) "
+                "took longer than the threshold for 15 minutes: Connect is slow, or the SDK "
+                "is retrying timed-out or throttled calls. Check Connect throttles and "
+                "ConnectErrors by ErrorCode (Timeout, ThrottlingException) and the AWS Health "
+                "Dashboard for Amazon Connect. API Latency on the dashboard includes the agent "
+                "wait and is not a fault by itself."
             ),
         )
         self.connect_throttles_alarm = self._alarm(
@@ -435,13 +444,12 @@ class BrokerMonitoring(Construct):
                 threshold=self._api_5xx_rate_threshold,
             ),
             _graph(
-                "API latency (ms)",
+                "API latency (ms, with the agent wait)",
                 [
                     self._api_metric("Latency", _P99, "Latency p99"),
                     self._api_metric("Latency", _P50, "Latency p50"),
                     self._api_metric("IntegrationLatency", _P99, "IntegrationLatency p99"),
                 ],
-                threshold=self._latency_threshold_ms,
             ),
         ]
 
@@ -505,6 +513,7 @@ class BrokerMonitoring(Construct):
                     self._runtime_metric("ConnectLatency", _P99, "p99"),
                     self._runtime_metric("ConnectLatency", _P50, "p50"),
                 ],
+                threshold=self._latency_threshold_ms,
                 width=12,
             ),
         ]

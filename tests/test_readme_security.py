@@ -36,6 +36,15 @@ def stage_settings(t: dict[str, Any]) -> dict[str, Any]:
     return settings
 
 
+def participants_rate(t: dict[str, Any]) -> float:
+    (setting,) = [
+        s
+        for s in resources(t, "AWS::ApiGateway::Stage")[0]["MethodSettings"]
+        if s["ResourcePath"] == "/~1contacts~1{contactId}~1participants"
+    ]
+    return float(setting["ThrottlingRateLimit"])
+
+
 def function_env(t: dict[str, Any]) -> dict[str, Any]:
     env: dict[str, Any] = resources(t, "AWS::Lambda::Function")[0]["Environment"]["Variables"]
     return env
@@ -70,12 +79,15 @@ CHECKS: dict[str, Callable[[dict[str, Any]], bool]] = {
     "**Minimum TLS 1.2**": lambda t: (
         resources(t, "AWS::ApiGateway::RestApi")[0]["SecurityPolicy"] == "TLS_1_2"
     ),
-    "**Throttling** 5 rps, burst 10": lambda t: (
+    "**Throttling** within Connect's quotas": lambda t: (
         (
             stage_settings(t)["ThrottlingRateLimit"],
             stage_settings(t)["ThrottlingBurstLimit"],
         )
         == (5, 10)
+        # the participants route: 1 CreateParticipant and up to 4 DescribeContact calls
+        and participants_rate(t) <= 5
+        and 4 * participants_rate(t) <= 10
     ),
     "**Least privilege**": lambda t: all(
         "ManagedPolicyArns" not in role for role in resources(t, "AWS::IAM::Role")

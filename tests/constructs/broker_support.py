@@ -55,3 +55,19 @@ def synth_broker(
 def new_stack(app_factory: Callable[..., cdk.App]) -> cdk.Stack:
     """An empty stack in a fresh app (for tests that expect the constructor to raise)."""
     return cdk.Stack(app_factory(), "Stack")
+
+
+def methods(synth: Synthesized) -> dict[tuple[str, str], dict[str, Any]]:
+    """(HTTP method, resource path) -> the method's properties."""
+    resources = synth.template.find_resources("AWS::ApiGateway::Resource")
+
+    def path(ref: dict[str, Any]) -> str:
+        if "Fn::GetAtt" in ref:
+            return ""
+        resource = resources[ref["Ref"]]["Properties"]
+        return f"{path(resource['ParentId'])}/{resource['PathPart']}"
+
+    return {
+        (m["Properties"]["HttpMethod"], path(m["Properties"]["ResourceId"])): m["Properties"]
+        for m in synth.template.find_resources("AWS::ApiGateway::Method").values()
+    }

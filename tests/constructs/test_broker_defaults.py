@@ -323,16 +323,24 @@ def test_every_body_reaches_the_function_which_lists_every_error(synth: Synthesi
 def test_stage_v1_throttling_logging_tracing(synth: Synthesized) -> None:
     stage = synth.only("AWS::ApiGateway::Stage")
     assert (stage["StageName"], stage["TracingEnabled"]) == ("v1", True)
+    logging = {"DataTraceEnabled": False, "LoggingLevel": "ERROR", "MetricsEnabled": True}
+    # The participants route's share of Connect's quotas: with the default agent wait a request
+    # makes up to 4 DescribeContact calls, 10 per second at most (test_as_deployed_throttling).
     assert stage["MethodSettings"] == [
         {
-            "DataTraceEnabled": False,
+            **logging,
             "HttpMethod": "*",
-            "LoggingLevel": "ERROR",
-            "MetricsEnabled": True,
             "ResourcePath": "/*",
             "ThrottlingBurstLimit": 10,
             "ThrottlingRateLimit": 5,
-        }
+        },
+        {
+            **logging,
+            "HttpMethod": "POST",
+            "ResourcePath": "/~1contacts~1{contactId}~1participants",
+            "ThrottlingBurstLimit": 10,
+            "ThrottlingRateLimit": 2.5,
+        },
     ]
 
 

@@ -47,6 +47,7 @@ def custom(app_factory: Callable[..., cdk.App]) -> Synthesized:
         metrics_namespace="Team/Broker",
         create_api_gateway_account_role=True,
         security_policy="SecurityPolicy_TLS13_1_3_2025_09",
+        endpoint_access_mode="STRICT",
     )
 
 

@@ -67,8 +67,7 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
             "security_policy": "SecurityPolicy_TLS13_1_3_2025_09",
             "endpoint_access_mode": "strict",
         },
-        "endpoint_access_mode must be one of STRICT, BASIC, got 'strict'; STRICT is the "
-        "default and the recommended mode",
+        "endpoint_access_mode must be one of BASIC, STRICT, got 'strict'; use the upper-case name",
     ),
     (
         "roles-string",

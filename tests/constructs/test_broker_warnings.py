@@ -7,6 +7,7 @@ from typing import Any
 
 import aws_cdk as cdk
 import pytest
+from aws_cdk import aws_ec2 as ec2
 from aws_cdk.assertions import Annotations, Match
 from broker_support import INSTANCE_ID, synth_broker
 
@@ -45,6 +46,32 @@ def test_burst_below_rate_warns(app_factory: Callable[..., cdk.App]) -> None:
         "Gateway's token bucket then holds at most 5 requests, so callers are throttled (429) "
         "whenever more than 5 arrive together, below the rate you set; set the burst to at "
         "least the rate [ack: connect-participant-broker:burst-below-rate]"
+    ]
+
+
+def test_strict_on_a_private_api_warns(app_factory: Callable[..., cdk.App]) -> None:
+    def endpoint(stack: cdk.Stack) -> dict[str, Any]:
+        return {
+            "private_endpoint_vpc_endpoints": [
+                ec2.InterfaceVpcEndpoint.from_interface_vpc_endpoint_attributes(
+                    stack, "Endpoint", vpc_endpoint_id="vpce-0123456789abcdef0", port=443
+                )
+            ]
+        }
+
+    synth = synth_broker(
+        app_factory,
+        setup=endpoint,
+        security_policy="SecurityPolicy_TLS13_1_3_2025_09",
+        endpoint_access_mode="STRICT",
+    )
+    found = Annotations.from_stack(synth.stack).find_warning("/Stack/Broker", Match.any_value())
+    assert [str(message.entry.data) for message in found] == [
+        "endpoint_access_mode='STRICT' on a private API: API Gateway then refuses a request "
+        "whose Host header differs from the TLS server name, so callers must use the VPC "
+        "endpoint's private DNS name (private DNS on) or a private custom domain name, not the "
+        "endpoint-specific vpce-... names; use 'BASIC' if they do "
+        "[ack: connect-participant-broker:strict-private-api]"
     ]
 
 

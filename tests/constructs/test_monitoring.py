@@ -19,8 +19,9 @@ from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_sns as sns
 from aws_cdk.assertions import Match, Template
+from aws_rules.metrics import least_value_ms
 
-from constructs_lib import ParticipantBroker
+from constructs_lib import ParticipantBroker, _contract
 from constructs_lib.monitoring import BrokerMonitoring
 
 RUNTIME_DIR = Path(__file__).resolve().parents[2] / "runtime"
@@ -154,7 +155,7 @@ def _expected_alarms(fixture: Fixture, namespace: str = NAMESPACE) -> dict[str, 
         "lambda_errors_alarm": _metric_stat("AWS/Lambda", "Errors", function, "Sum"),
         "lambda_throttles_alarm": _metric_stat("AWS/Lambda", "Throttles", function, "Sum"),
         "api_5xx_alarm": _metric_stat("AWS/ApiGateway", "5XXError", api, "Average"),
-        "latency_p99_alarm": _metric_stat("AWS/ApiGateway", "Latency", api, "p99"),
+        "latency_p99_alarm": _metric_stat(namespace, "ConnectLatency", function, "p99"),
         "connect_throttles_alarm": _metric_stat(namespace, "ConnectThrottles", function, "Sum"),
     }
 
@@ -688,6 +689,34 @@ def test_broker_alarm_watches_its_api_stage_with_the_threshold_prop(
         ALARM,
         {**_metric_stat("AWS/ApiGateway", "5XXError", api, "Average"), "Threshold": 0.1},
     )
+
+
+def test_a_normal_wait_for_the_agent_cannot_reach_the_latency_alarm(
+    broker_built: tuple[cdk.Stack, ParticipantBroker, Template],
+) -> None:
+    # A WebRTC call's agent may take the whole agent_wait to connect, and the answer (201, or
+    # 409 agent-not-connected) is normal operation; a Connect call that needs no retry ends
+    # within one attempt's connect and read timeouts.
+    stack, broker, template = broker_built
+    assert broker.latency_p99_alarm is not None
+    resource = broker.latency_p99_alarm.node.default_child
+    assert isinstance(resource, cdk.CfnElement)
+    alarm = template.to_json()["Resources"][stack.get_logical_id(resource)]["Properties"]
+    (function,) = template.find_resources("AWS::Lambda::Function").values()
+    wait_ms = int(function["Properties"]["Environment"]["Variables"]["AGENT_WAIT_MS"])
+    budget = _contract.budget()
+    call_ms = 1000 * (budget.CONNECT_TIMEOUT_SECONDS + budget.READ_TIMEOUT_SECONDS) - 1
+
+    def reading_ms(namespace: str, metric: str) -> float:
+        if (namespace, metric) == ("Acme/Broker", "ConnectLatency"):
+            return call_ms  # CreateParticipant alone (tests/runtime/test_runtime_contacts.py)
+        return least_value_ms(namespace, metric, wait_ms + call_ms)
+
+    assert wait_ms == 3000
+    assert alarm["ComparisonOperator"] == "GreaterThanOrEqualToThreshold"
+    (watched,) = alarm["Metrics"]
+    metric = watched["MetricStat"]["Metric"]
+    assert reading_ms(metric["Namespace"], metric["MetricName"]) < alarm["Threshold"]
 
 
 def test_broker_wires_its_alarm_topic_to_every_alarm(

@@ -253,7 +253,6 @@ def test_what_is_neither_an_instance_id_nor_its_arn_is_rejected(given: str) -> N
     ("policy", "mode"),
     [
         ("TLS_1_2", None),
-        ("SecurityPolicy_TLS13_1_3_2025_09", None),
         ("SecurityPolicy_TLS13_1_3_2025_09", "STRICT"),
         ("SecurityPolicy_TLS13_1_2_PQ_2025_09", "BASIC"),
     ],

@@ -10,6 +10,7 @@ import json
 from collections.abc import Iterator
 
 import pytest
+from aws_rules.cors import readable
 from local_http import JSON, Answer, send
 
 from constructs_lib._gateway_answers import (
@@ -19,6 +20,7 @@ from constructs_lib._gateway_answers import (
     UNKNOWN_ROUTE_DETAIL,
 )
 from constructs_lib.local import LocalBroker, LocalBrokerConfig, Runtime, load_runtime
+from constructs_lib.local._gateway import LocalGateway
 from constructs_lib.local.fake_connect import FakeConnect
 
 URN = "urn:connect-participant-broker:problem:"
@@ -201,6 +203,22 @@ def test_gateway_problems_carry_no_origin_when_several_are_allowed(
 ) -> None:
     answer = send(cors_broker.url + "/nowhere", b"", headers=[], method="GET")
     assert (answer.status, answer.header("access-control-allow-origin")) == (403, None)
+
+
+def test_gateway_problems_with_retry_after_let_the_only_origin_read_it() -> None:
+    # As the deployed THROTTLED and DEFAULT_5XX responses do.
+    gateway = LocalGateway((APP,), runtime().problem)
+    headers = gateway.problem("throttled", "Too many requests.", "r-1")["headers"]
+    assert headers == {
+        "Content-Type": "application/problem+json",
+        "Cache-Control": "no-store",
+        "X-Content-Type-Options": "nosniff",
+        "Retry-After": "2",
+        "Access-Control-Allow-Origin": APP,
+        "Vary": "Origin",
+        "Access-Control-Expose-Headers": "Retry-After",
+    }
+    assert readable(APP, headers, ["Retry-After"]) == []
 
 
 def test_wildcard_origin_is_refused() -> None:

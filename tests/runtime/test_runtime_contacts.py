@@ -31,6 +31,7 @@ from runtime_support import (
     signed_by,
 )
 
+from constructs_lib import _throttling
 from runtime.broker import contacts, handler
 
 Invoke = Callable[[dict[str, Any]], dict[str, Any]]
@@ -380,6 +381,37 @@ def test_agent_connecting_2_s_after_the_request_gets_201_when_the_wait_allows_it
     response = invoke(api_gateway_event(BODY))
     assert response["statusCode"] == 201
     assert clock.sleeps == [1.0, 1.0]
+
+
+@pytest.mark.parametrize("wait", [0.0, 1.5, 3.0])
+def test_a_request_whose_agent_never_connects_makes_the_describe_calls_throttling_counts(
+    stub: Stubber, invoke: Invoke, checks: Any, clock: FakeClock, wait: float
+) -> None:
+    # The construct sizes the routes' throttles to Connect's DescribeContact quota with this
+    # count (constructs_lib/_throttling.py); the stub refuses one call more.
+    checks(agent_wait_seconds=wait)
+    for _ in range(_throttling.describe_calls(True, wait)):
+        described(stub, agent_connected=False)
+    assert answer(invoke(api_gateway_event(BODY))) == (409, AGENT_NOT_CONNECTED)
+
+
+def test_connect_latency_leaves_the_agent_wait_out(
+    stub: Stubber,
+    invoke: Invoke,
+    checks: Any,
+    clock: FakeClock,
+    capsys: CAPTURE,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The latency alarm watches ConnectLatency so that a normal wait for the agent never pages
+    # (tests/constructs/test_monitoring.py): the metric times CreateParticipant alone.
+    checks(agent_wait_seconds=3.0)
+    monkeypatch.setattr(handler.time, "perf_counter", clock.time)
+    agent_connects_after(stub, 2, polls=[0, 1, 2])
+    created(stub)
+    assert invoke(api_gateway_event(BODY))["statusCode"] == 201
+    _, record = emf(capsys)
+    assert (clock.now, record["ConnectLatency"]) == (2.0, 0)
 
 
 def test_agent_connecting_2_s_after_the_request_gets_409_when_the_wait_does_not(

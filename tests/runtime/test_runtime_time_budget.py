@@ -92,5 +92,5 @@ def test_docstring_gives_the_bounds() -> None:
 
 def test_default_timeout_is_one_the_construct_accepts() -> None:
     _validation.check_timeout(defaults.TIMEOUT)
-    assert defaults.TIMEOUT.to_seconds() <= _validation._MAX_TIMEOUT_SECONDS
-    assert _validation._MAX_TIMEOUT_SECONDS < API_GATEWAY_LIMIT_SECONDS
+    assert defaults.TIMEOUT.to_seconds() <= _validation.MAX_TIMEOUT_SECONDS
+    assert _validation.MAX_TIMEOUT_SECONDS < API_GATEWAY_LIMIT_SECONDS
