@@ -159,3 +159,16 @@ def test_every_assertion_is_replayed_or_needs_aws(integ_apps: dict[str, IntegApp
             seen |= {key for key in NEEDS_AWS if needs_aws(logical_id) and key in logical_id}
     assert seen == set(NEEDS_AWS)
 
+
+def test_the_docs_name_every_stack_and_assertion(integ_apps: dict[str, IntegApp]) -> None:
+    text = (INTEG_DIR.parents[1] / "docs" / "integration.md").read_text(encoding="utf-8")
+    for app in integ_apps.values():
+        (stack,) = app.assertion_stacks
+        names = [*app.test_stacks, stack, app.path.name]
+        names += [
+            key
+            for key, resource in app.template(stack)["Resources"].items()
+            if resource["Type"].startswith("Custom::DeployAssert@")
+        ]
+        missing = [name for name in names if f"`{name}`" not in text]
+        assert not missing, f"docs/integration.md does not name {missing}"
