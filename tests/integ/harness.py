@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import aws_cdk as cdk
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk.integ_tests_alpha import (
@@ -51,12 +52,8 @@ QUIET_ALARM_STATES = "^(OK|INSUFFICIENT_DATA)$"
 #: The client library files the probe's asset carries (no CDK import among them).
 _CLIENT_FILES = ("__init__.py", "_extras.py", "client/__init__.py")
 #: Why the probe functions, which exist only while a test runs, differ from a production
-#: caller (cdk-nag findings, acknowledged on each probe).
-PROBE_LOGS_REASON = (
-    "The integration tests' probe function, which calls the broker through API Gateway a few "
-    "times per test run and is deleted with the test stack, writes its logs with "
-    "AWSLambdaBasicExecutionRole, the managed policy Lambda documents for that."
-)
+#: caller (cdk-nag findings, acknowledged on each probe). Their role is their own, with no
+#: managed policy: logs to their own log group, and the broker's grants.
 PROBE_GRANT_REASON = (
     "execute-api:Invoke on the broker's methods as grant_invoke and grant_invite give it to "
     "every caller: the wildcards are the {contactId} and {invitationId} path parameters, so "
@@ -124,6 +121,21 @@ class Probe(Construct):
             retention=logs.RetentionDays.ONE_WEEK,
             removal_policy=cdk.RemovalPolicy.DESTROY,
         )
+        self.role = iam.Role(
+            self,
+            "Role",
+            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+            inline_policies={
+                "WriteOwnLogs": iam.PolicyDocument(
+                    statements=[
+                        iam.PolicyStatement(
+                            actions=["logs:CreateLogStream", "logs:PutLogEvents"],
+                            resources=[log_group.log_group_arn],
+                        )
+                    ]
+                )
+            },
+        )
         self.function = lambda_.Function(
             self,
             "Function",
@@ -133,18 +145,8 @@ class Probe(Construct):
             code=probe_code(),
             memory_size=256,
             timeout=cdk.Duration.seconds(60),
+            role=self.role,
             log_group=log_group,
-        )
-        role = self.function.role
-        assert role is not None
-        self.role = role
-        _nag._acknowledge(
-            self.role,
-            (
-                "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
-                "AWSLambdaBasicExecutionRole]",
-                PROBE_LOGS_REASON,
-            ),
         )
         _nag._acknowledge(
             self.function,
