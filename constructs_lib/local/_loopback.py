@@ -3,7 +3,7 @@ address, run in a background thread, usable as a context manager."""
 
 from __future__ import annotations
 
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, HTTPServer, ThreadingHTTPServer
 from typing import Any, ClassVar, Self
 
 
@@ -43,7 +43,7 @@ class LoopbackService:
 
     #: How errors name the service, for example ``"fake connect"``.
     service_name: ClassVar[str] = "service"
-    _server: ThreadingHTTPServer | None = None
+    _server: HTTPServer | None = None
 
     def start(self) -> Self:
         """Start serving; return ``self``."""

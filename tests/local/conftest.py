@@ -9,7 +9,16 @@ import botocore.session
 import pytest
 from botocore.config import Config
 
+from constructs_lib.local.dynamodb import LocalDynamoDB
 from constructs_lib.local.fake_connect import FakeConnect
+
+
+@pytest.fixture(scope="session")
+def local_dynamodb() -> Iterator[LocalDynamoDB]:
+    """moto's DynamoDB, started once for the session (its import and first request cost a
+    second); each module creates the tables it uses."""
+    with LocalDynamoDB() as dynamodb:
+        yield dynamodb
 
 
 @pytest.fixture(scope="module")
