@@ -14,6 +14,7 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -35,6 +36,14 @@ class Consumer:
     """A fresh CDK app composing a broker, synthesized by the pinned CLI into ``app/out``."""
     node_version: str
     synth_output: str
+    client_distributions: list[str]
+    """What the wheel with its ``client`` extra installed (before ``local``)."""
+    client_call: dict[str, str]
+    """With ``client`` alone: what the installed client printed calling the installed local
+    broker, and what the broker printed until it served."""
+    without_local: dict[str, Any]
+    """``participant-broker-local --invitations`` with the ``client`` extra only: its
+    ``returncode`` and ``stderr``."""
 
     @property
     def bin(self) -> Path:
@@ -85,4 +94,7 @@ def consumer() -> Consumer:
         app=Path(ready["app"]),
         node_version=ready["node_version"],
         synth_output=ready["synth_output"],
+        client_distributions=ready["client_distributions"],
+        client_call=ready["client_call"],
+        without_local=ready["without_local"],
     )
