@@ -112,14 +112,7 @@ class LocalDynamoDB(LoopbackService):
 
         app = _Served(self, DomainDispatcherApplication(create_backend_app))
         server = make_server(self.host, self.port, app, threaded=True, request_handler=Handler)
-        self._server = server
-        self._thread = threading.Thread(
-            target=server.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            daemon=True,
-            name="local-dynamodb",
-        )
-        self._thread.start()
+        self._thread = self._serve_in_background(server, "local-dynamodb")
         return self
 
     def stop(self) -> None:

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 from aws_rules.dynamodb_items import MAX_ITEM_BYTES, item_size
-from botocore.config import Config
 from botocore.exceptions import ClientError
+from local_http import local_client
 
 from constructs_lib.local.dynamodb import LocalDynamoDB
 from runtime.broker import connect
@@ -33,14 +33,7 @@ def dynamodb(local_dynamodb: LocalDynamoDB) -> Iterator[LocalDynamoDB]:
 
 def _client(dynamodb: LocalDynamoDB, attempts: int) -> Any:
     """The runtime's session (reduced DynamoDB model), aimed at moto."""
-    return connect.session().create_client(
-        "dynamodb",
-        endpoint_url=dynamodb.url,
-        region_name="us-east-1",
-        aws_access_key_id="x",
-        aws_secret_access_key="x",
-        config=Config(retries={"mode": "standard", "total_max_attempts": attempts}),
-    )
+    return local_client("dynamodb", dynamodb.url, session=connect.session(), attempts=attempts)
 
 
 @pytest.fixture(scope="module")

@@ -8,10 +8,9 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-import botocore.session
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ConnectionClosedError
+from local_http import local_client
 
 from constructs_lib import _contract
 from constructs_lib.local import LocalBroker, LocalBrokerConfig
@@ -30,16 +29,7 @@ def dynamodb(local_dynamodb: LocalDynamoDB) -> Iterator[LocalDynamoDB]:
 
 def plain_client(dynamodb: LocalDynamoDB, clients: int = 1) -> Any:
     """A botocore client without retries (``clients`` connections at most)."""
-    return botocore.session.get_session().create_client(
-        "dynamodb",
-        endpoint_url=dynamodb.url,
-        region_name="us-east-1",
-        aws_access_key_id="x",
-        aws_secret_access_key="x",
-        config=Config(
-            retries={"mode": "standard", "total_max_attempts": 1}, max_pool_connections=clients
-        ),
-    )
+    return local_client("dynamodb", dynamodb.url, max_pool_connections=clients)
 
 
 def add_one(key: str, condition: str | None = None) -> dict[str, Any]:
