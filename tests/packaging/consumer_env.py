@@ -10,7 +10,8 @@
    this environment's pip, which is not importable from the new one either. With ``client``
    alone, what it installed, the installed client calling the installed
    ``participant-broker-local``, and what ``participant-broker-local --invitations`` says
-   without moto are recorded; then the ``local`` extra is installed on top.
+   without moto are recorded; then the ``local`` extra is installed on top, and the installed
+   client redeems an invitation from the installed ``participant-broker-local --invitations``.
 3. A fresh CDK app composing a broker, with cdk.json's feature flags, synthesized by the CDK
    CLI that package.json pins (``node_modules/.bin/cdk``, the version the README names) in a
    shell whose PATH starts with the new virtualenv and holds nothing of this checkout's.
@@ -60,6 +61,17 @@ from constructs_lib.client import BrokerClient
 
 participant = BrokerClient(sys.argv[1], sign=False).create_participant("demo-1", "Ana")
 print(participant.participant_id, participant.expiry.isoformat())
+"""
+
+INVITE = """\
+import sys
+from importlib import metadata
+from constructs_lib.client import BrokerClient
+
+client = BrokerClient(sys.argv[1], sign=False)
+invitation = client.create_invitation("demo-1")
+participant = client.redeem_invitation(invitation.secret, "Ana")
+print(participant.participant_id, metadata.version("moto"))
 """
 
 #: The distributions installed in an environment, by lowercase name (JSON).
@@ -116,15 +128,17 @@ def _constraints(path: Path) -> None:
     path.write_text("\n".join(pins) + "\n")
 
 
-def _client_calls_local_broker(bin: Path, shell: dict[str, str], work: Path) -> dict[str, str]:
-    """The installed client's call to the installed ``participant-broker-local``: what each
-    printed (the broker until it served)."""
+def _call_local_broker(
+    bin: Path, shell: dict[str, str], work: Path, client: str, *options: str
+) -> dict[str, str]:
+    """The installed ``participant-broker-local *options``, called by the ``client`` script on
+    the installed package: what each printed (the broker until it served)."""
     sys.path.insert(0, str(REPO / "tests"))
     from local_script import serving
 
     script = bin / "participant-broker-local"
-    with serving(script, env=shell, cwd=work) as (url, printed):
-        answer = run(bin / "python", "-c", CLIENT, url, cwd=work)
+    with serving(script, *options, env=shell, cwd=work) as (url, printed):
+        answer = run(bin / "python", "-c", client, url, cwd=work)
     return {"client": answer, "broker": "".join(printed)}
 
 
@@ -150,7 +164,7 @@ def prepare(work: Path) -> dict[str, Any]:
     run(*install, client, node, cwd=work)
     shell = consumer_shell(venv / "bin")
     listed = run(python, "-c", LIST, cwd=work)
-    client_call = _client_calls_local_broker(venv / "bin", shell, work)
+    client_call = _call_local_broker(venv / "bin", shell, work, CLIENT)
     without_local = subprocess.run(
         [venv / "bin" / "participant-broker-local", "--port", "0", "--invitations"],
         cwd=work, env=shell, capture_output=True, text=True, timeout=60,
@@ -162,6 +176,7 @@ def prepare(work: Path) -> dict[str, Any]:
     (app / "cdk.json").write_text(json.dumps({"app": "python app.py", "context": flags}))
     synth_output = run(CLI, "synth", "--quiet", "--no-notices", "-o", "out", cwd=app, env=shell)
     run(*install, local, cwd=work)
+    invitations_call = _call_local_broker(venv / "bin", shell, work, INVITE, "--invitations")
     return {
         "wheel": str(wheel),
         "sdist": str(sdist),
@@ -173,6 +188,7 @@ def prepare(work: Path) -> dict[str, Any]:
         "synth_output": synth_output,
         "client_distributions": json.loads(listed),
         "client_call": client_call,
+        "invitations_call": invitations_call,
         "without_local": {"returncode": without_local.returncode, "stderr": without_local.stderr},
     }
 

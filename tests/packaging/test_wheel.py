@@ -18,8 +18,7 @@ from pathlib import Path
 
 import pytest
 from conftest import Consumer
-from consumer_env import BUILD, CLI, PACKAGES, SOURCES, consumer_shell
-from local_script import serving
+from consumer_env import BUILD, CLI, PACKAGES, SOURCES
 
 REPO = Path(__file__).resolve().parents[2]
 README = (REPO / "README.md").read_text(encoding="utf-8")
@@ -177,18 +176,6 @@ def test_the_readme_names_the_node_package_installed(consumer: Consumer) -> None
     assert consumer.node_requirement in README
 
 
-INVITE = """\
-import sys
-from importlib import metadata
-from constructs_lib.client import BrokerClient
-
-client = BrokerClient(sys.argv[1], sign=False)
-invitation = client.create_invitation("demo-1")
-participant = client.redeem_invitation(invitation.secret, "Ana")
-print(participant.participant_id, metadata.version("moto"))
-"""
-
-
 def test_the_client_extra_brings_botocore_but_not_moto(consumer: Consumer) -> None:
     installed = set(consumer.client_distributions)
     assert {"connect-participant-broker", "botocore"} <= installed
@@ -205,14 +192,11 @@ def test_invitations_without_the_local_extra_stop_and_name_it(consumer: Consumer
 
 
 def test_the_local_extra_serves_invitations_on_pinned_moto(consumer: Consumer) -> None:
-    script = consumer.bin / "participant-broker-local"
-    env = consumer_shell(consumer.bin)
-    with serving(script, "--invitations", env=env, cwd=consumer.work) as (url, printed):
-        participant_id, moto = _run(consumer.python, "-c", INVITE, url, cwd=consumer.work).split()
+    participant_id, moto = consumer.invitations_call["client"].split()
     assert re.fullmatch(r"[0-9a-f-]{36}", participant_id), participant_id
     pinned = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
     assert f"moto[server,dynamodb]=={moto}" in pinned["optional-dependencies"]["local"]
-    assert unexplained("".join(printed)) == []
+    assert unexplained(consumer.invitations_call["broker"]) == []
 
 
 def test_the_client_calls_the_local_broker_with_the_client_extra_alone(
