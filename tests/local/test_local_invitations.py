@@ -1,5 +1,5 @@
 """The local broker with invitations: the routes as API Gateway would route them, many
-simultaneous redemptions of a one-use invitation adding exactly one participant, and table writes
+simultaneous redemptions of an invitation adding exactly one participant per use, and table writes
 applied but answered too late (the SDK resends them) taking and giving back exactly one use."""
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from constructs_lib.local import (
     _parse_args,
     config_from_args,
 )
+from constructs_lib.local.dynamodb import LocalDynamoDB
 from constructs_lib.local.fake_connect import FakeConnect
-from constructs_lib.local.fake_dynamodb import FakeDynamoDB
 
 APP = "https://app.example.com"
 INVITATIONS = "/contacts/contact-1/invitations"
@@ -33,9 +33,9 @@ def broker(fake_connect: FakeConnect) -> Iterator[LocalBroker]:
 
 
 @pytest.fixture
-def table(broker: LocalBroker) -> Iterator[FakeDynamoDB]:
-    """The broker's simulated DynamoDB, its calls counted from the test's start, with no answer
-    left to lose after it."""
+def table(broker: LocalBroker) -> Iterator[LocalDynamoDB]:
+    """The broker's DynamoDB, its table empty and its calls counted from the test's start, with
+    no answer left to lose after it."""
     assert broker.dynamodb is not None
     broker.dynamodb.reset()
     yield broker.dynamodb
@@ -53,10 +53,11 @@ def create(broker: LocalBroker, body: dict[str, object]) -> Answer:
     return answer
 
 
-def test_many_simultaneous_redemptions_of_a_one_use_invitation_add_one_participant(
-    broker: LocalBroker, fake: FakeConnect
+@pytest.mark.parametrize("uses", [1, 3])
+def test_many_simultaneous_redemptions_add_one_participant_per_use(
+    broker: LocalBroker, fake: FakeConnect, uses: int
 ) -> None:
-    secret = create(broker, {"displayName": "Grandma"}).json()["secret"]
+    secret = create(broker, {"displayName": "Grandma", "uses": uses}).json()["secret"]
     answers: list[Answer] = []
     start = threading.Barrier(20)
 
@@ -70,8 +71,8 @@ def test_many_simultaneous_redemptions_of_a_one_use_invitation_add_one_participa
     for thread in threads:
         thread.join(timeout=30)
     statuses = sorted(answer.status for answer in answers)
-    assert statuses == [201] + [404] * 19
-    assert created(fake) == 1
+    assert statuses == [201] * uses + [404] * (20 - uses)
+    assert created(fake) == uses
 
 
 def test_a_multi_use_invitation_admits_exactly_its_uses(
@@ -100,7 +101,7 @@ def redeem_all(broker: LocalBroker, secret: str, times: int) -> list[int]:
 
 @pytest.mark.parametrize("uses", [1, 2])
 def test_a_redemption_whose_consuming_write_is_answered_too_late_takes_one_use(
-    broker: LocalBroker, fake: FakeConnect, table: FakeDynamoDB, uses: int
+    broker: LocalBroker, fake: FakeConnect, table: LocalDynamoDB, uses: int
 ) -> None:
     """The write is applied, its answer lost; the SDK sends it again (no Idempotency-Key)."""
     secret = create(broker, {"uses": uses, "displayName": "Guest"}).json()["secret"]
@@ -111,7 +112,7 @@ def test_a_redemption_whose_consuming_write_is_answered_too_late_takes_one_use(
 
 
 def test_a_replayable_redemption_answered_too_late_still_gives_its_use_back(
-    broker: LocalBroker, fake: FakeConnect, table: FakeDynamoDB
+    broker: LocalBroker, fake: FakeConnect, table: LocalDynamoDB
 ) -> None:
     """With an Idempotency-Key, the resent write is this redemption's own, not a replay: when
     Connect then refuses, the use comes back."""
@@ -124,7 +125,7 @@ def test_a_replayable_redemption_answered_too_late_still_gives_its_use_back(
 
 
 def test_a_give_back_answered_too_late_returns_one_use_while_another_redeems(
-    broker: LocalBroker, fake: FakeConnect, table: FakeDynamoDB
+    broker: LocalBroker, fake: FakeConnect, table: LocalDynamoDB
 ) -> None:
     """Connect refuses the first redeemer, whose use is given back; that write is applied, its
     answer lost, and a second redeemer takes the use before the SDK sends it again."""

@@ -1,5 +1,6 @@
-"""The simulated DynamoDB: DynamoDB's documented expression semantics, and the runtime's own
-invitation store running against it through a real botocore client (the reduced model)."""
+"""The runtime's own invitation store against moto's DynamoDB (``LocalDynamoDB``), through the
+runtime's botocore client (the reduced model): conditional writes, expiry, revocation, the
+listing, many simultaneous redemptions, and writes whose answer is lost."""
 
 from __future__ import annotations
 
@@ -10,11 +11,10 @@ from typing import Any
 
 import pytest
 from aws_rules.dynamodb_items import MAX_ITEM_BYTES, item_size
-from botocore.config import Config
-from botocore.exceptions import ClientError, ConnectionClosedError
+from botocore.exceptions import ClientError
+from local_http import local_client
 
-from constructs_lib.local import _ddb_expressions as expressions
-from constructs_lib.local.fake_dynamodb import FakeDynamoDB
+from constructs_lib.local.dynamodb import LocalDynamoDB
 from runtime.broker import connect
 from runtime.broker import invitation_store as store
 
@@ -25,33 +25,27 @@ HASHED = store.secret_hash(SECRET)
 
 
 @pytest.fixture(scope="module")
-def fake_dynamodb() -> Iterator[FakeDynamoDB]:
-    with FakeDynamoDB() as fake:
-        yield fake
+def dynamodb(local_dynamodb: LocalDynamoDB) -> Iterator[LocalDynamoDB]:
+    local_dynamodb.create_invitation_table(TABLE)
+    yield local_dynamodb
+    local_dynamodb.reset()
 
 
-def _client(fake: FakeDynamoDB, attempts: int) -> Any:
-    """The runtime's session (reduced DynamoDB model), aimed at the fake."""
-    return connect.session().create_client(
-        "dynamodb",
-        endpoint_url=fake.url,
-        region_name="us-east-1",
-        aws_access_key_id="x",
-        aws_secret_access_key="x",
-        config=Config(retries={"mode": "standard", "total_max_attempts": attempts}),
-    )
+def _client(dynamodb: LocalDynamoDB, attempts: int) -> Any:
+    """The runtime's session (reduced DynamoDB model), aimed at moto."""
+    return local_client("dynamodb", dynamodb.url, session=connect.session(), attempts=attempts)
 
 
 @pytest.fixture(scope="module")
-def client(fake_dynamodb: FakeDynamoDB) -> Any:
+def client(dynamodb: LocalDynamoDB) -> Any:
     """A client without retries."""
-    return _client(fake_dynamodb, 1)
+    return _client(dynamodb, 1)
 
 
 @pytest.fixture(scope="module")
-def retrying(fake_dynamodb: FakeDynamoDB) -> Any:
+def retrying(dynamodb: LocalDynamoDB) -> Any:
     """A client that retries once, as the runtime's does (standard mode, 2 attempts)."""
-    return _client(fake_dynamodb, 2)
+    return _client(dynamodb, 2)
 
 
 _ids = iter(f"I{n:015d}" for n in range(10**6))
@@ -93,7 +87,7 @@ def consume(client: Any, invitation_id: str, **overrides: Any) -> store.Outcome:
     return store.consume(client, TABLE, **arguments)
 
 
-# -- the store against the fake -------------------------------------------------------------
+# -- the store against moto's DynamoDB -------------------------------------------------------------
 
 
 def test_a_one_use_invitation_is_consumed_once(client: Any) -> None:
@@ -126,19 +120,35 @@ def test_refusals_and_their_reasons(
     assert consume(client, sent.pop("invitation_id"), **sent) == store.Refused(reason)
 
 
-def stored(fake: FakeDynamoDB, invitation_id: str) -> dict[str, Any]:
-    """The item as the fake holds it."""
-    (found,) = [i for i in fake.items(TABLE) if i["invitationId"] == {"S": invitation_id}]
+def test_an_expired_invitation_still_in_the_table_is_refused_by_the_store_itself(
+    client: Any, dynamodb: LocalDynamoDB
+) -> None:
+    """Time to live deletes an expired item in the background, late (moto never does): the
+    store's own condition on ``expiresAt`` refuses it, from its expiry to the second."""
+    contact = {"contact_id": "contact-expiry"}
+    last_second, expired = (
+        put(client, **contact, expires_at=NOW + 1),
+        put(client, **contact, expires_at=NOW),
+    )
+    assert stored(dynamodb, expired.invitation_id)["expiresAt"] == {"N": str(NOW)}
+    assert consume(client, expired.invitation_id) == store.Refused("expired")
+    assert isinstance(consume(client, last_second.invitation_id), store.Consumed)
+    assert store.list_open(client, TABLE, "contact-expiry", NOW) == []
+
+
+def stored(dynamodb: LocalDynamoDB, invitation_id: str) -> dict[str, Any]:
+    """The item as the table holds it."""
+    (found,) = [i for i in dynamodb.items(TABLE) if i["invitationId"] == {"S": invitation_id}]
     return found
 
 
-def test_a_revoked_invitation_cannot_be_redeemed(client: Any, fake_dynamodb: FakeDynamoDB) -> None:
+def test_a_revoked_invitation_cannot_be_redeemed(client: Any, dynamodb: LocalDynamoDB) -> None:
     created = put(client)
     revoke = {"invitation_id": created.invitation_id, "contact_id": "contact-1", "creator": None}
     assert store.revoke(client, TABLE, now=NOW - 1, **revoke)
     assert store.revoke(client, TABLE, now=NOW, **revoke)
     assert consume(client, created.invitation_id) == store.Refused("revoked")
-    assert stored(fake_dynamodb, created.invitation_id)["revokedAt"] == {"N": str(NOW - 1)}
+    assert stored(dynamodb, created.invitation_id)["revokedAt"] == {"N": str(NOW - 1)}
 
 
 def test_revoking_needs_the_contact_and_the_creator_when_named(client: Any) -> None:
@@ -169,19 +179,19 @@ def test_the_display_name_must_fit(client: Any) -> None:
     assert isinstance(consume(client, fixed.invitation_id, name_given=False), store.Consumed)
 
 
-def test_a_use_given_back_can_be_redeemed_again(client: Any, fake_dynamodb: FakeDynamoDB) -> None:
+def test_a_use_given_back_can_be_redeemed_again(client: Any, dynamodb: LocalDynamoDB) -> None:
     created = put(client)
     key = store.redemption_hash(created.invitation_id, "k", "Bo")
     consume(client, created.invitation_id, redemption=key, use_id="use-1")
-    assert stored(fake_dynamodb, created.invitation_id)["useIds"] == {"SS": ["use-1"]}
+    assert stored(dynamodb, created.invitation_id)["useIds"] == {"SS": ["use-1"]}
     assert store.give_back(client, TABLE, created.invitation_id, "use-1", key)
-    item = stored(fake_dynamodb, created.invitation_id)
+    item = stored(dynamodb, created.invitation_id)
     assert item["usesLeft"] == {"N": "1"} and "redemptions" not in item and "useIds" not in item
     assert isinstance(consume(client, created.invitation_id, redemption=key), store.Consumed)
 
 
 def test_a_use_is_given_back_once_and_only_by_its_own_redemption(
-    client: Any, fake_dynamodb: FakeDynamoDB
+    client: Any, dynamodb: LocalDynamoDB
 ) -> None:
     created = put(client, uses=2, uses_left=2)
     consume(client, created.invitation_id, use_id="use-1")
@@ -190,23 +200,23 @@ def test_a_use_is_given_back_once_and_only_by_its_own_redemption(
     # Again (as after a lost answer): the item is there, the ID is not, so it was given back.
     assert store.give_back(client, TABLE, created.invitation_id, "use-1", None)
     assert store.give_back(client, TABLE, created.invitation_id, "use-9", None)
-    item = stored(fake_dynamodb, created.invitation_id)
+    item = stored(dynamodb, created.invitation_id)
     assert (item["usesLeft"], item["useIds"]) == ({"N": "1"}, {"SS": ["use-2"]})
     assert not store.give_back(client, TABLE, "nosuchinvitatio", "use-2", None)
 
 
 def test_a_consume_whose_answer_is_lost_is_recognised_when_the_sdk_retries_it(
-    client: Any, retrying: Any, fake_dynamodb: FakeDynamoDB
+    client: Any, retrying: Any, dynamodb: LocalDynamoDB
 ) -> None:
     created = put(client, uses=2, uses_left=2)
     key = store.redemption_hash(created.invitation_id, "k", None)
-    fake_dynamodb.lose_next_answer("UpdateItem")
-    before = fake_dynamodb.calls.count("UpdateItem")
+    dynamodb.lose_next_answer("UpdateItem")
+    before = dynamodb.calls.count("UpdateItem")
     outcome = consume(retrying, created.invitation_id, use_id="use-1", redemption=key)
-    assert fake_dynamodb.calls.count("UpdateItem") == before + 2
+    assert dynamodb.calls.count("UpdateItem") == before + 2
     # Consumed, not replayed: this redemption may give its use back.
     assert isinstance(outcome, store.Consumed)
-    item = stored(fake_dynamodb, created.invitation_id)
+    item = stored(dynamodb, created.invitation_id)
     assert (item["usesLeft"], item["useIds"]) == ({"N": "1"}, {"SS": ["use-1"]})
 
 
@@ -222,43 +232,29 @@ def test_its_own_use_id_is_consumed_even_if_revoked_since(client: Any) -> None:
 
 
 def test_a_give_back_whose_answer_is_lost_returns_one_use(
-    client: Any, retrying: Any, fake_dynamodb: FakeDynamoDB
+    client: Any, retrying: Any, dynamodb: LocalDynamoDB
 ) -> None:
     """Another redeemer takes the use given back before the SDK resends the give-back."""
     created = put(client, uses=2, uses_left=2)
     consume(client, created.invitation_id, use_id="use-a")
     taken: list[store.Outcome] = []
-    fake_dynamodb.lose_next_answer(
+    dynamodb.lose_next_answer(
         "UpdateItem", then=lambda: taken.append(consume(client, created.invitation_id))
     )
     assert store.give_back(retrying, TABLE, created.invitation_id, "use-a", None)
     assert isinstance(taken[0], store.Consumed)
-    item = stored(fake_dynamodb, created.invitation_id)
+    item = stored(dynamodb, created.invitation_id)
     assert item["usesLeft"] == {"N": "1"} and "use-a" not in item["useIds"]["SS"]
 
 
-class _InProcess:
-    """The store's client, served by the fake in this thread (no HTTP, for many writes)."""
-
-    def __init__(self, fake: FakeDynamoDB) -> None:
-        self.fake = fake
-
-    def put_item(self, **request: Any) -> dict[str, Any]:
-        return self.fake.call("PutItem", request)
-
-    def update_item(self, **request: Any) -> dict[str, Any]:
-        return self.fake.call("UpdateItem", request)
-
-
 def test_the_largest_invitation_item_stays_far_below_dynamodbs_item_limit(
-    fake_dynamodb: FakeDynamoDB,
+    client: Any, dynamodb: LocalDynamoDB
 ) -> None:
     """Each use taken adds a use ID and a redemption's hash, and the schema bounds the uses."""
     schema = json.loads((store.TABLE_PATH.parent / "invitations.schema.json").read_text())
     most = schema["definitions"]["CreateInvitationRequest"]["properties"]["uses"]["maximum"]
-    direct = _InProcess(fake_dynamodb)
     created = put(
-        direct,
+        client,
         contact_id="c" * 256,
         display_name="\U0001f600" * 256,
         capabilities={"video": "SEND", "screenShare": "SEND"},
@@ -268,11 +264,11 @@ def test_the_largest_invitation_item_stays_far_below_dynamodbs_item_limit(
     )
     for n in range(most):
         key = store.redemption_hash(created.invitation_id, f"key-{n}", None)
-        taken = consume(direct, created.invitation_id, name_given=False, redemption=key)
+        taken = consume(client, created.invitation_id, name_given=False, redemption=key)
         assert isinstance(taken, store.Consumed)
     revoke = {"invitation_id": created.invitation_id, "contact_id": "c" * 256, "creator": None}
-    assert store.revoke(direct, TABLE, now=NOW, **revoke)
-    item = stored(fake_dynamodb, created.invitation_id)
+    assert store.revoke(client, TABLE, now=NOW, **revoke)
+    item = stored(dynamodb, created.invitation_id)
     assert len(item["useIds"]["SS"]) == len(item["redemptions"]["SS"]) == most
     assert item_size(item) < MAX_ITEM_BYTES / 20
 
@@ -327,135 +323,3 @@ def test_concurrent_redemptions_of_a_one_use_invitation_consume_it_once(client: 
         thread.join(timeout=10)
     assert sum(isinstance(outcome, store.Consumed) for outcome in outcomes) == 1
     assert outcomes.count(store.Refused("used-up")) == 23
-
-
-# -- the expressions as DynamoDB documents them ---------------------------------------------
-
-
-N1, N2, S1 = {"N": "1"}, {"N": "10"}, {"S": "x"}
-
-
-@pytest.mark.parametrize(
-    ("text", "item", "expected"),
-    [
-        ("#a < :two", {"a": N1}, True),
-        ("#a > :two", {"a": N2}, True),  # numbers compare as numbers, not text
-        ("#a = :two", {"a": S1}, False),  # different types never compare equal
-        ("#a <> :two", {"a": S1}, True),
-        ("#a > :two", {}, False),  # a missing attribute compares false
-        ("NOT #a > :two", {}, True),
-        ("attribute_exists(#a) OR attribute_exists(#b) AND #b = :two", {"a": N1}, True),
-        ("(attribute_exists(#a) OR attribute_exists(#b)) AND #b = :two", {"a": N1}, False),
-        ("NOT attribute_exists(#a) AND attribute_exists(#b)", {"b": N1}, True),
-    ],
-)
-def test_conditions(text: str, item: dict[str, Any], expected: bool) -> None:
-    placeholders = expressions.Placeholders(
-        names={"#a": "a", "#b": "b"}, values={":two": {"N": "2"}}
-    )
-    assert expressions.condition(text, placeholders)(item) is expected
-
-
-def test_contains_on_a_string_set_and_a_string() -> None:
-    placeholders = expressions.Placeholders(names={"#a": "a"}, values={":v": {"S": "x"}})
-    holds = expressions.condition("contains(#a, :v)", placeholders)
-    assert holds({"a": {"SS": ["x", "y"]}}) and holds({"a": {"S": "axe"}})
-    assert not holds({"a": {"SS": ["y"]}}) and not holds({})
-
-
-def test_an_update_reads_the_item_as_it_was() -> None:
-    placeholders = expressions.Placeholders(
-        names={"#a": "a", "#b": "b"}, values={":one": {"N": "1"}}
-    )
-    apply = expressions.update("SET #a = #a + :one, #b = #a", placeholders)
-    assert apply({"a": {"N": "1"}}) == {"a": {"N": "2"}, "b": {"N": "1"}}
-
-
-@pytest.mark.parametrize(
-    ("names", "values", "message"),
-    [
-        ({"#a": "a", "#unused": "u"}, {":one": N1}, "unused"),
-        ({"#a": "a"}, {":one": N1, ":unused": N1}, "unused"),
-        ({}, {":one": N1}, "not defined: #a"),
-    ],
-)
-def test_placeholders_must_be_defined_and_used(
-    client: Any, names: dict[str, str], values: dict[str, Any], message: str
-) -> None:
-    request: dict[str, Any] = {
-        "TableName": TABLE,
-        "Key": {"invitationId": {"S": "whatever"}},
-        "UpdateExpression": "SET #a = :one",
-        "ExpressionAttributeValues": values,
-    }
-    if names:
-        request["ExpressionAttributeNames"] = names
-    with pytest.raises(ClientError, match="ValidationException") as raised:
-        client.update_item(**request)
-    assert message in raised.value.response["Error"]["Message"]
-
-
-def test_a_query_pages_with_limit_and_exclusive_start_key(client: Any) -> None:
-    for offset in (10, 20, 30):
-        put(client, contact_id="contact-pages", expires_at=NOW + offset)
-    query = {
-        "TableName": TABLE,
-        "IndexName": "byContact",
-        "KeyConditionExpression": "contactId = :c",
-        "ExpressionAttributeValues": {":c": {"S": "contact-pages"}},
-        "Limit": 2,
-    }
-    first = client.query(**query)
-    second = client.query(**query, ExclusiveStartKey=first["LastEvaluatedKey"])
-    expiries = [i["expiresAt"]["N"] for i in first["Items"] + second["Items"]]
-    assert expiries == [str(NOW + 10), str(NOW + 20), str(NOW + 30)]
-    assert "LastEvaluatedKey" not in second
-    assert "secretHash" not in first["Items"][0]
-
-
-def test_add_and_delete_on_a_set() -> None:
-    placeholders = expressions.Placeholders(
-        names={"#a": "a", "#b": "b"}, values={":x": {"SS": ["x"]}, ":xy": {"SS": ["x", "y"]}}
-    )
-    add = expressions.update("ADD #a :x, #b :xy", placeholders)
-    assert add({"a": {"SS": ["y"]}}) == {"a": {"SS": ["y", "x"]}, "b": {"SS": ["x", "y"]}}
-    delete = expressions.update("DELETE #a :xy, #b :x", placeholders)
-    # A set left empty is removed (DynamoDB has no empty sets); a missing one stays missing.
-    assert delete({"a": {"SS": ["x", "y"]}}) == {}
-
-
-@pytest.mark.parametrize(
-    ("text", "message"),
-    [
-        ("SET #a = :one SET #b = :one", 'The "SET" section can only be used once'),
-        ("SET #a = :one ADD #a :one", "Two document paths overlap: [a]"),
-        ("DELETE #a :one", "incorrect data type"),
-        ("ADD #b :one", "incorrect data type"),
-    ],
-)
-def test_update_expressions_dynamodb_refuses(text: str, message: str) -> None:
-    placeholders = expressions.Placeholders(names={"#a": "a", "#b": "b"}, values={":one": N1})
-    with pytest.raises(expressions.ExpressionError) as raised:
-        expressions.update(text, placeholders)({"b": {"SS": ["x"]}})
-    assert message in str(raised.value)
-
-
-def test_a_lost_answer_is_served_then_dropped_and_reset_forgets() -> None:
-    with FakeDynamoDB() as fake:
-        plain = _client(fake, 1)
-        fake.lose_next_answer("UpdateItem", skip=1)
-        request = {
-            "TableName": TABLE,
-            "Key": {"invitationId": {"S": "counter"}},
-            "UpdateExpression": "ADD #n :one",
-            "ExpressionAttributeNames": {"#n": "n"},
-            "ExpressionAttributeValues": {":one": N1},
-        }
-        plain.update_item(**request)
-        with pytest.raises(ConnectionClosedError):
-            plain.update_item(**request)
-        assert fake.items(TABLE)[0]["n"] == {"N": "2"}
-        fake.lose_next_answer("UpdateItem")
-        fake.reset()
-        assert (fake.items(TABLE), fake.calls) == ([], [])
-        plain.update_item(**request)
