@@ -12,10 +12,15 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .broker import ParticipantBroker
     from .monitoring import BrokerMonitoring
+    from .props import ConnectInstance
 
-__all__ = ["BrokerMonitoring", "ParticipantBroker"]
+__all__ = ["BrokerMonitoring", "ConnectInstance", "ParticipantBroker"]
 
-_LAZY: dict[str, str] = {"ParticipantBroker": ".broker", "BrokerMonitoring": ".monitoring"}
+_LAZY: dict[str, str] = {
+    "ParticipantBroker": ".broker",
+    "BrokerMonitoring": ".monitoring",
+    "ConnectInstance": ".props",
+}
 
 
 def __getattr__(name: str) -> Any:

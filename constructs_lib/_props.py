@@ -25,7 +25,8 @@ if TYPE_CHECKING:
     from aws_cdk import aws_kms as kms
     from aws_cdk import aws_logs as logs
     from aws_cdk import aws_sns as sns
-    from aws_cdk import aws_ssm as ssm
+
+    from .props import ConnectInstance
 
 
 @dataclass(frozen=True)
@@ -48,8 +49,7 @@ class Auth:
 class Props:
     """Every prop of ``ParticipantBroker``, as passed (its docstring documents each one)."""
 
-    instance_id: str | None
-    instance_id_parameter: ssm.IStringParameter | None
+    instance: ConnectInstance
     allowed_roles: Sequence[str] | None
     default_role: str | None
     allow_video: bool
@@ -106,8 +106,6 @@ class Props:
 class Checked:
     """What the checks derive from the props, in the form the builders use."""
 
-    literal_instance_id: str | None
-    """The instance ID from ``instance_id`` (an ARN reduced to it); None with a parameter."""
     roles: tuple[str, ...]
     default_role: str
     channels: dict[str, tuple[str, ...]]
@@ -121,7 +119,6 @@ class Checked:
 
 def check(scope: Construct, props: Props) -> Checked:
     """Check every prop (synth warnings go on ``scope``); return what the builders need."""
-    literal_instance_id = _instance(props.instance_id, props.instance_id_parameter)
     roles = _validation.check_allowed_roles(
         defaults.ALLOWED_ROLES if props.allowed_roles is None else props.allowed_roles
     )
@@ -185,7 +182,6 @@ def check(scope: Construct, props: Props) -> Checked:
             "invitations=False; pass invitations=True or drop it"
         )
     return Checked(
-        literal_instance_id=literal_instance_id,
         roles=roles,
         default_role=role,
         channels=channels,
@@ -235,25 +231,6 @@ def _route_throttles(
         ),
         agent_wait_seconds=wait,
     )
-
-
-def _instance(
-    instance_id: str | None, instance_id_parameter: ssm.IStringParameter | None
-) -> str | None:
-    """Check that exactly one is given; return the instance ID from ``instance_id``."""
-    if instance_id is not None and instance_id_parameter is not None:
-        raise ValueError(
-            f"pass either instance_id or instance_id_parameter, not both (got "
-            f"instance_id={instance_id!r} and an instance_id_parameter); keep "
-            "instance_id_parameter to read the ID from your existing parameter"
-        )
-    if instance_id is None and instance_id_parameter is None:
-        raise ValueError(
-            "instance_id or instance_id_parameter is required, got neither; pass the "
-            "Amazon Connect instance ID (instance_id='...') or an ssm.IStringParameter "
-            "that holds it"
-        )
-    return None if instance_id is None else _validation.instance_id_of(instance_id)
 
 
 def _auth(

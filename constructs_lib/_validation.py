@@ -8,7 +8,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 
-from aws_cdk import Duration, Fn, Token
+from aws_cdk import Duration, Token
 
 from . import _contract, defaults
 
@@ -36,25 +36,34 @@ def is_unresolved(value: object) -> bool:
     return bool(Token.is_unresolved(value))
 
 
-def instance_id_of(instance: str) -> str:
-    """The Amazon Connect instance ID in ``instance``: an ID, or an instance ARN (``arn:...:
-    instance/<id>``), as a literal or a token such as an SSM parameter's value.
-
-    A token is resolved by CloudFormation, without a custom resource: the value joined to itself
-    with a ``/`` and split on ``/`` has the ID at index 1 whether it held an ID
-    (``id/id``) or an ARN (``arn:...:instance/id/arn:...:instance/id``); an ID has no ``/``.
-    """
-    if is_unresolved(instance):
-        return Fn.select(1, Fn.split("/", Fn.join("", [instance, "/", instance])))
-    match = _INSTANCE_ARN.fullmatch(instance)
-    instance_id = match.group(1) if match else instance
+def check_instance_id(instance_id: str) -> str:
+    """An Amazon Connect instance ID (a literal)."""
     if _INSTANCE_ID.fullmatch(instance_id):
         return instance_id
+    match = _INSTANCE_ARN.fullmatch(instance_id)
+    if match and _INSTANCE_ID.fullmatch(match.group(1)):
+        raise ValueError(
+            f"instance_id must be an Amazon Connect instance ID, got {instance_id!r}, an "
+            f"instance ARN; pass the ARN to ConnectInstance.from_arn, or the ID "
+            f"{match.group(1)!r} to ConnectInstance.from_id"
+        )
     raise ValueError(
-        f"instance_id must be an Amazon Connect instance ID (1-100 letters, digits and '-') or "
-        f"an instance ARN (arn:<partition>:connect:<region>:<account>:instance/<id>), got "
-        f"{instance!r}; copy the ID from the Amazon Connect console (the last part of the "
-        "instance ARN)"
+        f"instance_id must be an Amazon Connect instance ID (1-100 letters, digits and '-'), "
+        f"got {instance_id!r}; copy the ID from the Amazon Connect console (the last part of "
+        "the instance ARN)"
+    )
+
+
+def check_instance_arn(instance_arn: str) -> str:
+    """An Amazon Connect instance ARN (a literal); return its instance ID."""
+    match = _INSTANCE_ARN.fullmatch(instance_arn)
+    if match and _INSTANCE_ID.fullmatch(match.group(1)):
+        return match.group(1)
+    raise ValueError(
+        f"instance_arn must be an Amazon Connect instance ARN "
+        f"(arn:<partition>:connect:<region>:<account>:instance/<id>), got {instance_arn!r}; "
+        "copy it from the instance's overview in the Amazon Connect console, or pass the "
+        "instance ID to ConnectInstance.from_id"
     )
 
 

@@ -26,6 +26,7 @@ from . import (
     defaults,
     monitoring,
 )
+from .props import ConnectInstance
 
 if TYPE_CHECKING:
     # Only in annotations: importing these modules costs synth time for every user, and
@@ -73,8 +74,7 @@ class ParticipantBroker(Construct):
         scope: Construct,
         construct_id: str,
         *,
-        instance_id: str | None = None,
-        instance_id_parameter: ssm.IStringParameter | None = None,
+        instance: ConnectInstance,
         allowed_roles: Sequence[str] | None = None,
         default_role: str | None = None,
         allow_video: bool = defaults.ALLOW_VIDEO,
@@ -128,13 +128,8 @@ class ParticipantBroker(Construct):
     ) -> None:
         """Create the broker.
 
-        :param instance_id: the Amazon Connect instance ID or instance ARN (a literal or a
-            token such as a ``CfnParameter`` value; an ARN is reduced to its ID). Exactly one of
-            ``instance_id`` / ``instance_id_parameter``.
-        :param instance_id_parameter: an existing SSM String parameter holding the instance ID
-            or the instance ARN (for example published by your Connect stack). Default: a new
-            parameter is created holding the ID from ``instance_id``. Read at deploy time,
-            never by the function.
+        :param instance: the Amazon Connect instance: ``ConnectInstance.from_id(...)``,
+            ``ConnectInstance.from_arn(...)`` or ``ConnectInstance.from_parameter(...)``.
         :param allowed_roles: participant roles callers may request, from AGENT, CUSTOMER,
             SYSTEM, CUSTOM_BOT, SUPERVISOR. Default: CUSTOMER only.
         :param default_role: role used when the request names none; must be allowed. Default:
@@ -278,8 +273,7 @@ class ParticipantBroker(Construct):
         """
         super().__init__(scope, construct_id)
         props = _props.Props(
-            instance_id=instance_id,
-            instance_id_parameter=instance_id_parameter,
+            instance=instance,
             allowed_roles=allowed_roles,
             default_role=default_role,
             allow_video=allow_video,
@@ -336,7 +330,7 @@ class ParticipantBroker(Construct):
 
         self.instance_id_parameter: ssm.IStringParameter
         """The SSM String parameter holding the Connect instance ID."""
-        self.instance_id_parameter, instance_id = self._build_instance_id(props, checked)
+        self.instance_id_parameter, instance_id = self._build_instance_id(props.instance)
         self.log_group: logs.LogGroup = logs.LogGroup(
             self, "FunctionLogs", retention=props.log_retention
         )
@@ -443,22 +437,18 @@ class ParticipantBroker(Construct):
         )
 
     # ------------------------------------------------------------------------------- builders
-    def _build_instance_id(
-        self, props: _props.Props, checked: _props.Checked
-    ) -> tuple[ssm.IStringParameter, str]:
-        """The SSM parameter (created from ``instance_id``, or the one given) and the instance
+    def _build_instance_id(self, instance: ConnectInstance) -> tuple[ssm.IStringParameter, str]:
+        """The SSM parameter (the one given, or one created holding the ID) and the instance
         ID as CloudFormation resolves it at deploy time."""
-        if props.instance_id_parameter is not None:
-            parameter = props.instance_id_parameter
-            return parameter, _validation.instance_id_of(parameter.string_value)
-        assert checked.literal_instance_id is not None
+        if instance.parameter is not None:
+            return instance.parameter, instance.instance_id
         created = ssm.StringParameter(
             self,
             "InstanceIdParameter",
-            string_value=checked.literal_instance_id,
+            string_value=instance.instance_id,
             description="Amazon Connect instance ID used by a ParticipantBroker",
         )
-        return created, checked.literal_instance_id
+        return created, instance.instance_id
 
     def _build_function(
         self, props: _props.Props, checked: _props.Checked, instance_id: str

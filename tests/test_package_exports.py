@@ -15,7 +15,11 @@ from constructs_lib.monitoring import BrokerMonitoring
 def test_public_names_resolve_to_the_constructs() -> None:
     assert constructs_lib.ParticipantBroker is ParticipantBroker
     assert constructs_lib.BrokerMonitoring is BrokerMonitoring
-    assert sorted(constructs_lib.__all__) == ["BrokerMonitoring", "ParticipantBroker"]
+    assert sorted(constructs_lib.__all__) == [
+        "BrokerMonitoring",
+        "ConnectInstance",
+        "ParticipantBroker",
+    ]
 
 
 def test_unknown_name_is_an_attribute_error() -> None:

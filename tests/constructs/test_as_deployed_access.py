@@ -16,7 +16,7 @@ from aws_rules.intrinsics import PSEUDO, evaluate
 from aws_rules.resource_policy import AuthType, Caller, authorized
 from broker_support import Synthesized, new_stack, synth_broker
 
-from constructs_lib import ParticipantBroker
+from constructs_lib import ConnectInstance, ParticipantBroker
 
 API_ACCOUNT = PSEUDO["AWS::AccountId"]
 PARTNER = "210987654321"
@@ -143,7 +143,9 @@ def test_a_role_allowlisted_by_its_construct_is_matched_by_its_arn(
 ) -> None:
     stack = new_stack(app_factory)
     role = iam.Role(stack, "Caller", assumed_by=iam.AccountRootPrincipal(), path="/app/")
-    ParticipantBroker(stack, "Broker", instance_id="i-1", allowed_principals=[role])
+    ParticipantBroker(
+        stack, "Broker", instance=ConnectInstance.from_id("i-1"), allowed_principals=[role]
+    )
     template = cdk.assertions.Template.from_stack(stack).to_json()
     policy = next(
         r["Properties"]["Policy"]
@@ -162,6 +164,6 @@ def test_allowlist_takes_roles_users_and_accounts_only(
         ParticipantBroker(
             new_stack(app_factory),
             "Broker",
-            instance_id="i-1",
+            instance=ConnectInstance.from_id("i-1"),
             allowed_principals=[iam.ServicePrincipal("lambda.amazonaws.com")],
         )

@@ -11,7 +11,7 @@ import pytest
 from aws_rules.security_policy import update_problems
 from broker_support import INSTANCE_ID, Synthesized, new_stack, synth_broker
 
-from constructs_lib import ParticipantBroker
+from constructs_lib import ConnectInstance, ParticipantBroker
 
 TLS13 = "SecurityPolicy_TLS13_1_3_2025_09"
 
@@ -36,7 +36,10 @@ def test_an_enhanced_policy_alone_is_refused_rather_than_made_strict(
 ) -> None:
     with pytest.raises(ValueError) as raised:
         ParticipantBroker(
-            new_stack(app_factory), "Broker", instance_id=INSTANCE_ID, security_policy=TLS13
+            new_stack(app_factory),
+            "Broker",
+            instance=ConnectInstance.from_id(INSTANCE_ID),
+            security_policy=TLS13,
         )
     assert str(raised.value) == (
         "security_policy='SecurityPolicy_TLS13_1_3_2025_09' needs an endpoint_access_mode, got "

@@ -13,7 +13,7 @@ import pytest
 from aws_rules.throttling import CONNECT_DEFAULT_RATES, method_rate
 from broker_support import Synthesized, methods, new_stack, synth_broker
 
-from constructs_lib import ParticipantBroker
+from constructs_lib import ConnectInstance, ParticipantBroker
 
 PARTICIPANTS = "/contacts/{contactId}/participants"
 INVITATIONS = "/contacts/{contactId}/invitations"
@@ -155,7 +155,11 @@ def test_limits_beyond_the_quotas_are_refused_at_synth(
 ) -> None:
     with pytest.raises(ValueError) as raised:
         ParticipantBroker(
-            new_stack(app_factory), "Broker", instance_id="i-1", invitations=True, **props
+            new_stack(app_factory),
+            "Broker",
+            instance=ConnectInstance.from_id("i-1"),
+            invitations=True,
+            **props,
         )
     assert str(raised.value) == message
 
@@ -164,7 +168,9 @@ def test_a_quota_must_be_known_at_synth(app_factory: Callable[..., cdk.App]) -> 
     stack = new_stack(app_factory)
     quota = cdk.CfnParameter(stack, "Quota", type="Number").value_as_number
     with pytest.raises(ValueError) as raised:
-        ParticipantBroker(stack, "Broker", instance_id="i-1", describe_contact_quota=quota)
+        ParticipantBroker(
+            stack, "Broker", instance=ConnectInstance.from_id("i-1"), describe_contact_quota=quota
+        )
     assert str(raised.value) == (
         "describe_contact_quota must be a number at synth (the routes' throttles are computed "
         "from it), got a token; pass the account's quota in requests per second"

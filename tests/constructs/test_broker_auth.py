@@ -13,7 +13,7 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk.assertions import Annotations, Match
 from broker_support import INSTANCE_ID, Synthesized, new_stack, synth_broker
 
-from constructs_lib import ParticipantBroker
+from constructs_lib import ConnectInstance, ParticipantBroker
 
 WARNING_ID = "connect-participant-broker:unauthenticated"
 
@@ -119,7 +119,7 @@ def test_conflicting_auth_props_are_rejected(
 ) -> None:
     stack = new_stack(app_factory)
     with pytest.raises(ValueError) as raised:
-        ParticipantBroker(stack, "Broker", instance_id=INSTANCE_ID, **props)
+        ParticipantBroker(stack, "Broker", instance=ConnectInstance.from_id(INSTANCE_ID), **props)
     assert str(raised.value) == message
 
 
@@ -128,7 +128,10 @@ def test_allow_unauthenticated_access_false_keeps_aws_iam(
 ) -> None:
     stack = new_stack(app_factory)
     broker = ParticipantBroker(
-        stack, "Broker", instance_id=INSTANCE_ID, allow_unauthenticated_access=False
+        stack,
+        "Broker",
+        instance=ConnectInstance.from_id(INSTANCE_ID),
+        allow_unauthenticated_access=False,
     )
     method = broker.create_participant_method.node.default_child
     assert isinstance(method, apigateway.CfnMethod)

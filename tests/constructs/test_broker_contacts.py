@@ -11,7 +11,7 @@ import pytest
 from aws_cdk import Duration
 from broker_support import INSTANCE_ID, Synthesized, new_stack, synth_broker
 
-from constructs_lib import ParticipantBroker, _validation, defaults
+from constructs_lib import ConnectInstance, ParticipantBroker, _validation, defaults
 from runtime.broker import config
 
 ROLES = "AGENT, CUSTOMER, SYSTEM, CUSTOM_BOT, SUPERVISOR"
@@ -139,7 +139,11 @@ def test_iam_session_identity_is_refused_without_aws_iam(
     stack = new_stack(app_factory)
     with pytest.raises(ValueError) as raised:
         ParticipantBroker(
-            stack, "Broker", instance_id=INSTANCE_ID, iam_session_identity=True, **props(stack)
+            stack,
+            "Broker",
+            instance=ConnectInstance.from_id(INSTANCE_ID),
+            iam_session_identity=True,
+            **props(stack),
         )
     assert str(raised.value) == session_refusal(prop)
 
@@ -288,7 +292,9 @@ def test_invalid_contact_props_are_rejected_with_the_fix(
     app_factory: Callable[..., cdk.App], props: dict[str, Any], message: str
 ) -> None:
     with pytest.raises(ValueError) as raised:
-        ParticipantBroker(new_stack(app_factory), "Broker", instance_id=INSTANCE_ID, **props)
+        ParticipantBroker(
+            new_stack(app_factory), "Broker", instance=ConnectInstance.from_id(INSTANCE_ID), **props
+        )
     assert str(raised.value) == message
 
 
@@ -311,7 +317,7 @@ def test_unresolved_tokens_are_not_validated(app_factory: Callable[..., cdk.App]
     broker = ParticipantBroker(
         stack,
         "Broker",
-        instance_id=INSTANCE_ID,
+        instance=ConnectInstance.from_id(INSTANCE_ID),
         timeout=Duration.seconds(cdk.CfnParameter(stack, "Timeout", type="Number").value_as_number),
         agent_wait=Duration.millis(millis),
         caller_attribute=attribute,

@@ -19,7 +19,7 @@ from aws_cdk import aws_ssm as ssm
 from aws_cdk.assertions import Annotations, Match, Template
 from broker_support import INSTANCE_ID, Synthesized, synth_broker
 
-from constructs_lib import ParticipantBroker
+from constructs_lib import ConnectInstance, ParticipantBroker
 
 PARTITION = {"Ref": "AWS::Partition"}
 REGION = {"Ref": "AWS::Region"}
@@ -405,7 +405,7 @@ def test_every_exposed_attribute(synth: Synthesized) -> None:
 
 def test_grant_invoke_allows_exactly_the_post_method(app_factory: Callable[..., cdk.App]) -> None:
     stack = cdk.Stack(app_factory(), "Stack")
-    broker = ParticipantBroker(stack, "Broker", instance_id=INSTANCE_ID)
+    broker = ParticipantBroker(stack, "Broker", instance=ConnectInstance.from_id(INSTANCE_ID))
     caller = iam.Role(stack, "Caller", assumed_by=iam.AccountRootPrincipal())
     grant = broker.grant_invoke(caller)
     assert grant.success

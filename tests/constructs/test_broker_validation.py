@@ -10,30 +10,14 @@ import pytest
 from aws_cdk import Duration
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_ssm as ssm
 from aws_cdk.assertions import Template
 from broker_support import INSTANCE_ID, new_stack
 
-from constructs_lib import ParticipantBroker
+from constructs_lib import ConnectInstance, ParticipantBroker
 
 ROLES = "AGENT, CUSTOMER, SYSTEM, CUSTOM_BOT, SUPERVISOR"
 
 CASES: list[tuple[str, dict[str, Any], str]] = [
-    (
-        "instance-arn-of-no-instance",
-        {"instance_id": "arn:aws:connect:eu-west-1:123456789012:instance/abc/contact/x"},
-        "instance_id must be an Amazon Connect instance ID (1-100 letters, digits and '-') or "
-        "an instance ARN (arn:<partition>:connect:<region>:<account>:instance/<id>), got "
-        "'arn:aws:connect:eu-west-1:123456789012:instance/abc/contact/x'; copy the ID from the "
-        "Amazon Connect console (the last part of the instance ARN)",
-    ),
-    (
-        "instance-empty",
-        {"instance_id": ""},
-        "instance_id must be an Amazon Connect instance ID (1-100 letters, digits and '-') or "
-        "an instance ARN (arn:<partition>:connect:<region>:<account>:instance/<id>), got ''; "
-        "copy the ID from the Amazon Connect console (the last part of the instance ARN)",
-    ),
     (
         "cors-wildcard",
         {"cors_allowed_origins": ["https://app.example.com", "*"]},
@@ -193,32 +177,56 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
 def test_invalid_prop_is_rejected_with_exact_message(
     app_factory: Callable[..., cdk.App], props: dict[str, Any], message: str
 ) -> None:
-    merged = {"instance_id": INSTANCE_ID, **props}
+    merged = {"instance": ConnectInstance.from_id(INSTANCE_ID), **props}
     with pytest.raises(ValueError) as raised:
         ParticipantBroker(new_stack(app_factory), "Broker", **merged)
     assert str(raised.value) == message
 
 
-def test_instance_id_and_parameter_together_are_rejected(
-    app_factory: Callable[..., cdk.App],
+@pytest.mark.parametrize(
+    ("factory", "given", "message"),
+    [
+        (
+            ConnectInstance.from_id,
+            "",
+            "instance_id must be an Amazon Connect instance ID (1-100 letters, digits and '-'), "
+            "got ''; copy the ID from the Amazon Connect console (the last part of the "
+            "instance ARN)",
+        ),
+        (
+            ConnectInstance.from_id,
+            f"arn:aws:connect:eu-west-1:123456789012:instance/{INSTANCE_ID}",
+            "instance_id must be an Amazon Connect instance ID, got "
+            f"'arn:aws:connect:eu-west-1:123456789012:instance/{INSTANCE_ID}', an instance ARN; "
+            f"pass the ARN to ConnectInstance.from_arn, or the ID '{INSTANCE_ID}' to "
+            "ConnectInstance.from_id",
+        ),
+        (
+            ConnectInstance.from_arn,
+            "arn:aws:connect:eu-west-1:123456789012:instance/abc/contact/x",
+            "instance_arn must be an Amazon Connect instance ARN "
+            "(arn:<partition>:connect:<region>:<account>:instance/<id>), got "
+            "'arn:aws:connect:eu-west-1:123456789012:instance/abc/contact/x'; copy it from the "
+            "instance's overview in the Amazon Connect console, or pass the instance ID to "
+            "ConnectInstance.from_id",
+        ),
+    ],
+    ids=["id-empty", "id-given-an-arn", "arn-of-a-contact"],
+)
+def test_invalid_instance_is_rejected_with_exact_message(
+    factory: Callable[[str], ConnectInstance], given: str, message: str
 ) -> None:
-    stack = new_stack(app_factory)
-    parameter = ssm.StringParameter.from_string_parameter_name(stack, "P", "/connect/id")
     with pytest.raises(ValueError) as raised:
-        ParticipantBroker(stack, "Broker", instance_id=INSTANCE_ID, instance_id_parameter=parameter)
-    assert str(raised.value) == (
-        f"pass either instance_id or instance_id_parameter, not both (got "
-        f"instance_id='{INSTANCE_ID}' and an instance_id_parameter); keep "
-        "instance_id_parameter to read the ID from your existing parameter"
-    )
+        factory(given)
+    assert str(raised.value) == message
 
 
-def test_missing_instance_is_rejected(app_factory: Callable[..., cdk.App]) -> None:
-    with pytest.raises(ValueError) as raised:
-        ParticipantBroker(new_stack(app_factory), "Broker")
+def test_a_union_is_made_by_its_factories_only() -> None:
+    with pytest.raises(TypeError) as raised:
+        ConnectInstance(object(), instance_id=INSTANCE_ID, parameter=None)
     assert str(raised.value) == (
-        "instance_id or instance_id_parameter is required, got neither; pass the Amazon "
-        "Connect instance ID (instance_id='...') or an ssm.IStringParameter that holds it"
+        "ConnectInstance(...) is private, got a direct call; create one with a static method "
+        "of ConnectInstance"
     )
 
 
@@ -227,13 +235,18 @@ def test_unresolved_tokens_are_not_validated(app_factory: Callable[..., cdk.App]
     token = cdk.CfnParameter(stack, "Id").value_as_string
     acl = cdk.CfnParameter(stack, "Acl").value_as_string
     level = cdk.CfnParameter(stack, "Level").value_as_string
-    broker = ParticipantBroker(stack, "Broker", instance_id=token, web_acl_arn=acl, log_level=level)
+    broker = ParticipantBroker(
+        stack, "Broker", instance=ConnectInstance.from_id(token), web_acl_arn=acl, log_level=level
+    )
     assert cdk.Token.is_unresolved(broker.instance_id_parameter.string_value)
 
 
 def test_single_non_customer_role_becomes_the_default(app_factory: Callable[..., cdk.App]) -> None:
     broker = ParticipantBroker(
-        new_stack(app_factory), "Broker", instance_id=INSTANCE_ID, allowed_roles=["CUSTOM_BOT"]
+        new_stack(app_factory),
+        "Broker",
+        instance=ConnectInstance.from_id(INSTANCE_ID),
+        allowed_roles=["CUSTOM_BOT"],
     )
     template = Template.from_stack(cdk.Stack.of(broker))
     function = next(iter(template.find_resources("AWS::Lambda::Function").values()))
@@ -249,7 +262,7 @@ def test_private_endpoint_accepts_a_cognito_api(app_factory: Callable[..., cdk.A
     broker = ParticipantBroker(
         stack,
         "Broker",
-        instance_id=INSTANCE_ID,
+        instance=ConnectInstance.from_id(INSTANCE_ID),
         user_pool=cdk.aws_cognito.UserPool(stack, "Pool"),
         private_endpoint_vpc_endpoints=[endpoint],
     )

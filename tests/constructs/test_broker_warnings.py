@@ -11,7 +11,7 @@ from aws_cdk import aws_ec2 as ec2
 from aws_cdk.assertions import Annotations, Match
 from broker_support import INSTANCE_ID, synth_broker
 
-from constructs_lib import ParticipantBroker
+from constructs_lib import ConnectInstance, ParticipantBroker
 
 
 def warnings(app_factory: Callable[..., cdk.App], **props: Any) -> list[str]:
@@ -103,7 +103,7 @@ def test_unresolved_limits_are_not_compared(app_factory: Callable[..., cdk.App])
     ParticipantBroker(
         stack,
         "Broker",
-        instance_id=INSTANCE_ID,
+        instance=ConnectInstance.from_id(INSTANCE_ID),
         throttling_rate_limit=50,
         throttling_burst_limit=burst,
     )
@@ -114,7 +114,11 @@ def test_an_acknowledged_warning_is_silent(app_factory: Callable[..., cdk.App]) 
     app = app_factory()
     stack = cdk.Stack(app, "Stack")
     broker = ParticipantBroker(
-        stack, "Broker", instance_id=INSTANCE_ID, throttling_rate_limit=20, throttling_burst_limit=5
+        stack,
+        "Broker",
+        instance=ConnectInstance.from_id(INSTANCE_ID),
+        throttling_rate_limit=20,
+        throttling_burst_limit=5,
     )
     cdk.Annotations.of(broker).acknowledge_warning(
         "connect-participant-broker:burst-below-rate", "a burst of 5 protects the backend"

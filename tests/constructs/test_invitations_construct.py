@@ -17,7 +17,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from broker_support import Synthesized, methods, new_stack, synth_broker
 
-from constructs_lib import ParticipantBroker
+from constructs_lib import ConnectInstance, ParticipantBroker
 
 ROOT = Path(__file__).resolve().parents[2]
 TABLE_LAYOUT = json.loads((ROOT / "runtime" / "broker" / "invitation_table.json").read_text())
@@ -277,7 +277,9 @@ def test_grant_invite_names_exactly_the_three_authorized_methods(
     app_factory: Callable[..., cdk.App],
 ) -> None:
     stack = new_stack(app_factory)
-    broker = ParticipantBroker(stack, "Broker", instance_id="i-1", invitations=True, alarms=False)
+    broker = ParticipantBroker(
+        stack, "Broker", instance=ConnectInstance.from_id("i-1"), invitations=True, alarms=False
+    )
     role = iam.Role(stack, "Caller", assumed_by=iam.AccountRootPrincipal())
     broker.grant_invite(role)
     template = cdk.assertions.Template.from_stack(stack)
@@ -294,7 +296,9 @@ def test_grant_invite_names_exactly_the_three_authorized_methods(
 
 def test_grant_invite_needs_invitations(app_factory: Callable[..., cdk.App]) -> None:
     stack = new_stack(app_factory)
-    broker = ParticipantBroker(stack, "Broker", instance_id="i-1", alarms=False)
+    broker = ParticipantBroker(
+        stack, "Broker", instance=ConnectInstance.from_id("i-1"), alarms=False
+    )
     with pytest.raises(ValueError, match="grant_invite needs a broker with invitations=True"):
         broker.grant_invite(iam.Role(stack, "Caller", assumed_by=iam.AccountRootPrincipal()))
 
@@ -356,7 +360,12 @@ def test_invitation_props_need_invitations(
     app_factory: Callable[..., cdk.App], prop: str, value: Any
 ) -> None:
     with pytest.raises(ValueError) as caught:
-        ParticipantBroker(new_stack(app_factory), "Broker", instance_id="i-1", **{prop: value})
+        ParticipantBroker(
+            new_stack(app_factory),
+            "Broker",
+            instance=ConnectInstance.from_id("i-1"),
+            **{prop: value},
+        )
     assert str(caught.value) == (
         f"{prop} only apply with invitations=True, got invitations=False; pass "
         "invitations=True or drop them"
@@ -366,7 +375,10 @@ def test_invitation_props_need_invitations(
 def test_the_alarm_threshold_needs_invitations(app_factory: Callable[..., cdk.App]) -> None:
     with pytest.raises(ValueError, match="failed_redemptions_threshold only applies with"):
         ParticipantBroker(
-            new_stack(app_factory), "Broker", instance_id="i-1", failed_redemptions_threshold=3
+            new_stack(app_factory),
+            "Broker",
+            instance=ConnectInstance.from_id("i-1"),
+            failed_redemptions_threshold=3,
         )
 
 
@@ -424,7 +436,11 @@ def test_invalid_invitation_props_are_rejected_with_the_fix(
 ) -> None:
     with pytest.raises(ValueError) as caught:
         ParticipantBroker(
-            new_stack(app_factory), "Broker", instance_id="i-1", invitations=True, **props
+            new_stack(app_factory),
+            "Broker",
+            instance=ConnectInstance.from_id("i-1"),
+            invitations=True,
+            **props,
         )
     assert str(caught.value) == message
 
@@ -438,7 +454,7 @@ def test_unresolved_lifetimes_and_counts_are_not_checked(
     ParticipantBroker(
         stack,
         "Broker",
-        instance_id="i-1",
+        instance=ConnectInstance.from_id("i-1"),
         invitations=True,
         invitation_max_lifetime=Duration.seconds(seconds),
         invitation_max_uses=uses,
@@ -482,7 +498,7 @@ def test_the_timeout_must_cover_a_redemption(
         ParticipantBroker(
             new_stack(app_factory),
             "Broker",
-            instance_id="i-1",
+            instance=ConnectInstance.from_id("i-1"),
             invitations=True,
             agent_wait=Duration.seconds(0),
             **props,

@@ -28,7 +28,7 @@ from syrupy.assertion import SnapshotAssertion
 from syrupy.extensions.json import JSONSnapshotExtension
 from test_example_app import mask_assets
 
-from constructs_lib import ParticipantBroker
+from constructs_lib import ConnectInstance, ParticipantBroker
 
 ACCOUNT = "123456789012"
 INSTANCE_ARN = f"arn:aws:connect:eu-west-2:{ACCOUNT}:instance/11111111-2222-3333-4444-555555555555"
@@ -126,7 +126,14 @@ def old_props(stack: cdk.Stack) -> dict[str, dict[str, Any]]:
 
 def migrate(old: dict[str, Any]) -> dict[str, Any]:
     """The 0.1 keywords of one broker, written as the current API takes them."""
-    return dict(old)
+    new = dict(old)
+    if "instance_id" in new:
+        given = new.pop("instance_id")
+        arn = not cdk.Token.is_unresolved(given) and given.startswith("arn:")
+        new["instance"] = (ConnectInstance.from_arn if arn else ConnectInstance.from_id)(given)
+    if "instance_id_parameter" in new:
+        new["instance"] = ConnectInstance.from_parameter(new.pop("instance_id_parameter"))
+    return new
 
 
 @pytest.fixture(scope="module")

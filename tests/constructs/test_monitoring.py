@@ -21,7 +21,7 @@ from aws_cdk import aws_sns as sns
 from aws_cdk.assertions import Match, Template
 from aws_rules.metrics import least_value_ms
 
-from constructs_lib import ParticipantBroker, _contract
+from constructs_lib import ConnectInstance, ParticipantBroker, _contract
 from constructs_lib.monitoring import BrokerMonitoring
 
 RUNTIME_DIR = Path(__file__).resolve().parents[2] / "runtime"
@@ -642,7 +642,7 @@ def broker_built(app_factory: AppFactory) -> tuple[cdk.Stack, ParticipantBroker,
     broker = ParticipantBroker(
         stack,
         "Broker",
-        instance_id=INSTANCE_ID,
+        instance=ConnectInstance.from_id(INSTANCE_ID),
         metrics_namespace="Acme/Broker",
         alarm_topic=sns.Topic(stack, "Topic"),
         dashboard=True,
@@ -732,7 +732,7 @@ def test_broker_wires_its_alarm_topic_to_every_alarm(
 
 def test_broker_has_alarms_and_no_dashboard_by_default(app_factory: AppFactory) -> None:
     stack = cdk.Stack(app_factory(), "Stack")
-    broker = ParticipantBroker(stack, "Broker", instance_id=INSTANCE_ID)
+    broker = ParticipantBroker(stack, "Broker", instance=ConnectInstance.from_id(INSTANCE_ID))
     template = Template.from_stack(stack)
     template.resource_count_is(ALARM, 5)
     template.resource_count_is(DASHBOARD, 0)
@@ -742,7 +742,11 @@ def test_broker_has_alarms_and_no_dashboard_by_default(app_factory: AppFactory) 
 def test_broker_without_alarms_or_dashboard_has_no_monitoring(app_factory: AppFactory) -> None:
     stack = cdk.Stack(app_factory(), "Stack")
     broker = ParticipantBroker(
-        stack, "Broker", instance_id=INSTANCE_ID, alarms=False, dashboard=False
+        stack,
+        "Broker",
+        instance=ConnectInstance.from_id(INSTANCE_ID),
+        alarms=False,
+        dashboard=False,
     )
     template = Template.from_stack(stack)
     template.resource_count_is(ALARM, 0)
@@ -758,7 +762,12 @@ def test_broker_without_alarms_or_dashboard_has_no_monitoring(app_factory: AppFa
 def test_broker_passes_threshold_validation_through(app_factory: AppFactory) -> None:
     stack = cdk.Stack(app_factory(), "Stack")
     with pytest.raises(ValueError) as raised:
-        ParticipantBroker(stack, "Broker", instance_id=INSTANCE_ID, lambda_errors_threshold=0)
+        ParticipantBroker(
+            stack,
+            "Broker",
+            instance=ConnectInstance.from_id(INSTANCE_ID),
+            lambda_errors_threshold=0,
+        )
     assert str(raised.value).startswith("lambda_errors_threshold must be a whole number")
 
 

@@ -16,6 +16,7 @@ import pytest
 from aws_cdk import Duration
 
 from constructs_lib import _validation, defaults
+from constructs_lib.props import ConnectInstance
 
 
 def rejects(check: Callable[..., None], prop: str, shown: str, *args: Any) -> None:
@@ -219,18 +220,21 @@ def test_no_origins_means_no_cors() -> None:
 INSTANCE = "11111111-2222-3333-4444-555555555555"
 
 
+@pytest.mark.parametrize("given", [INSTANCE, "a", "i" * 100])
+def test_instance_id_is_accepted(given: str) -> None:
+    assert ConnectInstance.from_id(given).instance_id == given
+
+
 @pytest.mark.parametrize(
-    ("given", "instance_id"),
+    "given",
     [
-        (INSTANCE, INSTANCE),
-        ("a", "a"),
-        ("i" * 100, "i" * 100),
-        (f"arn:aws:connect:eu-west-1:123456789012:instance/{INSTANCE}", INSTANCE),
-        (f"arn:aws-us-gov:connect:us-gov-west-1:123456789012:instance/{INSTANCE}", INSTANCE),
+        f"arn:aws:connect:eu-west-1:123456789012:instance/{INSTANCE}",
+        f"arn:aws-us-gov:connect:us-gov-west-1:123456789012:instance/{INSTANCE}",
+        f"arn:aws-cn:connect:cn-north-1:123456789012:instance/{INSTANCE}",
     ],
 )
-def test_instance_id_or_arn_gives_the_id(given: str, instance_id: str) -> None:
-    assert _validation.instance_id_of(given) == instance_id
+def test_instance_arn_in_any_partition_gives_the_id(given: str) -> None:
+    assert ConnectInstance.from_arn(given).instance_id == INSTANCE
 
 
 @pytest.mark.parametrize(
@@ -239,14 +243,27 @@ def test_instance_id_or_arn_gives_the_id(given: str, instance_id: str) -> None:
         "",
         "i" * 101,
         "abc_def",
+        f"instance/{INSTANCE}",
+        f"arn:aws:connect:eu-west-1:123456789012:instance/{INSTANCE}",
+    ],
+)
+def test_what_is_not_an_instance_id_is_rejected(given: str) -> None:
+    rejects(ConnectInstance.from_id, "instance_id", repr(given), given)
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        INSTANCE,
         f"arn:aws:connect:eu-west-1:123456789012:instance/{INSTANCE}/contact/c-1",
         f"arn:aws:connect:eu-west-1:1234567890:instance/{INSTANCE}",
         f"arn:aws:sts:eu-west-1:123456789012:instance/{INSTANCE}",
+        "arn:aws:connect:eu-west-1:123456789012:instance/abc_def",
         f"instance/{INSTANCE}",
     ],
 )
-def test_what_is_neither_an_instance_id_nor_its_arn_is_rejected(given: str) -> None:
-    rejects(_validation.instance_id_of, "instance_id", repr(given), given)
+def test_what_is_not_an_instance_arn_is_rejected(given: str) -> None:
+    rejects(ConnectInstance.from_arn, "instance_arn", repr(given), given)
 
 
 @pytest.mark.parametrize(
@@ -383,9 +400,12 @@ def test_tls_tokens_are_not_checked(text_token: str) -> None:
     _validation.check_security_policy("SecurityPolicy_TLS13_1_3_2025_09", text_token)
 
 
-def test_an_instance_token_is_resolved_by_cloudformation(stack: cdk.Stack, text_token: str) -> None:
+@pytest.mark.parametrize("factory", [ConnectInstance.from_id, ConnectInstance.from_arn])
+def test_an_instance_token_is_resolved_by_cloudformation(
+    stack: cdk.Stack, text_token: str, factory: Callable[[str], ConnectInstance]
+) -> None:
     """Joined to itself with '/' and split on '/', an ID or an ARN has the ID at index 1."""
-    assert stack.resolve(_validation.instance_id_of(text_token)) == {
+    assert stack.resolve(factory(text_token).instance_id) == {
         "Fn::Select": [
             1,
             {"Fn::Split": ["/", {"Fn::Join": ["", [{"Ref": "Text"}, "/", {"Ref": "Text"}]]}]},

@@ -22,7 +22,7 @@ from aws_cdk import aws_ssm as ssm
 from aws_cdk import cx_api
 from cdk_support import load_example_app
 
-from constructs_lib import ParticipantBroker
+from constructs_lib import ConnectInstance, ParticipantBroker
 
 INSTANCE_ID = "11111111-2222-3333-4444-555555555555"
 ACCOUNT = "123456789012"
@@ -43,14 +43,14 @@ def _iam_default(stack: cdk.Stack) -> dict[str, Any]:
     parameter = ssm.StringParameter.from_string_parameter_name(
         stack, "InstanceIdParameter", "/connect/instance-id"
     )
-    return {"instance_id_parameter": parameter}
+    return {"instance": ConnectInstance.from_parameter(parameter)}
 
 
 def _cognito(stack: cdk.Stack) -> dict[str, Any]:
     """A Cognito user pool authorizer with a scope."""
     pool = cognito.UserPool.from_user_pool_id(stack, "UserPool", "eu-west-2_AbCdEfGhI")
     return {
-        "instance_id": INSTANCE_ID,
+        "instance": ConnectInstance.from_id(INSTANCE_ID),
         "user_pool": pool,
         "authorization_scopes": ["broker/participants.write"],
     }
@@ -65,12 +65,12 @@ def _custom_authorizer(stack: cdk.Stack) -> dict[str, Any]:
         same_environment=True,
     )
     authorizer = apigateway.TokenAuthorizer(stack, "TokenAuthorizer", handler=function)
-    return {"instance_id": INSTANCE_ID, "authorizer": authorizer}
+    return {"instance": ConnectInstance.from_id(INSTANCE_ID), "authorizer": authorizer}
 
 
 def _unauthenticated(stack: cdk.Stack) -> dict[str, Any]:
     """The explicit, loudly named opt-out of authentication."""
-    return {"instance_id": INSTANCE_ID, "allow_unauthenticated_access": True}
+    return {"instance": ConnectInstance.from_id(INSTANCE_ID), "allow_unauthenticated_access": True}
 
 
 def _private_endpoint(stack: cdk.Stack) -> dict[str, Any]:
@@ -79,7 +79,7 @@ def _private_endpoint(stack: cdk.Stack) -> dict[str, Any]:
         stack, "ExecuteApiEndpoint", vpc_endpoint_id="vpce-0123456789abcdef0", port=443
     )
     return {
-        "instance_id": INSTANCE_ID,
+        "instance": ConnectInstance.from_id(INSTANCE_ID),
         "private_endpoint_vpc_endpoints": [endpoint],
         "allowed_vpc_endpoint_ids": ["vpce-0fedcba9876543210"],
     }
@@ -91,7 +91,7 @@ def _network_options(stack: cdk.Stack) -> dict[str, Any]:
         stack, "AlarmTopic", f"arn:aws:sns:eu-west-2:{ACCOUNT}:broker-alarms"
     )
     return {
-        "instance_id": INSTANCE_ID,
+        "instance": ConnectInstance.from_id(INSTANCE_ID),
         "allowed_principals": [iam.ArnPrincipal(f"arn:aws:iam::{ACCOUNT}:role/contact-app")],
         "web_acl_arn": (
             f"arn:aws:wafv2:eu-west-2:{ACCOUNT}:regional/webacl/broker/"
@@ -115,7 +115,7 @@ def _invitations(stack: cdk.Stack) -> dict[str, Any]:
         f"arn:aws:kms:eu-west-2:{ACCOUNT}:key/0123abcd-0123-4567-89ab-0123456789ab",
     )
     return {
-        "instance_id": INSTANCE_ID,
+        "instance": ConnectInstance.from_id(INSTANCE_ID),
         "invitations": True,
         "invitation_encryption_key": key,
         "allowed_principals": [iam.ArnPrincipal(f"arn:aws:iam::{ACCOUNT}:role/contact-app")],
