@@ -12,13 +12,14 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .broker import ParticipantBroker
     from .monitoring import BrokerMonitoring
-    from .props import ConnectInstance
+    from .props import BrokerAuthorization, ConnectInstance
 
-__all__ = ["BrokerMonitoring", "ConnectInstance", "ParticipantBroker"]
+__all__ = ["BrokerAuthorization", "BrokerMonitoring", "ConnectInstance", "ParticipantBroker"]
 
 _LAZY: dict[str, str] = {
     "ParticipantBroker": ".broker",
     "BrokerMonitoring": ".monitoring",
+    "BrokerAuthorization": ".props",
     "ConnectInstance": ".props",
 }
 

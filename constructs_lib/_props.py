@@ -14,35 +14,17 @@ from typing import TYPE_CHECKING
 from aws_cdk import aws_apigateway as apigateway
 from constructs import Construct
 
-from . import _access, _invitations, _throttling, _validation, _warnings, defaults
+from . import _invitations, _throttling, _validation, _warnings, defaults
 
 if TYPE_CHECKING:
     from aws_cdk import Duration, RemovalPolicy
     from aws_cdk import aws_cloudwatch as cloudwatch
-    from aws_cdk import aws_cognito as cognito
     from aws_cdk import aws_ec2 as ec2
-    from aws_cdk import aws_iam as iam
     from aws_cdk import aws_kms as kms
     from aws_cdk import aws_logs as logs
     from aws_cdk import aws_sns as sns
 
-    from .props import ConnectInstance
-
-
-@dataclass(frozen=True)
-class Auth:
-    """How the POST method authenticates callers."""
-
-    authorization_type: apigateway.AuthorizationType
-    authorizer: apigateway.IAuthorizer | None = None
-    user_pool: cognito.IUserPool | None = None
-    scopes: Sequence[str] | None = None
-
-    def method_authorization_type(self) -> apigateway.AuthorizationType:
-        """The method's authorization type (an authorizer brings its own, CUSTOM by default)."""
-        if self.authorizer is not None:
-            return self.authorizer.authorization_type or apigateway.AuthorizationType.CUSTOM
-        return self.authorization_type
+    from .props import BrokerAuthorization, ConnectInstance
 
 
 @dataclass(frozen=True)
@@ -60,11 +42,7 @@ class Props:
     memory_size: int
     timeout: Duration
     reserved_concurrency: int | None
-    user_pool: cognito.IUserPool | None
-    authorization_scopes: Sequence[str] | None
-    authorizer: apigateway.IAuthorizer | None
-    allow_unauthenticated_access: bool
-    allowed_principals: Sequence[iam.IPrincipal] | None
+    authorization: BrokerAuthorization
     private_endpoint_vpc_endpoints: Sequence[ec2.IVpcEndpoint] | None
     allowed_vpc_endpoint_ids: Sequence[str] | None
     web_acl_arn: str | None
@@ -89,7 +67,6 @@ class Props:
     channel_roles: Mapping[str, Sequence[str]] | None
     agent_wait: Duration
     caller_attribute: str | None
-    iam_session_identity: bool
     invitations: bool
     invitation_lifetime: Duration | None
     invitation_max_lifetime: Duration | None
@@ -109,8 +86,6 @@ class Checked:
     roles: tuple[str, ...]
     default_role: str
     channels: dict[str, tuple[str, ...]]
-    auth: Auth
-    listed: _access.Allowlist | None
     vpce_ids: list[str]
     invitations: _invitations.InvitationProps | None
     throttles: tuple[_throttling.RouteThrottle, ...]
@@ -147,18 +122,11 @@ def check(scope: Construct, props: Props) -> Checked:
         _validation.check_roles_meet_channels(roles, channels)
     _validation.check_time_budget(props.timeout, props.contact_checks, props.agent_wait)
     _validation.check_caller_attribute(
-        props.caller_attribute, props.contact_checks, props.allow_unauthenticated_access
+        props.caller_attribute,
+        props.contact_checks,
+        props.authorization.authorization_type == apigateway.AuthorizationType.NONE,
     )
-    auth = _auth(
-        props.user_pool,
-        props.authorization_scopes,
-        props.authorizer,
-        props.allow_unauthenticated_access,
-    )
-    _validation.check_iam_session_identity(props.iam_session_identity, _auth_prop(auth))
-    listed, vpce_ids = _network(
-        auth,
-        props.allowed_principals,
+    vpce_ids = _network(
         props.private_endpoint_vpc_endpoints,
         props.allowed_vpc_endpoint_ids,
     )
@@ -185,8 +153,6 @@ def check(scope: Construct, props: Props) -> Checked:
         roles=roles,
         default_role=role,
         channels=channels,
-        auth=auth,
-        listed=listed,
         vpce_ids=vpce_ids,
         invitations=invitation_props,
         throttles=throttles,
@@ -233,77 +199,11 @@ def _route_throttles(
     )
 
 
-def _auth(
-    user_pool: cognito.IUserPool | None,
-    authorization_scopes: Sequence[str] | None,
-    authorizer: apigateway.IAuthorizer | None,
-    allow_unauthenticated_access: bool,
-) -> Auth:
-    chosen = [
-        name
-        for name, value in (
-            ("user_pool", user_pool),
-            ("authorizer", authorizer),
-            ("allow_unauthenticated_access", allow_unauthenticated_access or None),
-        )
-        if value is not None
-    ]
-    if len(chosen) > 1:
-        raise ValueError(
-            f"choose one way to authenticate callers, got {' and '.join(chosen)}; pass only "
-            "one of user_pool, authorizer, allow_unauthenticated_access=True (or none for "
-            "AWS_IAM)"
-        )
-    if authorization_scopes is not None and user_pool is None:
-        raise ValueError(
-            f"authorization_scopes only applies with user_pool, got authorization_scopes="
-            f"{list(authorization_scopes)!r} and no user_pool; pass user_pool= or drop "
-            "the scopes"
-        )
-    if user_pool is not None:
-        return Auth(
-            apigateway.AuthorizationType.COGNITO,
-            user_pool=user_pool,
-            scopes=authorization_scopes,
-        )
-    if authorizer is not None:
-        return Auth(apigateway.AuthorizationType.CUSTOM, authorizer=authorizer)
-    if allow_unauthenticated_access:
-        return Auth(apigateway.AuthorizationType.NONE)
-    return Auth(apigateway.AuthorizationType.IAM)
-
-
-def _auth_prop(auth: Auth) -> str | None:
-    """The prop that chose an authorization other than AWS_IAM, as the caller wrote it."""
-    if auth.user_pool is not None:
-        return "user_pool"
-    if auth.authorizer is not None:
-        return "authorizer"
-    if auth.authorization_type == apigateway.AuthorizationType.NONE:
-        return "allow_unauthenticated_access=True"
-    return None
-
-
 def _network(
-    auth: Auth,
-    allowed_principals: Sequence[iam.IPrincipal] | None,
     private_endpoint_vpc_endpoints: Sequence[ec2.IVpcEndpoint] | None,
     allowed_vpc_endpoint_ids: Sequence[str] | None,
-) -> tuple[_access.Allowlist | None, list[str]]:
-    """Check the network props; return the principal allowlist (if any) and the VPC
-    endpoint IDs the API accepts (if private)."""
-    if allowed_principals is not None:
-        if not allowed_principals:
-            raise ValueError(
-                "allowed_principals must name at least one principal, got []; leave it "
-                "unset for no resource policy"
-            )
-        if auth.authorization_type != apigateway.AuthorizationType.IAM:
-            raise ValueError(
-                f"allowed_principals needs AWS_IAM authorization, got "
-                f"{auth.authorization_type.value} authorization; drop allowed_principals "
-                "or the user_pool/authorizer/allow_unauthenticated_access prop"
-            )
+) -> list[str]:
+    """Check the network props; return the VPC endpoint IDs the API accepts (if private)."""
     if private_endpoint_vpc_endpoints is not None and not private_endpoint_vpc_endpoints:
         raise ValueError(
             "private_endpoint_vpc_endpoints must name at least one execute-api VPC "
@@ -315,8 +215,7 @@ def _network(
             f"allowed_vpc_endpoint_ids={list(allowed_vpc_endpoint_ids)!r} without "
             "private_endpoint_vpc_endpoints; pass private_endpoint_vpc_endpoints too"
         )
-    listed = None if allowed_principals is None else _access.allowlist(allowed_principals)
     if private_endpoint_vpc_endpoints is None:
-        return listed, []
+        return []
     ids = [endpoint.vpc_endpoint_id for endpoint in private_endpoint_vpc_endpoints]
-    return listed, ids + list(allowed_vpc_endpoint_ids or [])
+    return ids + list(allowed_vpc_endpoint_ids or [])

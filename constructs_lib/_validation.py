@@ -379,17 +379,6 @@ def check_time_budget(timeout: Duration, contact_checks: bool, agent_wait: Durat
     )
 
 
-def check_iam_session_identity(enabled: bool, authorization: str | None) -> None:
-    """Session-level identity is a role session's ARN, which only AWS_IAM gives; the
-    ``authorization`` prop chose another authorization (``None``: AWS_IAM)."""
-    if enabled and authorization is not None:
-        raise ValueError(
-            f"iam_session_identity=True applies only to AWS_IAM (it tells role sessions apart, "
-            f"and only IAM callers have them), got a broker authorized by {authorization}; drop "
-            f"iam_session_identity or {authorization}"
-        )
-
-
 def check_caller_attribute(
     caller_attribute: str | None, contact_checks: bool, unauthenticated: bool
 ) -> None:
@@ -411,6 +400,7 @@ def check_caller_attribute(
     if unauthenticated:
         raise ValueError(
             f"caller_attribute={caller_attribute!r} binds contacts to the caller's identity, and "
-            "allow_unauthenticated_access=True gives callers none; use AWS_IAM, user_pool or "
-            "authorizer, or drop caller_attribute"
+            "BrokerAuthorization.allow_unauthenticated_access() gives callers none; use "
+            "BrokerAuthorization.iam(), .cognito(...) or .authorizer(...), or drop "
+            "caller_attribute"
         )

@@ -26,17 +26,19 @@ from . import (
     defaults,
     monitoring,
 )
-from .props import ConnectInstance
+from .props import BrokerAuthorization, ConnectInstance
 
 if TYPE_CHECKING:
     # Only in annotations: importing these modules costs synth time for every user, and
     # most brokers use none of them (wafv2 is imported where a web ACL is associated).
     from aws_cdk import aws_cloudwatch as cloudwatch
-    from aws_cdk import aws_cognito as cognito
     from aws_cdk import aws_dynamodb as dynamodb
     from aws_cdk import aws_ec2 as ec2
     from aws_cdk import aws_kms as kms
     from aws_cdk import aws_sns as sns
+
+#: The default authorization (one object, shared by every broker that takes the default).
+_IAM = BrokerAuthorization.iam()
 
 #: The runtime's ``AUTH_TYPE`` (CloudFormation's AuthorizationType spelling) per method type:
 #: it tells the function where API Gateway puts the caller's identity.
@@ -85,11 +87,7 @@ class ParticipantBroker(Construct):
         memory_size: int = defaults.MEMORY_SIZE_MIB,
         timeout: Duration = defaults.TIMEOUT,
         reserved_concurrency: int | None = None,
-        user_pool: cognito.IUserPool | None = None,
-        authorization_scopes: Sequence[str] | None = None,
-        authorizer: apigateway.IAuthorizer | None = None,
-        allow_unauthenticated_access: bool = False,
-        allowed_principals: Sequence[iam.IPrincipal] | None = None,
+        authorization: BrokerAuthorization = _IAM,
         private_endpoint_vpc_endpoints: Sequence[ec2.IVpcEndpoint] | None = None,
         allowed_vpc_endpoint_ids: Sequence[str] | None = None,
         web_acl_arn: str | None = None,
@@ -114,7 +112,6 @@ class ParticipantBroker(Construct):
         channel_roles: Mapping[str, Sequence[str]] | None = None,
         agent_wait: Duration = defaults.AGENT_WAIT,
         caller_attribute: str | None = None,
-        iam_session_identity: bool = defaults.IAM_SESSION_IDENTITY,
         invitations: bool = False,
         invitation_lifetime: Duration | None = None,
         invitation_max_lifetime: Duration | None = None,
@@ -145,21 +142,10 @@ class ParticipantBroker(Construct):
         :param timeout: the function's timeout, at most 28 s. Default: 25 seconds.
         :param reserved_concurrency: reserved concurrent executions of the function.
             Default: none reserved (the account's unreserved pool).
-        :param user_pool: authenticate callers with this Cognito user pool (ID or access token
-            in ``Authorization``) instead of AWS_IAM. Default: AWS_IAM.
-        :param authorization_scopes: OAuth scopes the user pool token must carry (only with
-            ``user_pool``). Default: any valid token of the pool.
-        :param authorizer: authenticate callers with this authorizer (Lambda, Cognito, ...)
-            instead of AWS_IAM. Default: AWS_IAM.
-        :param allow_unauthenticated_access: ``True`` removes authentication from the API so
-            anyone who can reach it can mint participant tokens; a synth warning says so.
-            Default: ``False`` (authentication required).
-        :param allowed_principals: only these IAM roles, users or accounts may call the API
-            (AWS_IAM only): the resource policy allows them and denies every other principal,
-            including same-account principals whose identity policy allows
-            ``execute-api:Invoke`` on ``*``. A principal of another account also needs its own
-            identity policy to allow the call. Default: no resource policy; any IAM principal of
-            the account whose identity policy allows ``execute-api:Invoke`` may call.
+        :param authorization: how API Gateway authenticates callers:
+            ``BrokerAuthorization.iam(...)``, ``.cognito(user_pool, ...)``,
+            ``.authorizer(authorizer)`` or ``.allow_unauthenticated_access()``.
+            Default: AWS_IAM, any IAM principal of the account allowed to invoke the API.
         :param private_endpoint_vpc_endpoints: make the API PRIVATE, reachable only through
             these ``execute-api`` interface VPC endpoints (enforced by a resource policy).
             Default: a REGIONAL public endpoint.
@@ -237,14 +223,6 @@ class ParticipantBroker(Construct):
             authorizer's ``principalId``); any other contact answers 404 as if it did not exist.
             Needs the contact checks and authenticated callers. Default: any caller may add
             participants to any contact of the instance.
-        :param iam_session_identity: ``True`` makes each assumed-role session a caller of its
-            own (its full ARN, session name included) for idempotency scopes, contact-bound
-            callers and invitation ownership (AWS_IAM only; refused otherwise). Safe only when
-            the trust policy of every role that calls fixes the session name with an
-            ``sts:RoleSessionName`` condition (for example ``${aws:username}``): without it,
-            whoever may assume the role chooses the name, and refreshed credentials change it.
-            ``sts:SourceIdentity`` does not fix the session name, so it is not enough alone.
-            Default: ``False``, the role is the caller (CONTRACT v2.1).
         :param invitations: serve invitations (docs/invitations.md): a
             caller creates a one-time secret for a contact, and whoever holds it can join that
             contact through ``POST {url}invitations/redeem``, which has no API Gateway
@@ -284,11 +262,7 @@ class ParticipantBroker(Construct):
             memory_size=memory_size,
             timeout=timeout,
             reserved_concurrency=reserved_concurrency,
-            user_pool=user_pool,
-            authorization_scopes=authorization_scopes,
-            authorizer=authorizer,
-            allow_unauthenticated_access=allow_unauthenticated_access,
-            allowed_principals=allowed_principals,
+            authorization=authorization,
             private_endpoint_vpc_endpoints=private_endpoint_vpc_endpoints,
             allowed_vpc_endpoint_ids=allowed_vpc_endpoint_ids,
             web_acl_arn=web_acl_arn,
@@ -313,7 +287,6 @@ class ParticipantBroker(Construct):
             channel_roles=channel_roles,
             agent_wait=agent_wait,
             caller_attribute=caller_attribute,
-            iam_session_identity=iam_session_identity,
             invitations=invitations,
             invitation_lifetime=invitation_lifetime,
             invitation_max_lifetime=invitation_max_lifetime,
@@ -326,7 +299,7 @@ class ParticipantBroker(Construct):
             failed_redemptions_threshold=failed_redemptions_threshold,
         )
         checked = _props.check(self, props)
-        self._auth = checked.auth
+        self._auth = authorization
 
         self.instance_id_parameter: ssm.IStringParameter
         """The SSM String parameter holding the Connect instance ID."""
@@ -350,13 +323,13 @@ class ParticipantBroker(Construct):
         self.rest_api: apigateway.RestApi = self._build_api(props, checked)
         """The API Gateway REST API."""
         self.create_participant_method: apigateway.Method = self._add_method(
-            checked.auth, props.cors_allowed_origins
+            props.authorization, props.cors_allowed_origins
         )
         """The ``POST /contacts/{contactId}/participants`` method."""
         self.invitation_methods: _invitations.InvitationMethods | None = (
             None
             if checked.invitations is None
-            else self._add_invitation_methods(checked.auth, props.cors_allowed_origins)
+            else self._add_invitation_methods(props.authorization, props.cors_allowed_origins)
         )
         """The invitation methods (``create``, ``list``, ``revoke``, ``redeem``); ``None``
         unless ``invitations=True``."""
@@ -389,7 +362,7 @@ class ParticipantBroker(Construct):
             watch.failed_redemptions_alarm if watch else None
         )
         """Alarm on refused redemptions; ``None`` unless ``invitations=True`` and alarms."""
-        _nag.acknowledge_findings(self, checked.auth.method_authorization_type())
+        _nag.acknowledge_findings(self, props.authorization.method_authorization_type())
 
     # ----------------------------------------------------------------------------- public API
     def grant_invoke(self, grantee: iam.IGrantable) -> iam.Grant:
@@ -493,8 +466,8 @@ class ParticipantBroker(Construct):
         """The REST API with its resource policy, stage settings and minimum TLS."""
         api = self._rest_api(
             _access.resource_policy(
-                authorization_type=checked.auth.authorization_type,
-                listed=checked.listed,
+                authorization_type=props.authorization.authorization_type,
+                listed=props.authorization.allowlist,
                 vpce_ids=checked.vpce_ids,
                 cors=bool(props.cors_allowed_origins),
                 invitations=checked.invitations is not None,
@@ -511,7 +484,7 @@ class ParticipantBroker(Construct):
         """What API Gateway answers itself, the account's logging role, the web ACL."""
         _edge.add_gateway_responses(
             self.rest_api,
-            with_authorizer=checked.auth.authorization_type
+            with_authorizer=props.authorization.authorization_type
             not in (apigateway.AuthorizationType.IAM, apigateway.AuthorizationType.NONE),
             extra_headers=self._gateway_cors_headers(props.cors_allowed_origins),
         )
@@ -657,7 +630,7 @@ class ParticipantBroker(Construct):
         )
 
     def _add_method(
-        self, auth: _props.Auth, cors_allowed_origins: Sequence[str] | None
+        self, auth: BrokerAuthorization, cors_allowed_origins: Sequence[str] | None
     ) -> apigateway.Method:
         participants = (
             self.rest_api.root.add_resource("contacts")
@@ -669,14 +642,15 @@ class ParticipantBroker(Construct):
                 self, "Authorizer", cognito_user_pools=[auth.user_pool]
             )
         else:
-            authorizer = auth.authorizer
+            authorizer = auth.custom_authorizer
         self._authorizer = authorizer
         if auth.authorization_type == apigateway.AuthorizationType.NONE:
             Annotations.of(self).add_warning_v2(
                 "connect-participant-broker:unauthenticated",
-                "allow_unauthenticated_access=True: anyone who can reach this API can add "
-                "participants to your Amazon Connect contacts. Use AWS_IAM (the default), "
-                "user_pool or authorizer unless the API is protected some other way.",
+                "BrokerAuthorization.allow_unauthenticated_access(): anyone who can reach this "
+                "API can add participants to your Amazon Connect contacts. Use AWS_IAM (the "
+                "default), a Cognito user pool or an authorizer unless the API is protected "
+                "some other way.",
             )
         method = participants.add_method(
             "POST",
@@ -695,7 +669,7 @@ class ParticipantBroker(Construct):
         return method
 
     def _add_invitation_methods(
-        self, auth: _props.Auth, cors_allowed_origins: Sequence[str] | None
+        self, auth: BrokerAuthorization, cors_allowed_origins: Sequence[str] | None
     ) -> _invitations.InvitationMethods:
         """The invitation routes, beside the participants route (``_add_method`` first)."""
         contact = self.rest_api.root.get_resource("contacts")
@@ -732,7 +706,7 @@ def _function_environment(
         "ALLOW_SCREEN_SHARE": "true" if props.allow_screen_share else "false",
         "LOG_LEVEL": props.log_level,
         "METRICS_NAMESPACE": props.metrics_namespace,
-        "AUTH_TYPE": _RUNTIME_AUTH_TYPES[checked.auth.method_authorization_type()],
+        "AUTH_TYPE": _RUNTIME_AUTH_TYPES[props.authorization.method_authorization_type()],
     }
     if props.cors_allowed_origins:
         environment["CORS_ALLOWED_ORIGINS"] = ",".join(props.cors_allowed_origins)
@@ -741,7 +715,7 @@ def _function_environment(
     )
     if props.caller_attribute is not None:
         environment["CALLER_ATTRIBUTE"] = props.caller_attribute
-    if props.iam_session_identity:
+    if props.authorization.session_identity:
         environment["IAM_SESSION_IDENTITY"] = "true"
     return environment
 

@@ -13,7 +13,7 @@ from aws_rules.intrinsics import evaluate
 from aws_rules.resource_policy import principal_problems
 from broker_support import new_stack
 
-from constructs_lib import ConnectInstance, ParticipantBroker
+from constructs_lib import BrokerAuthorization, ConnectInstance, ParticipantBroker
 
 ROLE = "arn:aws:iam::123456789012:role/app"
 LIST_THEM = (
@@ -109,7 +109,9 @@ def test_wildcards_and_conditions_are_refused_at_synth(
             new_stack(app_factory),
             "Broker",
             instance=ConnectInstance.from_id("i-1"),
-            allowed_principals=[iam.ArnPrincipal(ROLE), make()],
+            authorization=BrokerAuthorization.iam(
+                allowed_principals=[iam.ArnPrincipal(ROLE), make()]
+            ),
         )
     assert str(raised.value) == message
 
@@ -134,6 +136,8 @@ def test_unresolved_principals_are_not_checked(app_factory: Callable[..., cdk.Ap
         stack,
         "Broker",
         instance=ConnectInstance.from_id("i-1"),
-        allowed_principals=[iam.ArnPrincipal(arn), iam.AccountPrincipal(account)],
+        authorization=BrokerAuthorization.iam(
+            allowed_principals=[iam.ArnPrincipal(arn), iam.AccountPrincipal(account)]
+        ),
     )
     assert broker.rest_api is not None

@@ -15,7 +15,7 @@ from aws_cdk.assertions import Template
 from aws_rules.intrinsics import evaluate
 from broker_support import INSTANCE_ID, new_stack, synth_broker
 
-from constructs_lib import ConnectInstance, ParticipantBroker
+from constructs_lib import BrokerAuthorization, ConnectInstance, ParticipantBroker
 
 INSTANCE_ARN = f"arn:aws:connect:eu-west-1:123456789012:instance/{INSTANCE_ID}"
 
@@ -23,8 +23,14 @@ INSTANCE_ARN = f"arn:aws:connect:eu-west-1:123456789012:instance/{INSTANCE_ID}"
 @pytest.mark.parametrize(
     ("props", "auth"),
     [
-        (lambda s: {"user_pool": cognito.UserPool(s, "Pool")}, "COGNITO_USER_POOLS"),
-        (lambda s: {"allow_unauthenticated_access": True}, "NONE"),
+        (
+            lambda s: {"authorization": BrokerAuthorization.cognito(cognito.UserPool(s, "Pool"))},
+            "COGNITO_USER_POOLS",
+        ),
+        (
+            lambda s: {"authorization": BrokerAuthorization.allow_unauthenticated_access()},
+            "NONE",
+        ),
     ],
     ids=["cognito", "unauthenticated"],
 )

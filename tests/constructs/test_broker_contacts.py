@@ -11,7 +11,13 @@ import pytest
 from aws_cdk import Duration
 from broker_support import INSTANCE_ID, Synthesized, new_stack, synth_broker
 
-from constructs_lib import ConnectInstance, ParticipantBroker, _validation, defaults
+from constructs_lib import (
+    BrokerAuthorization,
+    ConnectInstance,
+    ParticipantBroker,
+    _validation,
+    defaults,
+)
 from runtime.broker import config
 
 ROLES = "AGENT, CUSTOMER, SYSTEM, CUSTOM_BOT, SUPERVISOR"
@@ -81,7 +87,7 @@ def test_custom_settings_reach_the_function(app_factory: Callable[..., cdk.App])
         channel_roles={"VOICE": ["CUSTOMER", "SUPERVISOR", "CUSTOMER"], "TASK": ["CUSTOMER"]},
         agent_wait=Duration.millis(1500),
         caller_attribute="brokerCaller",
-        iam_session_identity=True,
+        authorization=BrokerAuthorization.iam(session_identity=True),
     )
     env = variables(synth)
     assert (env["CHANNEL_ROLES"], env["AGENT_WAIT_MS"], env["CALLER_ATTRIBUTE"]) == (
@@ -97,55 +103,14 @@ def test_custom_settings_reach_the_function(app_factory: Callable[..., cdk.App])
 
 def test_caller_attribute_works_with_a_cognito_api(app_factory: Callable[..., cdk.App]) -> None:
     def pool(stack: cdk.Stack) -> dict[str, Any]:
-        return {"user_pool": cdk.aws_cognito.UserPool(stack, "Pool")}
+        pool = cdk.aws_cognito.UserPool(stack, "Pool")
+        return {"authorization": BrokerAuthorization.cognito(pool)}
 
     env = variables(synth_broker(app_factory, setup=pool, caller_attribute="owner"))
     assert (env["AUTH_TYPE"], env["CALLER_ATTRIBUTE"]) == ("COGNITO_USER_POOLS", "owner")
-    # The role of an assumed-role session is the caller unless iam_session_identity says not.
+    # The role of an assumed-role session is the caller unless session_identity says not.
     assert "IAM_SESSION_IDENTITY" not in env
     assert defaults.IAM_SESSION_IDENTITY is False
-
-
-def session_refusal(prop: str) -> str:
-    return (
-        "iam_session_identity=True applies only to AWS_IAM (it tells role sessions apart, and "
-        f"only IAM callers have them), got a broker authorized by {prop}; drop "
-        f"iam_session_identity or {prop}"
-    )
-
-
-@pytest.mark.parametrize(
-    ("props", "prop"),
-    [
-        (lambda stack: {"user_pool": cdk.aws_cognito.UserPool(stack, "Pool")}, "user_pool"),
-        (
-            lambda stack: {
-                "authorizer": cdk.aws_apigateway.CognitoUserPoolsAuthorizer(
-                    stack, "Auth", cognito_user_pools=[cdk.aws_cognito.UserPool(stack, "Pool")]
-                )
-            },
-            "authorizer",
-        ),
-        (
-            lambda stack: {"allow_unauthenticated_access": True},
-            "allow_unauthenticated_access=True",
-        ),
-    ],
-    ids=["user-pool", "authorizer", "none"],
-)
-def test_iam_session_identity_is_refused_without_aws_iam(
-    app_factory: Callable[..., cdk.App], props: Callable[[cdk.Stack], dict[str, Any]], prop: str
-) -> None:
-    stack = new_stack(app_factory)
-    with pytest.raises(ValueError) as raised:
-        ParticipantBroker(
-            stack,
-            "Broker",
-            instance=ConnectInstance.from_id(INSTANCE_ID),
-            iam_session_identity=True,
-            **props(stack),
-        )
-    assert str(raised.value) == session_refusal(prop)
 
 
 @pytest.mark.parametrize(
@@ -279,10 +244,13 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
     ),
     (
         "caller-attribute-without-callers",
-        {"caller_attribute": "owner", "allow_unauthenticated_access": True},
+        {
+            "caller_attribute": "owner",
+            "authorization": BrokerAuthorization.allow_unauthenticated_access(),
+        },
         "caller_attribute='owner' binds contacts to the caller's identity, and "
-        "allow_unauthenticated_access=True gives callers none; use AWS_IAM, user_pool or "
-        "authorizer, or drop caller_attribute",
+        "BrokerAuthorization.allow_unauthenticated_access() gives callers none; use "
+        "BrokerAuthorization.iam(), .cognito(...) or .authorizer(...), or drop caller_attribute",
     ),
 ]
 

@@ -12,6 +12,8 @@ from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from broker_support import Synthesized, synth_broker
 
+from constructs_lib import BrokerAuthorization
+
 WEB_ACL_ARN = "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/broker/abcd-1234"
 ORIGIN = "https://app.example.com"
 CALLER_ARN = "arn:aws:iam::123456789012:role/caller"
@@ -29,7 +31,7 @@ def custom(app_factory: Callable[..., cdk.App]) -> Synthesized:
     """Principal allowlist, WAF, one CORS origin, custom throttling and function settings."""
     return synth_broker(
         app_factory,
-        allowed_principals=[iam.ArnPrincipal(CALLER_ARN)],
+        authorization=BrokerAuthorization.iam(allowed_principals=[iam.ArnPrincipal(CALLER_ARN)]),
         web_acl_arn=WEB_ACL_ARN,
         cors_allowed_origins=[ORIGIN],
         throttling_rate_limit=2,

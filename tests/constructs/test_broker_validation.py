@@ -9,11 +9,10 @@ import aws_cdk as cdk
 import pytest
 from aws_cdk import Duration
 from aws_cdk import aws_ec2 as ec2
-from aws_cdk import aws_iam as iam
 from aws_cdk.assertions import Template
 from broker_support import INSTANCE_ID, new_stack
 
-from constructs_lib import ConnectInstance, ParticipantBroker
+from constructs_lib import BrokerAuthorization, ConnectInstance, ParticipantBroker
 
 ROLES = "AGENT, CUSTOMER, SYSTEM, CUSTOM_BOT, SUPERVISOR"
 
@@ -143,21 +142,6 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
         "'https://app.example.com'",
     ),
     (
-        "principals-empty",
-        {"allowed_principals": []},
-        "allowed_principals must name at least one principal, got []; leave it unset for no "
-        "resource policy",
-    ),
-    (
-        "principals-without-iam",
-        {
-            "allowed_principals": [iam.AccountRootPrincipal()],
-            "allow_unauthenticated_access": True,
-        },
-        "allowed_principals needs AWS_IAM authorization, got NONE authorization; drop "
-        "allowed_principals or the user_pool/authorizer/allow_unauthenticated_access prop",
-    ),
-    (
         "private-empty",
         {"private_endpoint_vpc_endpoints": []},
         "private_endpoint_vpc_endpoints must name at least one execute-api VPC endpoint, got "
@@ -221,6 +205,15 @@ def test_invalid_instance_is_rejected_with_exact_message(
     assert str(raised.value) == message
 
 
+def test_an_empty_allowlist_is_rejected() -> None:
+    with pytest.raises(ValueError) as raised:
+        BrokerAuthorization.iam(allowed_principals=[])
+    assert str(raised.value) == (
+        "allowed_principals must name at least one principal, got []; leave it unset for no "
+        "resource policy"
+    )
+
+
 def test_a_union_is_made_by_its_factories_only() -> None:
     with pytest.raises(TypeError) as raised:
         ConnectInstance(object(), instance_id=INSTANCE_ID, parameter=None)
@@ -263,7 +256,7 @@ def test_private_endpoint_accepts_a_cognito_api(app_factory: Callable[..., cdk.A
         stack,
         "Broker",
         instance=ConnectInstance.from_id(INSTANCE_ID),
-        user_pool=cdk.aws_cognito.UserPool(stack, "Pool"),
+        authorization=BrokerAuthorization.cognito(cdk.aws_cognito.UserPool(stack, "Pool")),
         private_endpoint_vpc_endpoints=[endpoint],
     )
     policy = stack.resolve(broker.rest_api.node.default_child.policy)  # type: ignore[union-attr]

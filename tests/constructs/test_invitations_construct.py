@@ -17,7 +17,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from broker_support import Synthesized, methods, new_stack, synth_broker
 
-from constructs_lib import ConnectInstance, ParticipantBroker
+from constructs_lib import BrokerAuthorization, ConnectInstance, ParticipantBroker
 
 ROOT = Path(__file__).resolve().parents[2]
 TABLE_LAYOUT = json.loads((ROOT / "runtime" / "broker" / "invitation_table.json").read_text())
@@ -41,7 +41,9 @@ def tuned(app_factory: Callable[..., cdk.App]) -> Synthesized:
     def setup(stack: cdk.Stack) -> dict[str, Any]:
         return {
             "invitation_encryption_key": kms.Key.from_key_arn(stack, "Key", KEY_ARN),
-            "user_pool": cognito.UserPool.from_user_pool_id(stack, "Pool", "eu-west-2_AbCdEfGhI"),
+            "authorization": BrokerAuthorization.cognito(
+                cognito.UserPool.from_user_pool_id(stack, "Pool", "eu-west-2_AbCdEfGhI")
+            ),
         }
 
     return synth_broker(

@@ -28,7 +28,7 @@ from syrupy.assertion import SnapshotAssertion
 from syrupy.extensions.json import JSONSnapshotExtension
 from test_example_app import mask_assets
 
-from constructs_lib import ConnectInstance, ParticipantBroker
+from constructs_lib import BrokerAuthorization, ConnectInstance, ParticipantBroker
 
 ACCOUNT = "123456789012"
 INSTANCE_ARN = f"arn:aws:connect:eu-west-2:{ACCOUNT}:instance/11111111-2222-3333-4444-555555555555"
@@ -133,6 +133,18 @@ def migrate(old: dict[str, Any]) -> dict[str, Any]:
         new["instance"] = (ConnectInstance.from_arn if arn else ConnectInstance.from_id)(given)
     if "instance_id_parameter" in new:
         new["instance"] = ConnectInstance.from_parameter(new.pop("instance_id_parameter"))
+    if "user_pool" in new:
+        pool, scopes = new.pop("user_pool"), new.pop("authorization_scopes", None)
+        new["authorization"] = BrokerAuthorization.cognito(pool, scopes=scopes)
+    elif "authorizer" in new:
+        new["authorization"] = BrokerAuthorization.authorizer(new.pop("authorizer"))
+    elif new.pop("allow_unauthenticated_access", False):
+        new["authorization"] = BrokerAuthorization.allow_unauthenticated_access()
+    elif "allowed_principals" in new or "iam_session_identity" in new:
+        new["authorization"] = BrokerAuthorization.iam(
+            allowed_principals=new.pop("allowed_principals", None),
+            session_identity=new.pop("iam_session_identity", False),
+        )
     return new
 
 

@@ -22,13 +22,13 @@ from aws_cdk import aws_ssm as ssm
 from aws_cdk import cx_api
 from cdk_support import load_example_app
 
-from constructs_lib import ConnectInstance, ParticipantBroker
+from constructs_lib import BrokerAuthorization, ConnectInstance, ParticipantBroker
 
 INSTANCE_ID = "11111111-2222-3333-4444-555555555555"
 ACCOUNT = "123456789012"
 #: Name of the example app's stack (app.py).
 EXAMPLE = "ParticipantBroker"
-#: The stack whose broker sets ``allow_unauthenticated_access=True``.
+#: The stack whose broker takes ``BrokerAuthorization.allow_unauthenticated_access()``.
 UNAUTHENTICATED = "Unauthenticated"
 #: The same opt-out, with the app acknowledging the findings the broker leaves to it.
 UNAUTHENTICATED_ACKNOWLEDGED = "UnauthenticatedAcknowledged"
@@ -51,8 +51,7 @@ def _cognito(stack: cdk.Stack) -> dict[str, Any]:
     pool = cognito.UserPool.from_user_pool_id(stack, "UserPool", "eu-west-2_AbCdEfGhI")
     return {
         "instance": ConnectInstance.from_id(INSTANCE_ID),
-        "user_pool": pool,
-        "authorization_scopes": ["broker/participants.write"],
+        "authorization": BrokerAuthorization.cognito(pool, scopes=["broker/participants.write"]),
     }
 
 
@@ -65,12 +64,18 @@ def _custom_authorizer(stack: cdk.Stack) -> dict[str, Any]:
         same_environment=True,
     )
     authorizer = apigateway.TokenAuthorizer(stack, "TokenAuthorizer", handler=function)
-    return {"instance": ConnectInstance.from_id(INSTANCE_ID), "authorizer": authorizer}
+    return {
+        "instance": ConnectInstance.from_id(INSTANCE_ID),
+        "authorization": BrokerAuthorization.authorizer(authorizer),
+    }
 
 
 def _unauthenticated(stack: cdk.Stack) -> dict[str, Any]:
     """The explicit, loudly named opt-out of authentication."""
-    return {"instance": ConnectInstance.from_id(INSTANCE_ID), "allow_unauthenticated_access": True}
+    return {
+        "instance": ConnectInstance.from_id(INSTANCE_ID),
+        "authorization": BrokerAuthorization.allow_unauthenticated_access(),
+    }
 
 
 def _private_endpoint(stack: cdk.Stack) -> dict[str, Any]:
@@ -92,7 +97,9 @@ def _network_options(stack: cdk.Stack) -> dict[str, Any]:
     )
     return {
         "instance": ConnectInstance.from_id(INSTANCE_ID),
-        "allowed_principals": [iam.ArnPrincipal(f"arn:aws:iam::{ACCOUNT}:role/contact-app")],
+        "authorization": BrokerAuthorization.iam(
+            allowed_principals=[iam.ArnPrincipal(f"arn:aws:iam::{ACCOUNT}:role/contact-app")]
+        ),
         "web_acl_arn": (
             f"arn:aws:wafv2:eu-west-2:{ACCOUNT}:regional/webacl/broker/"
             "0123abcd-0123-4567-89ab-0123456789ab"
@@ -118,7 +125,9 @@ def _invitations(stack: cdk.Stack) -> dict[str, Any]:
         "instance": ConnectInstance.from_id(INSTANCE_ID),
         "invitations": True,
         "invitation_encryption_key": key,
-        "allowed_principals": [iam.ArnPrincipal(f"arn:aws:iam::{ACCOUNT}:role/contact-app")],
+        "authorization": BrokerAuthorization.iam(
+            allowed_principals=[iam.ArnPrincipal(f"arn:aws:iam::{ACCOUNT}:role/contact-app")]
+        ),
         "cors_allowed_origins": ["https://app.example.com"],
         "dashboard": True,
     }
