@@ -12,14 +12,23 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .broker import ParticipantBroker
     from .monitoring import BrokerMonitoring
-    from .props import BrokerAuthorization, ConnectInstance
+    from .props import BrokerAuthorization, BrokerEndpoint, BrokerSecurityPolicy, ConnectInstance
 
-__all__ = ["BrokerAuthorization", "BrokerMonitoring", "ConnectInstance", "ParticipantBroker"]
+__all__ = [
+    "BrokerAuthorization",
+    "BrokerEndpoint",
+    "BrokerMonitoring",
+    "BrokerSecurityPolicy",
+    "ConnectInstance",
+    "ParticipantBroker",
+]
 
 _LAZY: dict[str, str] = {
     "ParticipantBroker": ".broker",
     "BrokerMonitoring": ".monitoring",
     "BrokerAuthorization": ".props",
+    "BrokerEndpoint": ".props",
+    "BrokerSecurityPolicy": ".props",
     "ConnectInstance": ".props",
 }
 

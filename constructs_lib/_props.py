@@ -19,12 +19,11 @@ from . import _invitations, _throttling, _validation, _warnings, defaults
 if TYPE_CHECKING:
     from aws_cdk import Duration, RemovalPolicy
     from aws_cdk import aws_cloudwatch as cloudwatch
-    from aws_cdk import aws_ec2 as ec2
     from aws_cdk import aws_kms as kms
     from aws_cdk import aws_logs as logs
     from aws_cdk import aws_sns as sns
 
-    from .props import BrokerAuthorization, ConnectInstance
+    from .props import BrokerAuthorization, BrokerEndpoint, ConnectInstance
 
 
 @dataclass(frozen=True)
@@ -43,16 +42,13 @@ class Props:
     timeout: Duration
     reserved_concurrency: int | None
     authorization: BrokerAuthorization
-    private_endpoint_vpc_endpoints: Sequence[ec2.IVpcEndpoint] | None
-    allowed_vpc_endpoint_ids: Sequence[str] | None
+    endpoint: BrokerEndpoint
     web_acl_arn: str | None
     cors_allowed_origins: Sequence[str] | None
     throttling_rate_limit: float
     throttling_burst_limit: int
     create_participant_quota: float
     describe_contact_quota: float
-    security_policy: str
-    endpoint_access_mode: str | None
     create_api_gateway_account_role: bool
     alarms: bool
     dashboard: bool
@@ -86,7 +82,6 @@ class Checked:
     roles: tuple[str, ...]
     default_role: str
     channels: dict[str, tuple[str, ...]]
-    vpce_ids: list[str]
     invitations: _invitations.InvitationProps | None
     throttles: tuple[_throttling.RouteThrottle, ...]
     """The method throttles of the routes that call Connect."""
@@ -109,12 +104,11 @@ def check(scope: Construct, props: Props) -> Checked:
         allowed_roles=props.allowed_roles,
         throttling_rate_limit=props.throttling_rate_limit,
         throttling_burst_limit=props.throttling_burst_limit,
-        endpoint_access_mode=props.endpoint_access_mode,
-        private=props.private_endpoint_vpc_endpoints is not None,
+        endpoint_access_mode=props.endpoint.security_policy.endpoint_access_mode,
+        private=props.endpoint.vpc_endpoints is not None,
     )
     _validation.check_web_acl_arn(props.web_acl_arn)
     _validation.check_cors_origins(props.cors_allowed_origins)
-    _validation.check_security_policy(props.security_policy, props.endpoint_access_mode)
     channels = _validation.check_channel_roles(
         defaults.CHANNEL_ROLES if props.channel_roles is None else props.channel_roles
     )
@@ -125,10 +119,6 @@ def check(scope: Construct, props: Props) -> Checked:
         props.caller_attribute,
         props.contact_checks,
         props.authorization.authorization_type == apigateway.AuthorizationType.NONE,
-    )
-    vpce_ids = _network(
-        props.private_endpoint_vpc_endpoints,
-        props.allowed_vpc_endpoint_ids,
     )
     invitation_props = _invitations.check_props(
         props.invitations,
@@ -153,7 +143,6 @@ def check(scope: Construct, props: Props) -> Checked:
         roles=roles,
         default_role=role,
         channels=channels,
-        vpce_ids=vpce_ids,
         invitations=invitation_props,
         throttles=throttles,
     )
@@ -197,25 +186,3 @@ def _route_throttles(
         ),
         agent_wait_seconds=wait,
     )
-
-
-def _network(
-    private_endpoint_vpc_endpoints: Sequence[ec2.IVpcEndpoint] | None,
-    allowed_vpc_endpoint_ids: Sequence[str] | None,
-) -> list[str]:
-    """Check the network props; return the VPC endpoint IDs the API accepts (if private)."""
-    if private_endpoint_vpc_endpoints is not None and not private_endpoint_vpc_endpoints:
-        raise ValueError(
-            "private_endpoint_vpc_endpoints must name at least one execute-api VPC "
-            "endpoint, got []; leave it unset for a regional endpoint"
-        )
-    if allowed_vpc_endpoint_ids and private_endpoint_vpc_endpoints is None:
-        raise ValueError(
-            f"allowed_vpc_endpoint_ids only applies to a private API, got "
-            f"allowed_vpc_endpoint_ids={list(allowed_vpc_endpoint_ids)!r} without "
-            "private_endpoint_vpc_endpoints; pass private_endpoint_vpc_endpoints too"
-        )
-    if private_endpoint_vpc_endpoints is None:
-        return []
-    ids = [endpoint.vpc_endpoint_id for endpoint in private_endpoint_vpc_endpoints]
-    return ids + list(allowed_vpc_endpoint_ids or [])

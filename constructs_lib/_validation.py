@@ -220,54 +220,24 @@ def check_cors_origins(origins: Sequence[str] | None) -> None:
         )
 
 
-def check_security_policy(security_policy: str, endpoint_access_mode: str | None) -> None:
-    """A REST API security policy of TLS 1.2 or stricter for a regional or private endpoint.
+def check_security_policy(security_policy: str) -> None:
+    """An enhanced REST API security policy for a regional or private endpoint.
 
     API Gateway developer guide, "Security policies for REST APIs in API Gateway" and
     "Supported security policies": ``TLS_1_0`` and ``TLS_1_2`` are the legacy policies, every
     ``SecurityPolicy_...`` one is enhanced and needs an endpoint access mode; ``..._EDGE``
-    policies are for edge-optimized endpoints only. The mode has no default: a deployed API
-    reaches ``STRICT`` through ``BASIC`` after its traffic is checked, and going back from
-    ``STRICT`` to ``BASIC`` makes the endpoint unavailable for about 15 minutes, so neither
-    default would be safe for every API (docs/security.md, "Endpoint access mode").
+    policies are for edge-optimized endpoints only.
     """
     if is_unresolved(security_policy):
         return
-    if security_policy == "TLS_1_0":
-        raise ValueError(
-            "security_policy must require TLS 1.2 or newer, got 'TLS_1_0'; use "
-            f"{defaults.SECURITY_POLICY!r} (the default) or an enhanced policy such as "
-            "'SecurityPolicy_TLS13_1_3_2025_09'"
-        )
-    enhanced = security_policy.startswith("SecurityPolicy_")
-    if not (security_policy == "TLS_1_2" or enhanced) or security_policy.endswith("_EDGE"):
-        raise ValueError(
-            f"security_policy must be 'TLS_1_2' or an enhanced policy for regional and private "
-            f"APIs ('SecurityPolicy_...', not '..._EDGE'), got {security_policy!r}; see "
-            "API Gateway's list of supported security policies"
-        )
-    if endpoint_access_mode is None:
-        if enhanced:
-            raise ValueError(
-                f"security_policy={security_policy!r} needs an endpoint_access_mode, got none; "
-                "pass endpoint_access_mode='BASIC' for an API deployed with a legacy policy "
-                "(then 'STRICT' once its access logs show that callers still get through), or "
-                "'STRICT' for a new API (docs/security.md, \"Endpoint access mode\")"
-            )
+    if security_policy.startswith("SecurityPolicy_") and not security_policy.endswith("_EDGE"):
         return
-    if is_unresolved(endpoint_access_mode):
-        return
-    if not enhanced:
-        raise ValueError(
-            f"endpoint_access_mode only applies with an enhanced security policy "
-            f"('SecurityPolicy_...'), got endpoint_access_mode={endpoint_access_mode!r} with "
-            f"security_policy={security_policy!r}; drop endpoint_access_mode"
-        )
-    if endpoint_access_mode not in defaults.ENDPOINT_ACCESS_MODES:
-        raise ValueError(
-            f"endpoint_access_mode must be one of {', '.join(defaults.ENDPOINT_ACCESS_MODES)}, "
-            f"got {endpoint_access_mode!r}; use the upper-case name"
-        )
+    raise ValueError(
+        f"security_policy must be an enhanced policy for regional and private APIs "
+        f"('SecurityPolicy_...', not '..._EDGE'), got {security_policy!r}; for TLS 1.2 use "
+        "BrokerSecurityPolicy.TLS_1_2 (the default), for TLS 1.3 "
+        "'SecurityPolicy_TLS13_1_3_2025_09'"
+    )
 
 
 def check_channel_roles(channel_roles: Mapping[str, Sequence[str]]) -> dict[str, tuple[str, ...]]:

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Final
 
 from aws_cdk import Annotations
+from aws_cdk import aws_apigateway as apigateway
 from constructs import IConstruct
 
 from ._validation import is_unresolved
@@ -26,21 +27,21 @@ def warn_about_props(
     allowed_roles: Sequence[str] | None,
     throttling_rate_limit: float,
     throttling_burst_limit: int,
-    endpoint_access_mode: str | None = None,
+    endpoint_access_mode: apigateway.EndpointAccessMode | None = None,
     private: bool = False,
 ) -> None:
     """Add the warnings ``scope``'s props call for (none for the defaults)."""
     _warn_duplicate_roles(scope, allowed_roles or ())
     _warn_burst_below_rate(scope, throttling_rate_limit, throttling_burst_limit)
-    if private and endpoint_access_mode == "STRICT":
+    if private and endpoint_access_mode == apigateway.EndpointAccessMode.STRICT:
         # API Gateway, "Security policies for REST APIs in API Gateway": STRICT matches the
         # Host to the TLS SNI, which fails for a private API called without private DNS.
         Annotations.of(scope).add_warning_v2(
             STRICT_PRIVATE_API,
-            "endpoint_access_mode='STRICT' on a private API: API Gateway then refuses a request "
+            "endpoint_access_mode=STRICT on a private API: API Gateway then refuses a request "
             "whose Host header differs from the TLS server name, so callers must use the VPC "
             "endpoint's private DNS name (private DNS on) or a private custom domain name, not "
-            "the endpoint-specific vpce-... names; use 'BASIC' if they do",
+            "the endpoint-specific vpce-... names; use BASIC if they do",
         )
 
 

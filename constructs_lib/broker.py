@@ -26,7 +26,7 @@ from . import (
     defaults,
     monitoring,
 )
-from .props import BrokerAuthorization, ConnectInstance
+from .props import BrokerAuthorization, BrokerEndpoint, BrokerSecurityPolicy, ConnectInstance
 
 if TYPE_CHECKING:
     # Only in annotations: importing these modules costs synth time for every user, and
@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 
 #: The default authorization (one object, shared by every broker that takes the default).
 _IAM = BrokerAuthorization.iam()
+_REGIONAL = BrokerEndpoint.regional()
 
 #: The runtime's ``AUTH_TYPE`` (CloudFormation's AuthorizationType spelling) per method type:
 #: it tells the function where API Gateway puts the caller's identity.
@@ -88,16 +89,13 @@ class ParticipantBroker(Construct):
         timeout: Duration = defaults.TIMEOUT,
         reserved_concurrency: int | None = None,
         authorization: BrokerAuthorization = _IAM,
-        private_endpoint_vpc_endpoints: Sequence[ec2.IVpcEndpoint] | None = None,
-        allowed_vpc_endpoint_ids: Sequence[str] | None = None,
+        endpoint: BrokerEndpoint = _REGIONAL,
         web_acl_arn: str | None = None,
         cors_allowed_origins: Sequence[str] | None = None,
         throttling_rate_limit: float = defaults.THROTTLING_RATE_LIMIT,
         throttling_burst_limit: int = defaults.THROTTLING_BURST_LIMIT,
         create_participant_quota: float = defaults.CREATE_PARTICIPANT_QUOTA,
         describe_contact_quota: float = defaults.DESCRIBE_CONTACT_QUOTA,
-        security_policy: str = defaults.SECURITY_POLICY,
-        endpoint_access_mode: str | None = None,
         create_api_gateway_account_role: bool = defaults.CREATE_API_GATEWAY_ACCOUNT_ROLE,
         alarms: bool = True,
         dashboard: bool = False,
@@ -146,11 +144,9 @@ class ParticipantBroker(Construct):
             ``BrokerAuthorization.iam(...)``, ``.cognito(user_pool, ...)``,
             ``.authorizer(authorizer)`` or ``.allow_unauthenticated_access()``.
             Default: AWS_IAM, any IAM principal of the account allowed to invoke the API.
-        :param private_endpoint_vpc_endpoints: make the API PRIVATE, reachable only through
-            these ``execute-api`` interface VPC endpoints (enforced by a resource policy).
-            Default: a REGIONAL public endpoint.
-        :param allowed_vpc_endpoint_ids: further VPC endpoint IDs the private API accepts
-            requests from (only with ``private_endpoint_vpc_endpoints``). Default: none.
+        :param endpoint: where callers reach the API and with which minimum TLS:
+            ``BrokerEndpoint.regional(...)`` or ``BrokerEndpoint.private(vpc_endpoints, ...)``.
+            Default: a REGIONAL endpoint, TLS 1.2 or newer.
         :param web_acl_arn: associate this REGIONAL WAFv2 web ACL with the API stage.
             Default: no web ACL.
         :param cors_allowed_origins: origins browsers may call from (``scheme://host[:port]``;
@@ -171,14 +167,6 @@ class ParticipantBroker(Construct):
         :param describe_contact_quota: the same for DescribeContact ("Rate of DescribeContact
             API requests"), which the contact checks call, once a second while waiting for a
             WebRTC call's agent. Default: 10, Connect's default quota.
-        :param security_policy: the API's minimum TLS version and ciphers: ``TLS_1_2`` or an
-            enhanced regional/private policy such as ``SecurityPolicy_TLS13_1_3_2025_09``
-            (TLS 1.3 only). ``TLS_1_0`` is refused. Default: ``TLS_1_2``.
-        :param endpoint_access_mode: ``BASIC`` or ``STRICT``, required with an enhanced
-            ``security_policy`` and refused otherwise. A deployed API moves to an enhanced
-            policy with ``BASIC``, then to ``STRICT`` once its access logs show that callers
-            still get through (docs/security.md, "Endpoint access mode"). Default: none (a
-            legacy policy has no mode).
         :param create_api_gateway_account_role: create a role for API Gateway to write
             CloudWatch logs and set it as the account's Region-wide API Gateway CloudWatch role
             (once per stack; the role and the setting are retained on delete). This changes an
@@ -263,16 +251,13 @@ class ParticipantBroker(Construct):
             timeout=timeout,
             reserved_concurrency=reserved_concurrency,
             authorization=authorization,
-            private_endpoint_vpc_endpoints=private_endpoint_vpc_endpoints,
-            allowed_vpc_endpoint_ids=allowed_vpc_endpoint_ids,
+            endpoint=endpoint,
             web_acl_arn=web_acl_arn,
             cors_allowed_origins=cors_allowed_origins,
             throttling_rate_limit=throttling_rate_limit,
             throttling_burst_limit=throttling_burst_limit,
             create_participant_quota=create_participant_quota,
             describe_contact_quota=describe_contact_quota,
-            security_policy=security_policy,
-            endpoint_access_mode=endpoint_access_mode,
             create_api_gateway_account_role=create_api_gateway_account_role,
             alarms=alarms,
             dashboard=dashboard,
@@ -468,16 +453,16 @@ class ParticipantBroker(Construct):
             _access.resource_policy(
                 authorization_type=props.authorization.authorization_type,
                 listed=props.authorization.allowlist,
-                vpce_ids=checked.vpce_ids,
+                vpce_ids=props.endpoint.vpc_endpoint_ids,
                 cors=bool(props.cors_allowed_origins),
                 invitations=checked.invitations is not None,
             ),
-            props.private_endpoint_vpc_endpoints,
+            props.endpoint.vpc_endpoints,
             props.throttling_rate_limit,
             props.throttling_burst_limit,
             _throttling.method_options(checked.throttles),
         )
-        _set_security_policy(api, props.security_policy, props.endpoint_access_mode)
+        _set_security_policy(api, props.endpoint.security_policy)
         return api
 
     def _build_gateway_edges(self, props: _props.Props, checked: _props.Checked) -> None:
@@ -720,15 +705,14 @@ def _function_environment(
     return environment
 
 
-def _set_security_policy(
-    api: apigateway.RestApi, security_policy: str, endpoint_access_mode: str | None
-) -> None:
+def _set_security_policy(api: apigateway.RestApi, policy: BrokerSecurityPolicy) -> None:
     """Set the API's minimum TLS policy (and, for an enhanced policy, its access mode) on the
     CloudFormation resource: ``RestApi`` has no prop for them in aws-cdk-lib."""
     resource = api.node.default_child
     assert isinstance(resource, apigateway.CfnRestApi)
-    resource.security_policy = security_policy
-    resource.endpoint_access_mode = endpoint_access_mode
+    resource.security_policy = policy.security_policy
+    mode = policy.endpoint_access_mode
+    resource.endpoint_access_mode = None if mode is None else mode.value
 
 
 def _contact_environment(

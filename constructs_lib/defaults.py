@@ -147,7 +147,6 @@ CREATE_API_GATEWAY_ACCOUNT_ROLE: Final[bool] = False
 #: no default: BASIC to migrate a deployed API, STRICT once its traffic is checked (API
 #: Gateway, "Security policies for REST APIs in API Gateway").
 SECURITY_POLICY: Final[str] = "TLS_1_2"
-ENDPOINT_ACCESS_MODES: Final[tuple[str, ...]] = ("BASIC", "STRICT")
 #: CORS preflight settings used only when ``cors_allowed_origins`` is given (the plain values
 #: live in ``_gateway_answers``, which the local broker reads without the CDK).
 CORS_ALLOW_HEADERS: Final[tuple[str, ...]] = _gateway_answers.CORS_ALLOW_HEADERS

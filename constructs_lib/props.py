@@ -8,15 +8,16 @@ unresolved tokens are not checked.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from aws_cdk import Fn
 from aws_cdk import aws_apigateway as apigateway
 
-from . import _access, _validation
+from . import _access, _validation, defaults
 
 if TYPE_CHECKING:
     from aws_cdk import aws_cognito as cognito
+    from aws_cdk import aws_ec2 as ec2
     from aws_cdk import aws_iam as iam
     from aws_cdk import aws_ssm as ssm
 
@@ -186,6 +187,112 @@ class BrokerAuthorization(_Union):
         if self.custom_authorizer is not None:
             return self.custom_authorizer.authorization_type or apigateway.AuthorizationType.CUSTOM
         return self.authorization_type
+
+
+class BrokerSecurityPolicy(_Union):
+    """The API's minimum TLS version and ciphers (API Gateway, "Security policies for REST APIs
+    in API Gateway"): ``BrokerSecurityPolicy.TLS_1_2`` (the default; API Gateway's own default
+    for a REST API is still TLS 1.0) or an enhanced policy,
+    ``BrokerSecurityPolicy.enhanced("SecurityPolicy_TLS13_1_3_2025_09",
+    endpoint_access_mode=apigateway.EndpointAccessMode.BASIC)``."""
+
+    TLS_1_2: ClassVar[BrokerSecurityPolicy]
+    """TLS 1.2 or newer (the legacy ``TLS_1_2`` policy, which has no endpoint access mode)."""
+
+    def __init__(
+        self,
+        made_by: object,
+        *,
+        security_policy: str,
+        endpoint_access_mode: apigateway.EndpointAccessMode | None,
+    ) -> None:
+        super().__init__(made_by)
+        self.security_policy = security_policy
+        self.endpoint_access_mode = endpoint_access_mode
+
+    @staticmethod
+    def enhanced(
+        security_policy: str, *, endpoint_access_mode: apigateway.EndpointAccessMode
+    ) -> BrokerSecurityPolicy:
+        """An enhanced policy for regional and private APIs, such as
+        ``SecurityPolicy_TLS13_1_3_2025_09`` (TLS 1.3 only).
+
+        :param endpoint_access_mode: ``BASIC`` or ``STRICT``, which has no default: a deployed
+            API moves to an enhanced policy with ``BASIC``, then to ``STRICT`` once its access
+            logs show that callers still get through; going back from ``STRICT`` to ``BASIC``
+            makes the endpoint unavailable for about 15 minutes (docs/security.md, "Endpoint
+            access mode"). ``STRICT`` on a private API adds a synth warning.
+        """
+        _validation.check_security_policy(security_policy)
+        return BrokerSecurityPolicy(
+            _FACTORY, security_policy=security_policy, endpoint_access_mode=endpoint_access_mode
+        )
+
+
+BrokerSecurityPolicy.TLS_1_2 = BrokerSecurityPolicy(
+    _FACTORY, security_policy=defaults.SECURITY_POLICY, endpoint_access_mode=None
+)
+
+
+class BrokerEndpoint(_Union):
+    """Where callers reach the API: ``BrokerEndpoint.regional()`` (the default), or
+    ``BrokerEndpoint.private(vpc_endpoints)``, reachable only through ``execute-api`` interface
+    VPC endpoints."""
+
+    def __init__(
+        self,
+        made_by: object,
+        *,
+        vpc_endpoints: Sequence[ec2.IVpcEndpoint] | None,
+        vpc_endpoint_ids: Sequence[str],
+        security_policy: BrokerSecurityPolicy,
+    ) -> None:
+        super().__init__(made_by)
+        self.vpc_endpoints = vpc_endpoints
+        """The endpoints of a private API; ``None``: a regional API."""
+        self.vpc_endpoint_ids = vpc_endpoint_ids
+        """Every VPC endpoint ID a private API accepts requests from (empty when regional)."""
+        self.security_policy = security_policy
+
+    @staticmethod
+    def regional(
+        *, security_policy: BrokerSecurityPolicy = BrokerSecurityPolicy.TLS_1_2
+    ) -> BrokerEndpoint:
+        """A REGIONAL endpoint, reachable from the internet (and only with the API's
+        authorization).
+
+        :param security_policy: the minimum TLS. Default: ``BrokerSecurityPolicy.TLS_1_2``.
+        """
+        return BrokerEndpoint(
+            _FACTORY, vpc_endpoints=None, vpc_endpoint_ids=(), security_policy=security_policy
+        )
+
+    @staticmethod
+    def private(
+        vpc_endpoints: Sequence[ec2.IVpcEndpoint],
+        *,
+        allowed_vpc_endpoint_ids: Sequence[str] | None = None,
+        security_policy: BrokerSecurityPolicy = BrokerSecurityPolicy.TLS_1_2,
+    ) -> BrokerEndpoint:
+        """A PRIVATE endpoint, reachable only through these ``execute-api`` interface VPC
+        endpoints (the resource policy denies every request from elsewhere).
+
+        :param allowed_vpc_endpoint_ids: further VPC endpoint IDs (of other VPCs or accounts)
+            the API accepts requests from. Default: none.
+        :param security_policy: the minimum TLS. Default: ``BrokerSecurityPolicy.TLS_1_2``.
+        """
+        if isinstance(vpc_endpoints, str) or not vpc_endpoints:
+            raise ValueError(
+                f"vpc_endpoints must name at least one execute-api VPC endpoint, got "
+                f"{vpc_endpoints!r}; use BrokerEndpoint.regional() for a public endpoint"
+            )
+        ids = [endpoint.vpc_endpoint_id for endpoint in vpc_endpoints]
+        return BrokerEndpoint(
+            _FACTORY,
+            vpc_endpoints=tuple(vpc_endpoints),
+            vpc_endpoint_ids=(*ids, *(allowed_vpc_endpoint_ids or ())),
+            security_policy=security_policy,
+        )
 
 
 def _id_in(token: str) -> str:

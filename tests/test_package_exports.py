@@ -20,7 +20,9 @@ def test_public_names_resolve_to_the_constructs() -> None:
     assert constructs_lib.ConnectInstance is props.ConnectInstance
     assert sorted(constructs_lib.__all__) == [
         "BrokerAuthorization",
+        "BrokerEndpoint",
         "BrokerMonitoring",
+        "BrokerSecurityPolicy",
         "ConnectInstance",
         "ParticipantBroker",
     ]

@@ -16,7 +16,7 @@ from aws_rules.intrinsics import PSEUDO, evaluate
 from aws_rules.resource_policy import AuthType, Caller, authorized
 from broker_support import Synthesized, new_stack, synth_broker
 
-from constructs_lib import BrokerAuthorization, ConnectInstance, ParticipantBroker
+from constructs_lib import BrokerAuthorization, BrokerEndpoint, ConnectInstance, ParticipantBroker
 
 API_ACCOUNT = PSEUDO["AWS::AccountId"]
 PARTNER = "210987654321"
@@ -48,7 +48,7 @@ def with_endpoint(stack: cdk.Stack) -> dict[str, Any]:
     endpoint = ec2.InterfaceVpcEndpoint.from_interface_vpc_endpoint_attributes(
         stack, "Endpoint", vpc_endpoint_id=ENDPOINT, port=443
     )
-    return {"private_endpoint_vpc_endpoints": [endpoint]}
+    return {"endpoint": BrokerEndpoint.private([endpoint])}
 
 
 @pytest.fixture(scope="module")

@@ -8,11 +8,18 @@ from typing import Any
 import aws_cdk as cdk
 import pytest
 from aws_cdk import Duration
+from aws_cdk import aws_apigateway as apigateway
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk.assertions import Template
 from broker_support import INSTANCE_ID, new_stack
 
-from constructs_lib import BrokerAuthorization, ConnectInstance, ParticipantBroker
+from constructs_lib import (
+    BrokerAuthorization,
+    BrokerEndpoint,
+    BrokerSecurityPolicy,
+    ConnectInstance,
+    ParticipantBroker,
+)
 
 ROLES = "AGENT, CUSTOMER, SYSTEM, CUSTOM_BOT, SUPERVISOR"
 
@@ -23,34 +30,6 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
         "cors_allowed_origins contains '*', which would let any web site read the participant "
         "tokens this API returns; list the origins of your web apps, for example "
         "cors_allowed_origins=['https://app.example.com']",
-    ),
-    (
-        "tls-1-0",
-        {"security_policy": "TLS_1_0"},
-        "security_policy must require TLS 1.2 or newer, got 'TLS_1_0'; use 'TLS_1_2' (the "
-        "default) or an enhanced policy such as 'SecurityPolicy_TLS13_1_3_2025_09'",
-    ),
-    (
-        "tls-edge-policy",
-        {"security_policy": "SecurityPolicy_TLS13_2025_EDGE"},
-        "security_policy must be 'TLS_1_2' or an enhanced policy for regional and private "
-        "APIs ('SecurityPolicy_...', not '..._EDGE'), got 'SecurityPolicy_TLS13_2025_EDGE'; "
-        "see API Gateway's list of supported security policies",
-    ),
-    (
-        "access-mode-without-enhanced-policy",
-        {"endpoint_access_mode": "STRICT"},
-        "endpoint_access_mode only applies with an enhanced security policy "
-        "('SecurityPolicy_...'), got endpoint_access_mode='STRICT' with "
-        "security_policy='TLS_1_2'; drop endpoint_access_mode",
-    ),
-    (
-        "access-mode-unknown",
-        {
-            "security_policy": "SecurityPolicy_TLS13_1_3_2025_09",
-            "endpoint_access_mode": "strict",
-        },
-        "endpoint_access_mode must be one of BASIC, STRICT, got 'strict'; use the upper-case name",
     ),
     (
         "roles-string",
@@ -141,19 +120,6 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
         "write scheme://host[:port] with no path or trailing slash, for example "
         "'https://app.example.com'",
     ),
-    (
-        "private-empty",
-        {"private_endpoint_vpc_endpoints": []},
-        "private_endpoint_vpc_endpoints must name at least one execute-api VPC endpoint, got "
-        "[]; leave it unset for a regional endpoint",
-    ),
-    (
-        "vpce-ids-without-private",
-        {"allowed_vpc_endpoint_ids": ["vpce-1"]},
-        "allowed_vpc_endpoint_ids only applies to a private API, got "
-        "allowed_vpc_endpoint_ids=['vpce-1'] without private_endpoint_vpc_endpoints; pass "
-        "private_endpoint_vpc_endpoints too",
-    ),
 ]
 
 
@@ -203,6 +169,38 @@ def test_invalid_instance_is_rejected_with_exact_message(
     with pytest.raises(ValueError) as raised:
         factory(given)
     assert str(raised.value) == message
+
+
+@pytest.mark.parametrize(
+    ("policy", "shown"),
+    [
+        ("TLS_1_0", "'TLS_1_0'"),
+        ("SecurityPolicy_TLS13_2025_EDGE", "'SecurityPolicy_TLS13_2025_EDGE'"),
+    ],
+    ids=["legacy-tls-1-0", "edge-policy"],
+)
+def test_a_policy_that_is_not_enhanced_for_regional_apis_is_rejected(
+    policy: str, shown: str
+) -> None:
+    with pytest.raises(ValueError) as raised:
+        BrokerSecurityPolicy.enhanced(
+            policy, endpoint_access_mode=apigateway.EndpointAccessMode.STRICT
+        )
+    assert str(raised.value) == (
+        "security_policy must be an enhanced policy for regional and private APIs "
+        f"('SecurityPolicy_...', not '..._EDGE'), got {shown}; for TLS 1.2 use "
+        "BrokerSecurityPolicy.TLS_1_2 (the default), for TLS 1.3 "
+        "'SecurityPolicy_TLS13_1_3_2025_09'"
+    )
+
+
+def test_a_private_endpoint_needs_a_vpc_endpoint() -> None:
+    with pytest.raises(ValueError) as raised:
+        BrokerEndpoint.private([])
+    assert str(raised.value) == (
+        "vpc_endpoints must name at least one execute-api VPC endpoint, got []; use "
+        "BrokerEndpoint.regional() for a public endpoint"
+    )
 
 
 def test_an_empty_allowlist_is_rejected() -> None:
@@ -257,7 +255,7 @@ def test_private_endpoint_accepts_a_cognito_api(app_factory: Callable[..., cdk.A
         "Broker",
         instance=ConnectInstance.from_id(INSTANCE_ID),
         authorization=BrokerAuthorization.cognito(cdk.aws_cognito.UserPool(stack, "Pool")),
-        private_endpoint_vpc_endpoints=[endpoint],
+        endpoint=BrokerEndpoint.private([endpoint]),
     )
     policy = stack.resolve(broker.rest_api.node.default_child.policy)  # type: ignore[union-attr]
     assert policy["Statement"][0]["Principal"] == {"AWS": "*"}

@@ -28,7 +28,13 @@ from syrupy.assertion import SnapshotAssertion
 from syrupy.extensions.json import JSONSnapshotExtension
 from test_example_app import mask_assets
 
-from constructs_lib import BrokerAuthorization, ConnectInstance, ParticipantBroker
+from constructs_lib import (
+    BrokerAuthorization,
+    BrokerEndpoint,
+    BrokerSecurityPolicy,
+    ConnectInstance,
+    ParticipantBroker,
+)
 
 ACCOUNT = "123456789012"
 INSTANCE_ARN = f"arn:aws:connect:eu-west-2:{ACCOUNT}:instance/11111111-2222-3333-4444-555555555555"
@@ -145,6 +151,21 @@ def migrate(old: dict[str, Any]) -> dict[str, Any]:
             allowed_principals=new.pop("allowed_principals", None),
             session_identity=new.pop("iam_session_identity", False),
         )
+    policy = BrokerSecurityPolicy.TLS_1_2
+    if new.get("security_policy", "TLS_1_2") != "TLS_1_2":
+        mode = apigateway.EndpointAccessMode(new.pop("endpoint_access_mode"))
+        policy = BrokerSecurityPolicy.enhanced(
+            new.pop("security_policy"), endpoint_access_mode=mode
+        )
+    new.pop("security_policy", None)
+    if "private_endpoint_vpc_endpoints" in new:
+        new["endpoint"] = BrokerEndpoint.private(
+            new.pop("private_endpoint_vpc_endpoints"),
+            allowed_vpc_endpoint_ids=new.pop("allowed_vpc_endpoint_ids", None),
+            security_policy=policy,
+        )
+    else:
+        new["endpoint"] = BrokerEndpoint.regional(security_policy=policy)
     return new
 
 

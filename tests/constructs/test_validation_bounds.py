@@ -267,37 +267,18 @@ def test_what_is_not_an_instance_arn_is_rejected(given: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("policy", "mode"),
-    [
-        ("TLS_1_2", None),
-        ("SecurityPolicy_TLS13_1_3_2025_09", "STRICT"),
-        ("SecurityPolicy_TLS13_1_2_PQ_2025_09", "BASIC"),
-    ],
+    "policy", ["SecurityPolicy_TLS13_1_3_2025_09", "SecurityPolicy_TLS13_1_2_PQ_2025_09"]
 )
-def test_tls_12_or_an_enhanced_policy_is_accepted(policy: str, mode: str | None) -> None:
-    _validation.check_security_policy(policy, mode)
+def test_an_enhanced_regional_policy_is_accepted(policy: str) -> None:
+    _validation.check_security_policy(policy)
 
 
 @pytest.mark.parametrize(
-    ("policy", "mode", "prop", "shown"),
-    [
-        ("TLS_1_0", None, "security_policy", "'TLS_1_0'"),
-        ("TLS_1_3", None, "security_policy", "'TLS_1_3'"),
-        (
-            "SecurityPolicy_TLS13_2025_EDGE",
-            None,
-            "security_policy",
-            "'SecurityPolicy_TLS13_2025_EDGE'",
-        ),
-        ("TLS_1_2_EDGE", None, "security_policy", "'TLS_1_2_EDGE'"),
-        ("TLS_1_2", "STRICT", "endpoint_access_mode", "endpoint_access_mode='STRICT'"),
-        ("SecurityPolicy_TLS13_1_3_2025_09", "strict", "endpoint_access_mode", "'strict'"),
-    ],
+    "policy",
+    ["TLS_1_0", "TLS_1_2", "TLS_1_3", "SecurityPolicy_TLS13_2025_EDGE", "TLS_1_2_EDGE", ""],
 )
-def test_weaker_or_mismatched_tls_settings_are_rejected(
-    policy: str, mode: str | None, prop: str, shown: str
-) -> None:
-    rejects(_validation.check_security_policy, prop, shown, policy, mode)
+def test_a_policy_that_is_not_enhanced_for_regional_apis_is_rejected(policy: str) -> None:
+    rejects(_validation.check_security_policy, "security_policy", repr(policy), policy)
 
 
 # --- the contact checks' time budget: which fixes the error offers ---------------------------
@@ -395,9 +376,7 @@ def test_string_tokens_are_not_checked(text_token: str) -> None:
 
 
 def test_tls_tokens_are_not_checked(text_token: str) -> None:
-    _validation.check_security_policy(text_token, None)
-    _validation.check_security_policy(text_token, text_token)
-    _validation.check_security_policy("SecurityPolicy_TLS13_1_3_2025_09", text_token)
+    _validation.check_security_policy(text_token)
 
 
 @pytest.mark.parametrize("factory", [ConnectInstance.from_id, ConnectInstance.from_arn])

@@ -22,7 +22,7 @@ from aws_cdk import aws_ssm as ssm
 from aws_cdk import cx_api
 from cdk_support import load_example_app
 
-from constructs_lib import BrokerAuthorization, ConnectInstance, ParticipantBroker
+from constructs_lib import BrokerAuthorization, BrokerEndpoint, ConnectInstance, ParticipantBroker
 
 INSTANCE_ID = "11111111-2222-3333-4444-555555555555"
 ACCOUNT = "123456789012"
@@ -85,8 +85,9 @@ def _private_endpoint(stack: cdk.Stack) -> dict[str, Any]:
     )
     return {
         "instance": ConnectInstance.from_id(INSTANCE_ID),
-        "private_endpoint_vpc_endpoints": [endpoint],
-        "allowed_vpc_endpoint_ids": ["vpce-0fedcba9876543210"],
+        "endpoint": BrokerEndpoint.private(
+            [endpoint], allowed_vpc_endpoint_ids=["vpce-0fedcba9876543210"]
+        ),
     }
 
 
