@@ -12,7 +12,13 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .broker import ParticipantBroker
     from .monitoring import BrokerMonitoring
-    from .props import BrokerAuthorization, BrokerEndpoint, BrokerSecurityPolicy, ConnectInstance
+    from .props import (
+        BrokerAuthorization,
+        BrokerEndpoint,
+        BrokerSecurityPolicy,
+        ConnectInstance,
+        InvitationOptions,
+    )
 
 __all__ = [
     "BrokerAuthorization",
@@ -20,6 +26,7 @@ __all__ = [
     "BrokerMonitoring",
     "BrokerSecurityPolicy",
     "ConnectInstance",
+    "InvitationOptions",
     "ParticipantBroker",
 ]
 
@@ -30,6 +37,7 @@ _LAZY: dict[str, str] = {
     "BrokerEndpoint": ".props",
     "BrokerSecurityPolicy": ".props",
     "ConnectInstance": ".props",
+    "InvitationOptions": ".props",
 }
 
 

@@ -17,13 +17,12 @@ from constructs import Construct
 from . import _invitations, _throttling, _validation, _warnings, defaults
 
 if TYPE_CHECKING:
-    from aws_cdk import Duration, RemovalPolicy
+    from aws_cdk import Duration
     from aws_cdk import aws_cloudwatch as cloudwatch
-    from aws_cdk import aws_kms as kms
     from aws_cdk import aws_logs as logs
     from aws_cdk import aws_sns as sns
 
-    from .props import BrokerAuthorization, BrokerEndpoint, ConnectInstance
+    from .props import BrokerAuthorization, BrokerEndpoint, ConnectInstance, InvitationOptions
 
 
 @dataclass(frozen=True)
@@ -63,16 +62,7 @@ class Props:
     channel_roles: Mapping[str, Sequence[str]] | None
     agent_wait: Duration
     caller_attribute: str | None
-    invitations: bool
-    invitation_lifetime: Duration | None
-    invitation_max_lifetime: Duration | None
-    invitation_max_uses: int | None
-    invitation_encryption_key: kms.IKey | None
-    invitation_point_in_time_recovery: bool | None
-    invitation_removal_policy: RemovalPolicy | None
-    redeem_throttling_rate_limit: float | None
-    redeem_throttling_burst_limit: int | None
-    failed_redemptions_threshold: int | None
+    invitations: InvitationOptions | None
 
 
 @dataclass(frozen=True)
@@ -82,7 +72,6 @@ class Checked:
     roles: tuple[str, ...]
     default_role: str
     channels: dict[str, tuple[str, ...]]
-    invitations: _invitations.InvitationProps | None
     throttles: tuple[_throttling.RouteThrottle, ...]
     """The method throttles of the routes that call Connect."""
 
@@ -120,38 +109,20 @@ def check(scope: Construct, props: Props) -> Checked:
         props.contact_checks,
         props.authorization.authorization_type == apigateway.AuthorizationType.NONE,
     )
-    invitation_props = _invitations.check_props(
-        props.invitations,
-        lifetime=props.invitation_lifetime,
-        max_lifetime=props.invitation_max_lifetime,
-        max_uses=props.invitation_max_uses,
-        encryption_key=props.invitation_encryption_key,
-        point_in_time_recovery=props.invitation_point_in_time_recovery,
-        removal_policy=props.invitation_removal_policy,
-        redeem_rate_limit=props.redeem_throttling_rate_limit,
-        redeem_burst_limit=props.redeem_throttling_burst_limit,
-    )
-    if invitation_props is not None:
+    if props.invitations is not None:
         _invitations.check_time_budget(props.timeout, props.contact_checks)
-    throttles = _route_throttles(props, invitation_props)
-    if props.failed_redemptions_threshold is not None and invitation_props is None:
-        raise ValueError(
-            "failed_redemptions_threshold only applies with invitations=True, got "
-            "invitations=False; pass invitations=True or drop it"
-        )
+    throttles = _route_throttles(props)
     return Checked(
         roles=roles,
         default_role=role,
         channels=channels,
-        invitations=invitation_props,
         throttles=throttles,
     )
 
 
-def _route_throttles(
-    props: Props, invitations: _invitations.InvitationProps | None
-) -> tuple[_throttling.RouteThrottle, ...]:
+def _route_throttles(props: Props) -> tuple[_throttling.RouteThrottle, ...]:
     """Check the quota props; the throttles of the routes that call Connect."""
+    invitations = props.invitations
     quotas = {
         _throttling.CREATE_PARTICIPANT: props.create_participant_quota,
         _throttling.DESCRIBE_CONTACT: props.describe_contact_quota,
@@ -171,18 +142,18 @@ def _route_throttles(
         contact_checks=props.contact_checks,
         agent_wait_seconds=wait,
         caller_attribute=props.caller_attribute is not None,
-        invitations=invitations is not None,
+        invitations=props.invitations is not None,
     )
     return _throttling.throttles(
         routes,
         quotas=quotas,
         stage_rate=props.throttling_rate_limit,
         stage_burst=props.throttling_burst_limit,
-        redeem_rate=None if invitations is None else invitations.redeem_rate_limit,
+        redeem_rate=None if invitations is None else invitations.redeem_throttling_rate_limit,
         redeem_burst=(
             defaults.REDEEM_THROTTLING_BURST_LIMIT
             if invitations is None
-            else invitations.redeem_burst_limit
+            else invitations.redeem_throttling_burst_limit
         ),
         agent_wait_seconds=wait,
     )

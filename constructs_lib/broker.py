@@ -26,7 +26,13 @@ from . import (
     defaults,
     monitoring,
 )
-from .props import BrokerAuthorization, BrokerEndpoint, BrokerSecurityPolicy, ConnectInstance
+from .props import (
+    BrokerAuthorization,
+    BrokerEndpoint,
+    BrokerSecurityPolicy,
+    ConnectInstance,
+    InvitationOptions,
+)
 
 if TYPE_CHECKING:
     # Only in annotations: importing these modules costs synth time for every user, and
@@ -34,7 +40,6 @@ if TYPE_CHECKING:
     from aws_cdk import aws_cloudwatch as cloudwatch
     from aws_cdk import aws_dynamodb as dynamodb
     from aws_cdk import aws_ec2 as ec2
-    from aws_cdk import aws_kms as kms
     from aws_cdk import aws_sns as sns
 
 #: The default authorization (one object, shared by every broker that takes the default).
@@ -110,16 +115,7 @@ class ParticipantBroker(Construct):
         channel_roles: Mapping[str, Sequence[str]] | None = None,
         agent_wait: Duration = defaults.AGENT_WAIT,
         caller_attribute: str | None = None,
-        invitations: bool = False,
-        invitation_lifetime: Duration | None = None,
-        invitation_max_lifetime: Duration | None = None,
-        invitation_max_uses: int | None = None,
-        invitation_encryption_key: kms.IKey | None = None,
-        invitation_point_in_time_recovery: bool | None = None,
-        invitation_removal_policy: RemovalPolicy | None = None,
-        redeem_throttling_rate_limit: float | None = None,
-        redeem_throttling_burst_limit: int | None = None,
-        failed_redemptions_threshold: int | None = None,
+        invitations: InvitationOptions | None = None,
     ) -> None:
         """Create the broker.
 
@@ -211,31 +207,9 @@ class ParticipantBroker(Construct):
             authorizer's ``principalId``); any other contact answers 404 as if it did not exist.
             Needs the contact checks and authenticated callers. Default: any caller may add
             participants to any contact of the instance.
-        :param invitations: serve invitations (docs/invitations.md): a
-            caller creates a one-time secret for a contact, and whoever holds it can join that
-            contact through ``POST {url}invitations/redeem``, which has no API Gateway
-            authorization. Adds a DynamoDB table, four routes and an alarm. Default:
-            ``False``, nothing of it is created.
-        :param invitation_lifetime: how long an invitation lasts when its creator asks for no
-            lifetime. Default: 15 minutes.
-        :param invitation_max_lifetime: the longest lifetime a creator may ask for, at most
-            24 hours. Default: 1 hour.
-        :param invitation_max_uses: the most uses a creator may ask for (1-100). Default: 5.
-        :param invitation_encryption_key: encrypt the invitation table with this customer
-            managed KMS key (the function gets ``kms:Decrypt`` on it through DynamoDB).
-            Default: the AWS owned key of DynamoDB.
-        :param invitation_point_in_time_recovery: point-in-time recovery of the invitation
-            table. Default: ``True``.
-        :param invitation_removal_policy: what deleting the stack does to the invitation
-            table. Default: ``RemovalPolicy.DESTROY`` (every item expires within the maximum
-            lifetime anyway).
-        :param redeem_throttling_rate_limit: the redeem route's own steady-state rate
-            (requests/s); its Connect calls must fit the quotas (checked at synth), and the
-            other routes share what it leaves. Default: the route's share of the quotas.
-        :param redeem_throttling_burst_limit: the redeem route's burst. Default: 5.
-        :param failed_redemptions_threshold: refused redemptions (unknown, expired, used up or
-            revoked invitations) in five minutes that raise ``failed_redemptions_alarm``.
-            Default: 10.
+        :param invitations: serve invitations (docs/invitations.md), with these settings:
+            ``InvitationOptions(...)``. Default: no invitations (no table, routes or
+            permissions).
         """
         super().__init__(scope, construct_id)
         props = _props.Props(
@@ -273,15 +247,6 @@ class ParticipantBroker(Construct):
             agent_wait=agent_wait,
             caller_attribute=caller_attribute,
             invitations=invitations,
-            invitation_lifetime=invitation_lifetime,
-            invitation_max_lifetime=invitation_max_lifetime,
-            invitation_max_uses=invitation_max_uses,
-            invitation_encryption_key=invitation_encryption_key,
-            invitation_point_in_time_recovery=invitation_point_in_time_recovery,
-            invitation_removal_policy=invitation_removal_policy,
-            redeem_throttling_rate_limit=redeem_throttling_rate_limit,
-            redeem_throttling_burst_limit=redeem_throttling_burst_limit,
-            failed_redemptions_threshold=failed_redemptions_threshold,
         )
         checked = _props.check(self, props)
         self._auth = authorization
@@ -295,10 +260,10 @@ class ParticipantBroker(Construct):
         """The function's log group."""
         self.invitation_table: dynamodb.Table | None = (
             None
-            if checked.invitations is None
-            else _invitations.create_table(self, checked.invitations)
+            if props.invitations is None
+            else _invitations.create_table(self, props.invitations)
         )
-        """The invitation table; ``None`` unless ``invitations=True``."""
+        """The invitation table; ``None`` without invitations."""
         self.lambda_function: lambda_.Function = self._build_function(props, checked, instance_id)
         """The Lambda function that calls Connect's CreateParticipant."""
         self.access_log_group: logs.LogGroup = logs.LogGroup(
@@ -313,11 +278,11 @@ class ParticipantBroker(Construct):
         """The ``POST /contacts/{contactId}/participants`` method."""
         self.invitation_methods: _invitations.InvitationMethods | None = (
             None
-            if checked.invitations is None
+            if props.invitations is None
             else self._add_invitation_methods(props.authorization, props.cors_allowed_origins)
         )
         """The invitation methods (``create``, ``list``, ``revoke``, ``redeem``); ``None``
-        unless ``invitations=True``."""
+        without invitations."""
         self._build_gateway_edges(props, checked)
         self.url: str = self.rest_api.url
         """The API's base URL (``https://.../v1/``); the method is ``POST {url}contacts/...``."""
@@ -346,7 +311,7 @@ class ParticipantBroker(Construct):
         self.failed_redemptions_alarm: cloudwatch.Alarm | None = (
             watch.failed_redemptions_alarm if watch else None
         )
-        """Alarm on refused redemptions; ``None`` unless ``invitations=True`` and alarms."""
+        """Alarm on refused redemptions; ``None`` without invitations or alarms."""
         _nag.acknowledge_findings(self, props.authorization.method_authorization_type())
 
     # ----------------------------------------------------------------------------- public API
@@ -380,12 +345,12 @@ class ParticipantBroker(Construct):
         """Let ``grantee`` create, list and revoke invitations: ``execute-api:Invoke`` on
         exactly those three methods (redeeming needs no permission).
 
-        Only with ``invitations=True`` and AWS_IAM authorization (see :meth:`grant_invoke`).
+        Only with invitations and AWS_IAM authorization (see :meth:`grant_invoke`).
         """
         if self.invitation_methods is None:
             raise ValueError(
-                "grant_invite needs a broker with invitations=True, got a broker without "
-                "invitations; pass invitations=True"
+                "grant_invite needs a broker with invitations, got a broker without "
+                "invitations; pass invitations=InvitationOptions()"
             )
         self._check_iam_grant("grant_invite")
         return iam.Grant.add_to_principal(
@@ -415,12 +380,12 @@ class ParticipantBroker(Construct):
         environment = _function_environment(props, checked, instance_id)
         extra_statements: list[iam.PolicyStatement] = []
         asset_exclude = list(defaults.ASSET_EXCLUDE)
-        if self.invitation_table is None or checked.invitations is None:
+        if self.invitation_table is None or props.invitations is None:
             asset_exclude += defaults.INVITATION_ASSET_FILES
         else:
-            environment.update(_invitations.environment(self.invitation_table, checked.invitations))
+            environment.update(_invitations.environment(self.invitation_table, props.invitations))
             extra_statements = _invitations.policy_statements(
-                self.invitation_table, checked.invitations
+                self.invitation_table, props.invitations
             )
         function = lambda_.Function(
             self,
@@ -455,7 +420,7 @@ class ParticipantBroker(Construct):
                 listed=props.authorization.allowlist,
                 vpce_ids=props.endpoint.vpc_endpoint_ids,
                 cors=bool(props.cors_allowed_origins),
-                invitations=checked.invitations is not None,
+                invitations=props.invitations is not None,
             ),
             props.endpoint.vpc_endpoints,
             props.throttling_rate_limit,
@@ -508,8 +473,12 @@ class ParticipantBroker(Construct):
             api_5xx_rate_threshold=props.api_5xx_rate_threshold,
             latency_p99_threshold=props.latency_p99_threshold,
             connect_throttles_threshold=props.connect_throttles_threshold,
-            invitations=checked.invitations is not None,
-            failed_redemptions_threshold=props.failed_redemptions_threshold,
+            invitations=props.invitations is not None,
+            failed_redemptions_threshold=(
+                None
+                if props.invitations is None
+                else props.invitations.failed_redemptions_threshold
+            ),
         )
 
     def _function_role(

@@ -8,17 +8,19 @@ unresolved tokens are not checked.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
-from aws_cdk import Fn
+from aws_cdk import Duration, Fn, RemovalPolicy
 from aws_cdk import aws_apigateway as apigateway
 
-from . import _access, _validation, defaults
+from . import _access, _validation, defaults, monitoring
 
 if TYPE_CHECKING:
     from aws_cdk import aws_cognito as cognito
     from aws_cdk import aws_ec2 as ec2
     from aws_cdk import aws_iam as iam
+    from aws_cdk import aws_kms as kms
     from aws_cdk import aws_ssm as ssm
 
 #: Proves a union was made by one of its factories (their constructors are private).
@@ -292,6 +294,50 @@ class BrokerEndpoint(_Union):
             vpc_endpoints=tuple(vpc_endpoints),
             vpc_endpoint_ids=(*ids, *(allowed_vpc_endpoint_ids or ())),
             security_policy=security_policy,
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class InvitationOptions:
+    """Invitations (docs/invitations.md), with their settings: a caller creates a one-time
+    secret for a contact, and whoever holds it can join that contact through
+    ``POST {url}invitations/redeem``, which has no API Gateway authorization. Adds a DynamoDB
+    table, four routes and an alarm. ``invitations=InvitationOptions()`` turns them on with
+    the defaults."""
+
+    lifetime: Duration = defaults.INVITATION_LIFETIME
+    """How long an invitation lasts when its creator asks for no lifetime (whole seconds, at
+    least one minute). Default: 15 minutes."""
+    max_lifetime: Duration = defaults.INVITATION_MAX_LIFETIME
+    """The longest lifetime a creator may ask for, from one minute to 24 hours. Default:
+    1 hour."""
+    max_uses: int = defaults.INVITATION_MAX_USES
+    """The most uses a creator may ask for (1-100). Default: 5."""
+    encryption_key: kms.IKey | None = None
+    """Encrypt the invitation table with this customer managed KMS key (the function gets
+    ``kms:Decrypt`` on it through DynamoDB). Default: the AWS owned key of DynamoDB."""
+    point_in_time_recovery: bool = defaults.INVITATION_POINT_IN_TIME_RECOVERY
+    """Point-in-time recovery of the invitation table. Default: ``True``."""
+    removal_policy: RemovalPolicy = defaults.INVITATION_REMOVAL_POLICY
+    """What deleting the stack does to the invitation table. Default:
+    ``RemovalPolicy.DESTROY`` (every item expires within the maximum lifetime anyway)."""
+    redeem_throttling_rate_limit: float | None = None
+    """The redeem route's own steady-state rate (requests/s); its Connect calls must fit the
+    quotas (checked at synth), and the other routes share what it leaves. Default: the
+    route's share of the quotas."""
+    redeem_throttling_burst_limit: int = defaults.REDEEM_THROTTLING_BURST_LIMIT
+    """The redeem route's burst. Default: 5."""
+    failed_redemptions_threshold: int = monitoring.DEFAULT_FAILED_REDEMPTIONS_THRESHOLD
+    """Refused redemptions (unknown, expired, used up or revoked invitations) in five minutes
+    that raise ``failed_redemptions_alarm``. Default: 10."""
+
+    def __post_init__(self) -> None:
+        _validation.check_invitation_lifetimes(self.lifetime, self.max_lifetime)
+        _validation.check_invitation_counts(
+            self.max_uses, self.redeem_throttling_rate_limit, self.redeem_throttling_burst_limit
+        )
+        _validation.check_alarm_count(
+            "failed_redemptions_threshold", self.failed_redemptions_threshold
         )
 
 

@@ -24,6 +24,7 @@ def test_public_names_resolve_to_the_constructs() -> None:
         "BrokerMonitoring",
         "BrokerSecurityPolicy",
         "ConnectInstance",
+        "InvitationOptions",
         "ParticipantBroker",
     ]
 

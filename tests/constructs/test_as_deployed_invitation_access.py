@@ -26,7 +26,7 @@ from test_as_deployed_access import (
     with_endpoint,
 )
 
-from constructs_lib import BrokerAuthorization
+from constructs_lib import BrokerAuthorization, InvitationOptions
 
 CREATE = "execute-api:/v1/POST/contacts/c-1/invitations"
 LIST = "execute-api:/v1/GET/contacts/c-1/invitations"
@@ -43,7 +43,7 @@ PREFLIGHTS = [
 def allowlisted(app_factory: Callable[..., cdk.App]) -> Synthesized:
     return synth_broker(
         app_factory,
-        invitations=True,
+        invitations=InvitationOptions(),
         authorization=BrokerAuthorization.iam(allowed_principals=[iam.ArnPrincipal(LISTED_ROLE)]),
         cors_allowed_origins=[ORIGIN],
     )
@@ -52,7 +52,10 @@ def allowlisted(app_factory: Callable[..., cdk.App]) -> Synthesized:
 @pytest.fixture(scope="module")
 def private(app_factory: Callable[..., cdk.App]) -> Synthesized:
     return synth_broker(
-        app_factory, setup=with_endpoint, invitations=True, cors_allowed_origins=[ORIGIN]
+        app_factory,
+        setup=with_endpoint,
+        invitations=InvitationOptions(),
+        cors_allowed_origins=[ORIGIN],
     )
 
 

@@ -33,6 +33,7 @@ from constructs_lib import (
     BrokerEndpoint,
     BrokerSecurityPolicy,
     ConnectInstance,
+    InvitationOptions,
     ParticipantBroker,
 )
 
@@ -166,6 +167,20 @@ def migrate(old: dict[str, Any]) -> dict[str, Any]:
         )
     else:
         new["endpoint"] = BrokerEndpoint.regional(security_policy=policy)
+    renamed = {
+        "invitation_lifetime": "lifetime",
+        "invitation_max_lifetime": "max_lifetime",
+        "invitation_max_uses": "max_uses",
+        "invitation_encryption_key": "encryption_key",
+        "invitation_point_in_time_recovery": "point_in_time_recovery",
+        "invitation_removal_policy": "removal_policy",
+        "redeem_throttling_rate_limit": "redeem_throttling_rate_limit",
+        "redeem_throttling_burst_limit": "redeem_throttling_burst_limit",
+        "failed_redemptions_threshold": "failed_redemptions_threshold",
+    }
+    options = {new_name: new.pop(old) for old, new_name in renamed.items() if old in new}
+    if new.pop("invitations", False):
+        new["invitations"] = InvitationOptions(**options)
     return new
 
 

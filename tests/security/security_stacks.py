@@ -22,7 +22,13 @@ from aws_cdk import aws_ssm as ssm
 from aws_cdk import cx_api
 from cdk_support import load_example_app
 
-from constructs_lib import BrokerAuthorization, BrokerEndpoint, ConnectInstance, ParticipantBroker
+from constructs_lib import (
+    BrokerAuthorization,
+    BrokerEndpoint,
+    ConnectInstance,
+    InvitationOptions,
+    ParticipantBroker,
+)
 
 INSTANCE_ID = "11111111-2222-3333-4444-555555555555"
 ACCOUNT = "123456789012"
@@ -124,8 +130,7 @@ def _invitations(stack: cdk.Stack) -> dict[str, Any]:
     )
     return {
         "instance": ConnectInstance.from_id(INSTANCE_ID),
-        "invitations": True,
-        "invitation_encryption_key": key,
+        "invitations": InvitationOptions(encryption_key=key),
         "authorization": BrokerAuthorization.iam(
             allowed_principals=[iam.ArnPrincipal(f"arn:aws:iam::{ACCOUNT}:role/contact-app")]
         ),
@@ -136,7 +141,7 @@ def _invitations(stack: cdk.Stack) -> dict[str, Any]:
 
 def _invitations_cognito(stack: cdk.Stack) -> dict[str, Any]:
     """Invitations created by Cognito users (the customer's own app)."""
-    return {**_cognito(stack), "invitations": True}
+    return {**_cognito(stack), "invitations": InvitationOptions()}
 
 
 #: Stack name -> the broker props it uses (built against the stack).
