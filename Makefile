@@ -17,7 +17,7 @@ export PATH := $(BIN):$(CURDIR)/node_modules/.bin:$(PATH)
 export CDK_DISABLE_VERSION_CHECK := 1
 export CDK_DISABLE_CLI_TELEMETRY := 1
 
-.PHONY: install synth test lint typecheck bench openapi serve mutate dist clean
+.PHONY: install synth test lint typecheck bench openapi props serve mutate dist clean
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -51,6 +51,11 @@ typecheck: $(STAMP)
 # Regenerate the committed OpenAPI document from the contract schema.
 openapi: $(STAMP)
 	$(PY) -m constructs_lib.openapi docs/openapi.json
+
+# Regenerate what constructs_lib/props.py writes once: ParticipantBroker's signature and
+# docstring (constructs_lib/broker.py) and the props reference (docs/reference.md).
+props: $(STAMP)
+	$(PY) scripts/generate_props.py
 
 # A local broker on 127.0.0.1 backed by a simulated Amazon Connect. Development only.
 serve: $(STAMP)

@@ -1,4 +1,5 @@
-"""``ParticipantBroker``'s props: gathered once (:class:`Props`), checked once (:func:`check`).
+"""``ParticipantBroker``'s props (:class:`~constructs_lib.props.ParticipantBrokerProps`), checked
+once (:func:`check`).
 
 Every check raises ``ValueError`` with the value received and the fix, before any resource is
 created; unresolved tokens are not checked. What the checks derive (:class:`Checked`) is what
@@ -7,7 +8,6 @@ the broker's builders read.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -17,52 +17,7 @@ from constructs import Construct
 from . import _invitations, _throttling, _validation, _warnings, defaults
 
 if TYPE_CHECKING:
-    from aws_cdk import Duration
-    from aws_cdk import aws_cloudwatch as cloudwatch
-    from aws_cdk import aws_logs as logs
-    from aws_cdk import aws_sns as sns
-
-    from .props import BrokerAuthorization, BrokerEndpoint, ConnectInstance, InvitationOptions
-
-
-@dataclass(frozen=True)
-class Props:
-    """Every prop of ``ParticipantBroker``, as passed (its docstring documents each one)."""
-
-    instance: ConnectInstance
-    allowed_roles: Sequence[str] | None
-    default_role: str | None
-    allow_video: bool
-    allow_screen_share: bool
-    log_level: str
-    metrics_namespace: str
-    log_retention: logs.RetentionDays
-    memory_size: int
-    timeout: Duration
-    reserved_concurrency: int | None
-    authorization: BrokerAuthorization
-    endpoint: BrokerEndpoint
-    web_acl_arn: str | None
-    cors_allowed_origins: Sequence[str] | None
-    throttling_rate_limit: float
-    throttling_burst_limit: int
-    create_participant_quota: float
-    describe_contact_quota: float
-    create_api_gateway_account_role: bool
-    alarms: bool
-    dashboard: bool
-    alarm_topic: sns.ITopic | None
-    alarm_actions: Sequence[cloudwatch.IAlarmAction] | None
-    lambda_errors_threshold: int
-    lambda_throttles_threshold: int
-    api_5xx_rate_threshold: float
-    latency_p99_threshold: Duration | None
-    connect_throttles_threshold: int
-    contact_checks: bool
-    channel_roles: Mapping[str, Sequence[str]] | None
-    agent_wait: Duration
-    caller_attribute: str | None
-    invitations: InvitationOptions | None
+    from .props import ParticipantBrokerProps
 
 
 @dataclass(frozen=True)
@@ -76,7 +31,7 @@ class Checked:
     """The method throttles of the routes that call Connect."""
 
 
-def check(scope: Construct, props: Props) -> Checked:
+def check(scope: Construct, props: ParticipantBrokerProps) -> Checked:
     """Check every prop (synth warnings go on ``scope``); return what the builders need."""
     roles = _validation.check_allowed_roles(
         defaults.ALLOWED_ROLES if props.allowed_roles is None else props.allowed_roles
@@ -120,7 +75,7 @@ def check(scope: Construct, props: Props) -> Checked:
     )
 
 
-def _route_throttles(props: Props) -> tuple[_throttling.RouteThrottle, ...]:
+def _route_throttles(props: ParticipantBrokerProps) -> tuple[_throttling.RouteThrottle, ...]:
     """Check the quota props; the throttles of the routes that call Connect."""
     invitations = props.invitations
     quotas = {
