@@ -65,7 +65,7 @@ serve: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m benchmarks
 
-# Mutation testing of runtime/ and constructs_lib/_validation.py (not part of `make test` or CI;
+# Mutation testing of runtime/ and constructs_lib/_checks.py (not part of `make test` or CI;
 # docs/development.md). A fresh run, then the score. MUTANTS='runtime.broker.metrics*' reruns
 # only the matching mutants and keeps the other results; MUTATE_CHILDREN=2 on an idle machine.
 MUTATE_CHILDREN ?= 1

@@ -11,13 +11,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from aws_cdk import Duration, Stack, Token
+from aws_cdk import Stack, Token
 from aws_cdk import aws_apigateway as apigateway
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
-from . import _contract, _gateway_answers, _validation, defaults
+from . import _checks, _contract, _gateway_answers, defaults
 
 if TYPE_CHECKING:
     from .props import InvitationOptions
@@ -36,28 +36,6 @@ class InvitationMethods:
     def authenticated(self) -> tuple[apigateway.Method, ...]:
         """The methods with the participants route's authorization."""
         return (self.create, self.list, self.revoke)
-
-
-#: The invitation store's calls in a redemption: consuming a use, and giving it back; each
-#: at most ``broker.dynamodb.call_seconds()`` (a test holds the two equal).
-STORE_CALLS_SECONDS = 2 * 4.0
-
-
-def check_time_budget(timeout: Duration, contact_checks: bool) -> None:
-    """A redemption's worst case fits the function's timeout: its two store calls and the
-    participants route's calls with no wait for the agent (the runtime cuts the wait to the
-    time left, so it is never what runs the function out of time)."""
-    if timeout.is_unresolved():
-        return
-    seconds = timeout.to_seconds(integral=False)
-    needed = _validation.required_timeout_seconds(contact_checks, 0) + STORE_CALLS_SECONDS
-    if needed <= seconds:
-        return
-    raise ValueError(
-        f"timeout={seconds:g} seconds is too short for a redemption: it may need {needed:g} "
-        f"seconds (the participants route's calls, plus {STORE_CALLS_SECONDS:g} seconds for "
-        f"consuming a use and giving it back); raise timeout to {needed:g} seconds"
-    )
 
 
 # -- the table and the function's access ----------------------------------------------------
@@ -150,7 +128,7 @@ def environment(table: dynamodb.Table, props: InvitationOptions) -> dict[str, st
 
 def _text(number: float) -> str:
     """A whole number as an environment value (a token stays a token)."""
-    return Token.as_string(number) if _validation.is_unresolved(number) else str(int(number))
+    return Token.as_string(number) if _checks.is_unresolved(number) else str(int(number))
 
 
 # -- the routes -----------------------------------------------------------------------------

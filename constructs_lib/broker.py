@@ -6,7 +6,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from aws_cdk import Annotations, ArnFormat, Duration, Names, RemovalPolicy, Stack, Token
+from aws_cdk import ArnFormat, Duration, Names, RemovalPolicy, Stack, Token
 from aws_cdk import aws_apigateway as apigateway
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
@@ -16,13 +16,13 @@ from constructs import Construct, IConstruct
 
 from . import (
     _access,
+    _checks,
     _contract,
     _edge,
     _invitations,
     _nag,
     _props,
     _throttling,
-    _validation,
     defaults,
 )
 from .monitoring import (
@@ -57,15 +57,6 @@ _RUNTIME_AUTH_TYPES: dict[apigateway.AuthorizationType, str] = {
     apigateway.AuthorizationType.CUSTOM: "CUSTOM",
     apigateway.AuthorizationType.NONE: "NONE",
 }
-
-#: What the account needs when the broker leaves the account setting alone (the default).
-_ACCOUNT_ROLE_NOTE = (
-    "ParticipantBroker writes API Gateway execution and access logs, which need the account's "
-    "Region-wide API Gateway CloudWatch role (Settings > CloudWatch log role ARN, "
-    "AWS::ApiGateway::Account). If this account and Region have none, the stage fails to "
-    "deploy: set it once (your landing zone may already), or pass "
-    "create_api_gateway_account_role=True to let this stack set it."
-)
 
 #: Construct ID of the stack-wide API Gateway account settings (one per stack).
 _ACCOUNT_SETTINGS_ID = "ParticipantBrokerApiGatewayAccount"
@@ -349,14 +340,7 @@ class ParticipantBroker(Construct):
 
     def _check_iam_grant(self, name: str) -> None:
         """Raise unless the methods use AWS_IAM, the only type API Gateway checks grants for."""
-        if self._auth.method_authorization_type() != apigateway.AuthorizationType.IAM:
-            raise ValueError(
-                f"{name} has no effect on a broker authorized by "
-                f"{_RUNTIME_AUTH_TYPES[self._auth.method_authorization_type()]}: API Gateway "
-                "checks execute-api:Invoke permissions only for AWS_IAM methods; give the "
-                "caller a token of the user pool or authorizer instead, or use AWS_IAM (the "
-                f"default) and {name}"
-            )
+        _checks.iam_grant(name, _RUNTIME_AUTH_TYPES[self._auth.method_authorization_type()])
 
     def grant_invite(self, grantee: iam.IGrantable) -> iam.Grant:
         """Let ``grantee`` create, list and revoke invitations: ``execute-api:Invoke`` on
@@ -364,12 +348,9 @@ class ParticipantBroker(Construct):
 
         Only with invitations and AWS_IAM authorization (see :meth:`grant_invoke`).
         """
-        if self.invitation_methods is None:
-            raise ValueError(
-                "grant_invite needs a broker with invitations, got a broker without "
-                "invitations; pass invitations=InvitationOptions()"
-            )
+        _checks.invitation_grant(self.invitation_methods is not None)
         self._check_iam_grant("grant_invite")
+        assert self.invitation_methods is not None
         return iam.Grant.add_to_principal(
             grantee=grantee,
             actions=["execute-api:Invoke"],
@@ -460,7 +441,7 @@ class ParticipantBroker(Construct):
         if props.create_api_gateway_account_role:
             self.rest_api.deployment_stage.node.add_dependency(_account_settings(self))
         else:
-            Annotations.of(self).add_info(_ACCOUNT_ROLE_NOTE)
+            _checks.note_account_role(self)
         if props.web_acl_arn is not None:
             from aws_cdk import aws_wafv2 as wafv2
 
@@ -617,14 +598,6 @@ class ParticipantBroker(Construct):
         else:
             authorizer = auth.custom_authorizer
         self._authorizer = authorizer
-        if auth.authorization_type == apigateway.AuthorizationType.NONE:
-            Annotations.of(self).add_warning_v2(
-                "connect-participant-broker:unauthenticated",
-                "BrokerAuthorization.allow_unauthenticated_access(): anyone who can reach this "
-                "API can add participants to your Amazon Connect contacts. Use AWS_IAM (the "
-                "default), a Cognito user pool or an authorizer unless the API is protected "
-                "some other way.",
-            )
         method = participants.add_method(
             "POST",
             apigateway.LambdaIntegration(self.lambda_function, proxy=True, allow_test_invoke=False),
@@ -662,7 +635,7 @@ class ParticipantBroker(Construct):
     def _gateway_cors_headers(origins: Sequence[str] | None) -> dict[str, str]:
         """A gateway response can carry one static origin only; with several, browsers do not
         see API Gateway's own errors (the function's responses are unaffected)."""
-        if origins and len(origins) == 1 and not _validation.is_unresolved(origins[0]):
+        if origins and len(origins) == 1 and not _checks.is_unresolved(origins[0]):
             return {"Access-Control-Allow-Origin": f"'{origins[0]}'", "Vary": "'Origin'"}
         return {}
 
@@ -709,7 +682,7 @@ def _contact_environment(
     """The function's contact-check variables (``runtime/broker/config.py`` reads them)."""
     if not contact_checks:
         return {"CONTACT_CHECKS": "false"}
-    seconds = _validation.duration_seconds(agent_wait)
+    seconds = _checks.duration_seconds(agent_wait)
     return {
         "CONTACT_CHECKS": "true",
         "CHANNEL_ROLES": ";".join(f"{c}={','.join(r)}" for c, r in channel_roles.items()),

@@ -24,7 +24,7 @@ from aws_cdk import Duration
 from aws_cdk import aws_cloudwatch as cloudwatch
 from constructs import Construct
 
-from . import _contract, _validation
+from . import _checks, _contract
 
 if TYPE_CHECKING:
     # Only in annotations (cloudwatch_actions is imported where a topic is wired): fewer
@@ -179,23 +179,23 @@ class BrokerMonitoring(Construct):
             if latency_p99_threshold is None
             else latency_p99_threshold
         )
-        _validation.check_invitation_alarm(invitations, failed_redemptions_threshold)
+        _checks.invitation_alarm(invitations, failed_redemptions_threshold)
         redemptions = (
             DEFAULT_FAILED_REDEMPTIONS_THRESHOLD
             if failed_redemptions_threshold is None
             else failed_redemptions_threshold
         )
-        _validation.check_metrics_namespace(metrics_namespace)
-        _validation.check_alarm_destinations(alarms, alarm_topic is not None or bool(alarm_actions))
+        _checks.metrics_namespace(metrics_namespace)
+        _checks.alarm_destinations(alarms, alarm_topic is not None or bool(alarm_actions))
         for prop, count in (
             ("lambda_errors_threshold", lambda_errors_threshold),
             ("lambda_throttles_threshold", lambda_throttles_threshold),
             ("connect_throttles_threshold", connect_throttles_threshold),
             ("failed_redemptions_threshold", redemptions),
         ):
-            _validation.check_alarm_count(prop, count)
-        _validation.check_alarm_rate(api_5xx_rate_threshold)
-        _validation.check_alarm_latency(latency)
+            _checks.alarm_count(prop, count)
+        _checks.alarm_rate(api_5xx_rate_threshold)
+        _checks.alarm_latency(latency)
         self._function = function
         self._stage = stage or rest_api.deployment_stage
         self._stage_name = self._stage.stage_name

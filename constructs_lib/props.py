@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, ClassVar
 from aws_cdk import Duration, Fn, RemovalPolicy
 from aws_cdk import aws_apigateway as apigateway
 
-from . import _access, _validation, defaults
+from . import _access, _checks, defaults
 from .monitoring import (
     DEFAULT_API_5XX_RATE_THRESHOLD,
     DEFAULT_CONNECT_THROTTLES_THRESHOLD,
@@ -73,20 +73,20 @@ class ConnectInstance(_Union):
         the instance ARN), or a token such as a ``CfnParameter``'s value (CloudFormation reduces
         a token that holds the instance ARN to its ID). The broker creates an SSM String
         parameter holding it."""
-        if _validation.is_unresolved(instance_id):
+        if _checks.is_unresolved(instance_id):
             return ConnectInstance(_FACTORY, instance_id=_id_in(instance_id), parameter=None)
         return ConnectInstance(
-            _FACTORY, instance_id=_validation.check_instance_id(instance_id), parameter=None
+            _FACTORY, instance_id=_checks.instance_id(instance_id), parameter=None
         )
 
     @staticmethod
     def from_arn(instance_arn: str) -> ConnectInstance:
         """An instance ARN, ``arn:<partition>:connect:<region>:<account>:instance/<id>`` (a
         literal or a token); the broker uses its ID, in an SSM String parameter it creates."""
-        if _validation.is_unresolved(instance_arn):
+        if _checks.is_unresolved(instance_arn):
             return ConnectInstance(_FACTORY, instance_id=_id_in(instance_arn), parameter=None)
         return ConnectInstance(
-            _FACTORY, instance_id=_validation.check_instance_arn(instance_arn), parameter=None
+            _FACTORY, instance_id=_checks.instance_arn(instance_arn), parameter=None
         )
 
     @staticmethod
@@ -155,11 +155,7 @@ class BrokerAuthorization(_Union):
         """
         allowlist = None
         if allowed_principals is not None:
-            if not allowed_principals:
-                raise ValueError(
-                    "allowed_principals must name at least one principal, got []; leave it "
-                    "unset for no resource policy"
-                )
+            _checks.allowed_principals(allowed_principals)
             allowlist = _access.allowlist(allowed_principals)
         return BrokerAuthorization(
             _FACTORY,
@@ -245,7 +241,7 @@ class BrokerSecurityPolicy(_Union):
             makes the endpoint unavailable for about 15 minutes (docs/security.md, "Endpoint
             access mode"). ``STRICT`` on a private API adds a synth warning.
         """
-        _validation.check_security_policy(security_policy)
+        _checks.security_policy(security_policy)
         return BrokerSecurityPolicy(
             _FACTORY, security_policy=security_policy, endpoint_access_mode=endpoint_access_mode
         )
@@ -306,11 +302,7 @@ class BrokerEndpoint(_Union):
             the API accepts requests from. Default: none.
         :param security_policy: the minimum TLS. Default: ``BrokerSecurityPolicy.TLS_1_2``.
         """
-        if isinstance(vpc_endpoints, str) or not vpc_endpoints:
-            raise ValueError(
-                f"vpc_endpoints must name at least one execute-api VPC endpoint, got "
-                f"{vpc_endpoints!r}; use BrokerEndpoint.regional() for a public endpoint"
-            )
+        _checks.vpc_endpoints(vpc_endpoints)
         ids = [endpoint.vpc_endpoint_id for endpoint in vpc_endpoints]
         return BrokerEndpoint(
             _FACTORY,
@@ -358,13 +350,11 @@ class InvitationOptions:
     that raise ``failed_redemptions_alarm``. Default: 10."""
 
     def __post_init__(self) -> None:
-        _validation.check_invitation_lifetimes(self.lifetime, self.max_lifetime)
-        _validation.check_invitation_counts(
+        _checks.invitation_lifetimes(self.lifetime, self.max_lifetime)
+        _checks.invitation_counts(
             self.max_uses, self.redeem_throttling_rate_limit, self.redeem_throttling_burst_limit
         )
-        _validation.check_alarm_count(
-            "failed_redemptions_threshold", self.failed_redemptions_threshold
-        )
+        _checks.alarm_count("failed_redemptions_threshold", self.failed_redemptions_threshold)
 
 
 @dataclass(frozen=True, kw_only=True)

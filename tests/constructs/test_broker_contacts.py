@@ -15,7 +15,7 @@ from constructs_lib import (
     BrokerAuthorization,
     ConnectInstance,
     ParticipantBroker,
-    _validation,
+    _checks,
     defaults,
 )
 from runtime.broker import config
@@ -53,7 +53,7 @@ def test_defaults_follow_aws_and_the_runtime() -> None:
     assert defaults.CHANNELS == config.CHANNELS
     # The default wait is the longest the default timeout leaves room for.
     seconds = defaults.TIMEOUT.to_seconds()
-    assert defaults.AGENT_WAIT.to_seconds() == _validation.max_agent_wait_seconds(seconds) == 3
+    assert defaults.AGENT_WAIT.to_seconds() == _checks.max_agent_wait_seconds(seconds) == 3
 
 
 def test_without_contact_checks_the_function_gets_neither_the_action_nor_the_settings(
@@ -118,12 +118,12 @@ def test_caller_attribute_works_with_a_cognito_api(app_factory: Callable[..., cd
     [(False, 3, 8), (True, 0, 15), (True, 3, 25), (True, 6, 28), (True, 0.5, 22.5)],
 )
 def test_required_timeout(checks: bool, wait: float, needed: float) -> None:
-    assert _validation.required_timeout_seconds(checks, wait) == needed
+    assert _checks.required_timeout_seconds(checks, wait) == needed
 
 
 @pytest.mark.parametrize(("timeout", "wait"), [(25, 3), (28, 6), (22.5, 0.5), (22, 0), (10, 0)])
 def test_longest_wait_a_timeout_leaves(timeout: float, wait: float) -> None:
-    assert _validation.max_agent_wait_seconds(timeout) == wait
+    assert _checks.max_agent_wait_seconds(timeout) == wait
 
 
 def test_the_widest_wait_the_longest_timeout_allows(app_factory: Callable[..., cdk.App]) -> None:

@@ -435,10 +435,10 @@ def test_unresolved_lifetimes_and_counts_are_not_checked(
 
 
 def test_the_store_calls_budget_is_the_runtimes() -> None:
-    from constructs_lib import _invitations
+    from constructs_lib import _checks
     from runtime.broker import dynamodb
 
-    assert 2 * dynamodb.call_seconds() == _invitations.STORE_CALLS_SECONDS
+    assert 2 * dynamodb.call_seconds() == _checks.STORE_CALLS_SECONDS
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,13 @@
-"""Synth-time checks of ``ParticipantBroker`` props. Every error is lowercase, shows the value
-received and says how to fix it. Values that are unresolved tokens are not checked."""
+"""Every synth-time check and warning of ``ParticipantBroker`` and ``BrokerMonitoring``, in one
+message style (aws-cdk's): lowercase, no final period, the prop and the value received, then
+the fix after a semicolon. A value that is an unresolved token is not checked.
+
+Each check raises ``ValueError``; each warning has a stable ID (``connect-participant-broker:
+...``) an app that means it acknowledges with ``Annotations.of(broker).acknowledge_warning(id,
+reason)`` (docs/reference.md, "Synth warnings"). The props and their choices call these checks
+(``props.py``, ``_props.py``); nothing else raises at synth but the throttle allocation
+(``_throttling``), whose refusals depend on the routes' computed shares.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +15,12 @@ import functools
 import math
 import re
 from collections.abc import Mapping, Sequence
+from typing import Final
 
-from aws_cdk import Duration, Token
+from aws_cdk import Annotations, Duration, Token
+from aws_cdk import aws_apigateway as apigateway
+from aws_cdk import aws_iam as iam
+from constructs import IConstruct
 
 from . import _contract, defaults
 
@@ -36,7 +48,7 @@ def is_unresolved(value: object) -> bool:
     return bool(Token.is_unresolved(value))
 
 
-def check_instance_id(instance_id: str) -> str:
+def instance_id(instance_id: str) -> str:
     """An Amazon Connect instance ID (a literal)."""
     if _INSTANCE_ID.fullmatch(instance_id):
         return instance_id
@@ -54,7 +66,7 @@ def check_instance_id(instance_id: str) -> str:
     )
 
 
-def check_instance_arn(instance_arn: str) -> str:
+def instance_arn(instance_arn: str) -> str:
     """An Amazon Connect instance ARN (a literal); return its instance ID."""
     match = _INSTANCE_ARN.fullmatch(instance_arn)
     if match and _INSTANCE_ID.fullmatch(match.group(1)):
@@ -67,7 +79,7 @@ def check_instance_arn(instance_arn: str) -> str:
     )
 
 
-def check_allowed_roles(allowed_roles: Sequence[str]) -> tuple[str, ...]:
+def allowed_roles(allowed_roles: Sequence[str]) -> tuple[str, ...]:
     """Return the roles, de-duplicated in order; reject unknown roles and an empty list."""
     if isinstance(allowed_roles, str):
         raise ValueError(
@@ -89,7 +101,7 @@ def check_allowed_roles(allowed_roles: Sequence[str]) -> tuple[str, ...]:
     return roles
 
 
-def resolve_default_role(default_role: str | None, allowed_roles: tuple[str, ...]) -> str:
+def default_role(default_role: str | None, allowed_roles: tuple[str, ...]) -> str:
     """The default role: given, else CUSTOMER when allowed, else the only allowed role."""
     if default_role is None:
         if defaults.DEFAULT_ROLE in allowed_roles:
@@ -108,7 +120,7 @@ def resolve_default_role(default_role: str | None, allowed_roles: tuple[str, ...
     return default_role
 
 
-def check_log_level(log_level: str) -> None:
+def log_level(log_level: str) -> None:
     """One of the runtime's log levels."""
     if is_unresolved(log_level) or log_level in defaults.LOG_LEVELS:
         return
@@ -118,7 +130,7 @@ def check_log_level(log_level: str) -> None:
     )
 
 
-def check_metrics_namespace(namespace: str) -> None:
+def metrics_namespace(namespace: str) -> None:
     """A CloudWatch custom namespace: 1-255 allowed characters, not under ``AWS/``."""
     if is_unresolved(namespace):
         return
@@ -130,7 +142,7 @@ def check_metrics_namespace(namespace: str) -> None:
         )
 
 
-def check_memory_size(memory_size: int) -> None:
+def memory_size(memory_size: int) -> None:
     """Lambda accepts 128-10240 MB."""
     if is_unresolved(memory_size) or 128 <= memory_size <= 10240:
         return
@@ -140,7 +152,7 @@ def check_memory_size(memory_size: int) -> None:
     )
 
 
-def check_timeout(timeout: Duration) -> None:
+def timeout(timeout: Duration) -> None:
     """The function must finish before API Gateway's 29 s integration timeout."""
     if timeout.is_unresolved():
         return
@@ -154,7 +166,7 @@ def check_timeout(timeout: Duration) -> None:
     )
 
 
-def check_reserved_concurrency(reserved_concurrency: int | None) -> None:
+def reserved_concurrency(reserved_concurrency: int | None) -> None:
     """Zero would stop the function; negative is meaningless."""
     if reserved_concurrency is None or is_unresolved(reserved_concurrency):
         return
@@ -165,7 +177,7 @@ def check_reserved_concurrency(reserved_concurrency: int | None) -> None:
         )
 
 
-def check_throttling(rate_limit: float, burst_limit: int) -> None:
+def throttling(rate_limit: float, burst_limit: int) -> None:
     """Positive rate; a burst of at least one request."""
     if not is_unresolved(rate_limit) and rate_limit <= 0:
         raise ValueError(
@@ -179,7 +191,7 @@ def check_throttling(rate_limit: float, burst_limit: int) -> None:
         )
 
 
-def check_web_acl_arn(web_acl_arn: str | None) -> None:
+def web_acl_arn(web_acl_arn: str | None) -> None:
     """A regional WAFv2 web ACL ARN (CloudFront-scope ACLs cannot attach to a REST API stage)."""
     if web_acl_arn is None or is_unresolved(web_acl_arn) or _WEB_ACL_ARN.fullmatch(web_acl_arn):
         return
@@ -190,7 +202,7 @@ def check_web_acl_arn(web_acl_arn: str | None) -> None:
     )
 
 
-def check_cors_origins(origins: Sequence[str] | None) -> None:
+def cors_origins(origins: Sequence[str] | None) -> None:
     """Each origin is ``scheme://host[:port]`` (no path, no trailing slash), never ``*``.
 
     ``*`` is refused: a broker that mints participant tokens must name the sites allowed to
@@ -220,7 +232,7 @@ def check_cors_origins(origins: Sequence[str] | None) -> None:
         )
 
 
-def check_security_policy(security_policy: str) -> None:
+def security_policy(security_policy: str) -> None:
     """An enhanced REST API security policy for a regional or private endpoint.
 
     API Gateway developer guide, "Security policies for REST APIs in API Gateway" and
@@ -240,7 +252,7 @@ def check_security_policy(security_policy: str) -> None:
     )
 
 
-def check_channel_roles(channel_roles: Mapping[str, Sequence[str]]) -> dict[str, tuple[str, ...]]:
+def channel_roles(channel_roles: Mapping[str, Sequence[str]]) -> dict[str, tuple[str, ...]]:
     """Return the map with each channel's roles de-duplicated in order; reject unknown channels
     and roles, empty lists and a list given as a string."""
     example = "{'CHAT': ['CUSTOM_BOT'], 'VOICE': ['CUSTOMER']}"
@@ -271,7 +283,7 @@ def check_channel_roles(channel_roles: Mapping[str, Sequence[str]]) -> dict[str,
     return result
 
 
-def check_roles_meet_channels(
+def roles_meet_channels(
     allowed_roles: Sequence[str], channel_roles: Mapping[str, Sequence[str]]
 ) -> None:
     """With the contact checks, some allowed role must be one a channel takes."""
@@ -316,7 +328,7 @@ def duration_seconds(duration: Duration) -> float | None:
     return float(duration.to_seconds(integral=False))
 
 
-def check_time_budget(timeout: Duration, contact_checks: bool, agent_wait: Duration) -> None:
+def time_budget(timeout: Duration, contact_checks: bool, agent_wait: Duration) -> None:
     """The function's timeout covers the worst case of the contact checks, the agent wait and
     CreateParticipant (a Duration is never negative)."""
     wait = duration_seconds(agent_wait)
@@ -349,7 +361,7 @@ def check_time_budget(timeout: Duration, contact_checks: bool, agent_wait: Durat
     )
 
 
-def check_caller_attribute(
+def caller_attribute(
     caller_attribute: str | None, contact_checks: bool, unauthenticated: bool
 ) -> None:
     """A user-defined contact attribute key; contact-bound callers need the contact checks and
@@ -396,7 +408,7 @@ def _whole_seconds(name: str, value: Duration) -> int | None:
     return int(milliseconds // 1000)
 
 
-def check_invitation_lifetimes(lifetime: Duration, max_lifetime: Duration) -> None:
+def invitation_lifetimes(lifetime: Duration, max_lifetime: Duration) -> None:
     default, maximum = (
         _whole_seconds("lifetime", lifetime),
         _whole_seconds("max_lifetime", max_lifetime),
@@ -418,7 +430,7 @@ def check_invitation_lifetimes(lifetime: Duration, max_lifetime: Duration) -> No
         )
 
 
-def check_invitation_counts(max_uses: int, rate: float | None, burst: int) -> None:
+def invitation_counts(max_uses: int, rate: float | None, burst: int) -> None:
     if not is_unresolved(max_uses) and (
         isinstance(max_uses, bool) or not 1 <= max_uses <= _MAX_USES
     ):
@@ -439,7 +451,7 @@ def check_invitation_counts(max_uses: int, rate: float | None, burst: int) -> No
         )
 
 
-def check_alarm_count(prop: str, value: int) -> None:
+def alarm_count(prop: str, value: int) -> None:
     """A count threshold: a whole number of at least 1."""
     if is_unresolved(value):
         return
@@ -451,7 +463,7 @@ def check_alarm_count(prop: str, value: int) -> None:
         )
 
 
-def check_alarm_rate(value: float) -> None:
+def alarm_rate(value: float) -> None:
     """The 5xx rate threshold: a fraction in (0, 1]."""
     if is_unresolved(value):
         return
@@ -462,7 +474,7 @@ def check_alarm_rate(value: float) -> None:
         )
 
 
-def check_alarm_latency(value: Duration) -> None:
+def alarm_latency(value: Duration) -> None:
     """The latency threshold: more than zero milliseconds."""
     if value.is_unresolved():
         return
@@ -473,7 +485,7 @@ def check_alarm_latency(value: Duration) -> None:
         )
 
 
-def check_alarm_destinations(alarms: bool, destinations: bool) -> None:
+def alarm_destinations(alarms: bool, destinations: bool) -> None:
     """A topic or actions need alarms to notify."""
     if destinations and not alarms:
         raise ValueError(
@@ -482,10 +494,243 @@ def check_alarm_destinations(alarms: bool, destinations: bool) -> None:
         )
 
 
-def check_invitation_alarm(invitations: bool, failed_redemptions_threshold: int | None) -> None:
+def invitation_alarm(invitations: bool, failed_redemptions_threshold: int | None) -> None:
     """The refused-redemptions alarm exists only for a broker that serves invitations."""
     if failed_redemptions_threshold is not None and not invitations:
         raise ValueError(
             "failed_redemptions_threshold only applies with invitations=True, got "
             "invitations=False; pass invitations=True or drop it"
         )
+
+
+# -- who may call: the principal allowlist and the private endpoint ---------------------------
+
+#: What to pass instead of a refused principal.
+_LIST_THEM = (
+    "list roles, users or accounts by name (iam.Role, "
+    "iam.ArnPrincipal('arn:aws:iam::123456789012:role/app'), "
+    "iam.AccountPrincipal('123456789012'))"
+)
+
+
+def allowed_principals(principals: Sequence[iam.IPrincipal]) -> None:
+    """A non-empty allowlist of principals the resource policy can name one by one."""
+    if not principals:
+        raise ValueError(
+            "allowed_principals must name at least one principal, got []; leave it unset for no "
+            "resource policy"
+        )
+    for principal in principals:
+        allowed_principal(principal)
+
+
+def _wildcard(value: object) -> bool:
+    """An IAM wildcard in a literal value (a token is not checked)."""
+    text = str(value)
+    return not is_unresolved(text) and ("*" in text or "?" in text)
+
+
+def allowed_principal(principal: iam.IPrincipal) -> None:
+    """A role, a user or an account, which the allowlist's Allow and Deny both apply as written.
+
+    IAM User Guide, "AWS JSON policy elements: Principal": a ``*`` principal with Allow grants
+    every principal of every account (and "You cannot use a wildcard to match part of a
+    principal name or ARN"); the Deny matches ``aws:PrincipalArn`` and
+    ``aws:PrincipalAccount`` only, so a principal's own conditions would bind the Allow alone
+    and leave the Deny letting the principal through when they do not hold. Organizations
+    (``aws:PrincipalOrgID``) are refused with them: an organization admits the principals of
+    every account that joins it later, with no change a reviewer of this stack would see.
+    """
+    fragment = principal.policy_fragment
+    shown = fragment.principal_json
+    kind = type(principal).__name__
+    if fragment.conditions:
+        org = " (aws:PrincipalOrgID)" if "aws:PrincipalOrgID" in str(fragment.conditions) else ""
+        raise ValueError(
+            f"allowed_principals contains a principal with conditions{org}, got {kind} "
+            f"{shown!r} with {dict(fragment.conditions)!r}; the allowlist's Deny matches "
+            "principal ARNs and accounts only, so the conditions would not keep a listed "
+            f"principal out: pass it without conditions, or {_LIST_THEM}; an organization is "
+            "not supported, list its accounts instead"
+        )
+    values = [*shown.get("AWS", []), *shown.get("LiteralString", [])]
+    if "*" in values:
+        raise ValueError(
+            f"allowed_principals contains '*' (every AWS principal), got {kind} {shown!r}, "
+            f"which would let any AWS account call the API; {_LIST_THEM}, or leave "
+            "allowed_principals unset for the principals of this account"
+        )
+    if isinstance(principal, iam.AccountPrincipal):
+        if _wildcard(principal.account_id):
+            raise ValueError(
+                f"allowed_principals contains the account {principal.account_id!r}, which has "
+                "a wildcard ('*' or '?'); a policy's Principal cannot match part of an account "
+                "or ARN: name each 12-digit account ID, iam.AccountPrincipal('123456789012')"
+            )
+        return
+    wild = [value for value in values if _wildcard(value)]
+    if wild:
+        raise ValueError(
+            f"allowed_principals contains the ARN {wild[0]!r}, which has a wildcard ('*' or "
+            "'?'); a policy's Principal cannot match part of an ARN, so the Allow would not "
+            "name it: list each role or user by its full ARN, or its account with "
+            "iam.AccountPrincipal"
+        )
+    arns = shown.get("AWS")
+    if arns is None or len(arns) != 1:
+        raise ValueError(
+            f"allowed_principals takes IAM roles, IAM users and accounts (iam.Role, "
+            f"iam.ArnPrincipal, iam.AccountPrincipal), got {kind} {shown!r}; for any caller of "
+            "the account, leave allowed_principals unset"
+        )
+
+
+def vpc_endpoints(endpoints: Sequence[object]) -> None:
+    """A private API needs at least one VPC endpoint to be reached through."""
+    if isinstance(endpoints, str) or not endpoints:
+        raise ValueError(
+            f"vpc_endpoints must name at least one execute-api VPC endpoint, got "
+            f"{endpoints!r}; use BrokerEndpoint.regional() for a public endpoint"
+        )
+
+
+# -- invitations: a redemption's time ---------------------------------------------------------
+
+#: The invitation store's calls in a redemption: consuming a use, and giving it back; each
+#: at most ``broker.dynamodb.call_seconds()`` (a test holds the two equal).
+STORE_CALLS_SECONDS = 2 * 4.0
+
+
+def redemption_time_budget(timeout: Duration, contact_checks: bool) -> None:
+    """A redemption's worst case fits the function's timeout: its two store calls and the
+    participants route's calls with no wait for the agent (the runtime cuts the wait to the
+    time left, so it is never what runs the function out of time)."""
+    seconds = duration_seconds(timeout)
+    if seconds is None:
+        return
+    needed = required_timeout_seconds(contact_checks, 0) + STORE_CALLS_SECONDS
+    if needed <= seconds:
+        return
+    raise ValueError(
+        f"timeout={seconds:g} seconds is too short for a redemption: it may need {needed:g} "
+        f"seconds (the participants route's calls, plus {STORE_CALLS_SECONDS:g} seconds for "
+        f"consuming a use and giving it back); raise timeout to {needed:g} seconds"
+    )
+
+
+# -- Connect's quotas ---------------------------------------------------------------------------
+
+
+def quota(prop: str, value: float, default: float) -> None:
+    """A quota is a number of requests per second, known at synth (the routes' throttles are
+    computed from it)."""
+    if is_unresolved(value):
+        raise ValueError(
+            f"{prop} must be a number at synth (the routes' throttles are computed from it), got "
+            "a token; pass the account's quota in requests per second"
+        )
+    if isinstance(value, bool) or value <= 0:
+        raise ValueError(
+            f"{prop} must be greater than 0 (requests per second), got {value!r}; the default "
+            f"is {default:g}, Amazon Connect's default quota"
+        )
+
+
+# -- grants -------------------------------------------------------------------------------------
+
+
+def iam_grant(name: str, authorization: str) -> None:
+    """API Gateway checks ``execute-api:Invoke`` permissions only for AWS_IAM methods, so a
+    grant on a broker ``authorization`` (the runtime's name of it) authorizes otherwise would
+    have no effect."""
+    if authorization != "AWS_IAM":
+        raise ValueError(
+            f"{name} has no effect on a broker authorized by {authorization}: API Gateway "
+            "checks execute-api:Invoke permissions only for AWS_IAM methods; give the caller a "
+            "token of the user pool or authorizer instead, or use AWS_IAM (the default) and "
+            f"{name}"
+        )
+
+
+def invitation_grant(invitations: bool) -> None:
+    """``grant_invite`` names the invitation methods, which only a broker with invitations has."""
+    if not invitations:
+        raise ValueError(
+            "grant_invite needs a broker with invitations, got a broker without invitations; "
+            "pass invitations=InvitationOptions()"
+        )
+
+
+# -- warnings and notes -------------------------------------------------------------------------
+
+UNAUTHENTICATED: Final = "connect-participant-broker:unauthenticated"
+DUPLICATE_ROLES: Final = "connect-participant-broker:duplicate-allowed-roles"
+BURST_BELOW_RATE: Final = "connect-participant-broker:burst-below-rate"
+STRICT_PRIVATE_API: Final = "connect-participant-broker:strict-private-api"
+ACCOUNT_ROLE: Final = "connect-participant-broker:api-gateway-account-role"
+
+
+def warn_unauthenticated(scope: IConstruct) -> None:
+    """No authentication is a choice the broker makes loud."""
+    Annotations.of(scope).add_warning_v2(
+        UNAUTHENTICATED,
+        "BrokerAuthorization.allow_unauthenticated_access(): anyone who can reach this API can "
+        "add participants to your Amazon Connect contacts; use BrokerAuthorization.iam() (the "
+        "default), .cognito(...) or .authorizer(...) unless the API is protected some other "
+        "way",
+    )
+
+
+def warn_duplicate_roles(scope: IConstruct, roles: Sequence[str] | None) -> None:
+    """A role listed twice changes nothing, and is often a typo for another role."""
+    literal = [role for role in roles or () if not is_unresolved(role)]
+    repeated = sorted({role for role in literal if literal.count(role) > 1})
+    if not repeated:
+        return
+    Annotations.of(scope).add_warning_v2(
+        DUPLICATE_ROLES,
+        f"allowed_roles lists {', '.join(repeated)} more than once (got {list(roles or ())!r});"
+        " the broker allows each role once, so the repeat changes nothing: remove it, or check "
+        "whether another role was meant",
+    )
+
+
+def warn_burst_below_rate(scope: IConstruct, rate_limit: float, burst_limit: int) -> None:
+    """A burst below the rate throttles callers below the rate set."""
+    if is_unresolved(rate_limit) or is_unresolved(burst_limit) or burst_limit >= rate_limit:
+        return
+    Annotations.of(scope).add_warning_v2(
+        BURST_BELOW_RATE,
+        f"throttling_burst_limit ({burst_limit}) is below throttling_rate_limit ({rate_limit:g} "
+        f"requests/s): API Gateway's token bucket then holds at most {burst_limit} requests, so "
+        f"callers are throttled (429) whenever more than {burst_limit} arrive together, below "
+        "the rate you set; set the burst to at least the rate",
+    )
+
+
+def warn_strict_private_api(
+    scope: IConstruct, private: bool, mode: apigateway.EndpointAccessMode | None
+) -> None:
+    """API Gateway, "Security policies for REST APIs in API Gateway": STRICT matches the Host
+    to the TLS SNI, which fails for a private API called without private DNS."""
+    if not private or mode != apigateway.EndpointAccessMode.STRICT:
+        return
+    Annotations.of(scope).add_warning_v2(
+        STRICT_PRIVATE_API,
+        "endpoint_access_mode=STRICT on a private API: API Gateway then refuses a request whose "
+        "Host header differs from the TLS server name, so callers must use the VPC endpoint's "
+        "private DNS name (private DNS on) or a private custom domain name, not the "
+        "endpoint-specific vpce-... names; use BASIC if they do",
+    )
+
+
+def note_account_role(scope: IConstruct) -> None:
+    """What the account needs when the broker leaves the account setting alone (the default)."""
+    Annotations.of(scope).add_info_v2(
+        ACCOUNT_ROLE,
+        "the API's execution and access logs need the account's Region-wide API Gateway "
+        "CloudWatch role (Settings > CloudWatch log role ARN, AWS::ApiGateway::Account); if "
+        "this account and Region have none, the stage fails to deploy: set it once (your "
+        "landing zone may already), or pass create_api_gateway_account_role=True to let this "
+        "stack set it",
+    )
