@@ -541,22 +541,18 @@ class ParticipantBroker(Construct):
     def _rest_api(
         self,
         policy: iam.PolicyDocument | None,
-        private_endpoint_vpc_endpoints: Sequence[ec2.IVpcEndpoint] | None,
+        vpc_endpoints: Sequence[ec2.IVpcEndpoint] | None,
         throttling_rate_limit: float,
         throttling_burst_limit: int,
         method_options: dict[str, apigateway.MethodDeploymentOptions],
     ) -> apigateway.RestApi:
-        private = private_endpoint_vpc_endpoints is not None
+        private = vpc_endpoints is not None
         endpoint_type = (
             apigateway.EndpointType.PRIVATE if private else apigateway.EndpointType.REGIONAL
         )
         endpoint = apigateway.EndpointConfiguration(
             types=[endpoint_type],
-            vpc_endpoints=(
-                list(private_endpoint_vpc_endpoints)
-                if private_endpoint_vpc_endpoints is not None
-                else None
-            ),
+            vpc_endpoints=(list(vpc_endpoints) if vpc_endpoints is not None else None),
         )
         return apigateway.RestApi(
             self,

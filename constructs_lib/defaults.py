@@ -101,7 +101,7 @@ INVITATION_ASSET_FILES: Final[tuple[str, ...]] = (
     "broker/data/dynamodb",
 )
 
-# --- invitations (``invitations=True``) -------------------------------------------------------
+# --- invitations (``InvitationOptions``) -----------------------------------------------------
 #: An invitation lives long enough to be sent and opened during a call, and no longer.
 INVITATION_LIFETIME: Final[Duration] = Duration.minutes(15)
 INVITATION_MAX_LIFETIME: Final[Duration] = Duration.hours(1)
