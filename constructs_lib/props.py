@@ -11,7 +11,7 @@ that are unresolved tokens are not checked.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import InitVar, dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from aws_cdk import Duration, Fn, RemovalPolicy
@@ -40,10 +40,14 @@ if TYPE_CHECKING:
 _FACTORY = object()
 
 
+@dataclass(frozen=True, kw_only=True)
 class _Union:
-    """A choice made with one of the class's static factories."""
+    """A choice made with one of the class's static factories; immutable, so the shared
+    defaults (``BrokerAuthorization.IAM``, ...) stay what they say."""
 
-    def __init__(self, made_by: object) -> None:
+    made_by: InitVar[object] = None
+
+    def __post_init__(self, made_by: object) -> None:
         if made_by is not _FACTORY:
             raise TypeError(
                 f"{type(self).__name__}(...) is private, got a direct call; create one with "
@@ -51,6 +55,7 @@ class _Union:
             )
 
 
+@dataclass(frozen=True, kw_only=True)
 class ConnectInstance(_Union):
     """The Amazon Connect instance the broker adds participants to, fixed at deploy time.
 
@@ -58,14 +63,10 @@ class ConnectInstance(_Union):
     ``ConnectInstance.from_parameter(parameter)``.
     """
 
-    def __init__(
-        self, made_by: object, *, instance_id: str, parameter: ssm.IStringParameter | None
-    ) -> None:
-        super().__init__(made_by)
-        self.instance_id = instance_id
-        """The instance ID as CloudFormation resolves it (a literal, or a token)."""
-        self.parameter = parameter
-        """The SSM parameter given to :meth:`from_parameter`; ``None``: the broker creates one."""
+    instance_id: str
+    """The instance ID as CloudFormation resolves it (a literal, or a token)."""
+    parameter: ssm.IStringParameter | None
+    """The SSM parameter given to :meth:`from_parameter`; ``None``: the broker creates one."""
 
     @staticmethod
     def from_id(instance_id: str) -> ConnectInstance:
@@ -74,9 +75,11 @@ class ConnectInstance(_Union):
         a token that holds the instance ARN to its ID). The broker creates an SSM String
         parameter holding it."""
         if _checks.is_unresolved(instance_id):
-            return ConnectInstance(_FACTORY, instance_id=_id_in(instance_id), parameter=None)
+            return ConnectInstance(
+                made_by=_FACTORY, instance_id=_id_in(instance_id), parameter=None
+            )
         return ConnectInstance(
-            _FACTORY, instance_id=_checks.instance_id(instance_id), parameter=None
+            made_by=_FACTORY, instance_id=_checks.instance_id(instance_id), parameter=None
         )
 
     @staticmethod
@@ -84,9 +87,11 @@ class ConnectInstance(_Union):
         """An instance ARN, ``arn:<partition>:connect:<region>:<account>:instance/<id>`` (a
         literal or a token); the broker uses its ID, in an SSM String parameter it creates."""
         if _checks.is_unresolved(instance_arn):
-            return ConnectInstance(_FACTORY, instance_id=_id_in(instance_arn), parameter=None)
+            return ConnectInstance(
+                made_by=_FACTORY, instance_id=_id_in(instance_arn), parameter=None
+            )
         return ConnectInstance(
-            _FACTORY, instance_id=_checks.instance_arn(instance_arn), parameter=None
+            made_by=_FACTORY, instance_id=_checks.instance_arn(instance_arn), parameter=None
         )
 
     @staticmethod
@@ -95,10 +100,11 @@ class ConnectInstance(_Union):
         example published by your Connect stack); read at deploy time, never by the
         function."""
         return ConnectInstance(
-            _FACTORY, instance_id=_id_in(parameter.string_value), parameter=parameter
+            made_by=_FACTORY, instance_id=_id_in(parameter.string_value), parameter=parameter
         )
 
 
+@dataclass(frozen=True, kw_only=True)
 class BrokerAuthorization(_Union):
     """How API Gateway authenticates the callers of the routes (the invitation redeem route
     has none): ``BrokerAuthorization.iam()`` (the default), ``.cognito(user_pool)``,
@@ -108,26 +114,14 @@ class BrokerAuthorization(_Union):
     """The same as ``BrokerAuthorization.iam()``: AWS_IAM, no resource policy, an assumed role
     is the caller."""
 
-    def __init__(
-        self,
-        made_by: object,
-        *,
-        authorization_type: apigateway.AuthorizationType,
-        user_pool: cognito.IUserPool | None = None,
-        scopes: Sequence[str] | None = None,
-        custom_authorizer: apigateway.IAuthorizer | None = None,
-        allowlist: _access.Allowlist | None = None,
-        session_identity: bool = False,
-    ) -> None:
-        super().__init__(made_by)
-        self.authorization_type = authorization_type
-        """The authorization type the choice stands for (CUSTOM for an authorizer)."""
-        self.user_pool = user_pool
-        self.scopes = scopes
-        self.custom_authorizer = custom_authorizer
-        self.allowlist = allowlist
-        """With AWS_IAM and ``allowed_principals``: the principals the resource policy lists."""
-        self.session_identity = session_identity
+    authorization_type: apigateway.AuthorizationType
+    """The authorization type the choice stands for (CUSTOM for an authorizer)."""
+    user_pool: cognito.IUserPool | None = None
+    scopes: Sequence[str] | None = None
+    custom_authorizer: apigateway.IAuthorizer | None = None
+    allowlist: _access.Allowlist | None = None
+    """With AWS_IAM and ``allowed_principals``: the principals the resource policy lists."""
+    session_identity: bool = False
 
     @staticmethod
     def iam(
@@ -158,7 +152,7 @@ class BrokerAuthorization(_Union):
             _checks.allowed_principals(allowed_principals)
             allowlist = _access.allowlist(allowed_principals)
         return BrokerAuthorization(
-            _FACTORY,
+            made_by=_FACTORY,
             authorization_type=apigateway.AuthorizationType.IAM,
             allowlist=allowlist,
             session_identity=session_identity,
@@ -175,7 +169,7 @@ class BrokerAuthorization(_Union):
             of the pool.
         """
         return BrokerAuthorization(
-            _FACTORY,
+            made_by=_FACTORY,
             authorization_type=apigateway.AuthorizationType.COGNITO,
             user_pool=user_pool,
             scopes=scopes,
@@ -185,7 +179,7 @@ class BrokerAuthorization(_Union):
     def authorizer(authorizer: apigateway.IAuthorizer) -> BrokerAuthorization:
         """Your own authorizer (a Lambda token or request authorizer, a Cognito one, ...)."""
         return BrokerAuthorization(
-            _FACTORY,
+            made_by=_FACTORY,
             authorization_type=apigateway.AuthorizationType.CUSTOM,
             custom_authorizer=authorizer,
         )
@@ -195,7 +189,9 @@ class BrokerAuthorization(_Union):
         """No authentication: anyone who can reach the API can mint participant tokens. A
         synth warning (``connect-participant-broker:unauthenticated``) says so; use it only
         when the API is protected some other way."""
-        return BrokerAuthorization(_FACTORY, authorization_type=apigateway.AuthorizationType.NONE)
+        return BrokerAuthorization(
+            made_by=_FACTORY, authorization_type=apigateway.AuthorizationType.NONE
+        )
 
     def method_authorization_type(self) -> apigateway.AuthorizationType:
         """The methods' authorization type (an authorizer brings its own, CUSTOM by default)."""
@@ -207,6 +203,7 @@ class BrokerAuthorization(_Union):
 BrokerAuthorization.IAM = BrokerAuthorization.iam()
 
 
+@dataclass(frozen=True, kw_only=True)
 class BrokerSecurityPolicy(_Union):
     """The API's minimum TLS version and ciphers (API Gateway, "Security policies for REST APIs
     in API Gateway"): ``BrokerSecurityPolicy.TLS_1_2`` (the default; API Gateway's own default
@@ -217,16 +214,8 @@ class BrokerSecurityPolicy(_Union):
     TLS_1_2: ClassVar[BrokerSecurityPolicy]
     """TLS 1.2 or newer (the legacy ``TLS_1_2`` policy, which has no endpoint access mode)."""
 
-    def __init__(
-        self,
-        made_by: object,
-        *,
-        security_policy: str,
-        endpoint_access_mode: apigateway.EndpointAccessMode | None,
-    ) -> None:
-        super().__init__(made_by)
-        self.security_policy = security_policy
-        self.endpoint_access_mode = endpoint_access_mode
+    security_policy: str
+    endpoint_access_mode: apigateway.EndpointAccessMode | None
 
     @staticmethod
     def enhanced(
@@ -243,15 +232,18 @@ class BrokerSecurityPolicy(_Union):
         """
         _checks.security_policy(security_policy)
         return BrokerSecurityPolicy(
-            _FACTORY, security_policy=security_policy, endpoint_access_mode=endpoint_access_mode
+            made_by=_FACTORY,
+            security_policy=security_policy,
+            endpoint_access_mode=endpoint_access_mode,
         )
 
 
 BrokerSecurityPolicy.TLS_1_2 = BrokerSecurityPolicy(
-    _FACTORY, security_policy=defaults.SECURITY_POLICY, endpoint_access_mode=None
+    made_by=_FACTORY, security_policy=defaults.SECURITY_POLICY, endpoint_access_mode=None
 )
 
 
+@dataclass(frozen=True, kw_only=True)
 class BrokerEndpoint(_Union):
     """Where callers reach the API: ``BrokerEndpoint.regional()`` (the default), or
     ``BrokerEndpoint.private(vpc_endpoints)``, reachable only through ``execute-api`` interface
@@ -260,20 +252,11 @@ class BrokerEndpoint(_Union):
     REGIONAL: ClassVar[BrokerEndpoint]
     """The same as ``BrokerEndpoint.regional()``: a REGIONAL endpoint, TLS 1.2 or newer."""
 
-    def __init__(
-        self,
-        made_by: object,
-        *,
-        vpc_endpoints: Sequence[ec2.IVpcEndpoint] | None,
-        vpc_endpoint_ids: Sequence[str],
-        security_policy: BrokerSecurityPolicy,
-    ) -> None:
-        super().__init__(made_by)
-        self.vpc_endpoints = vpc_endpoints
-        """The endpoints of a private API; ``None``: a regional API."""
-        self.vpc_endpoint_ids = vpc_endpoint_ids
-        """Every VPC endpoint ID a private API accepts requests from (empty when regional)."""
-        self.security_policy = security_policy
+    vpc_endpoints: Sequence[ec2.IVpcEndpoint] | None
+    """The endpoints of a private API; ``None``: a regional API."""
+    vpc_endpoint_ids: Sequence[str]
+    """Every VPC endpoint ID a private API accepts requests from (empty when regional)."""
+    security_policy: BrokerSecurityPolicy
 
     @staticmethod
     def regional(
@@ -285,7 +268,10 @@ class BrokerEndpoint(_Union):
         :param security_policy: the minimum TLS. Default: ``BrokerSecurityPolicy.TLS_1_2``.
         """
         return BrokerEndpoint(
-            _FACTORY, vpc_endpoints=None, vpc_endpoint_ids=(), security_policy=security_policy
+            made_by=_FACTORY,
+            vpc_endpoints=None,
+            vpc_endpoint_ids=(),
+            security_policy=security_policy,
         )
 
     @staticmethod
@@ -305,7 +291,7 @@ class BrokerEndpoint(_Union):
         _checks.vpc_endpoints(vpc_endpoints)
         ids = [endpoint.vpc_endpoint_id for endpoint in vpc_endpoints]
         return BrokerEndpoint(
-            _FACTORY,
+            made_by=_FACTORY,
             vpc_endpoints=tuple(vpc_endpoints),
             vpc_endpoint_ids=(*ids, *(allowed_vpc_endpoint_ids or ())),
             security_policy=security_policy,

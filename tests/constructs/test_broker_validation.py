@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import Any
 
@@ -212,13 +213,15 @@ def test_an_empty_allowlist_is_rejected() -> None:
     )
 
 
-def test_a_union_is_made_by_its_factories_only() -> None:
+def test_a_union_is_made_by_its_factories_only_and_never_changes() -> None:
     with pytest.raises(TypeError) as raised:
-        ConnectInstance(object(), instance_id=INSTANCE_ID, parameter=None)
+        ConnectInstance(instance_id=INSTANCE_ID, parameter=None)
     assert str(raised.value) == (
         "ConnectInstance(...) is private, got a direct call; create one with a static method "
         "of ConnectInstance"
     )
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        BrokerAuthorization.IAM.session_identity = True  # type: ignore[misc]
 
 
 def test_unresolved_tokens_are_not_validated(app_factory: Callable[..., cdk.App]) -> None:
