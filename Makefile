@@ -18,7 +18,7 @@ export PATH := $(BIN):$(CURDIR)/node_modules/.bin:$(PATH)
 export CDK_DISABLE_VERSION_CHECK := 1
 export CDK_DISABLE_CLI_TELEMETRY := 1
 
-.PHONY: install synth test lint typecheck bench openapi serve mutate dist clean \
+.PHONY: install synth test lint typecheck bench openapi props serve mutate dist clean \
 	integ integ-destroy integ-update
 
 $(PY):
@@ -69,6 +69,11 @@ integ-update: $(STAMP)
 openapi: $(STAMP)
 	$(PY) -m constructs_lib.openapi docs/openapi.json
 
+# Regenerate what constructs_lib/props.py writes once: ParticipantBroker's signature and
+# docstring (constructs_lib/broker.py) and the props reference (docs/reference.md).
+props: $(STAMP)
+	$(PY) scripts/generate_props.py
+
 # A local broker on 127.0.0.1 backed by a simulated Amazon Connect. Development only.
 serve: $(STAMP)
 	$(BIN)/participant-broker-local
@@ -77,7 +82,7 @@ serve: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m benchmarks
 
-# Mutation testing of runtime/ and constructs_lib/_validation.py (not part of `make test` or CI;
+# Mutation testing of runtime/ and constructs_lib/_checks.py (not part of `make test` or CI;
 # docs/development.md). A fresh run, then the score. MUTANTS='runtime.broker.metrics*' reruns
 # only the matching mutants and keeps the other results; MUTATE_CHILDREN=2 on an idle machine.
 MUTATE_CHILDREN ?= 1

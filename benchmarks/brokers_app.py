@@ -14,7 +14,7 @@ from typing import Any
 
 import aws_cdk as cdk
 
-from constructs_lib import ParticipantBroker
+from constructs_lib import ConnectInstance, InvitationOptions, ParticipantBroker
 
 _CDK_JSON = Path(__file__).resolve().parent.parent / "cdk.json"
 
@@ -33,8 +33,8 @@ def build(count: int, outdir: str | None = None, invitations: bool = False) -> c
         ParticipantBroker(
             stack,
             f"Broker{index}",
-            instance_id=f"{index:08d}-2222-3333-4444-555555555555",
-            invitations=invitations,
+            instance=ConnectInstance.from_id(f"{index:08d}-2222-3333-4444-555555555555"),
+            invitations=InvitationOptions() if invitations else None,
         )
     return app
 

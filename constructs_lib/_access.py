@@ -26,7 +26,6 @@ from aws_cdk import aws_apigateway as apigateway
 from aws_cdk import aws_iam as iam
 
 from . import defaults
-from ._validation import is_unresolved
 
 #: Every method and resource the API serves, in resource-policy form.
 _ALL = "execute-api:/*"
@@ -50,85 +49,16 @@ class Allowlist:
     """Account IDs (an account principal admits every principal of that account)."""
 
 
-#: What to pass instead of a refused principal.
-_LIST_THEM = (
-    "list roles, users or accounts by name (iam.Role, "
-    "iam.ArnPrincipal('arn:aws:iam::123456789012:role/app'), "
-    "iam.AccountPrincipal('123456789012'))"
-)
-
-
-def _wildcard(value: object) -> bool:
-    """An IAM wildcard in a literal value (a token is not checked)."""
-    text = str(value)
-    return not is_unresolved(text) and ("*" in text or "?" in text)
-
-
-def _refuse_unmatchable(principal: iam.IPrincipal) -> None:
-    """Refuse what the allowlist's Allow and Deny cannot both apply as written.
-
-    IAM User Guide, "AWS JSON policy elements: Principal": a ``*`` principal with Allow grants
-    every principal of every account (and "You cannot use a wildcard to match part of a
-    principal name or ARN"); the Deny matches ``aws:PrincipalArn`` and
-    ``aws:PrincipalAccount`` only, so a principal's own conditions would bind the Allow alone
-    and leave the Deny letting the principal through when they do not hold. Organizations
-    (``aws:PrincipalOrgID``) are refused with them: an organization admits the principals of
-    every account that joins it later, with no change a reviewer of this stack would see.
-    """
-    fragment = principal.policy_fragment
-    shown = fragment.principal_json
-    if fragment.conditions:
-        org = " (aws:PrincipalOrgID)" if "aws:PrincipalOrgID" in str(fragment.conditions) else ""
-        raise ValueError(
-            f"allowed_principals contains a principal with conditions{org}, got "
-            f"{type(principal).__name__} {shown!r} with {dict(fragment.conditions)!r}; the "
-            "allowlist's Deny matches principal ARNs and accounts only, so the conditions would "
-            f"not keep a listed principal out: pass it without conditions, or {_LIST_THEM}; an "
-            "organization is not supported, list its accounts instead"
-        )
-    values = [*shown.get("AWS", []), *shown.get("LiteralString", [])]
-    if "*" in values:
-        raise ValueError(
-            f"allowed_principals contains '*' (every AWS principal), got "
-            f"{type(principal).__name__} {shown!r}, which would let any AWS account call the "
-            f"API; {_LIST_THEM}, or leave allowed_principals unset for the principals of this "
-            "account"
-        )
-    if isinstance(principal, iam.AccountPrincipal) and _wildcard(principal.account_id):
-        raise ValueError(
-            f"allowed_principals contains the account {principal.account_id!r}, which has a "
-            "wildcard ('*' or '?'); a policy's Principal cannot match part of an account or "
-            "ARN: name each 12-digit account ID, iam.AccountPrincipal('123456789012')"
-        )
-    wild = [value for value in values if _wildcard(value)]
-    if wild and not isinstance(principal, iam.AccountPrincipal):
-        raise ValueError(
-            f"allowed_principals contains the ARN {wild[0]!r}, which has a wildcard ('*' or "
-            "'?'); a policy's Principal cannot match part of an ARN, so the Allow would not "
-            "name it: list each role or user by its full ARN, or its account with "
-            "iam.AccountPrincipal"
-        )
-
-
 def allowlist(principals: Sequence[iam.IPrincipal]) -> Allowlist:
-    """Sort ``allowed_principals`` into ARNs and accounts; reject what the Allow and the Deny
-    cannot match (unresolved tokens are not checked)."""
+    """Sort ``allowed_principals`` (checked: ``_checks.allowed_principals``) into ARNs and
+    accounts."""
     arns: list[str] = []
     accounts: list[str] = []
     for principal in principals:
-        _refuse_unmatchable(principal)
         if isinstance(principal, iam.AccountPrincipal):
             accounts.append(str(principal.account_id))
-            continue
-        values = principal.policy_fragment.principal_json.get("AWS")
-        if values is None or len(values) != 1:
-            raise ValueError(
-                f"allowed_principals takes IAM roles, IAM users and accounts (iam.Role, "
-                f"iam.ArnPrincipal, iam.AccountPrincipal), got {type(principal).__name__} "
-                f"{principal.policy_fragment.principal_json!r}; for any caller of the account, "
-                "leave allowed_principals unset"
-            )
-        arns.append(values[0])
+        else:
+            arns.append(principal.policy_fragment.principal_json["AWS"][0])
     return Allowlist(tuple(principals), tuple(arns), tuple(accounts))
 
 

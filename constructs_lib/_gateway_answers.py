@@ -20,8 +20,8 @@ CORS_ALLOW_HEADERS: Final[tuple[str, ...]] = (
     "X-Amz-Content-Sha256",
 )
 CORS_ALLOW_METHODS: Final[tuple[str, ...]] = ("POST", "OPTIONS")
-#: The routes with invitations (``invitations=True``): resource path -> its methods, in the
-#: order the CORS preflight lists them (before ``OPTIONS``).
+#: The routes with invitations (``invitations=InvitationOptions(...)``): resource path -> its
+#: methods, in the order the CORS preflight lists them (before ``OPTIONS``).
 INVITATIONS_PATH: Final[str] = "/contacts/{contactId}/invitations"
 INVITATION_PATH: Final[str] = "/contacts/{contactId}/invitations/{invitationId}"
 REDEEM_PATH: Final[str] = "/invitations/redeem"

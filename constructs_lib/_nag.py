@@ -2,8 +2,9 @@
 
 They live in the construct so every app that uses the broker inherits them. Each one is
 recorded on the narrowest construct and for the specific finding ID, never for a whole rule on
-a whole stack. Findings that describe a choice the user made (``allow_unauthenticated_access``
-without a web ACL) are deliberately left for the user to see and acknowledge in their app.
+a whole stack. Findings that describe a choice the user made (no authentication, through
+``BrokerAuthorization.allow_unauthenticated_access()``, without a web ACL) are deliberately
+left for the user to see and acknowledge in their app.
 """
 
 from __future__ import annotations
@@ -41,12 +42,12 @@ DLQ_REASON = (
 COG4_IAM_REASON = (
     "The POST method uses AWS_IAM authorization (SigV4-signed requests, execute-api:Invoke "
     "granted per principal with grant_invoke), the broker's secure default. A Cognito user "
-    "pool authorizer is available through the user_pool prop."
+    "pool authorizer is available through BrokerAuthorization.cognito."
 )
 COG4_CUSTOM_REASON = (
-    "The POST method uses the API Gateway authorizer the app passed in the broker's "
-    "authorizer prop (a Lambda token/request authorizer); callers are authenticated by it "
-    "rather than by a Cognito user pool."
+    "The POST method uses the API Gateway authorizer the app passed to the broker "
+    "(BrokerAuthorization.authorizer, a Lambda token/request authorizer); callers are "
+    "authenticated by it rather than by a Cognito user pool."
 )
 WAF_REASON = (
     "A WAFv2 web ACL is opt-in through the broker's web_acl_arn prop: its rules and its cost "

@@ -1,4 +1,4 @@
-"""The invitation routes of the OpenAPI document (a broker with ``invitations=True``).
+"""The invitation routes of the OpenAPI document (a broker with invitations).
 
 Derived from the same contract files as the rest of the document (``constructs_lib.openapi``).
 """

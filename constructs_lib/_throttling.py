@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from aws_cdk import aws_apigateway as apigateway
 
 from . import _contract, _gateway_answers, defaults
-from ._validation import is_unresolved
+from ._checks import is_unresolved
 
 CREATE_PARTICIPANT = "CreateParticipant"
 DESCRIBE_CONTACT = "DescribeContact"
@@ -173,21 +173,6 @@ def throttles(
         burst = redeem_burst if route == "redeem" else stage_burst
         result.append(RouteThrottle(route, rate, burst))
     return tuple(result)
-
-
-def check_quota(prop: str, quota: float, default: float) -> None:
-    """A quota is a number of requests per second, known at synth (the routes' throttles are
-    computed from it)."""
-    if is_unresolved(quota):
-        raise ValueError(
-            f"{prop} must be a number at synth (the routes' throttles are computed from it), got "
-            "a token; pass the account's quota in requests per second"
-        )
-    if isinstance(quota, bool) or quota <= 0:
-        raise ValueError(
-            f"{prop} must be greater than 0 (requests per second), got {quota!r}; the default "
-            f"is {default:g}, Amazon Connect's default quota"
-        )
 
 
 def method_options(

@@ -101,7 +101,7 @@ INVITATION_ASSET_FILES: Final[tuple[str, ...]] = (
     "broker/data/dynamodb",
 )
 
-# --- invitations (``invitations=True``) -------------------------------------------------------
+# --- invitations (``InvitationOptions``) -----------------------------------------------------
 #: An invitation lives long enough to be sent and opened during a call, and no longer.
 INVITATION_LIFETIME: Final[Duration] = Duration.minutes(15)
 INVITATION_MAX_LIFETIME: Final[Duration] = Duration.hours(1)
@@ -147,7 +147,6 @@ CREATE_API_GATEWAY_ACCOUNT_ROLE: Final[bool] = False
 #: no default: BASIC to migrate a deployed API, STRICT once its traffic is checked (API
 #: Gateway, "Security policies for REST APIs in API Gateway").
 SECURITY_POLICY: Final[str] = "TLS_1_2"
-ENDPOINT_ACCESS_MODES: Final[tuple[str, ...]] = ("BASIC", "STRICT")
 #: CORS preflight settings used only when ``cors_allowed_origins`` is given (the plain values
 #: live in ``_gateway_answers``, which the local broker reads without the CDK).
 CORS_ALLOW_HEADERS: Final[tuple[str, ...]] = _gateway_answers.CORS_ALLOW_HEADERS

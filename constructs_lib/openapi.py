@@ -330,10 +330,10 @@ def build_openapi(server_url: str | None = None) -> dict[str, Any]:
             "title": "Amazon Connect participant broker",
             "version": CONTRACT_VERSION,
             "summary": "Adds a participant to an ongoing Amazon Connect chat or WebRTC call.",
-            "description": "A broker deployed with `invitations=True` also serves the "
-            "invitation routes (`/contacts/{contactId}/invitations...`, `/invitations/redeem`): "
-            "a caller creates a one-time secret, and whoever holds it joins the contact without "
-            "an account. A broker without invitations has none of them.",
+            "description": "A broker deployed with invitations (`InvitationOptions`) also serves "
+            "the invitation routes (`/contacts/{contactId}/invitations...`, "
+            "`/invitations/redeem`): a caller creates a one-time secret, and whoever holds it "
+            "joins the contact without an account. A broker without invitations has none of them.",
             "license": {"name": "Apache-2.0", "identifier": "Apache-2.0"},
         },
         "servers": _servers(server_url),

@@ -11,7 +11,7 @@ import aws_cdk as cdk
 import pytest
 from aws_cdk.assertions import Template
 
-from constructs_lib import ParticipantBroker
+from constructs_lib import ConnectInstance, ParticipantBroker
 
 SECURITY = Path(__file__).resolve().parents[1] / "docs" / "security.md"
 
@@ -130,7 +130,7 @@ CHECKS: dict[str, Callable[[dict[str, Any]], bool]] = {
 @pytest.fixture(scope="module")
 def template(app_factory: Callable[..., cdk.App]) -> dict[str, Any]:
     stack = cdk.Stack(app_factory(), "Stack")
-    ParticipantBroker(stack, "Broker", instance_id="i-1")
+    ParticipantBroker(stack, "Broker", instance=ConnectInstance.from_id("i-1"))
     result: dict[str, Any] = Template.from_stack(stack).to_json()
     return result
 

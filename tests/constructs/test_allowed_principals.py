@@ -13,7 +13,7 @@ from aws_rules.intrinsics import evaluate
 from aws_rules.resource_policy import principal_problems
 from broker_support import new_stack
 
-from constructs_lib import ParticipantBroker
+from constructs_lib import BrokerAuthorization, ConnectInstance, ParticipantBroker
 
 ROLE = "arn:aws:iam::123456789012:role/app"
 LIST_THEM = (
@@ -108,8 +108,10 @@ def test_wildcards_and_conditions_are_refused_at_synth(
         ParticipantBroker(
             new_stack(app_factory),
             "Broker",
-            instance_id="i-1",
-            allowed_principals=[iam.ArnPrincipal(ROLE), make()],
+            instance=ConnectInstance.from_id("i-1"),
+            authorization=BrokerAuthorization.iam(
+                allowed_principals=[iam.ArnPrincipal(ROLE), make()]
+            ),
         )
     assert str(raised.value) == message
 
@@ -133,7 +135,9 @@ def test_unresolved_principals_are_not_checked(app_factory: Callable[..., cdk.Ap
     broker = ParticipantBroker(
         stack,
         "Broker",
-        instance_id="i-1",
-        allowed_principals=[iam.ArnPrincipal(arn), iam.AccountPrincipal(account)],
+        instance=ConnectInstance.from_id("i-1"),
+        authorization=BrokerAuthorization.iam(
+            allowed_principals=[iam.ArnPrincipal(arn), iam.AccountPrincipal(account)]
+        ),
     )
     assert broker.rest_api is not None

@@ -11,7 +11,7 @@ import pytest
 from aws_rules.cors import Preflight, header_readable, preflight_passes, readable
 from broker_support import Synthesized, new_stack, synth_broker
 
-from constructs_lib import ParticipantBroker
+from constructs_lib import ConnectInstance, ParticipantBroker
 
 ORIGIN = "https://app.example.com"
 #: What a browser app signing with SigV4 sends (Content-Type: application/json is not
@@ -99,5 +99,8 @@ def test_wildcard_origin_is_refused_at_synth(app_factory: Callable[..., cdk.App]
     # tokens, and the function would not echo `*` anyway.
     with pytest.raises(ValueError, match=r"cors_allowed_origins contains '\*'"):
         ParticipantBroker(
-            new_stack(app_factory), "Broker", instance_id="i-1", cors_allowed_origins=["*"]
+            new_stack(app_factory),
+            "Broker",
+            instance=ConnectInstance.from_id("i-1"),
+            cors_allowed_origins=["*"],
         )

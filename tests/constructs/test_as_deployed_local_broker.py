@@ -14,6 +14,7 @@ import pytest
 from aws_rules import gateway_responses, mock_integration
 from broker_support import Synthesized, synth_broker
 
+from constructs_lib import InvitationOptions
 from constructs_lib._gateway_answers import MAX_PAYLOAD_BYTES
 from constructs_lib.local import LocalBroker, LocalBrokerConfig
 
@@ -126,7 +127,7 @@ INVITATION_PREFLIGHTS = {
 
 @pytest.fixture(scope="module")
 def inviting_pair(app_factory: Callable[..., cdk.App]) -> Iterator[tuple[Synthesized, LocalBroker]]:
-    synth = synth_broker(app_factory, cors_allowed_origins=[APP], invitations=True)
+    synth = synth_broker(app_factory, cors_allowed_origins=[APP], invitations=InvitationOptions())
     config = LocalBrokerConfig(cors_allowed_origins=(APP,), log_level="ERROR", invitations=True)
     with LocalBroker(config=config) as local:
         yield synth, local

@@ -8,16 +8,21 @@ from typing import Any
 
 import aws_cdk as cdk
 import pytest
+from aws_cdk import aws_apigateway as apigateway
 from aws_rules.security_policy import update_problems
-from broker_support import INSTANCE_ID, Synthesized, new_stack, synth_broker
+from broker_support import Synthesized, synth_broker
 
-from constructs_lib import ParticipantBroker
+from constructs_lib import BrokerEndpoint, BrokerSecurityPolicy
 
 TLS13 = "SecurityPolicy_TLS13_1_3_2025_09"
 
 
-def rest_api(app_factory: Callable[..., cdk.App], **props: Any) -> dict[str, Any]:
-    return synth_broker(app_factory, **props).only("AWS::ApiGateway::RestApi")
+def rest_api(
+    app_factory: Callable[..., cdk.App], mode: apigateway.EndpointAccessMode
+) -> dict[str, Any]:
+    policy = BrokerSecurityPolicy.enhanced(TLS13, endpoint_access_mode=mode)
+    endpoint = BrokerEndpoint.regional(security_policy=policy)
+    return synth_broker(app_factory, endpoint=endpoint).only("AWS::ApiGateway::RestApi")
 
 
 @pytest.fixture(scope="module")
@@ -31,26 +36,11 @@ def deployed(default: Synthesized) -> dict[str, Any]:
     return default.only("AWS::ApiGateway::RestApi")
 
 
-def test_an_enhanced_policy_alone_is_refused_rather_than_made_strict(
-    app_factory: Callable[..., cdk.App],
-) -> None:
-    with pytest.raises(ValueError) as raised:
-        ParticipantBroker(
-            new_stack(app_factory), "Broker", instance_id=INSTANCE_ID, security_policy=TLS13
-        )
-    assert str(raised.value) == (
-        "security_policy='SecurityPolicy_TLS13_1_3_2025_09' needs an endpoint_access_mode, got "
-        "none; pass endpoint_access_mode='BASIC' for an API deployed with a legacy policy (then "
-        "'STRICT' once its access logs show that callers still get through), or 'STRICT' for a "
-        'new API (docs/security.md, "Endpoint access mode")'
-    )
-
-
 def test_a_deployed_broker_moves_to_strict_through_basic(
     app_factory: Callable[..., cdk.App], deployed: dict[str, Any]
 ) -> None:
-    basic = rest_api(app_factory, security_policy=TLS13, endpoint_access_mode="BASIC")
-    strict = rest_api(app_factory, security_policy=TLS13, endpoint_access_mode="STRICT")
+    basic = rest_api(app_factory, apigateway.EndpointAccessMode.BASIC)
+    strict = rest_api(app_factory, apigateway.EndpointAccessMode.STRICT)
     assert (basic["SecurityPolicy"], basic["EndpointAccessMode"]) == (TLS13, "BASIC")
     assert update_problems(deployed, basic) == []
     assert update_problems(basic, strict) == []

@@ -13,7 +13,7 @@ import pytest
 from aws_rules.throttling import CONNECT_DEFAULT_RATES, method_rate
 from broker_support import Synthesized, methods, new_stack, synth_broker
 
-from constructs_lib import ParticipantBroker
+from constructs_lib import ConnectInstance, InvitationOptions, ParticipantBroker
 
 PARTICIPANTS = "/contacts/{contactId}/participants"
 INVITATIONS = "/contacts/{contactId}/invitations"
@@ -43,12 +43,12 @@ def calls_per_request(route: tuple[str, str], props: dict[str, Any]) -> dict[str
 
 CONFIGS: dict[str, dict[str, Any]] = {
     "defaults": {},
-    "invitations": {"invitations": True},
-    "contact-bound": {"invitations": True, "caller_attribute": "brokerCaller"},
-    "no-contact-checks": {"invitations": True, "contact_checks": False},
-    "redeem-given": {"invitations": True, "redeem_throttling_rate_limit": 1},
+    "invitations": {"invitations": InvitationOptions()},
+    "contact-bound": {"invitations": InvitationOptions(), "caller_attribute": "brokerCaller"},
+    "no-contact-checks": {"invitations": InvitationOptions(), "contact_checks": False},
+    "redeem-given": {"invitations": InvitationOptions(redeem_throttling_rate_limit=1)},
     "raised-quotas": {
-        "invitations": True,
+        "invitations": InvitationOptions(),
         "create_participant_quota": 50,
         "describe_contact_quota": 100,
         "throttling_rate_limit": 100,
@@ -110,14 +110,14 @@ def test_raised_quotas_raise_the_participants_routes_limit(
 
 REFUSED = [
     (
-        {"redeem_throttling_rate_limit": 6},
+        {"invitations": InvitationOptions(redeem_throttling_rate_limit=6)},
         "redeem_throttling_rate_limit=6 requests/s lets redemptions call CreateParticipant up to "
         "6 times a second (1 per request), above create_participant_quota=5; lower "
         "redeem_throttling_rate_limit to at most 5, or raise create_participant_quota once "
         "Amazon Connect has raised the account's quota",
     ),
     (
-        {"redeem_throttling_rate_limit": 3},
+        {"invitations": InvitationOptions(redeem_throttling_rate_limit=3)},
         "redeem_throttling_rate_limit=3 requests/s lets redemptions call DescribeContact up to "
         "12 times a second (4 per request: the contact check, and one a second while it waits "
         "up to agent_wait=3 seconds for the agent), above describe_contact_quota=10; lower "
@@ -125,7 +125,10 @@ REFUSED = [
         "Amazon Connect has raised the account's quota, or shorten agent_wait",
     ),
     (
-        {"redeem_throttling_rate_limit": 5, "contact_checks": False},
+        {
+            "invitations": InvitationOptions(redeem_throttling_rate_limit=5),
+            "contact_checks": False,
+        },
         "redeem_throttling_rate_limit=5 requests/s leaves none of create_participant_quota=5 for "
         "the other routes that call CreateParticipant; lower redeem_throttling_rate_limit, or "
         "raise create_participant_quota once Amazon Connect has raised the account's quota",
@@ -155,7 +158,10 @@ def test_limits_beyond_the_quotas_are_refused_at_synth(
 ) -> None:
     with pytest.raises(ValueError) as raised:
         ParticipantBroker(
-            new_stack(app_factory), "Broker", instance_id="i-1", invitations=True, **props
+            new_stack(app_factory),
+            "Broker",
+            instance=ConnectInstance.from_id("i-1"),
+            **{"invitations": InvitationOptions(), **props},
         )
     assert str(raised.value) == message
 
@@ -164,7 +170,9 @@ def test_a_quota_must_be_known_at_synth(app_factory: Callable[..., cdk.App]) -> 
     stack = new_stack(app_factory)
     quota = cdk.CfnParameter(stack, "Quota", type="Number").value_as_number
     with pytest.raises(ValueError) as raised:
-        ParticipantBroker(stack, "Broker", instance_id="i-1", describe_contact_quota=quota)
+        ParticipantBroker(
+            stack, "Broker", instance=ConnectInstance.from_id("i-1"), describe_contact_quota=quota
+        )
     assert str(raised.value) == (
         "describe_contact_quota must be a number at synth (the routes' throttles are computed "
         "from it), got a token; pass the account's quota in requests per second"

@@ -12,7 +12,7 @@ import aws_cdk as cdk
 import harness
 from aws_cdk.integ_tests_alpha import IntegTest
 
-from constructs_lib import ParticipantBroker
+from constructs_lib import ConnectInstance, ParticipantBroker
 
 STACK_NAME = "ParticipantBrokerIntegDefault"
 
@@ -23,7 +23,7 @@ def build(app: cdk.App, instance_id: str) -> IntegTest:
         app, STACK_NAME, description="Participant broker, default props (integration test)"
     )
     caller = harness.Probe(stack, "Caller")
-    broker = ParticipantBroker(stack, "Broker", instance_id=instance_id)
+    broker = ParticipantBroker(stack, "Broker", instance=ConnectInstance.from_id(instance_id))
     caller.calls(broker)
     integ, assertions = harness.new_integ_test(app, stack)
     harness.expect_broker_basics(assertions, broker, instance_id, caller)

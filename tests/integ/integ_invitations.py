@@ -14,7 +14,13 @@ import aws_cdk as cdk
 import harness
 from aws_cdk.integ_tests_alpha import IntegTest
 
-from constructs_lib import ParticipantBroker, defaults
+from constructs_lib import (
+    BrokerAuthorization,
+    ConnectInstance,
+    InvitationOptions,
+    ParticipantBroker,
+    defaults,
+)
 
 STACK_NAME = "ParticipantBrokerIntegInvitations"
 #: The broker's CORS origins: the inviting app's and the join page's. With two, API Gateway's
@@ -53,10 +59,10 @@ def build(app: cdk.App, instance_id: str) -> IntegTest:
     broker = ParticipantBroker(
         stack,
         "Broker",
-        instance_id=instance_id,
-        allowed_principals=[caller.role],
+        instance=ConnectInstance.from_id(instance_id),
+        authorization=BrokerAuthorization.iam(allowed_principals=[caller.role]),
         cors_allowed_origins=list(ORIGINS),
-        invitations=True,
+        invitations=InvitationOptions(),
     )
     caller.calls(broker, invite=True)
     outsider.calls(broker)  # granted, but not in allowed_principals

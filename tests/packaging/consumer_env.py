@@ -46,11 +46,12 @@ from pathlib import Path
 
 import aws_cdk as cdk
 import constructs_lib
-from constructs_lib import ParticipantBroker
+from constructs_lib import ConnectInstance, ParticipantBroker
 
 app = cdk.App()
 stack = cdk.Stack(app, "ContactCentre")
-ParticipantBroker(stack, "Broker", instance_id="11111111-2222-3333-4444-555555555555")
+instance = ConnectInstance.from_id("11111111-2222-3333-4444-555555555555")
+ParticipantBroker(stack, "Broker", instance=instance)
 app.synth()
 Path("imported_from.txt").write_text(constructs_lib.__file__)
 """
