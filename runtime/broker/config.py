@@ -144,7 +144,10 @@ def _invitations(env: Mapping[str, str]) -> Any:
         return None
     from .invitation_settings import read
 
-    return read(env)
+    try:
+        return read(env)
+    except ValueError as error:
+        raise ConfigError(str(error)) from None
 
 
 def load(env: Mapping[str, str]) -> Config:
