@@ -2,7 +2,7 @@
 
 * ``POST /contacts/{contactId}/invitations`` (the API's authorization, like the participants
   route): create an invitation for one contact. The request must pass what the participants
-  route checks (its policy and :func:`broker.handler.check_contact`) plus the broker's
+  route checks (its policy and :func:`broker.participants.check_contact`) plus the broker's
   lifetime and uses bounds; the 201 body carries the secret, which the broker never shows
   again.
 * ``GET /contacts/{contactId}/invitations`` (authorized): the contact's open invitations.
@@ -12,7 +12,7 @@
 * ``POST /invitations/redeem`` (no API-level authentication: the secret, in the JSON body, is
   the credential): consume one use atomically (:mod:`.invitation_store`), then add the
   participant through the participants route's own pipeline
-  (:func:`broker.handler.add_participant`) for the invitation's creator. Unknown, expired,
+  (:func:`broker.participants.add`) for the invitation's creator. Unknown, expired,
   used up and revoked invitations all answer 404 ``invitation-not-valid``. When the broker then
   answers a 4xx, no participant was added, and the use is given back; after a 5xx or a timeout
   it may have been, so the use stays consumed (never more participants than uses), and a retry
@@ -27,6 +27,7 @@ from __future__ import annotations
 import functools
 import time
 from collections.abc import Callable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,35 +35,28 @@ from . import (
     apigw,
     connect,
     contacts,
+    context,
     dynamodb,
     invitation_schema,
     logs,
-    media_type,
     metrics,
     problems,
 )
 from . import invitation_store as store
 from .config import Config
-from .connect import INTERNAL_DETAIL
+from .context import Route, current, reject
 from .contract import FieldError
-from .handler import (
-    LOGGER,
-    MEDIA_TYPE_DETAIL,
-    POLICY_DETAIL,
-    VALIDATION_DETAIL,
+from .invitation_settings import InvitationSettings
+from .logs import LOGGER
+from .participants import (
     ParticipantRequest,
-    _connect_failure,
-    _contact_errors,
-    _elapsed_ms,
-    _idempotency_errors,
-    _identity_missing,
-    _reject,
-    add_participant,
+    add,
     check_contact,
+    connect_failure,
+    elapsed_ms,
     policy_errors,
 )
-from .identity import MissingIdentity, caller_identity
-from .invitation_settings import InvitationSettings
+from .problems import INTERNAL_DETAIL, Problem
 
 CONTACT_RESOURCE = "/contacts/{contactId}/invitations"
 INVITATION_RESOURCE = "/contacts/{contactId}/invitations/{invitationId}"
@@ -72,7 +66,6 @@ STORE_DETAIL = "The invitation store could not complete the request; retry after
 JSON = "application/json"
 
 Clock = Callable[[], float]
-Route = Callable[[Mapping[str, Any], Config, metrics.Invocation, str, float | None], dict[str, Any]]
 NOT_CALLERS_DETAIL = "Amazon Connect has no such contact in this broker's instance."
 #: The counters of an invitation route's EMF record.
 COUNTERS = (
@@ -110,14 +103,12 @@ class Tally:
     reason: str | None = None
 
 
-#: The tally of each invocation being served, by the invocation's ``id`` (the local broker
-#: serves several at once in one process).
-_tallies: dict[int, Tally] = {}
+_tally: ContextVar[Tally] = ContextVar("tally")
 
 
-def _count(invocation: metrics.Invocation, name: str, reason: str | None = None) -> None:
+def _count(name: str, reason: str | None = None) -> None:
     """Set one invitation counter of this invocation to 1 (a refusal also gives its reason)."""
-    tally = _tallies[id(invocation)]
+    tally = _tally.get()
     tally.counts[name] = 1
     tally.reason = reason or tally.reason
 
@@ -146,61 +137,34 @@ def emit(tally: Tally, config: Config) -> None:
     metrics.emit(record)
 
 
-def _store_failure(
-    error: Exception, operation: str, invocation: metrics.Invocation, request_id: str
-) -> dict[str, Any]:
-    """Count, log and answer a failed DynamoDB call."""
-    _count(invocation, "InvitationStoreErrors")
+def _store_failure(error: Exception, operation: str) -> Problem:
+    """Count and log a failed DynamoDB call; return its answer."""
+    _count("InvitationStoreErrors")
     code = dynamodb.error_code(error)
     if code in dynamodb.THROTTLING_CODES:
-        response = problems.problem("throttled", STORE_DETAIL, request_id)
+        problem = Problem("throttled", STORE_DETAIL)
     elif isinstance(error, dynamodb.TIMEOUTS) or code == "InternalServerError":
-        response = problems.problem("invitations-unavailable", STORE_DETAIL, request_id)
+        problem = Problem("invitations-unavailable", STORE_DETAIL)
     else:
-        response = problems.problem("internal", INTERNAL_DETAIL, request_id)
+        problem = Problem("internal", INTERNAL_DETAIL)
     fields: dict[str, Any] = {
-        "status": response["statusCode"],
+        "status": problem.status,
         "operation": operation,
         "errorCode": code or type(error).__name__,
     }
-    if response["statusCode"] == 500:
+    if problem.status == 500:
         fields.update(logs.exception_fields(error))
     LOGGER.warning("invitation store call failed", extra={"fields": fields})
-    return response
+    return problem
 
 
 #: A redeemed invitation's ``ClientToken`` tag: its scope is the invitation, never a caller's.
 REDEEMED_SCOPE_TAG = "connect-participant-broker/invitation-token/1"
 
 
-def _caller(event: Mapping[str, Any], config: Config) -> Callable[[], str]:
-    """The caller identity the API's authorization established, read when called."""
-    return functools.partial(caller_identity, event, config.auth_type, config.iam_sessions)
-
-
-def unsupported_media_type(
-    event: Mapping[str, Any], invocation: metrics.Invocation, request_id: str
-) -> dict[str, Any] | None:
-    """The 415 answer when the body is not declared as JSON, else ``None``."""
-    unsupported = media_type.errors(apigw.header_values(event, media_type.FIELD))
-    if not unsupported:
-        return None
-    invocation.validation_rejections = 1
-    return _reject("unsupported-media-type", MEDIA_TYPE_DETAIL, unsupported, request_id)
-
-
-def _body(event: Mapping[str, Any], name: str) -> tuple[dict[str, Any], list[FieldError]]:
-    """Decode and validate the body against definition ``name`` of the invitation schemas."""
-    try:
-        body = apigw.json_body(event)
-    except apigw.BodyError as error:
-        return {}, [error.error]
-    errors = [
-        FieldError(error.field or apigw.BODY, error.message)
-        for error in invitation_schema.validate(body, name)
-    ]
-    # A route reads the body only without errors, and then it is an object:
-    return (body if isinstance(body, dict) and not errors else {}), errors  # pragma: no mutate
+def _body(name: str) -> tuple[dict[str, Any], list[FieldError]]:
+    """The body, checked against definition ``name`` of the invitation schemas."""
+    return context.json_body(functools.partial(invitation_schema.validate, name=name))
 
 
 def _settings(config: Config) -> InvitationSettings:
@@ -211,22 +175,6 @@ def _settings(config: Config) -> InvitationSettings:
 
 def _client(config: Config) -> dynamodb.DynamoDBClient:
     return dynamodb.get_client(config.region)
-
-
-def _invalid(
-    errors: list[FieldError], invocation: metrics.Invocation, request_id: str
-) -> dict[str, Any]:
-    invocation.validation_rejections = 1
-    return _reject("invalid-request", VALIDATION_DETAIL, errors, request_id)
-
-
-def _bound_contact(event: Mapping[str, Any]) -> tuple[str, list[FieldError]]:
-    """Validate the ``contactId`` path parameter; bind it to the log once valid."""
-    errors = _contact_errors(event)
-    contact_id = str(apigw.path_parameter(event, "contactId"))
-    if not errors:
-        logs.bind_contact(contact_id)
-    return contact_id, errors
 
 
 # -- create ---------------------------------------------------------------------------------
@@ -248,23 +196,36 @@ def _bounds_errors(body: Mapping[str, Any], settings: InvitationSettings) -> lis
     return errors
 
 
-def create(
-    event: Mapping[str, Any],
-    config: Config,
-    invocation: metrics.Invocation,
-    request_id: str,
-    remaining_seconds: float | None = None,
-) -> dict[str, Any]:
+def _tallied(route: Route) -> Route:
+    """``route``, with its invitation counters printed as an EMF record of their own."""
+
+    @functools.wraps(route)
+    def tallied() -> dict[str, Any]:
+        tally = Tally()
+        token = _tally.set(tally)
+        try:
+            return route()
+        finally:
+            _tally.reset(token)
+            emit(tally, current().config)
+
+    return tallied
+
+
+ROUTER = context.Router(around=_tallied)
+
+
+@ROUTER.route("POST", CONTACT_RESOURCE)
+def create() -> dict[str, Any]:
     """``POST /contacts/{contactId}/invitations``: checked as the participants route checks a
     request (a WebRTC call whose agent has not connected yet is fine: the agent is waited for
     when the invitation is redeemed)."""
-    unsupported = unsupported_media_type(event, invocation, request_id)
-    if unsupported is not None:
-        return unsupported
-    contact_id, errors = _bound_contact(event)
-    body, body_errors = _body(event, "CreateInvitationRequest")
+    config = current().config
+    context.require_json()
+    contact_id, errors = context.contact_id()
+    body, body_errors = _body("CreateInvitationRequest")
     if errors or body_errors:
-        return _invalid(errors + body_errors, invocation, request_id)
+        raise context.invalid(errors + body_errors)
     settings = _settings(config)
     asked = ParticipantRequest(
         contact_id=contact_id,
@@ -275,29 +236,18 @@ def create(
     )
     denied = policy_errors(asked, config) + _bounds_errors(body, settings)
     if denied:
-        invocation.policy_rejections = 1
-        return _reject("not-allowed", POLICY_DETAIL, denied, request_id)
-    caller = _caller(event, config)
+        raise context.not_allowed(denied)
     admitted = asked
     if config.contact_checks:
         # The contact checks of the participants route, but a WebRTC call whose agent has not
         # connected yet is fine: the agent is waited for when the invitation is redeemed.
-        checked = check_contact(
+        admitted = check_contact(
             asked,
-            caller,
-            config,
-            invocation,
-            request_id,
-            remaining_seconds,  # pragma: no mutate (read only by the wait)
+            context.caller,
+            current().remaining_seconds,  # pragma: no mutate (read only by the wait)
             False,
         )
-        if not isinstance(checked, ParticipantRequest):
-            return checked
-        admitted = checked
-    try:
-        creator = caller()
-    except MissingIdentity:
-        return _identity_missing(config, request_id)
+    creator = context.caller()
     invitation_id, secret = store.new_secret()
     now, uses = _epoch(), int(body.get("uses", 1))
     invitation = store.Invitation(
@@ -315,8 +265,8 @@ def create(
     try:
         store.put(_client(config), settings.table_name, invitation, store.secret_hash(secret))
     except Exception as error:
-        return _store_failure(error, "PutItem", invocation, request_id)
-    _count(invocation, "InvitationsCreated")
+        raise _store_failure(error, "PutItem") from None
+    _count("InvitationsCreated")
     LOGGER.info(
         "invitation created",
         extra={
@@ -357,22 +307,14 @@ def _listed(invitation: store.Invitation) -> dict[str, Any]:
     return entry
 
 
-def _owns_contact(
-    event: Mapping[str, Any],
-    contact_id: str,
-    config: Config,
-    invocation: metrics.Invocation,
-    request_id: str,
-) -> bool | dict[str, Any]:
+def _owns_contact(contact_id: str) -> bool:
     """Whether the caller is allowed on the contact: always, unless the broker binds contacts to
     callers (then one DescribeContact, and the contact's attribute must hold the caller's
-    identity; a contact Connect does not know is nobody's). A failure's answer otherwise."""
+    identity; a contact Connect does not know is nobody's)."""
+    config = current().config
     if not config.caller_attribute:
         return True
-    try:
-        caller = _caller(event, config)()
-    except MissingIdentity:
-        return _identity_missing(config, request_id)
+    caller = context.caller()
     start = time.perf_counter()
     try:
         contact = contacts.describe(
@@ -382,69 +324,55 @@ def _owns_contact(
         failure = connect.classify(error, connect.DESCRIBE_CONTACT)
         if failure.problem == "contact-not-found":
             return False
-        latency = _elapsed_ms(start)
-        return _connect_failure(error, latency, invocation, request_id, connect.DESCRIBE_CONTACT)
+        latency = elapsed_ms(start)
+        raise connect_failure(error, latency, connect.DESCRIBE_CONTACT) from None
     verdict = contacts.judge(contact, None, config, caller)
     return not (isinstance(verdict, contacts.Refusal) and verdict.name == "not-callers-contact")
 
 
-def list_open(
-    event: Mapping[str, Any],
-    config: Config,
-    invocation: metrics.Invocation,
-    request_id: str,
-    remaining_seconds: float | None = None,
-) -> dict[str, Any]:
+@ROUTER.route("GET", CONTACT_RESOURCE)
+def list_open() -> dict[str, Any]:
     """``GET /contacts/{contactId}/invitations``: for a caller allowed on the contact (with
     contact-bound callers, another caller's contact is 404 ``contact-not-found``)."""
-    contact_id, errors = _bound_contact(event)
+    config = current().config
+    contact_id, errors = context.contact_id()
     if errors:
-        return _invalid(errors, invocation, request_id)
-    owner = _owns_contact(event, contact_id, config, invocation, request_id)
-    if isinstance(owner, dict):
-        return owner
-    if not owner:
-        invocation.contact_rejection = "not-callers-contact"
-        return _reject(
+        raise context.invalid(errors)
+    if not _owns_contact(contact_id):
+        current().invocation.contact_rejection = "not-callers-contact"
+        raise reject(
             "contact-not-found",
             NOT_CALLERS_DETAIL,
             [],
-            request_id,
             "contact refused",
             contactCheck="not-callers-contact",
         )
     try:
         found = store.list_open(_client(config), _settings(config).table_name, contact_id, _epoch())
     except Exception as error:
-        return _store_failure(error, "Query", invocation, request_id)
+        raise _store_failure(error, "Query") from None
     LOGGER.info("invitations listed", extra={"fields": {"status": 200, "count": len(found)}})
     body = {"invitations": [_listed(invitation) for invitation in found]}
     return problems.json_response(200, body, JSON)
 
 
-def revoke(
-    event: Mapping[str, Any],
-    config: Config,
-    invocation: metrics.Invocation,
-    request_id: str,
-    remaining_seconds: float | None = None,
-) -> dict[str, Any]:
+@ROUTER.route("DELETE", INVITATION_RESOURCE)
+def revoke() -> dict[str, Any]:
     """``DELETE /contacts/{contactId}/invitations/{invitationId}``: any invitation of the
     contact for a caller allowed on it; with contact-bound callers, another caller revokes only
     the invitations it created itself (else 404 ``invitation-not-valid``, as for none)."""
-    contact_id, errors = _bound_contact(event)
-    invitation_id = apigw.path_parameter(event, "invitationId")
+    config = current().config
+    contact_id, errors = context.contact_id()
+    invitation_id = apigw.path_parameter(current().event, "invitationId")
     if invitation_id is None:
         errors.append(FieldError("invitationId", "is required"))
     else:
         errors.extend(invitation_schema.validate(invitation_id, "InvitationId", "invitationId"))
     if errors:
-        return _invalid(errors, invocation, request_id)
-    owner = _owns_contact(event, contact_id, config, invocation, request_id)
-    if isinstance(owner, dict):
-        return owner
+        raise context.invalid(errors)
+    owner = _owns_contact(contact_id)
     # Identity read already: _owns_contact answers False only after reading it.
-    creator = None if owner else _caller(event, config)()
+    creator = None if owner else context.caller()
     try:
         revoked = store.revoke(
             _client(config),
@@ -455,14 +383,14 @@ def revoke(
             now=_epoch(),
         )
     except Exception as error:
-        return _store_failure(error, "UpdateItem", invocation, request_id)
+        raise _store_failure(error, "UpdateItem") from None
     fields = {"status": 204 if revoked else 404, "invitationId": str(invitation_id)}
     LOGGER.info(
         "invitation revoked" if revoked else "invitation not found", extra={"fields": fields}
     )
     if not revoked:
-        return problems.problem("invitation-not-valid", NOT_VALID_DETAIL, request_id)
-    _count(invocation, "InvitationsRevoked")
+        raise Problem("invitation-not-valid", NOT_VALID_DETAIL)
+    _count("InvitationsRevoked")
     no_content = problems.json_response(204, {}, JSON)  # pragma: no mutate (body, type dropped)
     no_content["body"] = ""
     del no_content["headers"]["Content-Type"]
@@ -472,33 +400,26 @@ def revoke(
 # -- redeem ---------------------------------------------------------------------------------
 
 
-def _refused(reason: str, invocation: metrics.Invocation, request_id: str) -> dict[str, Any]:
+def _refused(reason: str) -> Problem:
     """The one answer to every invitation that cannot be redeemed (``reason`` is logged and
     counted, never answered)."""
-    _count(invocation, "InvitationRedemptionsRefused", reason)
+    _count("InvitationRedemptionsRefused", reason)
     LOGGER.info("redemption refused", extra={"fields": {"status": 404, "reason": reason}})
-    return problems.problem("invitation-not-valid", NOT_VALID_DETAIL, request_id)
+    return Problem("invitation-not-valid", NOT_VALID_DETAIL)
 
 
-def _name_mismatch(
-    mismatch: store.NameMismatch, invocation: metrics.Invocation, request_id: str
-) -> dict[str, Any]:
+def _name_mismatch(mismatch: store.NameMismatch) -> Problem:
     message = (
         "is set by the invitation: leave it out"
         if mismatch.fixed
         else "is required: this invitation lets the invitee choose a name"
     )
-    return _invalid([FieldError("displayName", message)], invocation, request_id)
+    return context.invalid([FieldError("displayName", message)])
 
 
-def _give_back(
-    config: Config,
-    invitation: store.Invitation,
-    use_id: str,
-    redemption: str | None,
-    invocation: metrics.Invocation,
-) -> None:
+def _give_back(invitation: store.Invitation, use_id: str, redemption: str | None) -> None:
     """Return the use a redemption consumed when no participant was added (a 4xx answer)."""
+    config = current().config
     try:
         returned = store.give_back(
             _client(config),
@@ -508,42 +429,34 @@ def _give_back(
             redemption,
         )
     except Exception as error:
-        _count(invocation, "InvitationStoreErrors")
+        _count("InvitationStoreErrors")
         code = dynamodb.error_code(error) or type(error).__name__
         fields = {"operation": "UpdateItem", "errorCode": code}
         LOGGER.warning("use not given back", extra={"fields": fields})
         return
     if returned:
-        _count(invocation, "InvitationUsesGivenBack")
+        _count("InvitationUsesGivenBack")
     fields = {"invitationId": invitation.invitation_id}
     LOGGER.info("use given back" if returned else "use not given back", extra={"fields": fields})
 
 
-def redeem(
-    event: Mapping[str, Any],
-    config: Config,
-    invocation: metrics.Invocation,
-    request_id: str,
-    remaining_seconds: float | None = None,
-) -> dict[str, Any]:
+@ROUTER.route("POST", REDEEM_RESOURCE)
+def redeem() -> dict[str, Any]:
     """``POST /invitations/redeem``: the participant is added for the invitation's creator, with
     every contact check (a WebRTC call's agent waited for, within the time left once a use could
     be given back)."""
     started = time.monotonic()
-    unsupported = unsupported_media_type(event, invocation, request_id)
-    if unsupported is not None:
-        return unsupported
-    keys = apigw.header_values(event, "Idempotency-Key")  # pragma: no mutate (any case)
-    body, body_errors = _body(event, "RedeemInvitationRequest")
-    errors = _idempotency_errors(keys) + body_errors
-    if errors:
-        return _invalid(errors, invocation, request_id)
+    config, remaining_seconds = current().config, current().remaining_seconds
+    context.require_json()
+    key, errors = context.idempotency_key()
+    body, body_errors = _body("RedeemInvitationRequest")
+    if errors or body_errors:
+        raise context.invalid(errors + body_errors)
     secret: str = body["secret"]
     display_name: str | None = body.get("displayName")
-    key = keys[0] if keys else None
     invitation_id = store.invitation_id_of(secret)
     if invitation_id is None:
-        return _refused("unknown", invocation, request_id)
+        raise _refused("unknown")
     redemption = None if key is None else store.redemption_hash(invitation_id, key, display_name)
     use_id = store.new_use_id()
     try:
@@ -558,11 +471,11 @@ def redeem(
             now=_epoch(),
         )
     except Exception as error:
-        return _store_failure(error, "UpdateItem", invocation, request_id)
+        raise _store_failure(error, "UpdateItem") from None
     if isinstance(outcome, store.Refused):
-        return _refused(outcome.reason, invocation, request_id)
+        raise _refused(outcome.reason)
     if isinstance(outcome, store.NameMismatch):
-        return _name_mismatch(outcome, invocation, request_id)
+        raise _name_mismatch(outcome)
     invitation = outcome.invitation
     logs.bind_contact(invitation.contact_id)
     replayed = isinstance(outcome, store.Replayed)
@@ -583,47 +496,17 @@ def redeem(
     left = None
     if remaining_seconds is not None:
         left = remaining_seconds - (time.monotonic() - started) - dynamodb.call_seconds()
-    response = add_participant(
-        request,
-        lambda: invitation.created_by,
-        lambda: invitation.invitation_id,
-        config,
-        invocation,
-        request_id,
-        left,
-        REDEEMED_SCOPE_TAG,
-    )
-    status = int(response["statusCode"])
-    if status == 201:
-        _count(invocation, "InvitationsRedeemed")
-    elif 400 <= status < 500 and not replayed:
-        _give_back(config, invitation, use_id, redemption, invocation)
-    return response
-
-
-ROUTES: dict[tuple[str, str], Route] = {
-    ("POST", CONTACT_RESOURCE): create,
-    ("GET", CONTACT_RESOURCE): list_open,
-    ("DELETE", INVITATION_RESOURCE): revoke,
-    ("POST", REDEEM_RESOURCE): redeem,
-}
-
-
-def serve(
-    event: Mapping[str, Any],
-    config: Config,
-    invocation: metrics.Invocation,
-    request_id: str,
-    remaining_seconds: float | None = None,
-) -> dict[str, Any]:
-    """Serve an invitation route (API Gateway sends only the methods the API has)."""
-    route = ROUTES.get((str(event.get("httpMethod")), str(event.get("resource"))))
-    if route is None:
-        LOGGER.error("no such route", extra={"fields": {"status": 500}})
-        return problems.problem("internal", INTERNAL_DETAIL, request_id)
-    tally = _tallies[id(invocation)] = Tally()
     try:
-        return route(event, config, invocation, request_id, remaining_seconds)
-    finally:
-        del _tallies[id(invocation)]
-        emit(tally, config)
+        response = add(
+            request,
+            lambda: invitation.created_by,
+            lambda: invitation.invitation_id,
+            left,
+            REDEEMED_SCOPE_TAG,
+        )
+    except Problem as problem:
+        if 400 <= problem.status < 500 and not replayed:
+            _give_back(invitation, use_id, redemption)
+        raise
+    _count("InvitationsRedeemed")
+    return response
