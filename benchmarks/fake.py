@@ -30,8 +30,9 @@ _SERVE_TABLE = """
 import sys
 from constructs_lib.local.fake_dynamodb import FakeDynamoDB
 from runtime.broker import invitation_store as store
+from runtime.broker import invitation_tokens as tokens
 fake = FakeDynamoDB().start()
-invitation_id, secret = store.new_secret()
+invitation_id, secret = tokens.new_secret()
 invitation = store.Invitation(
     invitation_id=invitation_id, contact_id=sys.argv[1], role="CUSTOMER",
     display_name="Benchmark Guest", capabilities={}, uses=10**9, uses_left=10**9,
@@ -41,7 +42,7 @@ table = sys.argv[2]
 client = __import__("botocore.session").session.Session().create_client(
     "dynamodb", endpoint_url=fake.url, region_name="us-east-1",
     aws_access_key_id="x", aws_secret_access_key="x")
-store.put(client, table, invitation, store.secret_hash(secret))
+store.InvitationStore(client, table).put(invitation, tokens.secret_hash(secret))
 print(fake.url, invitation_id, secret, flush=True)
 sys.stdin.read()
 fake.stop()

@@ -43,9 +43,14 @@ def get_config() -> Config:
 @functools.cache
 def _with_invitations() -> Router:
     """:data:`APP` and the invitation routes (imported on the first request for one)."""
-    from . import invitations
+    from . import invitation_redeem, invitations
 
-    return Router().include_router(APP).include_router(invitations.ROUTER)
+    return (
+        Router()
+        .include_router(APP)
+        .include_router(invitations.ROUTER)
+        .include_router(invitation_redeem.ROUTER)
+    )
 
 
 def find_route(event: Mapping[str, Any], config: Config) -> Route:

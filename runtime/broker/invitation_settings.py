@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -17,6 +18,13 @@ class InvitationSettings:
     default_lifetime_seconds: int = 900
     max_lifetime_seconds: int = 3600
     max_uses: int = 5
+
+
+def of(config: Any) -> InvitationSettings:
+    """The settings of a ``broker.config.Config`` with invitations."""
+    settings = config.invitations
+    assert isinstance(settings, InvitationSettings)
+    return settings
 
 
 def _whole_number(env: Mapping[str, str], name: str, default: int) -> int:

@@ -47,9 +47,15 @@ def _modules_after_one_request(env: dict[str, str], resource: str = PARTICIPANTS
     return set(modules)
 
 
+#: The invitation routes, their store and its DynamoDB client (``broker.invitation_settings`` is
+#: read with the configuration at init when invitations are on).
 INVITATION_MODULES = {
     "broker.invitations",
+    "broker.invitation_redeem",
     "broker.invitation_store",
+    "broker.invitation_tally",
+    "broker.invitation_tokens",
+    "broker.invitation_schema",
     "broker.dynamodb",
 }
 
