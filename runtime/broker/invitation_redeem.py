@@ -11,6 +11,7 @@ the use stays consumed (never more participants than uses), and a retry with the
 from __future__ import annotations
 
 import time
+from functools import partial
 from typing import Any
 
 from . import context, dynamodb, logs
@@ -74,7 +75,7 @@ def redeem() -> dict[str, Any]:
     config, remaining_seconds = current().config, current().remaining_seconds
     context.require_json()
     key, errors = context.idempotency_key()
-    body, body_errors = schema.body("RedeemInvitationRequest")
+    body, body_errors = context.json_body(partial(schema.validate, name="RedeemInvitationRequest"))
     if errors or body_errors:
         raise context.invalid(errors + body_errors)
     secret: str = body["secret"]

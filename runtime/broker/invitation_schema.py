@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from . import context, contract
+from . import contract
 from .contract import FieldError
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "invitations.schema.json"
@@ -63,8 +63,3 @@ def validate(instance: object, name: str, field: str = "") -> list[FieldError]:
             errors.append(FieldError(member, message))
     order = {member: index for index, member in enumerate(instance)}
     return sorted(errors, key=lambda error: order.get(error.field.split(".")[0], -1))
-
-
-def body(name: str) -> tuple[dict[str, Any], list[FieldError]]:
-    """The request's body, checked against definition ``name``."""
-    return context.json_body(functools.partial(validate, name=name))

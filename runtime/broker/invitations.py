@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 from . import apigw, connect, contacts, context, problems
@@ -76,7 +77,7 @@ def create() -> dict[str, Any]:
     config = current().config
     context.require_json()
     contact_id, errors = context.contact_id()
-    body, body_errors = schema.body("CreateInvitationRequest")
+    body, body_errors = context.json_body(partial(schema.validate, name="CreateInvitationRequest"))
     if errors or body_errors:
         raise context.invalid(errors + body_errors)
     bounds = settings.of(config)
