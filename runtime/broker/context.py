@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from contextvars import ContextVar
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import apigw, logs, media_type, metrics, problems
 from .config import Config
@@ -20,8 +19,7 @@ MEDIA_TYPE_DETAIL = "The request body must be sent as application/json; see erro
 Route = Callable[[], dict[str, Any]]
 
 
-@dataclass(frozen=True)
-class Request:
+class Request(NamedTuple):
     """``remaining_seconds``: what Lambda gave the invocation (``None``: not in Lambda)."""
 
     event: Mapping[str, Any]

@@ -66,13 +66,29 @@ def _give_back(
     LOGGER.info("use given back" if returned else "use not given back", extra={"fields": fields})
 
 
+def _add(
+    invitation: store.Invitation, key: str | None, display_name: str | None, left: float | None
+) -> dict[str, Any]:
+    """Add the participant for the invitation's creator: the contact checks see the creator (a
+    contact-bound broker compares it); the invitee's ``Idempotency-Key`` is scoped to the
+    invitation, with its own tag."""
+    request = ParticipantRequest(
+        contact_id=invitation.contact_id,
+        idempotency_key=key,
+        # "": never (the consuming write admits a name or a named invitation, never neither).
+        display_name=display_name or invitation.display_name or "",  # pragma: no mutate
+        role=invitation.role,
+        capabilities=dict(invitation.capabilities),
+    )
+    creator, scope = (lambda: invitation.created_by), (lambda: invitation.invitation_id)
+    return add(request, creator, scope, left, REDEEMED_SCOPE_TAG)
+
+
 @ROUTER.route("POST", REDEEM_RESOURCE)
 def redeem() -> dict[str, Any]:
-    """``POST /invitations/redeem``: the participant is added for the invitation's creator, with
-    every contact check (a WebRTC call's agent waited for, within the time left once a use could
-    be given back)."""
+    """``POST /invitations/redeem``: the participant is added with every contact check (a
+    WebRTC call's agent waited for, within the time left once a use could be given back)."""
     started = time.monotonic()
-    config, remaining_seconds = current().config, current().remaining_seconds
     context.require_json()
     key, errors = context.idempotency_key()
     body, body_errors = context.json_body(partial(schema.validate, name="RedeemInvitationRequest"))
@@ -84,8 +100,7 @@ def redeem() -> dict[str, Any]:
     if invitation_id is None:
         raise _refused("unknown")
     redemption = None if key is None else tokens.redemption_hash(invitation_id, key, display_name)
-    use_id = tokens.new_use_id()
-    table = store.for_config(config)
+    use_id, table = tokens.new_use_id(), store.for_config(current().config)
     outcome = table.consume(
         invitation_id=invitation_id,
         hashed=tokens.secret_hash(secret),
@@ -97,34 +112,15 @@ def redeem() -> dict[str, Any]:
         raise _refused(outcome.reason)
     if isinstance(outcome, store.NameMismatch):
         raise _name_mismatch(outcome)
-    invitation = outcome.invitation
+    invitation, replayed = outcome.invitation, isinstance(outcome, store.Replayed)
     logs.bind_contact(invitation.contact_id)
-    replayed = isinstance(outcome, store.Replayed)
-    LOGGER.info(
-        "invitation redeemed",
-        extra={"fields": {"invitationId": invitation.invitation_id, "replayed": replayed}},
-    )
-    request = ParticipantRequest(
-        contact_id=invitation.contact_id,
-        idempotency_key=key,
-        # "": never (the consuming write admits a name or a named invitation, never neither).
-        display_name=display_name or invitation.display_name or "",  # pragma: no mutate
-        role=invitation.role,
-        capabilities=dict(invitation.capabilities),
-    )
-    # The contact checks see the creator (a contact-bound broker compares it); the invitee's
-    # Idempotency-Key is scoped to the invitation, with its own tag.
-    left = None
-    if remaining_seconds is not None:
-        left = remaining_seconds - (time.monotonic() - started) - dynamodb.call_seconds()
+    fields = {"invitationId": invitation.invitation_id, "replayed": replayed}
+    LOGGER.info("invitation redeemed", extra={"fields": fields})
+    left, remaining = None, current().remaining_seconds
+    if remaining is not None:
+        left = remaining - (time.monotonic() - started) - dynamodb.call_seconds()
     try:
-        response = add(
-            request,
-            lambda: invitation.created_by,
-            lambda: invitation.invitation_id,
-            left,
-            REDEEMED_SCOPE_TAG,
-        )
+        response = _add(invitation, key, display_name, left)
     except Problem as problem:
         if 400 <= problem.status < 500 and not replayed:
             _give_back(table, invitation, use_id, redemption)

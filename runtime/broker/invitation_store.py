@@ -209,15 +209,13 @@ def for_config(config: Config) -> InvitationStore:
     return InvitationStore(dynamodb.get_client(config.region), table, _now)
 
 
-@dataclass(frozen=True)
 class InvitationStore:
     """The invitation table: its client, its name, and the clock (epoch seconds) that dates what
     it writes and decides what has expired. A failed call raises
-    :class:`broker.dynamodb.StoreFailure`."""
+    :class:`.dynamodb.StoreFailure`."""
 
-    client: DynamoDBClient
-    table: str
-    now: Clock = time.time
+    def __init__(self, client: DynamoDBClient, table: str, now: Clock = time.time) -> None:
+        self.client, self.table, self.now = client, table, now
 
     def epoch(self) -> int:
         return int(self.now())

@@ -69,18 +69,11 @@ def _bounds_errors(body: Mapping[str, Any], bounds: InvitationSettings) -> list[
     return errors
 
 
-@ROUTER.route("POST", CONTACT_RESOURCE)
-def create() -> dict[str, Any]:
-    """``POST /contacts/{contactId}/invitations``: checked as the participants route checks a
-    request (a WebRTC call whose agent has not connected yet is fine: the agent is waited for
-    when the invitation is redeemed)."""
+def _admitted(contact_id: str, body: Mapping[str, Any]) -> ParticipantRequest:
+    """What the invitation asks for, checked as the participants route checks a request (a
+    WebRTC call whose agent has not connected yet is fine: the agent is waited for when the
+    invitation is redeemed)."""
     config = current().config
-    context.require_json()
-    contact_id, errors = context.contact_id()
-    body, body_errors = context.json_body(partial(schema.validate, name="CreateInvitationRequest"))
-    if errors or body_errors:
-        raise context.invalid(errors + body_errors)
-    bounds = settings.of(config)
     asked = ParticipantRequest(
         contact_id=contact_id,
         idempotency_key=None,
@@ -88,49 +81,66 @@ def create() -> dict[str, Any]:
         role=body.get("role"),
         capabilities=dict(body.get("capabilities", {})),
     )
-    denied = policy_errors(asked, config) + _bounds_errors(body, bounds)
+    denied = policy_errors(asked, config) + _bounds_errors(body, settings.of(config))
     if denied:
         raise context.not_allowed(denied)
-    admitted = asked
-    if config.contact_checks:
-        # The contact checks of the participants route, but a WebRTC call whose agent has not
-        # connected yet is fine: the agent is waited for when the invitation is redeemed.
-        admitted = check_contact(
-            asked,
-            context.caller,
-            current().remaining_seconds,  # pragma: no mutate (read only by the wait)
-            False,
-        )
-    creator = context.caller()
-    table = store.for_config(config)
-    invitation_id, secret = tokens.new_secret()
-    now, uses = table.epoch(), int(body.get("uses", 1))
-    invitation = store.Invitation(
+    if not config.contact_checks:
+        return asked
+    return check_contact(
+        asked,
+        context.caller,
+        current().remaining_seconds,  # pragma: no mutate (read only by the wait)
+        False,
+    )
+
+
+def _invitation(
+    invitation_id: str,
+    admitted: ParticipantRequest,
+    body: Mapping[str, Any],
+    creator: str,
+    now: int,
+) -> store.Invitation:
+    """The invitation of a request the broker admitted, created by ``creator`` at ``now``."""
+    config, uses = current().config, int(body.get("uses", 1))
+    lifetime = body.get("lifetimeSeconds", settings.of(config).default_lifetime_seconds)
+    return store.Invitation(
         invitation_id=invitation_id,
-        contact_id=contact_id,
+        contact_id=admitted.contact_id,
         role=admitted.role or config.default_role,
         display_name=body.get("displayName"),
         capabilities=admitted.capabilities,
         uses=uses,
         uses_left=uses,
-        expires_at=now + int(body.get("lifetimeSeconds", bounds.default_lifetime_seconds)),
+        expires_at=now + int(lifetime),
         created_at=now,
         created_by=creator,
     )
+
+
+@ROUTER.route("POST", CONTACT_RESOURCE)
+def create() -> dict[str, Any]:
+    """``POST /contacts/{contactId}/invitations``."""
+    context.require_json()
+    contact_id, errors = context.contact_id()
+    body, body_errors = context.json_body(partial(schema.validate, name="CreateInvitationRequest"))
+    if errors or body_errors:
+        raise context.invalid(errors + body_errors)
+    admitted = _admitted(contact_id, body)
+    creator = context.caller()
+    table = store.for_config(current().config)
+    invitation_id, secret = tokens.new_secret()
+    invitation = _invitation(invitation_id, admitted, body, creator, table.epoch())
     table.put(invitation, tokens.secret_hash(secret))
     tally.count("InvitationsCreated")
-    LOGGER.info(
-        "invitation created",
-        extra={
-            "fields": {
-                "status": 201,
-                "invitationId": invitation_id,
-                "role": invitation.role,
-                "uses": invitation.uses,
-                "expiresAt": invitation.expires_at,
-            }
-        },
-    )
+    fields = {
+        "status": 201,
+        "invitationId": invitation_id,
+        "role": invitation.role,
+        "uses": invitation.uses,
+        "expiresAt": invitation.expires_at,
+    }
+    LOGGER.info("invitation created", extra={"fields": fields})
     answer = {
         "invitationId": invitation_id,
         "secret": secret,
