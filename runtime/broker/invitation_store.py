@@ -220,6 +220,10 @@ class InvitationStore:
     def epoch(self) -> int:
         return int(self.now())
 
+    def _update(self, invitation_id: str, **params: Any) -> dict[str, Any]:
+        key = {"invitationId": _s(invitation_id)}
+        return dynamodb.call(self.client, "UpdateItem", TableName=self.table, Key=key, **params)
+
     def put(self, invitation: Invitation, hashed: str) -> None:
         """Store a new invitation (never over an existing one)."""
         expression = _Expression()
@@ -263,11 +267,8 @@ class InvitationStore:
             )
             update += f", {e.name('redemptions')} {e.value('redemptions', {'SS': [redemption]})}"
         try:
-            answer = dynamodb.call(
-                self.client,
-                "UpdateItem",
-                TableName=self.table,
-                Key={"invitationId": _s(invitation_id)},
+            answer = self._update(
+                invitation_id,
                 UpdateExpression=update,
                 ConditionExpression=" AND ".join(conditions),
                 ReturnValues="ALL_NEW",
@@ -296,11 +297,8 @@ class InvitationStore:
         if redemption is not None:
             update += f", {e.name('redemptions')} {e.value('redemptions', {'SS': [redemption]})}"
         try:
-            dynamodb.call(
-                self.client,
-                "UpdateItem",
-                TableName=self.table,
-                Key={"invitationId": _s(invitation_id)},
+            self._update(
+                invitation_id,
                 UpdateExpression=update,
                 ConditionExpression=f"contains({e.name('useIds')}, {e.value('useId', _s(use_id))})",
                 ReturnValuesOnConditionCheckFailure="ALL_OLD",
@@ -321,11 +319,8 @@ class InvitationStore:
             condition += f" AND {e.name('createdBy')} = {e.value('creator', _s(creator))}"
         revoked_at, at = e.name("revokedAt"), e.value("now", _n(self.epoch()))
         try:
-            dynamodb.call(
-                self.client,
-                "UpdateItem",
-                TableName=self.table,
-                Key={"invitationId": _s(invitation_id)},
+            self._update(
+                invitation_id,
                 UpdateExpression=f"SET {revoked_at} = if_not_exists({revoked_at}, {at})",
                 ConditionExpression=condition,
                 **e.parameters(),
