@@ -112,9 +112,11 @@ def json_body(
 def contact_id() -> tuple[str, list[FieldError]]:
     """The ``contactId`` path parameter and its errors; logged once valid."""
     value = apigw.path_parameter(current().event, "contactId")
-    if value is None:
-        return "None", [FieldError("contactId", "is required")]
-    errors = validate_named(value, "ContactId", "contactId")
+    errors = (
+        [FieldError("contactId", "is required")]
+        if value is None
+        else validate_named(value, "ContactId", "contactId")
+    )
     if not errors:
         logs.bind_contact(str(value))
     return str(value), errors

@@ -4,7 +4,6 @@ EMF record. The configuration is injectable (:func:`set_config`)."""
 
 from __future__ import annotations
 
-import functools
 import os
 from collections.abc import Mapping
 from typing import Any
@@ -18,6 +17,7 @@ _config: Config | None = None
 _config_error: ConfigError | None = None
 LOGGER = logs.configure("INFO")
 APP = Router().include_router(participants.ROUTER)
+_invitation_app: Router | None = None
 
 
 def set_config(config: Config | None) -> None:
@@ -40,17 +40,15 @@ def get_config() -> Config:
     return _config
 
 
-@functools.cache
 def _with_invitations() -> Router:
     """:data:`APP` and the invitation routes (imported on the first request for one)."""
-    from . import invitation_redeem, invitations
+    global _invitation_app
+    if _invitation_app is None:
+        from . import invitation_redeem, invitations
 
-    return (
-        Router()
-        .include_router(APP)
-        .include_router(invitations.ROUTER)
-        .include_router(invitation_redeem.ROUTER)
-    )
+        _invitation_app = Router().include_router(APP).include_router(invitations.ROUTER)
+        _invitation_app.include_router(invitation_redeem.ROUTER)
+    return _invitation_app
 
 
 def find_route(event: Mapping[str, Any], config: Config) -> Route:
