@@ -24,7 +24,6 @@ class Request(NamedTuple):
 
     event: Mapping[str, Any]
     config: Config
-    request_id: str
     invocation: metrics.Invocation
     remaining_seconds: float | None = None
 

@@ -114,7 +114,6 @@ class StoreFailure(Exception):
     error in the log (DynamoDB's code, else the exception's type), ``error`` is what was raised."""
 
     def __init__(self, operation: str, error: Exception) -> None:
-        super().__init__(operation)
         self.operation, self.error = operation, error
         code = error_code(error)
         self.code = code or type(error).__name__

@@ -110,7 +110,7 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         left = remaining() / 1000 if callable(remaining) else None
         config = get_config()
         route = find_route(event, config)
-        response = serve(Request(event, config, request_id, invocation, left), route)
+        response = serve(Request(event, config, invocation, left), route)
     except Problem as problem:
         response = problem.response(request_id)
     except Exception as error:

@@ -87,7 +87,6 @@ class Problem(Exception):
     """Raised to answer with the problem ``code`` (:mod:`.handler` turns it into the response)."""
 
     def __init__(self, code: str, detail: str, errors: Sequence[FieldError] = ()) -> None:
-        super().__init__(code)
         self.code, self.detail, self.errors = code, detail, tuple(errors)
 
     @property
