@@ -29,16 +29,17 @@ _SERVE_TABLE = """
 import sys
 from constructs_lib.local.dynamodb import LocalDynamoDB
 from runtime.broker import invitation_store as store
+from runtime.broker import invitation_tokens as tokens
 dynamodb = LocalDynamoDB().start()
 table = sys.argv[2]
 dynamodb.create_invitation_table(table)
-invitation_id, secret = store.new_secret()
+invitation_id, secret = tokens.new_secret()
 invitation = store.Invitation(
     invitation_id=invitation_id, contact_id=sys.argv[1], role="CUSTOMER",
     display_name="Benchmark Guest", capabilities={}, uses=10**9, uses_left=10**9,
     expires_at=4_000_000_000, created_at=0, created_by="",
 )
-store.put(dynamodb.client(), table, invitation, store.secret_hash(secret))
+store.InvitationStore(dynamodb.client(), table).put(invitation, tokens.secret_hash(secret))
 print(dynamodb.url, invitation_id, secret, flush=True)
 sys.stdin.read()
 dynamodb.stop()

@@ -91,12 +91,9 @@ ASSET_EXCLUDE: Final[tuple[str, ...]] = (
 #: The invitation code in the asset: left out of a broker without invitations, which never
 #: imports it (gitignore-style patterns relative to the asset root).
 INVITATION_ASSET_FILES: Final[tuple[str, ...]] = (
-    "broker/invitations.py",
-    "broker/invitation_store.py",
+    "broker/invitation*.py",
     "broker/invitation_table.json",
     "broker/invitations.schema.json",
-    "broker/invitation_settings.py",
-    "broker/invitation_schema.py",
     "broker/dynamodb.py",
     "broker/data/dynamodb",
 )

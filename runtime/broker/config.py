@@ -1,17 +1,6 @@
-"""The broker's configuration, read once from the Lambda environment.
-
-Variables (all set by the construct): ``INSTANCE_ID`` (required: the instance ID, never its
-ARN), ``ALLOWED_ROLES`` (comma-separated, default ``CUSTOMER``), ``DEFAULT_ROLE`` (default
-``CUSTOMER``), ``ALLOW_VIDEO`` and ``ALLOW_SCREEN_SHARE`` (``true``/``false``, default ``true``),
-``AUTH_TYPE`` (how the API authenticates callers: ``AWS_IAM``, ``COGNITO_USER_POOLS``,
-``CUSTOM`` or ``NONE``; default ``AWS_IAM``), ``LOG_LEVEL`` (default ``INFO``),
-``METRICS_NAMESPACE`` (default ``ConnectParticipantBroker``), ``CORS_ALLOWED_ORIGINS``
-(comma-separated; set only when the construct enables CORS); for :mod:`.contacts`,
-``CONTACT_CHECKS``, ``CHANNEL_ROLES``, ``AGENT_WAIT_MS`` and ``CALLER_ATTRIBUTE``;
-``IAM_SESSION_IDENTITY`` (``true``: a role session is a caller of its own; AWS_IAM only);
-``INVITATIONS_TABLE`` turns invitations on (:mod:`.invitation_settings`). Lambda sets
-``AWS_LAMBDA_FUNCTION_NAME`` and ``AWS_REGION``.
-"""
+"""The broker's configuration, read once from the environment the construct sets
+(``constructs_lib/broker.py``; docs/reference.md). ``INVITATIONS_TABLE`` turns invitations on
+(:mod:`.invitation_settings`)."""
 
 from __future__ import annotations
 
@@ -59,7 +48,6 @@ class Config:
 
 
 def _flag(env: Mapping[str, str], name: str, default: str = "true") -> bool:
-    """Read a ``true``/``false`` variable."""
     value = env.get(name, default).strip().lower()  # pragma: no mutate (case undone)
     if value not in ("true", "false"):
         raise ConfigError(f"{name} must be 'true' or 'false', got {value!r}")
@@ -144,11 +132,13 @@ def _invitations(env: Mapping[str, str]) -> Any:
         return None
     from .invitation_settings import read
 
-    return read(env)
+    try:
+        return read(env)
+    except ValueError as error:
+        raise ConfigError(str(error)) from None
 
 
 def load(env: Mapping[str, str]) -> Config:
-    """Build a :class:`Config` from environment variables, or raise :class:`ConfigError`."""
     instance_id = _instance_id(env)
     allowed = _roles(env)
     default_role = env.get("DEFAULT_ROLE", "CUSTOMER").strip()

@@ -1,10 +1,7 @@
 """Validation by ``contract.schema.json``: a tiny JSON Schema 2020-12 interpreter of the keywords
-it uses (``type``, ``properties``, ``required``, ``additionalProperties`` false, ``enum``,
-``minLength``, ``maxLength``, ``pattern``). An integer is any number with a zero fractional part
-(``2.0``). Patterns use ``re.fullmatch`` (as ECMA-262's ``$``, ``"abc\\n"`` fails); lengths count
-code points. A string reports only its first failing keyword. An unknown member is named as sent,
-a lone surrogate (``"\\ud800"``) as its escape, so bodies and log lines stay valid UTF-8.
-"""
+it uses (docs/contract.md). An integer is any number with a zero fractional part; patterns use
+``re.fullmatch``; lengths count code points; a string reports its first failure; a member is
+named as sent, a lone surrogate as its escape (bodies and logs stay valid UTF-8)."""
 
 from __future__ import annotations
 
@@ -43,7 +40,6 @@ class FieldError:
 
 @functools.cache
 def definitions() -> Mapping[str, Any]:
-    """Return the schema's ``definitions`` (read once)."""
     with SCHEMA_PATH.open(encoding="utf-8") as handle:
         schema: dict[str, Any] = json.load(handle)
     result: Mapping[str, Any] = schema["definitions"]
@@ -51,19 +47,16 @@ def definitions() -> Mapping[str, Any]:
 
 
 def definition(name: str) -> Mapping[str, Any]:
-    """Return one named definition, for example ``CreateParticipantRequest``."""
     result: Mapping[str, Any] = definitions()[name]
     return result
 
 
 @functools.cache
 def _compiled(pattern: str) -> re.Pattern[str]:
-    """Compile a schema pattern once."""
     return re.compile(pattern)
 
 
 def _is_type(instance: object, type_name: str) -> bool:
-    """Tell whether ``instance`` (decoded JSON) is of JSON Schema type ``type_name``."""
     checks: dict[str, bool] = {
         "string": isinstance(instance, str),
         "object": isinstance(instance, dict),
@@ -78,7 +71,6 @@ def _is_type(instance: object, type_name: str) -> bool:
 
 
 def _type_error(instance: object, schema: Mapping[str, Any]) -> str | None:
-    """Return the message for a ``type`` mismatch, or None."""
     expected = schema.get("type")
     if expected is None:
         return None
@@ -89,12 +81,10 @@ def _type_error(instance: object, schema: Mapping[str, Any]) -> str | None:
 
 
 def _characters(count: int) -> str:
-    """Return ``1 character`` or ``N characters``."""
     return f"{count} character" if count == 1 else f"{count} characters"
 
 
 def _string_error(value: str, schema: Mapping[str, Any]) -> str | None:
-    """Return the first failing string keyword's message, or None."""
     if "enum" in schema and value not in schema["enum"]:
         return "must be one of: " + ", ".join(str(item) for item in schema["enum"])
     if "minLength" in schema and len(value) < schema["minLength"]:
@@ -113,14 +103,12 @@ def member_name(name: str) -> str:
 
 
 def _child(parent: str, name: str) -> str:
-    """Join a field path: ``capabilities`` + ``video`` -> ``capabilities.video``."""
     return f"{parent}.{name}" if parent else name
 
 
 def _object_errors(
     instance: Mapping[str, Any], schema: Mapping[str, Any], field: str
 ) -> list[FieldError]:
-    """Validate an object's required, known and unknown members."""
     properties: Mapping[str, Any] = schema.get("properties", {})
     errors = [
         FieldError(_child(field, name), "is required")

@@ -27,10 +27,11 @@ from constructs_lib import (
 ROOT = Path(__file__).resolve().parents[2]
 TABLE_LAYOUT = json.loads((ROOT / "runtime" / "broker" / "invitation_table.json").read_text())
 KEY_ARN = "arn:aws:kms:eu-west-2:123456789012:key/0123abcd-0123-4567-89ab-0123456789ab"
+#: Every module of the invitation routes, their files and the DynamoDB client.
 INVITATION_FILES = {
-    "broker/invitations.py",
-    "broker/invitation_store.py",
+    *(f"broker/{p.name}" for p in (ROOT / "runtime/broker").glob("invitation*.py")),
     "broker/invitation_table.json",
+    "broker/invitations.schema.json",
     "broker/dynamodb.py",
     "broker/data/dynamodb/2012-08-10/service-2.json",
 }

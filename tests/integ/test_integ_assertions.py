@@ -25,7 +25,7 @@ from integ_support import INTEG_DIR, IntegApp, mismatches
 
 from constructs_lib.local import LocalBroker, LocalBrokerConfig
 from constructs_lib.local.fake_connect import FakeConnect
-from runtime.broker import invitation_store
+from runtime.broker import invitation_tokens
 
 #: Assertion (by name, or by the suffix of the alarm assertions) -> what it needs from AWS.
 NEEDS_AWS = {
@@ -140,7 +140,7 @@ def test_assertions_hold_against_the_local_broker(
 
 def test_the_made_up_secret_is_looked_up_in_the_table() -> None:
     # A malformed secret is refused before the table is read, which would prove nothing.
-    assert invitation_store.invitation_id_of(integ_invitations.MADE_UP_SECRET) is not None
+    assert invitation_tokens.invitation_id_of(integ_invitations.MADE_UP_SECRET) is not None
 
 
 def test_every_assertion_is_replayed_or_needs_aws(integ_apps: dict[str, IntegApp]) -> None:

@@ -11,17 +11,18 @@ from typing import Any
 
 import pytest
 from aws_rules.dynamodb_items import MAX_ITEM_BYTES, item_size
-from botocore.exceptions import ClientError
 from local_http import local_client
 
 from constructs_lib.local.dynamodb import LocalDynamoDB
 from runtime.broker import connect
 from runtime.broker import invitation_store as store
+from runtime.broker import invitation_tokens as tokens
+from runtime.broker.dynamodb import ConditionFailed
 
 TABLE = "invitations"
 NOW = 1_795_657_288
 SECRET = "Vh2kQ9xW1mZr8TfA.3q2-7wJvX0bYc1dZe2fAg3hBi4jCk5lDm6nEo7pFq8r"
-HASHED = store.secret_hash(SECRET)
+HASHED = tokens.secret_hash(SECRET)
 
 
 @pytest.fixture(scope="module")
@@ -68,9 +69,14 @@ def invitation(**overrides: Any) -> store.Invitation:
     return store.Invitation(**values)
 
 
+def table(client: Any, now: int = NOW) -> store.InvitationStore:
+    """The runtime's store on ``client``, its clock at ``now``."""
+    return store.InvitationStore(client, TABLE, lambda: float(now))
+
+
 def put(client: Any, **overrides: Any) -> store.Invitation:
     created = invitation(**overrides)
-    store.put(client, TABLE, created, HASHED)
+    table(client).put(created, HASHED)
     return created
 
 
@@ -78,13 +84,13 @@ def consume(client: Any, invitation_id: str, **overrides: Any) -> store.Outcome:
     arguments: dict[str, Any] = {
         "invitation_id": invitation_id,
         "hashed": HASHED,
-        "use_id": store.new_use_id(),
+        "use_id": tokens.new_use_id(),
         "redemption": None,
         "name_given": True,
-        "now": NOW,
     }
+    now = overrides.pop("now", NOW)
     arguments.update(overrides)
-    return store.consume(client, TABLE, **arguments)
+    return table(client, now).consume(**arguments)
 
 
 # -- the store against moto's DynamoDB -------------------------------------------------------------
@@ -99,8 +105,9 @@ def test_a_one_use_invitation_is_consumed_once(client: Any) -> None:
 
 def test_put_never_overwrites(client: Any) -> None:
     created = put(client)
-    with pytest.raises(ClientError, match="ConditionalCheckFailed"):
-        store.put(client, TABLE, created, HASHED)
+    with pytest.raises(ConditionFailed) as failed:
+        table(client).put(created, HASHED)
+    assert failed.value.code == "ConditionalCheckFailedException"
 
 
 @pytest.mark.parametrize(
@@ -133,7 +140,7 @@ def test_an_expired_invitation_still_in_the_table_is_refused_by_the_store_itself
     assert stored(dynamodb, expired.invitation_id)["expiresAt"] == {"N": str(NOW)}
     assert consume(client, expired.invitation_id) == store.Refused("expired")
     assert isinstance(consume(client, last_second.invitation_id), store.Consumed)
-    assert store.list_open(client, TABLE, "contact-expiry", NOW) == []
+    assert table(client).list_open("contact-expiry") == []
 
 
 def stored(dynamodb: LocalDynamoDB, invitation_id: str) -> dict[str, Any]:
@@ -145,29 +152,27 @@ def stored(dynamodb: LocalDynamoDB, invitation_id: str) -> dict[str, Any]:
 def test_a_revoked_invitation_cannot_be_redeemed(client: Any, dynamodb: LocalDynamoDB) -> None:
     created = put(client)
     revoke = {"invitation_id": created.invitation_id, "contact_id": "contact-1", "creator": None}
-    assert store.revoke(client, TABLE, now=NOW - 1, **revoke)
-    assert store.revoke(client, TABLE, now=NOW, **revoke)
+    assert table(client, NOW - 1).revoke(**revoke)
+    assert table(client, NOW).revoke(**revoke)
     assert consume(client, created.invitation_id) == store.Refused("revoked")
     assert stored(dynamodb, created.invitation_id)["revokedAt"] == {"N": str(NOW - 1)}
 
 
 def test_revoking_needs_the_contact_and_the_creator_when_named(client: Any) -> None:
     created = put(client)
-    base = {"invitation_id": created.invitation_id, "now": NOW}
-    assert not store.revoke(client, TABLE, contact_id="contact-2", creator=None, **base)
-    assert not store.revoke(client, TABLE, contact_id="contact-1", creator="someone", **base)
-    assert store.revoke(
-        client, TABLE, contact_id="contact-1", creator="arn:aws:iam::1:role/app", **base
-    )
+    base = {"invitation_id": created.invitation_id}
+    assert not table(client).revoke(contact_id="contact-2", creator=None, **base)
+    assert not table(client).revoke(contact_id="contact-1", creator="someone", **base)
+    assert table(client).revoke(contact_id="contact-1", creator="arn:aws:iam::1:role/app", **base)
 
 
 def test_a_retried_redemption_replays(client: Any) -> None:
     created = put(client)
-    key = store.redemption_hash(created.invitation_id, "k", "Bo")
+    key = tokens.redemption_hash(created.invitation_id, "k", "Bo")
     assert isinstance(consume(client, created.invitation_id, redemption=key), store.Consumed)
     again = consume(client, created.invitation_id, redemption=key)
     assert isinstance(again, store.Replayed) and again.invitation.uses_left == 0
-    other = store.redemption_hash(created.invitation_id, "k2", "Bo")
+    other = tokens.redemption_hash(created.invitation_id, "k2", "Bo")
     assert consume(client, created.invitation_id, redemption=other) == store.Refused("used-up")
 
 
@@ -181,10 +186,10 @@ def test_the_display_name_must_fit(client: Any) -> None:
 
 def test_a_use_given_back_can_be_redeemed_again(client: Any, dynamodb: LocalDynamoDB) -> None:
     created = put(client)
-    key = store.redemption_hash(created.invitation_id, "k", "Bo")
+    key = tokens.redemption_hash(created.invitation_id, "k", "Bo")
     consume(client, created.invitation_id, redemption=key, use_id="use-1")
     assert stored(dynamodb, created.invitation_id)["useIds"] == {"SS": ["use-1"]}
-    assert store.give_back(client, TABLE, created.invitation_id, "use-1", key)
+    assert table(client).give_back(created.invitation_id, "use-1", key)
     item = stored(dynamodb, created.invitation_id)
     assert item["usesLeft"] == {"N": "1"} and "redemptions" not in item and "useIds" not in item
     assert isinstance(consume(client, created.invitation_id, redemption=key), store.Consumed)
@@ -196,20 +201,20 @@ def test_a_use_is_given_back_once_and_only_by_its_own_redemption(
     created = put(client, uses=2, uses_left=2)
     consume(client, created.invitation_id, use_id="use-1")
     consume(client, created.invitation_id, use_id="use-2")
-    assert store.give_back(client, TABLE, created.invitation_id, "use-1", None)
+    assert table(client).give_back(created.invitation_id, "use-1", None)
     # Again (as after a lost answer): the item is there, the ID is not, so it was given back.
-    assert store.give_back(client, TABLE, created.invitation_id, "use-1", None)
-    assert store.give_back(client, TABLE, created.invitation_id, "use-9", None)
+    assert table(client).give_back(created.invitation_id, "use-1", None)
+    assert table(client).give_back(created.invitation_id, "use-9", None)
     item = stored(dynamodb, created.invitation_id)
     assert (item["usesLeft"], item["useIds"]) == ({"N": "1"}, {"SS": ["use-2"]})
-    assert not store.give_back(client, TABLE, "nosuchinvitatio", "use-2", None)
+    assert not table(client).give_back("nosuchinvitatio", "use-2", None)
 
 
 def test_a_consume_whose_answer_is_lost_is_recognised_when_the_sdk_retries_it(
     client: Any, retrying: Any, dynamodb: LocalDynamoDB
 ) -> None:
     created = put(client, uses=2, uses_left=2)
-    key = store.redemption_hash(created.invitation_id, "k", None)
+    key = tokens.redemption_hash(created.invitation_id, "k", None)
     dynamodb.lose_next_answer("UpdateItem")
     before = dynamodb.calls.count("UpdateItem")
     outcome = consume(retrying, created.invitation_id, use_id="use-1", redemption=key)
@@ -225,7 +230,7 @@ def test_its_own_use_id_is_consumed_even_if_revoked_since(client: Any) -> None:
     created = put(client)
     consume(client, created.invitation_id, use_id="use-1")
     revoke = {"invitation_id": created.invitation_id, "contact_id": "contact-1", "creator": None}
-    store.revoke(client, TABLE, now=NOW, **revoke)
+    table(client, NOW).revoke(**revoke)
     again = consume(client, created.invitation_id, use_id="use-1")
     assert isinstance(again, store.Consumed) and again.invitation.uses_left == 0
     assert consume(client, created.invitation_id) == store.Refused("revoked")
@@ -241,7 +246,7 @@ def test_a_give_back_whose_answer_is_lost_returns_one_use(
     dynamodb.lose_next_answer(
         "UpdateItem", then=lambda: taken.append(consume(client, created.invitation_id))
     )
-    assert store.give_back(retrying, TABLE, created.invitation_id, "use-a", None)
+    assert table(retrying).give_back(created.invitation_id, "use-a", None)
     assert isinstance(taken[0], store.Consumed)
     item = stored(dynamodb, created.invitation_id)
     assert item["usesLeft"] == {"N": "1"} and "use-a" not in item["useIds"]["SS"]
@@ -263,11 +268,11 @@ def test_the_largest_invitation_item_stays_far_below_dynamodbs_item_limit(
         created_by="arn:aws:iam::123456789012:role/" + "r" * 2000,
     )
     for n in range(most):
-        key = store.redemption_hash(created.invitation_id, f"key-{n}", None)
+        key = tokens.redemption_hash(created.invitation_id, f"key-{n}", None)
         taken = consume(client, created.invitation_id, name_given=False, redemption=key)
         assert isinstance(taken, store.Consumed)
     revoke = {"invitation_id": created.invitation_id, "contact_id": "c" * 256, "creator": None}
-    assert store.revoke(client, TABLE, now=NOW, **revoke)
+    assert table(client, NOW).revoke(**revoke)
     item = stored(dynamodb, created.invitation_id)
     assert len(item["useIds"]["SS"]) == len(item["redemptions"]["SS"]) == most
     assert item_size(item) < MAX_ITEM_BYTES / 20
@@ -282,16 +287,11 @@ def test_the_listing_reads_the_index_and_only_open_invitations(client: Any) -> N
     put(client, **contact, expires_at=NOW)
     put(client, **contact, uses_left=0)
     revoked = put(client, **contact)
-    store.revoke(
-        client,
-        TABLE,
-        invitation_id=revoked.invitation_id,
-        contact_id="contact-list",
-        creator=None,
-        now=NOW,
+    table(client).revoke(
+        invitation_id=revoked.invitation_id, contact_id="contact-list", creator=None
     )
     consume(client, kept[1].invitation_id, redemption="r" * 64)
-    found = store.list_open(client, TABLE, "contact-list", NOW)
+    found = table(client).list_open("contact-list")
     assert [i.invitation_id for i in found] == [i.invitation_id for i in kept]
     assert found[1].uses_left == 1
     # The index projects no secret hash, creator, use ID or redemption.

@@ -32,7 +32,7 @@ from runtime_support import (
 )
 
 from constructs_lib import _throttling
-from runtime.broker import contacts, handler
+from runtime.broker import contacts, handler, participants
 
 Invoke = Callable[[dict[str, Any]], dict[str, Any]]
 CAPTURE = pytest.CaptureFixture[str]
@@ -406,7 +406,7 @@ def test_connect_latency_leaves_the_agent_wait_out(
     # The latency alarm watches ConnectLatency so that a normal wait for the agent never pages
     # (tests/constructs/test_monitoring.py): the metric times CreateParticipant alone.
     checks(agent_wait_seconds=3.0)
-    monkeypatch.setattr(handler.time, "perf_counter", clock.time)
+    monkeypatch.setattr(participants.time, "perf_counter", clock.time)
     agent_connects_after(stub, 2, polls=[0, 1, 2])
     created(stub)
     assert invoke(api_gateway_event(BODY))["statusCode"] == 201

@@ -11,7 +11,9 @@ from botocore.stub import Stubber
 from invitation_support import INVITATION_ID, NOW, SECRET, SETTINGS, USE_ID
 from runtime_support import default_config
 
-from runtime.broker import dynamodb, handler, invitation_store, invitations
+from runtime.broker import dynamodb, handler
+from runtime.broker import invitation_store as store
+from runtime.broker import invitation_tokens as tokens
 from runtime.broker.config import Config
 
 
@@ -21,12 +23,12 @@ def _invitations_on(monkeypatch: pytest.MonkeyPatch) -> Iterator[Config]:
     left over."""
     config = default_config(invitations=SETTINGS)
     handler.set_config(config)
-    invitations.set_clock(lambda: float(NOW))
-    monkeypatch.setattr(invitation_store, "new_secret", lambda: (INVITATION_ID, SECRET))
-    monkeypatch.setattr(invitation_store, "new_use_id", lambda: USE_ID)
+    store.set_clock(lambda: float(NOW))
+    monkeypatch.setattr(tokens, "new_secret", lambda: (INVITATION_ID, SECRET))
+    monkeypatch.setattr(tokens, "new_use_id", lambda: USE_ID)
     dynamodb.set_client(None)
     yield config
-    invitations.set_clock(None)
+    store.set_clock(None)
     dynamodb.set_client(None)
 
 

@@ -246,11 +246,11 @@ def gateway(route: tuple[str, str]) -> set[tuple[int, str]]:
 
 
 def named_by_the_runtime() -> set[str]:
-    """The problem codes the runtime's code names (string constants of runtime/broker/*.py)."""
+    """The problem codes the runtime's code names (string constants of runtime/broker/**.py)."""
     codes = set(_contract.problems())
     return {
         node.value
-        for path in Path(handler.__file__).parent.glob("*.py")
+        for path in Path(handler.__file__).parent.rglob("*.py")
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
         if isinstance(node, ast.Constant) and node.value in codes
     }
