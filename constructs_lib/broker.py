@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
@@ -494,45 +495,36 @@ class ParticipantBroker(Construct):
         instance_arn = stack.format_arn(
             service="connect", resource="instance", resource_name=instance_id
         )
-        contacts_arn = stack.format_arn(
-            service="connect", resource="instance", resource_name=f"{instance_id}/contact/*"
-        )
-        statements = [
-            iam.PolicyStatement(
-                sid="WriteOwnLogs",
-                actions=["logs:CreateLogStream", "logs:PutLogEvents"],
-                resources=[self.log_group.log_group_arn],
+        # The statements as IAM JSON, one call into the CDK's JavaScript for the document
+        # instead of one per statement; the contacts ARN extends the instance ARN in Python.
+        contacts_arn = f"{instance_arn}/contact/*"
+        statements: list[dict[str, object]] = [
+            _allow(
+                "WriteOwnLogs",
+                ["logs:CreateLogStream", "logs:PutLogEvents"],
+                [self.log_group.log_group_arn],
             ),
-            iam.PolicyStatement(
-                sid="CreateParticipantOnOneInstance",
-                actions=["connect:CreateParticipant"],
-                resources=[instance_arn, contacts_arn],
+            _allow(
+                "CreateParticipantOnOneInstance",
+                ["connect:CreateParticipant"],
+                [instance_arn, contacts_arn],
             ),
         ]
         if contact_checks:
             # DescribeContact is authorized on the contact ARN only (Service Authorization
             # Reference, Amazon Connect: resource type "contact").
             statements.append(
-                iam.PolicyStatement(
-                    sid="DescribeContactsOfOneInstance",
-                    actions=["connect:DescribeContact"],
-                    resources=[contacts_arn],
-                )
+                _allow("DescribeContactsOfOneInstance", ["connect:DescribeContact"], [contacts_arn])
             )
-        statements.append(
-            iam.PolicyStatement(
-                sid="WriteXRayTraces",
-                actions=list(_nag.XRAY_ACTIONS_SORTED),
-                resources=["*"],
-            )
-        )
-        statements.extend(extra_statements)
-        policy = iam.PolicyDocument(statements=statements)
+        statements.append(_allow("WriteXRayTraces", list(_nag.XRAY_ACTIONS_SORTED), ["*"]))
+        policy = iam.PolicyDocument.from_json({"Version": "2012-10-17", "Statement": statements})
+        if extra_statements:
+            policy.add_statements(*extra_statements)
         role = iam.Role(
             self,
             "FunctionRole",
             description="ParticipantBroker function: CreateParticipant on one Connect instance",
-            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+            assumed_by=_lambda_principal(),
             inline_policies={"ParticipantBroker": policy},
         )
         _nag.acknowledge_function_role(role, contacts_arn)
@@ -634,6 +626,17 @@ class ParticipantBroker(Construct):
         if origins and len(origins) == 1 and not _checks.is_unresolved(origins[0]):
             return {"Access-Control-Allow-Origin": f"'{origins[0]}'", "Vary": "'Origin'"}
         return {}
+
+
+def _allow(sid: str, actions: list[str], resources: list[str]) -> dict[str, object]:
+    """An Allow statement as IAM JSON."""
+    return {"Sid": sid, "Effect": "Allow", "Action": actions, "Resource": resources}
+
+
+@functools.cache
+def _lambda_principal() -> iam.ServicePrincipal:
+    """Lambda's service principal, one per process: it holds no scope, every role can share it."""
+    return iam.ServicePrincipal("lambda.amazonaws.com")
 
 
 def _function_environment(
