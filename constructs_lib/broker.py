@@ -565,20 +565,14 @@ class ParticipantBroker(Construct):
                 throttling_burst_limit=throttling_burst_limit,
                 method_options=method_options or None,
                 access_log_destination=apigateway.LogGroupLogDestination(self.access_log_group),
-                access_log_format=apigateway.AccessLogFormat.custom(
-                    json.dumps(defaults.ACCESS_LOG_FIELDS, separators=(",", ":"))
-                ),
+                access_log_format=_access_log_format(),
             ),
         )
 
     def _add_method(
         self, auth: BrokerAuthorization, cors_allowed_origins: Sequence[str] | None
     ) -> apigateway.Method:
-        participants = (
-            self.rest_api.root.add_resource("contacts")
-            .add_resource("{contactId}")
-            .add_resource("participants")
-        )
+        participants = self.rest_api.root.resource_for_path(defaults.RESOURCE_PATH)
         if auth.user_pool is not None:
             authorizer: apigateway.IAuthorizer | None = apigateway.CognitoUserPoolsAuthorizer(
                 self, "Authorizer", cognito_user_pools=[auth.user_pool]
@@ -628,6 +622,14 @@ class ParticipantBroker(Construct):
         return {}
 
 
+@functools.cache
+def _access_log_format() -> apigateway.AccessLogFormat:
+    """The stages' JSON access log format, one per process: a value every stage can share."""
+    return apigateway.AccessLogFormat.custom(
+        json.dumps(defaults.ACCESS_LOG_FIELDS, separators=(",", ":"))
+    )
+
+
 def _allow(sid: str, actions: list[str], resources: list[str]) -> dict[str, object]:
     """An Allow statement as IAM JSON."""
     return {"Sid": sid, "Effect": "Allow", "Action": actions, "Resource": resources}
@@ -671,8 +673,8 @@ def _set_security_policy(api: apigateway.RestApi, policy: BrokerSecurityPolicy) 
     resource = api.node.default_child
     assert isinstance(resource, apigateway.CfnRestApi)
     resource.security_policy = policy.security_policy
-    mode = policy.endpoint_access_mode
-    resource.endpoint_access_mode = None if mode is None else mode.value
+    if policy.endpoint_access_mode is not None:  # a legacy policy has no mode: nothing to write
+        resource.endpoint_access_mode = policy.endpoint_access_mode.value
 
 
 def _contact_environment(
