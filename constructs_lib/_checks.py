@@ -161,15 +161,14 @@ def memory_size(memory_size: int) -> None:
 
 
 def timeout(timeout: Duration) -> None:
-    """The function must finish before API Gateway's 29 s integration timeout."""
-    if timeout.is_unresolved():
-        return
-    seconds = timeout.to_seconds()
-    if 1 <= seconds <= MAX_TIMEOUT_SECONDS:
+    """The function must finish before API Gateway's 29 s integration timeout (converted once
+    per Duration: brokers share the default one)."""
+    seconds = duration_seconds(timeout)
+    if seconds is None or 1 <= seconds <= MAX_TIMEOUT_SECONDS:
         return
     raise ValueError(
         f"timeout must be between 1 and {MAX_TIMEOUT_SECONDS} seconds so the function answers "
-        f"before API Gateway's 29 s integration timeout, got {seconds} seconds; "
+        f"before API Gateway's 29 s integration timeout, got {seconds:g} seconds; "
         f"the default is {defaults.TIMEOUT.to_seconds()} seconds"
     )
 

@@ -20,7 +20,7 @@ from constructs_lib import ConnectInstance, ParticipantBroker
 
 #: Round trips of a default broker added to a stack that already holds one. Lower it when a
 #: change saves some; raising it needs a reason worth that cost in every app.
-ROUND_TRIPS_PER_BROKER = 72
+ROUND_TRIPS_PER_BROKER = 70
 
 
 def _describe(request: Any) -> str:
