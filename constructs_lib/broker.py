@@ -321,7 +321,11 @@ class ParticipantBroker(Construct):
         self.connect_throttles_alarm = watch.connect_throttles_alarm if watch else None
         self.failed_redemptions_alarm = watch.failed_redemptions_alarm if watch else None
         self.dashboard = watch.dashboard if watch else None
-        _nag.acknowledge_findings(self, props.authorization.method_authorization_type())
+        _nag.acknowledge_findings(
+            self,
+            props.authorization.method_authorization_type(),
+            web_acl=props.web_acl_arn is not None,
+        )
 
     # ----------------------------------------------------------------------------- public API
     def grant_invoke(self, grantee: iam.IGrantable) -> iam.Grant:
@@ -527,7 +531,7 @@ class ParticipantBroker(Construct):
             assumed_by=_lambda_principal(),
             inline_policies={"ParticipantBroker": policy},
         )
-        _nag.acknowledge_function_role(role, contacts_arn)
+        _nag.acknowledge_function_role(role, contacts_arn, stack)
         return role
 
     def _rest_api(
@@ -736,7 +740,7 @@ def _account_settings(scope: Construct) -> IConstruct:
         },
     )
     role.apply_removal_policy(RemovalPolicy.RETAIN)
-    _nag.acknowledge_account_role(role, log_groups)
+    _nag.acknowledge_account_role(role, log_groups, stack)
     account = apigateway.CfnAccount(holder, "Account", cloud_watch_role_arn=role.role_arn)
     account.apply_removal_policy(RemovalPolicy.RETAIN)
     return holder
