@@ -45,6 +45,14 @@ def is_unresolved(value: object) -> bool:
         return "${Token[" in value
     if isinstance(value, bool | int):
         return False
+    if isinstance(value, float):
+        return _is_unresolved_number(value)
+    return bool(Token.is_unresolved(value))
+
+
+@functools.cache
+def _is_unresolved_number(value: float) -> bool:
+    """Asked of the CDK once per value and process: brokers share their default numbers."""
     return bool(Token.is_unresolved(value))
 
 
@@ -153,15 +161,14 @@ def memory_size(memory_size: int) -> None:
 
 
 def timeout(timeout: Duration) -> None:
-    """The function must finish before API Gateway's 29 s integration timeout."""
-    if timeout.is_unresolved():
-        return
-    seconds = timeout.to_seconds()
-    if 1 <= seconds <= MAX_TIMEOUT_SECONDS:
+    """The function must finish before API Gateway's 29 s integration timeout (converted once
+    per Duration: brokers share the default one)."""
+    seconds = duration_seconds(timeout)
+    if seconds is None or 1 <= seconds <= MAX_TIMEOUT_SECONDS:
         return
     raise ValueError(
         f"timeout must be between 1 and {MAX_TIMEOUT_SECONDS} seconds so the function answers "
-        f"before API Gateway's 29 s integration timeout, got {seconds} seconds; "
+        f"before API Gateway's 29 s integration timeout, got {seconds:g} seconds; "
         f"the default is {defaults.TIMEOUT.to_seconds()} seconds"
     )
 
@@ -474,15 +481,15 @@ def alarm_rate(value: float) -> None:
         )
 
 
-def alarm_latency(value: Duration) -> None:
-    """The latency threshold: more than zero milliseconds."""
-    if value.is_unresolved():
-        return
-    if value.to_milliseconds() <= 0:
-        raise ValueError(
-            f"latency_p99_threshold must be longer than 0 ms, got {value.to_human_string()}; "
-            "pass a Duration such as Duration.seconds(3)"
-        )
+def alarm_latency(value: Duration) -> float:
+    """The latency threshold in milliseconds: more than zero."""
+    milliseconds: float = value.to_milliseconds()
+    if value.is_unresolved() or milliseconds > 0:
+        return milliseconds
+    raise ValueError(
+        f"latency_p99_threshold must be longer than 0 ms, got {value.to_human_string()}; "
+        "pass a Duration such as Duration.seconds(3)"
+    )
 
 
 def alarm_destinations(alarms: bool, destinations: bool) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
@@ -320,7 +321,11 @@ class ParticipantBroker(Construct):
         self.connect_throttles_alarm = watch.connect_throttles_alarm if watch else None
         self.failed_redemptions_alarm = watch.failed_redemptions_alarm if watch else None
         self.dashboard = watch.dashboard if watch else None
-        _nag.acknowledge_findings(self, props.authorization.method_authorization_type())
+        _nag.acknowledge_findings(
+            self,
+            props.authorization.method_authorization_type(),
+            web_acl=props.web_acl_arn is not None,
+        )
 
     # ----------------------------------------------------------------------------- public API
     def grant_invoke(self, grantee: iam.IGrantable) -> iam.Grant:
@@ -494,48 +499,39 @@ class ParticipantBroker(Construct):
         instance_arn = stack.format_arn(
             service="connect", resource="instance", resource_name=instance_id
         )
-        contacts_arn = stack.format_arn(
-            service="connect", resource="instance", resource_name=f"{instance_id}/contact/*"
-        )
-        statements = [
-            iam.PolicyStatement(
-                sid="WriteOwnLogs",
-                actions=["logs:CreateLogStream", "logs:PutLogEvents"],
-                resources=[self.log_group.log_group_arn],
+        # The statements as IAM JSON, one call into the CDK's JavaScript for the document
+        # instead of one per statement; the contacts ARN extends the instance ARN in Python.
+        contacts_arn = f"{instance_arn}/contact/*"
+        statements: list[dict[str, object]] = [
+            _allow(
+                "WriteOwnLogs",
+                ["logs:CreateLogStream", "logs:PutLogEvents"],
+                [self.log_group.log_group_arn],
             ),
-            iam.PolicyStatement(
-                sid="CreateParticipantOnOneInstance",
-                actions=["connect:CreateParticipant"],
-                resources=[instance_arn, contacts_arn],
+            _allow(
+                "CreateParticipantOnOneInstance",
+                ["connect:CreateParticipant"],
+                [instance_arn, contacts_arn],
             ),
         ]
         if contact_checks:
             # DescribeContact is authorized on the contact ARN only (Service Authorization
             # Reference, Amazon Connect: resource type "contact").
             statements.append(
-                iam.PolicyStatement(
-                    sid="DescribeContactsOfOneInstance",
-                    actions=["connect:DescribeContact"],
-                    resources=[contacts_arn],
-                )
+                _allow("DescribeContactsOfOneInstance", ["connect:DescribeContact"], [contacts_arn])
             )
-        statements.append(
-            iam.PolicyStatement(
-                sid="WriteXRayTraces",
-                actions=list(_nag.XRAY_ACTIONS_SORTED),
-                resources=["*"],
-            )
-        )
-        statements.extend(extra_statements)
-        policy = iam.PolicyDocument(statements=statements)
+        statements.append(_allow("WriteXRayTraces", list(_nag.XRAY_ACTIONS_SORTED), ["*"]))
+        policy = iam.PolicyDocument.from_json({"Version": "2012-10-17", "Statement": statements})
+        if extra_statements:
+            policy.add_statements(*extra_statements)
         role = iam.Role(
             self,
             "FunctionRole",
             description="ParticipantBroker function: CreateParticipant on one Connect instance",
-            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+            assumed_by=_lambda_principal(),
             inline_policies={"ParticipantBroker": policy},
         )
-        _nag.acknowledge_function_role(role, contacts_arn)
+        _nag.acknowledge_function_role(role, contacts_arn, stack)
         return role
 
     def _rest_api(
@@ -573,20 +569,14 @@ class ParticipantBroker(Construct):
                 throttling_burst_limit=throttling_burst_limit,
                 method_options=method_options or None,
                 access_log_destination=apigateway.LogGroupLogDestination(self.access_log_group),
-                access_log_format=apigateway.AccessLogFormat.custom(
-                    json.dumps(defaults.ACCESS_LOG_FIELDS, separators=(",", ":"))
-                ),
+                access_log_format=_access_log_format(),
             ),
         )
 
     def _add_method(
         self, auth: BrokerAuthorization, cors_allowed_origins: Sequence[str] | None
     ) -> apigateway.Method:
-        participants = (
-            self.rest_api.root.add_resource("contacts")
-            .add_resource("{contactId}")
-            .add_resource("participants")
-        )
+        participants = self.rest_api.root.resource_for_path(defaults.RESOURCE_PATH)
         if auth.user_pool is not None:
             authorizer: apigateway.IAuthorizer | None = apigateway.CognitoUserPoolsAuthorizer(
                 self, "Authorizer", cognito_user_pools=[auth.user_pool]
@@ -636,6 +626,25 @@ class ParticipantBroker(Construct):
         return {}
 
 
+@functools.cache
+def _access_log_format() -> apigateway.AccessLogFormat:
+    """The stages' JSON access log format, one per process: a value every stage can share."""
+    return apigateway.AccessLogFormat.custom(
+        json.dumps(defaults.ACCESS_LOG_FIELDS, separators=(",", ":"))
+    )
+
+
+def _allow(sid: str, actions: list[str], resources: list[str]) -> dict[str, object]:
+    """An Allow statement as IAM JSON."""
+    return {"Sid": sid, "Effect": "Allow", "Action": actions, "Resource": resources}
+
+
+@functools.cache
+def _lambda_principal() -> iam.ServicePrincipal:
+    """Lambda's service principal, one per process: it holds no scope, every role can share it."""
+    return iam.ServicePrincipal("lambda.amazonaws.com")
+
+
 def _function_environment(
     props: ParticipantBrokerProps, checked: _props.Checked, instance_id: str
 ) -> dict[str, str]:
@@ -668,8 +677,8 @@ def _set_security_policy(api: apigateway.RestApi, policy: BrokerSecurityPolicy) 
     resource = api.node.default_child
     assert isinstance(resource, apigateway.CfnRestApi)
     resource.security_policy = policy.security_policy
-    mode = policy.endpoint_access_mode
-    resource.endpoint_access_mode = None if mode is None else mode.value
+    if policy.endpoint_access_mode is not None:  # a legacy policy has no mode: nothing to write
+        resource.endpoint_access_mode = policy.endpoint_access_mode.value
 
 
 def _contact_environment(
@@ -731,7 +740,7 @@ def _account_settings(scope: Construct) -> IConstruct:
         },
     )
     role.apply_removal_policy(RemovalPolicy.RETAIN)
-    _nag.acknowledge_account_role(role, log_groups)
+    _nag.acknowledge_account_role(role, log_groups, stack)
     account = apigateway.CfnAccount(holder, "Account", cloud_watch_role_arn=role.role_arn)
     account.apply_removal_policy(RemovalPolicy.RETAIN)
     return holder

@@ -174,11 +174,6 @@ class BrokerMonitoring(Construct):
             ``failed_redemptions_alarm`` (only with ``invitations``). Default: 10.
         """
         super().__init__(scope, construct_id)
-        latency = (
-            Duration.millis(DEFAULT_LATENCY_P99_THRESHOLD_MS)
-            if latency_p99_threshold is None
-            else latency_p99_threshold
-        )
         _checks.invitation_alarm(invitations, failed_redemptions_threshold)
         redemptions = (
             DEFAULT_FAILED_REDEMPTIONS_THRESHOLD
@@ -195,13 +190,18 @@ class BrokerMonitoring(Construct):
         ):
             _checks.alarm_count(prop, count)
         _checks.alarm_rate(api_5xx_rate_threshold)
-        _checks.alarm_latency(latency)
+        # The default needs no Duration: each conversion is a call into the CDK's JavaScript.
+        self._latency_threshold_ms = (
+            DEFAULT_LATENCY_P99_THRESHOLD_MS
+            if latency_p99_threshold is None
+            else _checks.alarm_latency(latency_p99_threshold)
+        )
         self._function = function
+        self._function_name = function.function_name  # read once, used by every runtime metric
         self._stage = stage or rest_api.deployment_stage
         self._stage_name = self._stage.stage_name
         self._api_name = rest_api.rest_api_name
         self._namespace = metrics_namespace
-        self._latency_threshold_ms = latency.to_milliseconds()
         self._api_5xx_rate_threshold = api_5xx_rate_threshold
         self._invitations = invitations
 
@@ -270,7 +270,7 @@ class BrokerMonitoring(Construct):
         return cloudwatch.Metric(
             namespace=self._namespace,
             metric_name=metric_name,
-            dimensions_map={"FunctionName": self._function.function_name},
+            dimensions_map={"FunctionName": self._function_name},
             statistic=statistic,
             period=PERIOD,
             label=label,
@@ -469,7 +469,7 @@ class BrokerMonitoring(Construct):
     def _connect_widgets(self) -> list[cloudwatch.IWidget]:
         """Connect errors by exception name, throttles and call latency."""
         by_code = cloudwatch.SearchExpression(
-            expression=connect_errors_search(self._namespace, self._function.function_name),
+            expression=connect_errors_search(self._namespace, self._function_name),
             label="",
             period=PERIOD,
         )
@@ -512,7 +512,7 @@ class BrokerMonitoring(Construct):
         by_reason = cloudwatch.SearchExpression(
             expression=metric_search(
                 self._namespace,
-                self._function.function_name,
+                self._function_name,
                 "InvitationRedemptionsRefused",
                 "Reason",
             ),
