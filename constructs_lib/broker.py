@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import weakref
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -390,6 +391,7 @@ class ParticipantBroker(Construct):
             extra_statements = _invitations.policy_statements(
                 self.invitation_table, props.invitations
             )
+        stack = Stack.of(self)
         function = lambda_.Function(
             self,
             "Function",
@@ -397,10 +399,10 @@ class ParticipantBroker(Construct):
             runtime=defaults.RUNTIME,
             architecture=defaults.ARCHITECTURE,
             handler=defaults.HANDLER,
-            code=lambda_.Code.from_asset(str(_contract.runtime_dir()), exclude=asset_exclude),
+            code=_function_code(stack, tuple(asset_exclude)),
             memory_size=props.memory_size,
             timeout=props.timeout,
-            role=self._function_role(instance_id, props.contact_checks, extra_statements),
+            role=self._function_role(stack, instance_id, props.contact_checks, extra_statements),
             log_group=self.log_group,
             environment=environment,
             reserved_concurrent_executions=props.reserved_concurrency,
@@ -488,6 +490,7 @@ class ParticipantBroker(Construct):
 
     def _function_role(
         self,
+        stack: Stack,
         instance_id: str,
         contact_checks: bool,
         extra_statements: Sequence[iam.PolicyStatement] = (),
@@ -495,7 +498,6 @@ class ParticipantBroker(Construct):
         """The function's own role: logs to its own log group, CreateParticipant on one
         instance (with the contact checks, DescribeContact on its contacts; with invitations,
         the invitation table); no managed policies."""
-        stack = Stack.of(self)
         instance_arn = stack.format_arn(
             service="connect", resource="instance", resource_name=instance_id
         )
@@ -624,6 +626,24 @@ class ParticipantBroker(Construct):
         if origins and len(origins) == 1 and not _checks.is_unresolved(origins[0]):
             return {"Access-Control-Allow-Origin": f"'{origins[0]}'", "Vary": "'Origin'"}
         return {}
+
+
+#: The Lambda code of each stack, per source directory and file set (with or without the
+#: invitation modules).
+_CODES: weakref.WeakKeyDictionary[Stack, dict[tuple[str, ...], lambda_.Code]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _function_code(stack: Stack, exclude: tuple[str, ...]) -> lambda_.Code:
+    """One asset code per stack and file set, which the stack's brokers share: aws-cdk-lib
+    stages the files once per app anyway, and a code bound once builds its asset once (an
+    asset belongs to one stack, so each stack has its own)."""
+    source = str(_contract.runtime_dir())
+    codes = _CODES.setdefault(stack, {})
+    if (source, *exclude) not in codes:
+        codes[(source, *exclude)] = lambda_.Code.from_asset(source, exclude=list(exclude))
+    return codes[(source, *exclude)]
 
 
 @functools.cache

@@ -66,6 +66,15 @@ def test_timeout_api_gateway_would_cut_or_zero_is_rejected(seconds: int) -> None
     rejects(_checks.timeout, "timeout", f"{seconds} seconds", Duration.seconds(seconds))
 
 
+def test_timeout_under_a_second_is_rejected_with_the_value_received() -> None:
+    with pytest.raises(ValueError) as raised:
+        _checks.timeout(Duration.millis(500))
+    assert str(raised.value) == (
+        "timeout must be between 1 and 28 seconds so the function answers before API Gateway's "
+        "29 s integration timeout, got 0.5 seconds; the default is 25 seconds"
+    )
+
+
 @pytest.mark.parametrize("concurrency", [None, 1, 1000])
 def test_reserved_concurrency_of_at_least_one_is_accepted(concurrency: int | None) -> None:
     _checks.reserved_concurrency(concurrency)
