@@ -30,7 +30,8 @@ def synth_example(app: cdk.App) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def template(app_factory: Callable[..., cdk.App]) -> dict[str, Any]:
-    return synth_example(app_factory())
+    """The example app as ``cdk synth`` builds it: aws-cdk-lib's built-in validation on."""
+    return synth_example(app_factory(validate=True))
 
 
 @pytest.fixture(scope="module")
