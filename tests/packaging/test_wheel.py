@@ -81,12 +81,15 @@ def test_make_dist_builds_and_checks_as_the_test_does() -> None:
 
 
 def test_release_artifacts_pass_twine_check(consumer: Consumer) -> None:
-    version = re.search(r'^version = "([^"]+)"', (REPO / "pyproject.toml").read_text(), re.M)
-    assert version is not None
+    with (REPO / "pyproject.toml").open("rb") as file:
+        version = tomllib.load(file)["project"]["version"]  # the version's one source
     assert (consumer.wheel.name, consumer.sdist.name) == (
-        f"connect_participant_broker-{version.group(1)}-py3-none-any.whl",
-        f"connect_participant_broker-{version.group(1)}.tar.gz",
+        f"connect_participant_broker-{version}-py3-none-any.whl",
+        f"connect_participant_broker-{version}.tar.gz",
     )
+    with zipfile.ZipFile(consumer.wheel) as wheel:
+        metadata = wheel.read(f"connect_participant_broker-{version}.dist-info/METADATA")
+    assert f"\nVersion: {version}\n".encode() in metadata
     assert consumer.twine.count("PASSED") == 2, consumer.twine
 
 
