@@ -57,11 +57,7 @@ class _Union:
 
 @dataclass(frozen=True, kw_only=True)
 class ConnectInstance(_Union):
-    """The Amazon Connect instance the broker adds participants to, fixed at deploy time.
-
-    ``ConnectInstance.from_id("11111111-...")``, ``ConnectInstance.from_arn("arn:...")`` or
-    ``ConnectInstance.from_parameter(parameter)``.
-    """
+    """The Amazon Connect instance the broker adds participants to, fixed at deploy time."""
 
     instance_id: str
     """The instance ID as CloudFormation resolves it (a literal, or a token)."""
@@ -70,10 +66,8 @@ class ConnectInstance(_Union):
 
     @staticmethod
     def from_id(instance_id: str) -> ConnectInstance:
-        """An instance ID, such as ``11111111-2222-3333-4444-555555555555`` (the last part of
-        the instance ARN), or a token such as a ``CfnParameter``'s value (CloudFormation reduces
-        a token that holds the instance ARN to its ID). The broker creates an SSM String
-        parameter holding it."""
+        """An instance ID (the last part of the instance ARN), a literal or a token; the broker
+        keeps it in an SSM String parameter it creates."""
         if _checks.is_unresolved(instance_id):
             return ConnectInstance(
                 made_by=_FACTORY, instance_id=_id_in(instance_id), parameter=None
@@ -84,8 +78,7 @@ class ConnectInstance(_Union):
 
     @staticmethod
     def from_arn(instance_arn: str) -> ConnectInstance:
-        """An instance ARN, ``arn:<partition>:connect:<region>:<account>:instance/<id>`` (a
-        literal or a token); the broker uses its ID, in an SSM String parameter it creates."""
+        """An instance ARN (a literal or a token); the broker uses its ID."""
         if _checks.is_unresolved(instance_arn):
             return ConnectInstance(
                 made_by=_FACTORY, instance_id=_id_in(instance_arn), parameter=None
@@ -96,9 +89,8 @@ class ConnectInstance(_Union):
 
     @staticmethod
     def from_parameter(parameter: ssm.IStringParameter) -> ConnectInstance:
-        """An existing SSM String parameter holding the instance ID or the instance ARN (for
-        example published by your Connect stack); read at deploy time, never by the
-        function."""
+        """An existing SSM String parameter holding the instance ID or ARN, read at deploy
+        time."""
         return ConnectInstance(
             made_by=_FACTORY, instance_id=_id_in(parameter.string_value), parameter=parameter
         )
@@ -106,13 +98,10 @@ class ConnectInstance(_Union):
 
 @dataclass(frozen=True, kw_only=True)
 class BrokerAuthorization(_Union):
-    """How API Gateway authenticates the callers of the routes (the invitation redeem route
-    has none): ``BrokerAuthorization.iam()`` (the default), ``.cognito(user_pool)``,
-    ``.authorizer(authorizer)`` or ``.allow_unauthenticated_access()``."""
+    """How API Gateway authenticates callers (the invitation redeem route has none)."""
 
     IAM: ClassVar[BrokerAuthorization]
-    """The same as ``BrokerAuthorization.iam()``: AWS_IAM, no resource policy, an assumed role
-    is the caller."""
+    """``BrokerAuthorization.iam()``, the default."""
 
     authorization_type: apigateway.AuthorizationType
     """The authorization type the choice stands for (CUSTOM for an authorizer)."""
@@ -129,8 +118,7 @@ class BrokerAuthorization(_Union):
         allowed_principals: Sequence[iam.IPrincipal] | None = None,
         session_identity: bool = False,
     ) -> BrokerAuthorization:
-        """AWS_IAM: callers sign requests with SigV4; give them the right with
-        ``broker.grant_invoke(role)``.
+        """AWS_IAM: callers sign with SigV4; ``broker.grant_invoke(role)`` lets them.
 
         :param allowed_principals: only these IAM roles, users or accounts may call: the
             resource policy allows them and denies every other principal, even one whose
@@ -198,13 +186,12 @@ BrokerAuthorization.IAM = BrokerAuthorization.iam()
 
 @dataclass(frozen=True, kw_only=True)
 class BrokerSecurityPolicy(_Union):
-    """The API's minimum TLS: ``BrokerSecurityPolicy.TLS_1_2`` (the default) or an enhanced
-    policy,
+    """The API's minimum TLS, for example
     ``BrokerSecurityPolicy.enhanced("SecurityPolicy_TLS13_1_3_2025_09",
     endpoint_access_mode=apigateway.EndpointAccessMode.BASIC)``."""
 
     TLS_1_2: ClassVar[BrokerSecurityPolicy]
-    """TLS 1.2 or newer (the legacy ``TLS_1_2`` policy, which has no endpoint access mode)."""
+    """TLS 1.2 or newer, the default."""
 
     security_policy: str
     endpoint_access_mode: apigateway.EndpointAccessMode | None
@@ -234,12 +221,10 @@ BrokerSecurityPolicy.TLS_1_2 = BrokerSecurityPolicy(
 
 @dataclass(frozen=True, kw_only=True)
 class BrokerEndpoint(_Union):
-    """Where callers reach the API: ``BrokerEndpoint.regional()`` (the default), or
-    ``BrokerEndpoint.private(vpc_endpoints)``, reachable only through ``execute-api`` interface
-    VPC endpoints."""
+    """Where callers reach the API."""
 
     REGIONAL: ClassVar[BrokerEndpoint]
-    """The same as ``BrokerEndpoint.regional()``: a REGIONAL endpoint, TLS 1.2 or newer."""
+    """``BrokerEndpoint.regional()``, the default."""
 
     vpc_endpoints: Sequence[ec2.IVpcEndpoint] | None
     """The endpoints of a private API; ``None``: a regional API."""
@@ -251,8 +236,7 @@ class BrokerEndpoint(_Union):
     def regional(
         *, security_policy: BrokerSecurityPolicy = BrokerSecurityPolicy.TLS_1_2
     ) -> BrokerEndpoint:
-        """A REGIONAL endpoint, reachable from the internet (and only with the API's
-        authorization).
+        """A REGIONAL endpoint, reachable from the internet.
 
         :param security_policy: the minimum TLS. Default: ``BrokerSecurityPolicy.TLS_1_2``.
         """
@@ -310,7 +294,7 @@ class InvitationOptions:
     """Point-in-time recovery of the invitation table. Default: ``True``."""
     removal_policy: RemovalPolicy = defaults.INVITATION_REMOVAL_POLICY
     """What deleting the stack does to the invitation table. Default:
-    ``RemovalPolicy.DESTROY`` (every item expires within the maximum lifetime anyway)."""
+    ``RemovalPolicy.DESTROY``."""
     redeem_throttling_rate_limit: float | None = None
     """The redeem route's rate (requests/s), within the Connect quotas. Default: its share of
     the quotas."""
