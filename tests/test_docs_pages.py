@@ -75,6 +75,29 @@ def test_every_docs_page_the_code_names_exists() -> None:
     assert named and not [name for name in named if not (ROOT / name).is_file()]
 
 
+def test_every_section_the_code_names_exists() -> None:
+    """Each ``(docs/<page>.md, "<Section>")`` in the code names a heading or a bold lead."""
+    named = {
+        (page, section)
+        for folder in ("constructs_lib", "runtime", "scripts", "tests", "benchmarks")
+        for source in (ROOT / folder).rglob("*.py")
+        for page, section in re.findall(
+            r"(docs/[a-z-]+\.md),? \(?\"([^\"]+)\"", source.read_text(encoding="utf-8")
+        )
+    }
+    assert named
+    missing = [
+        (page, section)
+        for page, section in named
+        if not re.search(
+            rf"^(#+ {re.escape(section)}$|\*\*{re.escape(section)}\b)",
+            (ROOT / page).read_text(encoding="utf-8"),
+            re.MULTILINE,
+        )
+    ]
+    assert not missing, f"sections the code names that the docs do not have: {missing}"
+
+
 def test_the_alarms_runbook_is_the_page_their_descriptions_name() -> None:
     """Every alarm's description ends with "Runbook: '<title>' (docs/operating.md)"."""
     title = (ROOT / "docs" / "operating.md").read_text(encoding="utf-8").splitlines()[0]
