@@ -25,6 +25,8 @@ _LINK = re.compile(r"\]\(([^)\s]+)\)")
 _HEADING = re.compile(r"^#{1,6} (.+)$", re.MULTILINE)
 #: First person and hedging, outside code.
 _UNSURE = re.compile(r"\b(I|we|We|our|Our|might|probably|perhaps|maybe|Maybe)\b")
+#: A reference to no place in particular: link the section instead.
+_DANGLING = re.compile(r"\bsee (above|below)\b", re.IGNORECASE)
 
 
 def prose(page: Path) -> str:
@@ -127,9 +129,11 @@ def test_the_table_check_finds_a_split_table() -> None:
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda page: page.name)
-def test_no_first_person_and_no_hedging(page: Path) -> None:
+def test_no_first_person_no_hedging_no_dangling_reference(page: Path) -> None:
     found = [
-        line.strip() for line in prose(page).splitlines() if _UNSURE.search(line.replace("`", " "))
+        line.strip()
+        for line in prose(page).splitlines()
+        if _UNSURE.search(line.replace("`", " ")) or _DANGLING.search(line)
     ]
     assert not found, f"{page.name}: {found}"
 
