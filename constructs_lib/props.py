@@ -57,11 +57,7 @@ class _Union:
 
 @dataclass(frozen=True, kw_only=True)
 class ConnectInstance(_Union):
-    """The Amazon Connect instance the broker adds participants to, fixed at deploy time.
-
-    ``ConnectInstance.from_id("11111111-...")``, ``ConnectInstance.from_arn("arn:...")`` or
-    ``ConnectInstance.from_parameter(parameter)``.
-    """
+    """The Amazon Connect instance the broker adds participants to, fixed at deploy time."""
 
     instance_id: str
     """The instance ID as CloudFormation resolves it (a literal, or a token)."""
@@ -70,10 +66,8 @@ class ConnectInstance(_Union):
 
     @staticmethod
     def from_id(instance_id: str) -> ConnectInstance:
-        """An instance ID, such as ``11111111-2222-3333-4444-555555555555`` (the last part of
-        the instance ARN), or a token such as a ``CfnParameter``'s value (CloudFormation reduces
-        a token that holds the instance ARN to its ID). The broker creates an SSM String
-        parameter holding it."""
+        """An instance ID (the last part of the instance ARN), a literal or a token; the broker
+        keeps it in an SSM String parameter it creates."""
         if _checks.is_unresolved(instance_id):
             return ConnectInstance(
                 made_by=_FACTORY, instance_id=_id_in(instance_id), parameter=None
@@ -84,8 +78,7 @@ class ConnectInstance(_Union):
 
     @staticmethod
     def from_arn(instance_arn: str) -> ConnectInstance:
-        """An instance ARN, ``arn:<partition>:connect:<region>:<account>:instance/<id>`` (a
-        literal or a token); the broker uses its ID, in an SSM String parameter it creates."""
+        """An instance ARN (a literal or a token); the broker uses its ID."""
         if _checks.is_unresolved(instance_arn):
             return ConnectInstance(
                 made_by=_FACTORY, instance_id=_id_in(instance_arn), parameter=None
@@ -96,9 +89,8 @@ class ConnectInstance(_Union):
 
     @staticmethod
     def from_parameter(parameter: ssm.IStringParameter) -> ConnectInstance:
-        """An existing SSM String parameter holding the instance ID or the instance ARN (for
-        example published by your Connect stack); read at deploy time, never by the
-        function."""
+        """An existing SSM String parameter holding the instance ID or ARN, read at deploy
+        time."""
         return ConnectInstance(
             made_by=_FACTORY, instance_id=_id_in(parameter.string_value), parameter=parameter
         )
@@ -106,13 +98,10 @@ class ConnectInstance(_Union):
 
 @dataclass(frozen=True, kw_only=True)
 class BrokerAuthorization(_Union):
-    """How API Gateway authenticates the callers of the routes (the invitation redeem route
-    has none): ``BrokerAuthorization.iam()`` (the default), ``.cognito(user_pool)``,
-    ``.authorizer(authorizer)`` or ``.allow_unauthenticated_access()``."""
+    """How API Gateway authenticates callers (the invitation redeem route has none)."""
 
     IAM: ClassVar[BrokerAuthorization]
-    """The same as ``BrokerAuthorization.iam()``: AWS_IAM, no resource policy, an assumed role
-    is the caller."""
+    """``BrokerAuthorization.iam()``, the default."""
 
     authorization_type: apigateway.AuthorizationType
     """The authorization type the choice stands for (CUSTOM for an authorizer)."""
@@ -129,23 +118,16 @@ class BrokerAuthorization(_Union):
         allowed_principals: Sequence[iam.IPrincipal] | None = None,
         session_identity: bool = False,
     ) -> BrokerAuthorization:
-        """AWS_IAM: callers sign requests with SigV4; give them the right with
-        ``broker.grant_invoke(role)``.
+        """AWS_IAM: callers sign with SigV4; ``broker.grant_invoke(role)`` lets them.
 
-        :param allowed_principals: only these IAM roles, users or accounts may call the API:
-            the resource policy allows them and denies every other principal, including
-            same-account principals whose identity policy allows ``execute-api:Invoke`` on
-            ``*``. A principal of another account also needs its own identity policy to allow
-            the call. Default: no resource policy; any IAM principal of the account whose
-            identity policy allows ``execute-api:Invoke`` may call.
+        :param allowed_principals: only these IAM roles, users or accounts may call: the
+            resource policy allows them and denies every other principal, even one whose
+            identity policy allows ``execute-api:Invoke`` on ``*``. Default: no resource
+            policy.
         :param session_identity: ``True`` makes each assumed-role session a caller of its own
-            (its full ARN, session name included) for idempotency scopes, contact-bound callers
-            and invitation ownership. Safe only when the trust policy of every role that calls
-            fixes the session name with an ``sts:RoleSessionName`` condition (for example
-            ``${aws:username}``): without it, whoever may assume the role chooses the name,
-            and refreshed credentials change it. ``sts:SourceIdentity`` does not fix the
-            session name, so it is not enough alone. Default: ``False``, the role is the
-            caller (CONTRACT v2.1).
+            (docs/security.md, "Caller identity"); safe only when every calling role's trust
+            policy fixes the session name with ``sts:RoleSessionName``. Default: ``False``, the
+            role is the caller.
         """
         allowlist = None
         if allowed_principals is not None:
@@ -186,9 +168,8 @@ class BrokerAuthorization(_Union):
 
     @staticmethod
     def allow_unauthenticated_access() -> BrokerAuthorization:
-        """No authentication: anyone who can reach the API can mint participant tokens. A
-        synth warning (``connect-participant-broker:unauthenticated``) says so; use it only
-        when the API is protected some other way."""
+        """No authentication: anyone who can reach the API can mint participant tokens (a
+        synth warning says so)."""
         return BrokerAuthorization(
             made_by=_FACTORY, authorization_type=apigateway.AuthorizationType.NONE
         )
@@ -205,14 +186,12 @@ BrokerAuthorization.IAM = BrokerAuthorization.iam()
 
 @dataclass(frozen=True, kw_only=True)
 class BrokerSecurityPolicy(_Union):
-    """The API's minimum TLS version and ciphers (API Gateway, "Security policies for REST APIs
-    in API Gateway"): ``BrokerSecurityPolicy.TLS_1_2`` (the default; API Gateway's own default
-    for a REST API is still TLS 1.0) or an enhanced policy,
+    """The API's minimum TLS, for example
     ``BrokerSecurityPolicy.enhanced("SecurityPolicy_TLS13_1_3_2025_09",
     endpoint_access_mode=apigateway.EndpointAccessMode.BASIC)``."""
 
     TLS_1_2: ClassVar[BrokerSecurityPolicy]
-    """TLS 1.2 or newer (the legacy ``TLS_1_2`` policy, which has no endpoint access mode)."""
+    """TLS 1.2 or newer, the default."""
 
     security_policy: str
     endpoint_access_mode: apigateway.EndpointAccessMode | None
@@ -224,11 +203,8 @@ class BrokerSecurityPolicy(_Union):
         """An enhanced policy for regional and private APIs, such as
         ``SecurityPolicy_TLS13_1_3_2025_09`` (TLS 1.3 only).
 
-        :param endpoint_access_mode: ``BASIC`` or ``STRICT``, which has no default: a deployed
-            API moves to an enhanced policy with ``BASIC``, then to ``STRICT`` once its access
-            logs show that callers still get through; going back from ``STRICT`` to ``BASIC``
-            makes the endpoint unavailable for about 15 minutes (docs/security.md, "Endpoint
-            access mode"). ``STRICT`` on a private API adds a synth warning.
+        :param endpoint_access_mode: ``BASIC`` or ``STRICT``, with no default: a deployed API
+            moves through ``BASIC`` (docs/security.md, "Endpoint access mode").
         """
         _checks.security_policy(security_policy)
         return BrokerSecurityPolicy(
@@ -245,12 +221,10 @@ BrokerSecurityPolicy.TLS_1_2 = BrokerSecurityPolicy(
 
 @dataclass(frozen=True, kw_only=True)
 class BrokerEndpoint(_Union):
-    """Where callers reach the API: ``BrokerEndpoint.regional()`` (the default), or
-    ``BrokerEndpoint.private(vpc_endpoints)``, reachable only through ``execute-api`` interface
-    VPC endpoints."""
+    """Where callers reach the API."""
 
     REGIONAL: ClassVar[BrokerEndpoint]
-    """The same as ``BrokerEndpoint.regional()``: a REGIONAL endpoint, TLS 1.2 or newer."""
+    """``BrokerEndpoint.regional()``, the default."""
 
     vpc_endpoints: Sequence[ec2.IVpcEndpoint] | None
     """The endpoints of a private API; ``None``: a regional API."""
@@ -262,8 +236,7 @@ class BrokerEndpoint(_Union):
     def regional(
         *, security_policy: BrokerSecurityPolicy = BrokerSecurityPolicy.TLS_1_2
     ) -> BrokerEndpoint:
-        """A REGIONAL endpoint, reachable from the internet (and only with the API's
-        authorization).
+        """A REGIONAL endpoint, reachable from the internet.
 
         :param security_policy: the minimum TLS. Default: ``BrokerSecurityPolicy.TLS_1_2``.
         """
@@ -282,7 +255,7 @@ class BrokerEndpoint(_Union):
         security_policy: BrokerSecurityPolicy = BrokerSecurityPolicy.TLS_1_2,
     ) -> BrokerEndpoint:
         """A PRIVATE endpoint, reachable only through these ``execute-api`` interface VPC
-        endpoints (the resource policy denies every request from elsewhere).
+        endpoints.
 
         :param allowed_vpc_endpoint_ids: further VPC endpoint IDs (of other VPCs or accounts)
             the API accepts requests from. Default: none.
@@ -303,11 +276,8 @@ BrokerEndpoint.REGIONAL = BrokerEndpoint.regional()
 
 @dataclass(frozen=True, kw_only=True)
 class InvitationOptions:
-    """Invitations (docs/invitations.md), with their settings: a caller creates a one-time
-    secret for a contact, and whoever holds it can join that contact through
-    ``POST {url}invitations/redeem``, which has no API Gateway authorization. Adds a DynamoDB
-    table, four routes and an alarm. ``invitations=InvitationOptions()`` turns them on with
-    the defaults."""
+    """Invitations (docs/invitations.md): a DynamoDB table, four routes and an alarm.
+    ``invitations=InvitationOptions()`` turns them on with the defaults."""
 
     lifetime: Duration = defaults.INVITATION_LIFETIME
     """How long an invitation lasts when its creator asks for no lifetime (whole seconds, at
@@ -318,22 +288,21 @@ class InvitationOptions:
     max_uses: int = defaults.INVITATION_MAX_USES
     """The most uses a creator may ask for (1-100). Default: 5."""
     encryption_key: kms.IKey | None = None
-    """Encrypt the invitation table with this customer managed KMS key (the function gets
-    ``kms:Decrypt`` on it through DynamoDB). Default: the AWS owned key of DynamoDB."""
+    """Encrypt the invitation table with this customer managed KMS key. Default: an AWS owned
+    key."""
     point_in_time_recovery: bool = defaults.INVITATION_POINT_IN_TIME_RECOVERY
     """Point-in-time recovery of the invitation table. Default: ``True``."""
     removal_policy: RemovalPolicy = defaults.INVITATION_REMOVAL_POLICY
     """What deleting the stack does to the invitation table. Default:
-    ``RemovalPolicy.DESTROY`` (every item expires within the maximum lifetime anyway)."""
+    ``RemovalPolicy.DESTROY``."""
     redeem_throttling_rate_limit: float | None = None
-    """The redeem route's own steady-state rate (requests/s); its Connect calls must fit the
-    quotas (checked at synth), and the other routes share what it leaves. Default: the
-    route's share of the quotas."""
+    """The redeem route's rate (requests/s), within the Connect quotas. Default: its share of
+    the quotas."""
     redeem_throttling_burst_limit: int = defaults.REDEEM_THROTTLING_BURST_LIMIT
     """The redeem route's burst. Default: 5."""
     failed_redemptions_threshold: int = DEFAULT_FAILED_REDEMPTIONS_THRESHOLD
-    """Refused redemptions (unknown, expired, used up or revoked invitations) in five minutes
-    that raise ``failed_redemptions_alarm``. Default: 10."""
+    """Refused redemptions in five minutes that raise ``failed_redemptions_alarm``. Default:
+    10."""
 
     def __post_init__(self) -> None:
         _checks.invitation_lifetimes(self.lifetime, self.max_lifetime)
@@ -345,33 +314,26 @@ class InvitationOptions:
 
 @dataclass(frozen=True, kw_only=True)
 class ParticipantBrokerProps:
-    """The props of ``ParticipantBroker(scope, construct_id, *, ...)``, each written once: its
-    type, its default and what it does. Every prop is keyword-only; an invalid value fails at
-    synth with the value received and the fix, and a value that is an unresolved token is not
+    """The props of ``ParticipantBroker(scope, construct_id, *, ...)``, all keyword-only. An
+    invalid value fails at synth with the value received and the fix; tokens are not
     checked."""
 
     instance: ConnectInstance
-    """The Amazon Connect instance: ``ConnectInstance.from_id(...)``,
-    ``ConnectInstance.from_arn(...)`` or ``ConnectInstance.from_parameter(...)``. Required."""
+    """The Amazon Connect instance (``ConnectInstance``). Required."""
 
     authorization: BrokerAuthorization = BrokerAuthorization.IAM
-    """How API Gateway authenticates callers: ``BrokerAuthorization.iam(...)``,
-    ``.cognito(user_pool, ...)``, ``.authorizer(authorizer)`` or
-    ``.allow_unauthenticated_access()``. Default: AWS_IAM, any IAM principal of the account
-    allowed to invoke the API."""
+    """How API Gateway authenticates callers (``BrokerAuthorization``). Default: AWS_IAM."""
 
     endpoint: BrokerEndpoint = BrokerEndpoint.REGIONAL
-    """Where callers reach the API, and with which minimum TLS: ``BrokerEndpoint.regional(...)``
-    or ``BrokerEndpoint.private(vpc_endpoints, ...)``. Default: a REGIONAL endpoint, TLS 1.2 or
-    newer."""
+    """Where callers reach the API, and its minimum TLS (``BrokerEndpoint``). Default: REGIONAL,
+    TLS 1.2."""
 
     web_acl_arn: str | None = None
     """Associate this REGIONAL WAFv2 web ACL with the API stage. Default: no web ACL."""
 
     cors_allowed_origins: Sequence[str] | None = None
-    """Origins browsers may call from (``scheme://host[:port]``; ``*`` is refused); adds an
-    unauthenticated OPTIONS preflight, which the resource policy (if any) allows. Default: no
-    CORS (browsers on other origins cannot call)."""
+    """Origins browsers may call from (``scheme://host[:port]``; ``*`` is refused). Default: no
+    CORS."""
 
     allowed_roles: Sequence[str] | None = None
     """Participant roles callers may request, from AGENT, CUSTOMER, SYSTEM, CUSTOM_BOT,
@@ -389,51 +351,39 @@ class ParticipantBrokerProps:
 
     contact_checks: bool = defaults.CONTACT_CHECKS
     """Look the contact up (``connect:DescribeContact``) before adding anyone, and answer
-    404/409 precisely (ended, channel, role, agent not connected; docs/contacts.md); ``False``
-    calls CreateParticipant blind, without the DescribeContact permission. Default: ``True``."""
+    404/409 precisely (docs/contacts.md). Default: ``True``."""
 
     channel_roles: Mapping[str, Sequence[str]] | None = None
-    """The roles Connect accepts on each channel (``VOICE`` is a WebRTC call; channels:
-    ``VOICE``, ``CHAT``, ``TASK``, ``EMAIL``), so the broker can follow AWS if it widens them;
-    a channel left out takes no participants. Default: ``{"CHAT": ["CUSTOM_BOT"], "VOICE":
-    ["CUSTOMER"]}``, from the CreateParticipant API reference."""
+    """The roles Connect accepts on each channel (``VOICE`` is a WebRTC call; ``CHAT``,
+    ``TASK``, ``EMAIL``); a channel left out takes no participants. Default: ``{"CHAT":
+    ["CUSTOM_BOT"], "VOICE": ["CUSTOMER"]}``."""
 
     agent_wait: Duration = defaults.AGENT_WAIT
-    """How long the broker waits for a WebRTC call's agent to connect before answering 409
-    ``agent-not-connected`` with ``Retry-After``; ``timeout`` must leave room for it (checked at
-    synth). Default: 3 seconds."""
+    """How long the broker waits for a WebRTC call's agent before answering 409
+    ``agent-not-connected``; ``timeout`` must leave room for it. Default: 3 seconds."""
 
     caller_attribute: str | None = None
     """Contact-bound callers: a user-defined contact attribute that must equal the caller's
-    identity (docs/contacts.md shows the exact string: with AWS_IAM the IAM user's ARN, a role
-    session's ARN without the session name, or the Cognito identity-pool ``cognitoIdentityId``;
-    a user pool token's ``sub``; an authorizer's ``principalId``); any other contact answers 404
-    as if it did not exist. Needs the contact checks and authenticated callers. Default: any
-    caller may add participants to any contact of the instance."""
+    identity (docs/security.md, "Caller identity"); any other contact answers 404. Default: any
+    caller may use any contact."""
 
     invitations: InvitationOptions | None = None
-    """Serve invitations (docs/invitations.md), with these settings: ``InvitationOptions(...)``.
-    Default: no invitations (no table, routes or permissions)."""
+    """Serve invitations with these settings (``InvitationOptions``). Default: no
+    invitations."""
 
     throttling_rate_limit: float = defaults.THROTTLING_RATE_LIMIT
-    """The stage's steady-state rate (requests/s), which API Gateway applies to each method on
-    its own: the rate of the methods that call no Connect API, and the ceiling of those that do
-    (each of which takes its share of the Connect quotas below). Default: 5."""
+    """The stage's rate (requests/s) per method, and the ceiling of the routes that call
+    Connect (docs/operating.md, "Throttling"). Default: 5."""
 
     throttling_burst_limit: int = defaults.THROTTLING_BURST_LIMIT
-    """The stage's burst (requests), also the burst of the routes that call Connect (but the
-    redeem route). Default: 10."""
+    """The stage's burst (requests) per method. Default: 10."""
 
     create_participant_quota: float = defaults.CREATE_PARTICIPANT_QUOTA
-    """The requests/s of the account's CreateParticipant rate quota in this Region that this
-    broker may use ("Rate of CreateParticipant API requests" in Service Quotas); the routes that
-    add participants share it (docs/operating.md, "Throttling"). Raise it after Amazon Connect
-    raises the quota, lower it when other applications call CreateParticipant. Default: 5,
-    Connect's default quota."""
+    """The requests/s of the account's CreateParticipant quota this broker may use; its routes
+    share it (docs/operating.md, "Throttling"). Default: 5, Connect's default quota."""
 
     describe_contact_quota: float = defaults.DESCRIBE_CONTACT_QUOTA
-    """The same for DescribeContact ("Rate of DescribeContact API requests"), which the contact
-    checks call, once a second while waiting for a WebRTC call's agent. Default: 10, Connect's
+    """The same for DescribeContact, which the contact checks call. Default: 10, Connect's
     default quota."""
 
     memory_size: int = defaults.MEMORY_SIZE_MIB
@@ -459,11 +409,9 @@ class ParticipantBrokerProps:
     ``ConnectParticipantBroker``."""
 
     create_api_gateway_account_role: bool = defaults.CREATE_API_GATEWAY_ACCOUNT_ROLE
-    """Create a role for API Gateway to write CloudWatch logs and set it as the account's
-    Region-wide API Gateway CloudWatch role (once per stack; the role and the setting are
-    retained on delete). This changes an account-wide setting that every API Gateway API of the
-    Region shares. Default: ``False``: the account must already have that role set (landing
-    zones usually do), or the stage fails to deploy with execution and access logging on."""
+    """Create a role for API Gateway's CloudWatch logs and set it as the account's Region-wide
+    API Gateway role, a setting every API of the Region shares (retained on delete). Default:
+    ``False``: the account must have the role already, or the stage fails to deploy."""
 
     alarms: bool = True
     """Create the five alarms (``BrokerMonitoring``, docs/operating.md). Default: ``True``."""
@@ -480,25 +428,23 @@ class ParticipantBrokerProps:
     Default: no actions."""
 
     lambda_errors_threshold: int = DEFAULT_LAMBDA_ERRORS_THRESHOLD
-    """Function errors (unhandled exceptions, timeouts, out of memory) in five minutes that
-    raise ``lambda_errors_alarm``. Default: 1, any error."""
+    """Function errors in five minutes that raise ``lambda_errors_alarm``. Default: 1."""
 
     lambda_throttles_threshold: int = DEFAULT_LAMBDA_THROTTLES_THRESHOLD
-    """Throttled invocations in five minutes that raise ``lambda_throttles_alarm``. Default: 1,
-    any throttle."""
+    """Throttled invocations in five minutes that raise ``lambda_throttles_alarm``. Default:
+    1."""
 
     api_5xx_rate_threshold: float = DEFAULT_API_5XX_RATE_THRESHOLD
     """The fraction of requests answered with a 5xx (0.05 is 5%) that, in 2 of 3 five-minute
     periods, raises ``api_5xx_alarm``. Default: 0.05."""
 
     latency_p99_threshold: Duration | None = None
-    """The p99 of the function's ``ConnectLatency`` (the CreateParticipant call, without the
-    agent wait) that, for three five-minute periods in a row, raises ``latency_p99_alarm``.
-    Default: 3 seconds, one attempt at the SDK's connect and read timeouts."""
+    """The p99 of ``ConnectLatency`` (CreateParticipant) that, for three five-minute periods in
+    a row, raises ``latency_p99_alarm``. Default: 3 seconds."""
 
     connect_throttles_threshold: int = DEFAULT_CONNECT_THROTTLES_THRESHOLD
-    """Requests Amazon Connect throttled (after the SDK's retries; callers got a 429) in five
-    minutes that raise ``connect_throttles_alarm``. Default: 1, any throttle."""
+    """Connect throttles (after retries) in five minutes that raise
+    ``connect_throttles_alarm``. Default: 1."""
 
 
 def _id_in(token: str) -> str:

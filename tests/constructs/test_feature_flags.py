@@ -1,5 +1,5 @@
-"""What cdk.json's feature flags change in a broker's template (the README's "Prerequisites for
-your app" lists exactly this): an app without them gets the same broker but for these parts."""
+"""What cdk.json's feature flags change in a broker's template (the README, "Install in your
+app", says to copy them): an app without them gets the same broker but for these parts."""
 
 from __future__ import annotations
 

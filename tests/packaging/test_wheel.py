@@ -149,7 +149,7 @@ def test_a_fresh_app_synthesizes_with_the_pinned_cli_and_no_unexplained_warning(
 ) -> None:
     assert consumer.node_version.startswith("v24."), consumer.node_version
     assert unexplained(consumer.synth_output) == [], consumer.synth_output
-    # README "Synth warnings": besides warnings, only the INFO note on the account's role.
+    # docs/reference.md, "Synth warnings": besides warnings, only the account role INFO note.
     notes = [line for line in consumer.synth_output.splitlines() if line.startswith("INFO")]
     assert len(notes) == 1 and "create_api_gateway_account_role=True" in notes[0], notes
     imported_from = Path((consumer.app / "imported_from.txt").read_text()).resolve()
