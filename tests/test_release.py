@@ -83,7 +83,8 @@ def test_every_release_has_its_link_and_unreleased_compares_from_the_newest() ->
 def test_the_readme_install_example_is_the_newest_release() -> None:
     newest = releases()[0][0]
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    assert f"`{newest}` (tag `v{newest}`)" in readme
+    assert "(tag `v<version>`), the newest\n" in readme
+    assert re.search(rf"the newest\s+`{re.escape(str(newest))}`;", readme), "README: newest release"
 
 
 def _git(*args: str) -> str:
