@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import errno
 import importlib
 import importlib.util
 import itertools
@@ -712,10 +713,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except _extras.MissingExtraError as error:
         print(f"participant-broker-local: {error}", file=sys.stderr)
         return 1
-    print(BANNER, file=sys.stderr)
     connect.start()
     try:
-        broker.bind()
+        try:
+            broker.bind()
+        except OSError as error:
+            if error.errno != errno.EADDRINUSE:
+                raise
+            print(
+                f"participant-broker-local: port {args.port} on {args.host} is taken: choose "
+                "another with --port (--port 0 picks a free one)",
+                file=sys.stderr,
+            )
+            return 2
+        print(BANNER, file=sys.stderr)
         url = broker.url
         invitations = (
             f"  invitations: POST {url}/contacts/{{contactId}}/invitations, then POST "
