@@ -41,7 +41,7 @@ INVITATION_CODES = {"invitation-not-valid", "invitations-unavailable"}
 
 @pytest.fixture(scope="module")
 def document() -> dict[str, Any]:
-    return build_openapi()
+    return build_openapi(invitations=True)
 
 
 @pytest.fixture(scope="module")
@@ -96,7 +96,7 @@ def keywords(schema: Any) -> set[str]:
 
 
 def test_committed_document_is_up_to_date() -> None:
-    assert COMMITTED.read_text("utf-8") == render_openapi(), (
+    assert COMMITTED.read_text("utf-8") == render_openapi(invitations=True), (
         "docs/openapi.json is out of date: run `make openapi` and commit it"
     )
 
@@ -245,6 +245,21 @@ def test_main_writes_the_given_path(tmp_path: Path) -> None:
     target = tmp_path / "docs" / "openapi.json"
     assert main([str(target)]) == 0
     assert target.read_text("utf-8") == render_openapi()
+
+
+def test_main_writes_the_invitation_routes_only_when_asked(tmp_path: Path) -> None:
+    without, with_them = tmp_path / "participants.json", tmp_path / "invitations.json"
+    assert (main([str(without)]), main([str(with_them), "--invitations"])) == (0, 0)
+    paths = [sorted(json.loads(p.read_text("utf-8"))["paths"]) for p in (without, with_them)]
+    assert paths == [
+        ["/contacts/{contactId}/participants"],
+        [
+            "/contacts/{contactId}/invitations",
+            "/contacts/{contactId}/invitations/{invitationId}",
+            "/contacts/{contactId}/participants",
+            "/invitations/redeem",
+        ],
+    ]
 
 
 def test_main_rejects_extra_arguments(capsys: pytest.CaptureFixture[str]) -> None:

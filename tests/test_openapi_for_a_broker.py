@@ -14,8 +14,8 @@ from aws_cdk.assertions import Template
 from constructs import Construct
 
 from constructs_lib import ConnectInstance, ParticipantBroker
-from constructs_lib._outputs import endpoint_output_key
 from constructs_lib.openapi import broker_url_from_outputs, build_openapi, main, render_openapi
+from constructs_lib.openapi.outputs import endpoint_output_key
 
 URL = "https://a1b2c3d4e5.execute-api.eu-west-2.amazonaws.com/v1/"
 OTHER_URL = "https://f6g7h8i9j0.execute-api.eu-west-2.amazonaws.com/v1/"

@@ -14,8 +14,9 @@ from aws_cdk import aws_cognito as cognito
 from aws_rules.gateway_responses import DEFAULT_STATUS, FUNCTION_ERROR, answer
 from broker_support import Synthesized, synth_broker
 
-from constructs_lib import BrokerAuthorization, _contract, _openapi_invitations
+from constructs_lib import BrokerAuthorization, _contract
 from constructs_lib.client import _RETRY_STATUSES
+from constructs_lib.openapi import invitations as _openapi_invitations
 
 #: type -> (status the caller gets, problem code, the client retries it). The statuses are
 #: API Gateway's documented defaults: the broker changes bodies, never statuses. Types this

@@ -42,7 +42,8 @@ from runtime_support import (
 )
 from schema_support import document
 
-from constructs_lib import _contract, _openapi_invitations
+from constructs_lib import _contract
+from constructs_lib.openapi import invitations as _openapi_invitations
 from runtime.broker import connect, contacts, dynamodb, handler
 
 PARTICIPANTS = "/contacts/{contactId}/participants"

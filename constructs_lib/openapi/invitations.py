@@ -1,6 +1,6 @@
 """The invitation routes of the OpenAPI document (a broker with invitations).
 
-Derived from the same contract files as the rest of the document (``constructs_lib.openapi``).
+Derived from the same contract files as the rest of the document (``openapi.shared``).
 """
 
 from __future__ import annotations
@@ -8,6 +8,16 @@ from __future__ import annotations
 from typing import Any, Final
 
 from constructs_lib import _gateway_answers
+
+from .shared import (
+    CREATED_EXAMPLE,
+    INVITATION_PROBLEMS,
+    PARTICIPANT_PROBLEMS,
+    STATUS_WHEN,
+    header_refs,
+    parameters,
+    problem_responses,
+)
 
 _SCHEMAS: Final = "#/components/schemas/"
 _JSON: Final = "application/json"
@@ -104,11 +114,9 @@ def _json_body(schema: str, description: str, example: dict[str, Any]) -> dict[s
 
 
 def _success(description: str, schema: str | None, example: Any = None) -> dict[str, Any]:
-    from constructs_lib import openapi
-
     answer: dict[str, Any] = {
         "description": description,
-        "headers": openapi._header_refs("Cache-Control", "X-Content-Type-Options"),
+        "headers": header_refs("Cache-Control", "X-Content-Type-Options"),
     }
     if schema is not None:
         answer["content"] = {_JSON: {"schema": _ref(schema), "example": example}}
@@ -116,9 +124,7 @@ def _success(description: str, schema: str | None, example: Any = None) -> dict[
 
 
 def _problems(*codes: str) -> dict[str, Any]:
-    from constructs_lib import openapi
-
-    return openapi.problem_responses(codes, means=_MEANS)
+    return problem_responses(codes, means=_MEANS)
 
 
 def _create(schemas: dict[str, Any]) -> dict[str, Any]:
@@ -205,14 +211,12 @@ def _revoke(schemas: dict[str, Any]) -> dict[str, Any]:
 
 
 def _redeem(schemas: dict[str, Any]) -> dict[str, Any]:
-    from constructs_lib import openapi
-
-    key = dict(openapi._parameters(schemas)[1])
+    key = dict(parameters(schemas)[1])
     key["description"] = (
         "Optional. Retrying a redemption with the same key (and the same body) returns the same "
         "participant and consumes no second use. " + schemas["IdempotencyKey"]["description"]
     )
-    codes = sorted((openapi.PARTICIPANT_PROBLEMS - {"unauthorized"}) | openapi.INVITATION_PROBLEMS)
+    codes = sorted((PARTICIPANT_PROBLEMS - {"unauthorized"}) | INVITATION_PROBLEMS)
     return {
         "operationId": "redeemInvitation",
         "summary": "Join a contact with an invitation",
@@ -231,9 +235,9 @@ def _redeem(schemas: dict[str, Any]) -> dict[str, Any]:
                 "The participant was added; pass `participantToken` to Connect's "
                 "CreateParticipantConnection.",
                 "CreateParticipantResponse",
-                dict(openapi.CREATED_EXAMPLE),
+                dict(CREATED_EXAMPLE),
             ),
-            **openapi.problem_responses(codes, {**openapi._STATUS_WHEN, **_REDEEM_WHEN}),
+            **problem_responses(codes, {**STATUS_WHEN, **_REDEEM_WHEN}),
         },
         "security": [],
     }
