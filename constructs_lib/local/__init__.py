@@ -56,7 +56,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Final
 
-from constructs_lib import _contract, _extras, _gateway_answers
+from constructs_lib import _contract, _extras
+from constructs_lib.edge import answers as _gateway_answers
 from constructs_lib.local._gateway import (
     LocalGateway,
     ProblemFactory,

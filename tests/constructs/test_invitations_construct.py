@@ -436,7 +436,7 @@ def test_unresolved_lifetimes_and_counts_are_not_checked(
 
 
 def test_the_store_calls_budget_is_the_runtimes() -> None:
-    from constructs_lib import _checks
+    from constructs_lib import checks as _checks
     from runtime.broker import dynamodb
 
     assert 2 * dynamodb.call_seconds() == _checks.STORE_CALLS_SECONDS

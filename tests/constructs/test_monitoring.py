@@ -775,7 +775,7 @@ def test_broker_passes_threshold_validation_through(app_factory: AppFactory) -> 
 def test_statistic_spellings_match_the_cdk() -> None:
     from aws_cdk import aws_cloudwatch as cloudwatch
 
-    from constructs_lib import monitoring
+    from constructs_lib.monitoring import metrics
 
     expected = (
         cloudwatch.Stats.SUM,
@@ -783,4 +783,4 @@ def test_statistic_spellings_match_the_cdk() -> None:
         cloudwatch.Stats.p(99),
         cloudwatch.Stats.p(50),
     )
-    assert expected == (monitoring._SUM, monitoring._AVERAGE, monitoring._P99, monitoring._P50)
+    assert expected == (metrics.SUM, metrics.AVERAGE, metrics.P99, metrics.P50)

@@ -15,7 +15,8 @@ import aws_cdk as cdk
 import pytest
 from aws_cdk import Duration
 
-from constructs_lib import _checks, defaults
+from constructs_lib import checks as _checks
+from constructs_lib import defaults
 from constructs_lib.props import ConnectInstance
 
 

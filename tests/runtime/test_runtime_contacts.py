@@ -31,7 +31,7 @@ from runtime_support import (
     signed_by,
 )
 
-from constructs_lib import _throttling
+from constructs_lib.edge import throttling as _throttling
 from runtime.broker import contacts, handler, participants
 
 Invoke = Callable[[dict[str, Any]], dict[str, Any]]
@@ -388,7 +388,7 @@ def test_a_request_whose_agent_never_connects_makes_the_describe_calls_throttlin
     stub: Stubber, invoke: Invoke, checks: Any, clock: FakeClock, wait: float
 ) -> None:
     # The construct sizes the routes' throttles to Connect's DescribeContact quota with this
-    # count (constructs_lib/_throttling.py); the stub refuses one call more.
+    # count (constructs_lib/edge/throttling.py); the stub refuses one call more.
     checks(agent_wait_seconds=wait)
     for _ in range(_throttling.describe_calls(True, wait)):
         described(stub, agent_connected=False)

@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING
 from aws_cdk import aws_apigateway as apigateway
 from constructs import Construct
 
-from . import _checks, _throttling, defaults
+from .. import checks as _checks
+from .. import defaults
+from ..edge import throttling as _throttling
 
 if TYPE_CHECKING:
     from .props import ParticipantBrokerProps

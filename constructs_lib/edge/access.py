@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from aws_cdk import aws_apigateway as apigateway
 from aws_cdk import aws_iam as iam
 
-from . import defaults
+from .. import defaults
 
 #: Every method and resource the API serves, in resource-policy form.
 _ALL = "execute-api:/*"

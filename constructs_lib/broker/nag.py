@@ -18,7 +18,9 @@ from aws_cdk import aws_iam as iam
 from constructs import IConstruct
 
 if TYPE_CHECKING:
-    from .broker import ParticipantBroker
+    from aws_cdk import aws_lambda as lambda_
+
+    from ..invitations.resources import InvitationMethods
 
 
 CONTACT_WILDCARD_REASON = (
@@ -146,41 +148,48 @@ def acknowledge_account_role(role: iam.Role, log_groups_arn: str, stack: Stack) 
 
 
 def _acknowledge_api(
-    broker: ParticipantBroker, authorization: apigateway.AuthorizationType, web_acl: bool
+    api: apigateway.RestApi,
+    method: apigateway.Method,
+    invitation_methods: InvitationMethods | None,
+    authorization: apigateway.AuthorizationType,
+    web_acl: bool,
 ) -> None:
     """COG4 (no Cognito authorizer) with IAM or a custom authorizer; APIG3 without a web ACL."""
-    method = broker.create_participant_method
     if authorization == apigateway.AuthorizationType.IAM:
         _acknowledge(method, ("AwsSolutions-COG4", COG4_IAM_REASON))
     elif authorization == apigateway.AuthorizationType.CUSTOM:
         _acknowledge(method, ("AwsSolutions-COG4", COG4_CUSTOM_REASON))
     authenticated = authorization != apigateway.AuthorizationType.NONE
     if authenticated and not web_acl:
-        reason = WAF_REASON if broker.invitation_methods is None else WAF_WITH_INVITATIONS_REASON
-        _acknowledge(broker.rest_api.deployment_stage, ("AwsSolutions-APIG3", reason))
-    if broker.invitation_methods is not None:
-        _acknowledge(
-            broker.invitation_methods.redeem,
-            ("AwsSolutions-APIG4", REDEEM_REASON),
-            ("AwsSolutions-COG4", REDEEM_REASON),
-        )
-    if broker.invitation_methods is not None and authorization in (
-        apigateway.AuthorizationType.IAM,
-        apigateway.AuthorizationType.CUSTOM,
-    ):
+        reason = WAF_REASON if invitation_methods is None else WAF_WITH_INVITATIONS_REASON
+        _acknowledge(api.deployment_stage, ("AwsSolutions-APIG3", reason))
+    if invitation_methods is None:
+        return
+    _acknowledge(
+        invitation_methods.redeem,
+        ("AwsSolutions-APIG4", REDEEM_REASON),
+        ("AwsSolutions-COG4", REDEEM_REASON),
+    )
+    if authorization in (apigateway.AuthorizationType.IAM, apigateway.AuthorizationType.CUSTOM):
         reason = (
             COG4_IAM_REASON
             if authorization == apigateway.AuthorizationType.IAM
-            else (COG4_CUSTOM_REASON)
+            else COG4_CUSTOM_REASON
         )
-        for method in broker.invitation_methods.authenticated:
-            _acknowledge(method, ("AwsSolutions-COG4", reason))
+        for authenticated_method in invitation_methods.authenticated:
+            _acknowledge(authenticated_method, ("AwsSolutions-COG4", reason))
 
 
 def acknowledge_findings(
-    broker: ParticipantBroker, authorization: apigateway.AuthorizationType, *, web_acl: bool
+    *,
+    function: lambda_.Function,
+    api: apigateway.RestApi,
+    method: apigateway.Method,
+    invitation_methods: InvitationMethods | None,
+    authorization: apigateway.AuthorizationType,
+    web_acl: bool,
 ) -> None:
-    """Acknowledge the findings of the finished broker, each with its reason.
+    """Acknowledge the findings of the finished broker's parts, each with its reason.
 
     ``authorization`` is the POST method's authorization type; ``web_acl`` says whether the
     broker associated a web ACL (passed in: looking it up is a call into the CDK). The IAM5
@@ -188,6 +197,6 @@ def acknowledge_findings(
     :func:`acknowledge_account_role`): knowing the resource spares resolving whole policy
     documents for every broker.
     """
-    _acknowledge(broker.lambda_function, ("Serverless-LambdaDLQ", DLQ_REASON))
-    _acknowledge(broker.rest_api, ("AwsSolutions-APIG2", VALIDATION_REASON))
-    _acknowledge_api(broker, authorization, web_acl)
+    _acknowledge(function, ("Serverless-LambdaDLQ", DLQ_REASON))
+    _acknowledge(api, ("AwsSolutions-APIG2", VALIDATION_REASON))
+    _acknowledge_api(api, method, invitation_methods, authorization, web_acl)
