@@ -15,7 +15,7 @@ from aws_rules.gateway_responses import DEFAULT_STATUS, FUNCTION_ERROR, answer
 from broker_support import Synthesized, synth_broker
 
 from constructs_lib import BrokerAuthorization, _contract
-from constructs_lib.client import _RETRY_STATUSES
+from constructs_lib.client.client import RETRY_STATUSES as _RETRY_STATUSES
 from constructs_lib.openapi import invitations as _openapi_invitations
 
 #: type -> (status the caller gets, problem code, the client retries it). The statuses are
