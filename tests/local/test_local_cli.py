@@ -11,7 +11,8 @@ import pytest
 from local_http import send
 from local_script import serving
 
-from constructs_lib.local import _parse_args, config_from_args, main
+from constructs_lib.local import config_from_args, main
+from constructs_lib.local.cli import _parse_args
 
 SCRIPT = Path(sys.executable).parent / "participant-broker-local"
 
