@@ -17,6 +17,8 @@ import pytest
 from botocore.stub import Stubber
 from runtime_support import INSTANCE_ID, FakeLambdaContext, default_config
 
+from constructs_lib.local.events import LambdaContext
+
 # The handler reads its configuration when imported, as in Lambda's init phase: imported
 # with the function's environment, it has nothing to log (each test sets its own config).
 with mock.patch.dict(os.environ, {"INSTANCE_ID": INSTANCE_ID, "AWS_REGION": "eu-west-1"}):
@@ -87,12 +89,12 @@ def stub(client: Any) -> Iterator[Stubber]:
 
 
 @pytest.fixture
-def context() -> FakeLambdaContext:
+def context() -> LambdaContext:
     return FakeLambdaContext()
 
 
 @pytest.fixture
-def invoke(context: FakeLambdaContext) -> Callable[[dict[str, Any]], dict[str, Any]]:
+def invoke(context: LambdaContext) -> Callable[[dict[str, Any]], dict[str, Any]]:
     """Call the handler with the fake context."""
 
     def call(event: dict[str, Any]) -> dict[str, Any]:
