@@ -1,73 +1,8 @@
-"""A simulated Amazon Connect for local development, tests and benchmarks. NOT FOR PRODUCTION.
-
-``FakeConnect`` serves Connect's real wire protocol (restJson1) for the two operations the broker
-calls, ``CreateParticipant`` (``POST /contact/create-participant``) and ``DescribeContact``
-(``GET /contacts/{InstanceId}/{ContactId}``), on ``127.0.0.1``, so that a real botocore client
-pointed at it (``endpoint_url=...`` or ``AWS_ENDPOINT_URL_CONNECT``) signs, serializes, retries
-and parses errors exactly as it does against the real service.
-
-It uses the standard library only (no aws_cdk), answers with realistic values (UUID participant
-IDs, long opaque tokens, ISO 8601 expiry with milliseconds), is idempotent per ``ClientToken``
-and records every request it receives.
-
-Contacts. Every contact ID names a simulated contact: by default an ongoing WebRTC call whose
-agent has connected. Others come from :meth:`FakeConnect.add_contact` (channel, ended, an agent
-who connects after N seconds, user-defined attributes), the ``contacts`` argument, or a contact
-ID prefix (see ``CONTACT_PREFIXES``):
-
-  ===================== ==============================================================
-  prefix                the contact
-  ===================== ==============================================================
-  ``chat-``             an ongoing chat
-  ``ended-``            a WebRTC call that has ended
-  ``task-``             a task; ``email-``: an email contact
-  ``phone-``            a telephone (not WebRTC) voice call
-  ``no-agent-``         a WebRTC call whose agent never connects
-  ``agent-after-N-``    a WebRTC call whose agent connects N seconds after the fake first
-                        sees the contact ID (for example ``agent-after-2-demo``)
-  ===================== ==============================================================
-
-CreateParticipant follows Connect's rules on them (administrator guide and API reference): it
-fails with ``InvalidRequestException`` on an ended contact, a channel other than chat and WebRTC,
-a role other than ``CUSTOM_BOT`` on a chat or ``CUSTOMER`` on a WebRTC call, and a WebRTC call
-whose agent has not connected yet.
-
-Failures, for exercising error paths:
-
-* by contact ID prefix (see ``MAGIC_PREFIXES``), CreateParticipant only (DescribeContact
-  describes these as ongoing WebRTC calls, except ``notfound-``, which neither operation finds):
-
-  ============== ====================================== ======
-  prefix         Connect answers                        status
-  ============== ====================================== ======
-  ``invalid-``   ``InvalidRequestException``            400
-  ``quota-``     ``ServiceQuotaExceededException``      402
-  ``notfound-``  ``ResourceNotFoundException``          404
-  ``conflict-``  ``ConflictException``                  409
-  ``throttle-``  ``ThrottlingException``                429
-  ``error-``     ``InternalServiceException``           500
-  ``slow-``      success, after ``slow_seconds`` (35 s by default: past any caller's timeout)
-  ============== ====================================== ======
-
-* programmatically: ``fail_next("ThrottlingException", times=2)`` makes the next two
-  CreateParticipant requests fail, whatever their contact ID (``operation="DescribeContact"``
-  for DescribeContact, ``operation=None`` for any request); ``delay_next(5.0)`` delays the next
-  CreateParticipant the same way.
-
-Example::
-
-    with FakeConnect() as connect:
-        connect.add_contact("call-1", agent_after=2.0, attributes={"brokerCaller": "sub-1"})
-        client = botocore.session.get_session().create_client(
-            "connect", endpoint_url=connect.url, region_name="us-east-1",
-            aws_access_key_id="x", aws_secret_access_key="x")
-        client.describe_contact(InstanceId="i", ContactId="call-1")
-"""
+"""``FakeConnect``: the simulated endpoint, its shared state and its HTTP handler."""
 
 from __future__ import annotations
 
 import json
-import re
 import secrets
 import threading
 import time
@@ -77,162 +12,50 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Final
+from typing import Any
 
 from constructs_lib.local._loopback import LoopbackRequestHandler, LoopbackServer, LoopbackService
 
-__all__ = [
-    "CONTACT_PREFIXES",
-    "ERROR_STATUS",
-    "MAGIC_PREFIXES",
-    "FakeConnect",
-    "RecordedRequest",
-    "SimulatedContact",
-]
-
-CREATE_PARTICIPANT: Final = "CreateParticipant"
-DESCRIBE_CONTACT: Final = "DescribeContact"
-CREATE_PARTICIPANT_PATH: Final = "/contact/create-participant"
-_DESCRIBE_CONTACT_PATH: Final = re.compile(r"/contacts/([^/?]+)/([^/?]+)")
-
-#: HTTP status of each CreateParticipant error, as in Connect's service model
-#: (``error.httpStatusCode`` of each error shape in botocore's ``connect`` service-2.json).
-ERROR_STATUS: Final[dict[str, int]] = {
-    "InvalidRequestException": 400,
-    "ServiceQuotaExceededException": 402,
-    "ResourceNotFoundException": 404,
-    "ConflictException": 409,
-    "ThrottlingException": 429,
-    "InternalServiceException": 500,
-}
-
-#: Contact ID prefix -> the Connect error it triggers (``None``: a slow success).
-MAGIC_PREFIXES: Final[dict[str, str | None]] = {
-    "invalid-": "InvalidRequestException",
-    "quota-": "ServiceQuotaExceededException",
-    "notfound-": "ResourceNotFoundException",
-    "conflict-": "ConflictException",
-    "throttle-": "ThrottlingException",
-    "error-": "InternalServiceException",
-    "slow-": None,
-}
-
-_MESSAGES: Final[dict[str, str]] = {
-    "InvalidRequestException": "The request is not valid.",
-    "ServiceQuotaExceededException": "The service quota has been exceeded.",
-    "ResourceNotFoundException": "The specified resource was not found.",
-    "ConflictException": "Operation cannot be performed at this time as there is a conflict "
-    "with another operation or contact state.",
-    "ThrottlingException": "Rate exceeded",
-    "InternalServiceException": "Request processing failed because of an error or failure "
-    "with the service.",
-}
-
-_ROLES: Final = frozenset({"AGENT", "CUSTOMER", "SYSTEM", "CUSTOM_BOT", "SUPERVISOR"})
-#: The only role Connect takes on each channel that takes added participants.
-_CHANNEL_ROLE: Final = {"CHAT": "CUSTOM_BOT", "VOICE": "CUSTOMER"}
-_AGENT_AFTER: Final = re.compile(r"agent-after-(\d{1,4})-")
-_WEBRTC_SEGMENT: Final = {"connect:Subtype": {"ValueString": "connect:WebRTC"}}
-_TOKEN_BYTES: Final = 288  # about 384 characters, like a real participant token
-_MAX_BODY: Final = 1024 * 1024
+from .contacts import (
+    AGENT_AFTER,
+    CONTACT_PREFIXES,
+    CREATE_PARTICIPANT,
+    DESCRIBE_CONTACT,
+    DESCRIBE_CONTACT_PATH,
+    ERROR_STATUS,
+    MAGIC_PREFIXES,
+    MAX_BODY,
+    TOKEN_BYTES,
+    WEBRTC_SEGMENT,
+    ApiError,
+    SimulatedContact,
+    agent_connected,
+    check_connect_rules,
+    validate_request,
+)
+from .requests import RecordedRequest
 
 
 @dataclass(frozen=True)
-class SimulatedContact:
-    """A contact as the fake describes it.
-
-    ``agent_after``: seconds after the fake first sees the contact until its agent connects
-    (``0``: connected from the start; ``None``: never). Only a WebRTC call waits for an agent.
-    """
-
-    channel: str = "VOICE"
-    webrtc: bool = True
-    ended: bool = False
-    agent_after: float | None = 0.0
-    attributes: Mapping[str, str] = field(default_factory=dict)
-
-    @classmethod
-    def from_json(cls, value: Mapping[str, Any]) -> SimulatedContact:
-        """Read ``{"channel": ..., "webrtc": ..., "ended": ..., "agentAfter": ...,
-        "attributes": {...}}`` (every member optional; a local broker's ``--contacts`` file)."""
-        unknown = sorted(set(value) - {"channel", "webrtc", "ended", "agentAfter", "attributes"})
-        if unknown:
-            raise ValueError(f"unknown contact setting {', '.join(unknown)}")
-        channel = str(value.get("channel", "VOICE"))
-        return cls(
-            channel=channel,
-            webrtc=bool(value.get("webrtc", channel == "VOICE")),
-            ended=bool(value.get("ended", False)),
-            agent_after=value.get("agentAfter", 0.0),
-            attributes={str(k): str(v) for k, v in dict(value.get("attributes", {})).items()},
-        )
-
-
-#: Contact ID prefix -> the simulated contact (``agent-after-N-`` is matched separately).
-CONTACT_PREFIXES: Final[dict[str, SimulatedContact]] = {
-    "chat-": SimulatedContact(channel="CHAT", webrtc=False),
-    "ended-": SimulatedContact(ended=True),
-    "task-": SimulatedContact(channel="TASK", webrtc=False, agent_after=None),
-    "email-": SimulatedContact(channel="EMAIL", webrtc=False, agent_after=None),
-    "phone-": SimulatedContact(webrtc=False),
-    "no-agent-": SimulatedContact(agent_after=None),
-}
-
-
-@dataclass(frozen=True)
-class RecordedRequest:
-    """One HTTP request the fake received (header names lower-cased)."""
-
-    method: str
-    path: str
-    headers: dict[str, str]
-    body: bytes
-
-    def json(self) -> Any:
-        """The body parsed as JSON (``None`` when empty)."""
-        return json.loads(self.body) if self.body else None
-
-    @property
-    def operation(self) -> str | None:
-        """``CreateParticipant``, ``DescribeContact``, or ``None`` for anything else."""
-        path = self.path.split("?", 1)[0]
-        if self.method == "POST" and path == CREATE_PARTICIPANT_PATH:
-            return CREATE_PARTICIPANT
-        if self.method == "GET" and _DESCRIBE_CONTACT_PATH.fullmatch(path):
-            return DESCRIBE_CONTACT
-        return None
-
-
-@dataclass(frozen=True)
-class _Participant:
+class MintedParticipant:
     participant_id: str
     token: str
     expiry: str
 
 
 @dataclass
-class _State:
+class SharedState:
     """Everything the request threads share, guarded by ``lock``."""
 
     lock: threading.Lock = field(default_factory=threading.Lock)
     requests: list[RecordedRequest] = field(default_factory=list)
-    by_client_token: dict[str, _Participant] = field(default_factory=dict)
+    by_client_token: dict[str, MintedParticipant] = field(default_factory=dict)
     failures: list[tuple[str | None, str, str | None]] = field(default_factory=list)
     """(operation or None for any, error, message), oldest first."""
     delays: list[tuple[str | None, float]] = field(default_factory=list)
     contacts: dict[str, SimulatedContact] = field(default_factory=dict)
     first_seen: dict[str, tuple[float, float]] = field(default_factory=dict)
     """Contact ID -> (monotonic time, wall-clock time) of the first request that named it."""
-
-
-class _ApiError(Exception):
-    """A Connect error to answer with."""
-
-    def __init__(self, name: str, message: str | None = None, status: int | None = None) -> None:
-        super().__init__(name)
-        self.name = name
-        self.message = message or _MESSAGES.get(name, name)
-        self.status = status or ERROR_STATUS.get(name, 400)
 
 
 class FakeConnect(LoopbackService):
@@ -270,7 +93,7 @@ class FakeConnect(LoopbackService):
         self.slow_seconds = slow_seconds
         self.token_ttl = token_ttl
         self.require_signature = require_signature
-        self._state = _State()
+        self._state = SharedState()
         self._initial_contacts = dict(contacts or {})
         self._state.contacts.update(self._initial_contacts)
         self._stopping = threading.Event()
@@ -283,7 +106,7 @@ class FakeConnect(LoopbackService):
         """Start serving in a background thread; returns ``self``."""
         if self._server is not None:
             raise RuntimeError("fake connect is already running; call stop() first")
-        server = LoopbackServer((self.host, self.port), _make_handler(self))
+        server = LoopbackServer((self.host, self.port), make_handler(self))
         server.daemon_threads = True
         self._stopping.clear()
         self._thread = self._serve_in_background(server, "fake-connect")
@@ -414,7 +237,7 @@ class FakeConnect(LoopbackService):
                 (c for prefix, c in CONTACT_PREFIXES.items() if contact_id.startswith(prefix)),
                 None,
             )
-            agent = _AGENT_AFTER.match(contact_id)
+            agent = AGENT_AFTER.match(contact_id)
             if agent is not None:
                 contact = SimulatedContact(agent_after=float(agent.group(1)))
             contact = contact or SimulatedContact()
@@ -423,7 +246,7 @@ class FakeConnect(LoopbackService):
     def _describe_contact(self, instance_id: str, contact_id: str) -> dict[str, Any]:
         contact, elapsed, started = self._contact(contact_id)
         if contact is None or (self.instance_id is not None and instance_id != self.instance_id):
-            raise _ApiError("ResourceNotFoundException", "Contact not found.")
+            raise ApiError("ResourceNotFoundException", "Contact not found.")
         described: dict[str, Any] = {
             "Arn": f"arn:aws:connect:us-east-1:000000000000:instance/{instance_id}/contact/"
             f"{contact_id}",
@@ -437,8 +260,8 @@ class FakeConnect(LoopbackService):
             "Attributes": dict(contact.attributes),
         }
         if contact.webrtc:
-            described["SegmentAttributes"] = _WEBRTC_SEGMENT
-        if _agent_connected(contact, elapsed):
+            described["SegmentAttributes"] = WEBRTC_SEGMENT
+        if agent_connected(contact, elapsed):
             agent_at = started + (contact.agent_after or 0.0)
             described["AgentInfo"] = {
                 "Id": "simulated-agent",
@@ -450,16 +273,16 @@ class FakeConnect(LoopbackService):
         return {"Contact": described}
 
     def _create_participant(self, body: Any) -> dict[str, Any]:
-        contact_id = _validate(body, self.instance_id)
+        contact_id = validate_request(body, self.instance_id)
         for prefix, error in MAGIC_PREFIXES.items():
             if contact_id.startswith(prefix):
                 if error is not None:
-                    raise _ApiError(error)
+                    raise ApiError(error)
                 self._wait(self.slow_seconds)
         contact, elapsed, _ = self._contact(contact_id)
         if contact is None:
-            raise _ApiError("ResourceNotFoundException")
-        _check_connect_rules(contact, elapsed, body["ParticipantDetails"].get("ParticipantRole"))
+            raise ApiError("ResourceNotFoundException")
+        check_connect_rules(contact, elapsed, body["ParticipantDetails"].get("ParticipantRole"))
         client_token = body.get("ClientToken") or str(uuid.uuid4())
         key = f"{body['InstanceId']}/{contact_id}/{client_token}"
         with self._state.lock:
@@ -475,70 +298,16 @@ class FakeConnect(LoopbackService):
             "ParticipantId": participant.participant_id,
         }
 
-    def _new_participant(self) -> _Participant:
+    def _new_participant(self) -> MintedParticipant:
         expiry = datetime.now(UTC) + self.token_ttl
-        return _Participant(
+        return MintedParticipant(
             participant_id=str(uuid.uuid4()),
-            token=secrets.token_urlsafe(_TOKEN_BYTES),
+            token=secrets.token_urlsafe(TOKEN_BYTES),
             expiry=expiry.strftime("%Y-%m-%dT%H:%M:%S.") + f"{expiry.microsecond // 1000:03d}Z",
         )
 
 
-def _agent_connected(contact: SimulatedContact, elapsed: float) -> bool:
-    return contact.agent_after is not None and elapsed >= contact.agent_after
-
-
-def _check_connect_rules(contact: SimulatedContact, elapsed: float, role: str | None) -> None:
-    """What Connect refuses with its generic InvalidRequestException."""
-    channel = contact.channel if contact.channel != "VOICE" or contact.webrtc else "TELEPHONY"
-    if contact.ended:
-        raise _ApiError("InvalidRequestException", "The contact is not active.")
-    if channel not in _CHANNEL_ROLE:
-        raise _ApiError("InvalidRequestException", "The contact's channel is not supported.")
-    if role is not None and role != _CHANNEL_ROLE[channel]:
-        raise _ApiError("InvalidRequestException", "ParticipantRole is not valid for the contact.")
-    if channel == "VOICE" and not _agent_connected(contact, elapsed):
-        raise _ApiError("InvalidRequestException", "The agent has not joined the call.")
-
-
-def _validate(body: Any, instance_id: str | None) -> str:
-    """Check the request as Connect would; return the contact ID."""
-    if not isinstance(body, dict):
-        raise _ApiError("InvalidRequestException", "Request body must be a JSON object.")
-    for name, limit in (("InstanceId", 100), ("ContactId", 256)):
-        value = body.get(name)
-        if not isinstance(value, str) or not 1 <= len(value) <= limit:
-            raise _ApiError("InvalidRequestException", f"{name} is not valid.")
-    token = body.get("ClientToken")
-    if token is not None and (not isinstance(token, str) or len(token) > 500):
-        raise _ApiError("InvalidRequestException", "ClientToken is not valid.")
-    _validate_details(body.get("ParticipantDetails"))
-    if instance_id is not None and body["InstanceId"] != instance_id:
-        raise _ApiError("ResourceNotFoundException", "Instance not found.")
-    contact_id: str = body["ContactId"]
-    return contact_id
-
-
-def _validate_details(details: Any) -> None:
-    if not isinstance(details, dict):
-        raise _ApiError("InvalidRequestException", "ParticipantDetails is required.")
-    name = details.get("DisplayName")
-    if not isinstance(name, str) or not 1 <= len(name) <= 256:
-        raise _ApiError("InvalidRequestException", "DisplayName is not valid.")
-    role = details.get("ParticipantRole")
-    if role is not None and role not in _ROLES:
-        raise _ApiError("InvalidRequestException", "ParticipantRole is not valid.")
-    capabilities = details.get("ParticipantCapabilities")
-    if capabilities is None:
-        return
-    if not isinstance(capabilities, dict) or any(
-        key not in ("Video", "ScreenShare") or value != "SEND"
-        for key, value in capabilities.items()
-    ):
-        raise _ApiError("InvalidRequestException", "ParticipantCapabilities is not valid.")
-
-
-def _make_handler(fake: FakeConnect) -> type[BaseHTTPRequestHandler]:
+def make_handler(fake: FakeConnect) -> type[BaseHTTPRequestHandler]:
     """A request handler class bound to ``fake``."""
 
     class Handler(LoopbackRequestHandler):
@@ -550,7 +319,7 @@ def _make_handler(fake: FakeConnect) -> type[BaseHTTPRequestHandler]:
 
         def _serve(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(min(length, _MAX_BODY)) if length > 0 else b""
+            body = self.rfile.read(min(length, MAX_BODY)) if length > 0 else b""
             request = RecordedRequest(
                 method=self.command,
                 path=self.path,
@@ -561,7 +330,7 @@ def _make_handler(fake: FakeConnect) -> type[BaseHTTPRequestHandler]:
             fake._wait(delay)
             try:
                 payload = self._dispatch(request, failure)
-            except _ApiError as error:
+            except ApiError as error:
                 self._send(error.status, {"message": error.message}, error.name)
                 return
             self._send(200, payload, None)
@@ -570,23 +339,23 @@ def _make_handler(fake: FakeConnect) -> type[BaseHTTPRequestHandler]:
             self, request: RecordedRequest, failure: tuple[str, str | None] | None
         ) -> dict[str, Any]:
             if request.operation is None:
-                raise _ApiError("UnknownOperationException", "Unknown operation.", 404)
+                raise ApiError("UnknownOperationException", "Unknown operation.", 404)
             auth = request.headers.get("authorization", "")
             if fake.require_signature and not auth.startswith("AWS4-HMAC-SHA256 "):
-                raise _ApiError(
+                raise ApiError(
                     "MissingAuthenticationTokenException", "Missing Authentication Token", 403
                 )
             if failure is not None:
-                raise _ApiError(*failure)
+                raise ApiError(*failure)
             if request.operation == DESCRIBE_CONTACT:
-                match = _DESCRIBE_CONTACT_PATH.fullmatch(request.path.split("?", 1)[0])
+                match = DESCRIBE_CONTACT_PATH.fullmatch(request.path.split("?", 1)[0])
                 assert match is not None
                 instance_id, contact_id = (urllib.parse.unquote(g) for g in match.groups())
                 return fake._describe_contact(instance_id, contact_id)
             try:
                 body = json.loads(request.body or b"null")
             except ValueError:
-                raise _ApiError("SerializationException", "Body is not valid JSON.") from None
+                raise ApiError("SerializationException", "Body is not valid JSON.") from None
             return fake._create_participant(body)
 
         def _send(self, status: int, payload: dict[str, Any], error: str | None) -> None:
