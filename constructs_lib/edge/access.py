@@ -105,41 +105,7 @@ def resource_policy(
     if listed is None and not vpce_ids:
         return None
     authenticated = authenticated_routes(invitations)
-    statements: list[iam.PolicyStatement] = []
-    if listed is not None:
-        statements += [
-            iam.PolicyStatement(
-                sid="AllowListedPrincipals",
-                actions=["execute-api:Invoke"],
-                resources=authenticated,
-                principals=list(listed.principals),
-            ),
-            iam.PolicyStatement(
-                sid="DenyUnlistedPrincipals",
-                effect=iam.Effect.DENY,
-                actions=["execute-api:Invoke"],
-                resources=authenticated,
-                principals=[iam.AnyPrincipal()],
-                conditions=_not_listed(listed),
-            ),
-        ]
-    else:
-        # A private API without an allowlist: its methods' authorization decides. With AWS_IAM
-        # the account's identity policies do (an account principal delegates to them); an
-        # authorizer or Cognito needs an explicit Allow here to be consulted at all.
-        everyone: iam.IPrincipal = (
-            iam.AccountRootPrincipal()
-            if authorization_type == apigateway.AuthorizationType.IAM
-            else iam.AnyPrincipal()
-        )
-        statements.append(
-            iam.PolicyStatement(
-                sid="AllowInvoke",
-                actions=["execute-api:Invoke"],
-                resources=authenticated,
-                principals=[everyone],
-            )
-        )
+    statements = _callers(authorization_type, listed, authenticated)
     if invitations:
         statements.append(
             iam.PolicyStatement(
@@ -170,3 +136,45 @@ def resource_policy(
             )
         )
     return iam.PolicyDocument(statements=statements)
+
+
+def _callers(
+    authorization_type: apigateway.AuthorizationType,
+    listed: Allowlist | None,
+    authenticated: list[str],
+) -> list[iam.PolicyStatement]:
+    """Who may call the authenticated routes: the listed principals only, or (a private API
+    without an allowlist) whoever the methods' authorization lets in."""
+    if listed is not None:
+        return [
+            iam.PolicyStatement(
+                sid="AllowListedPrincipals",
+                actions=["execute-api:Invoke"],
+                resources=authenticated,
+                principals=list(listed.principals),
+            ),
+            iam.PolicyStatement(
+                sid="DenyUnlistedPrincipals",
+                effect=iam.Effect.DENY,
+                actions=["execute-api:Invoke"],
+                resources=authenticated,
+                principals=[iam.AnyPrincipal()],
+                conditions=_not_listed(listed),
+            ),
+        ]
+    # A private API without an allowlist: its methods' authorization decides. With AWS_IAM
+    # the account's identity policies do (an account principal delegates to them); an
+    # authorizer or Cognito needs an explicit Allow here to be consulted at all.
+    everyone: iam.IPrincipal = (
+        iam.AccountRootPrincipal()
+        if authorization_type == apigateway.AuthorizationType.IAM
+        else iam.AnyPrincipal()
+    )
+    return [
+        iam.PolicyStatement(
+            sid="AllowInvoke",
+            actions=["execute-api:Invoke"],
+            resources=authenticated,
+            principals=[everyone],
+        )
+    ]

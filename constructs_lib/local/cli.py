@@ -53,6 +53,12 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--no-screen-share", action="store_true", help="refuse the screen-share capability"
     )
+    _add_contact_options(parser)
+    return parser.parse_args(argv)
+
+
+def _add_contact_options(parser: argparse.ArgumentParser) -> None:
+    """The options of the simulated Connect, the contact checks, invitations and CORS."""
     parser.add_argument(
         "--slow-seconds",
         type=float,
@@ -99,7 +105,6 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help='a JSON file of simulated contacts: {"ID": {"channel": "VOICE", "ended": false, '
         '"agentAfter": 2, "attributes": {"name": "value"}}}',
     )
-    return parser.parse_args(argv)
 
 
 def contacts_from_file(path: Path) -> dict[str, SimulatedContact]:

@@ -136,27 +136,18 @@ class BrokerMonitoring(Construct):
             ``failed_redemptions_alarm`` (only with ``invitations``). Default: 10.
         """
         super().__init__(scope, construct_id)
-        checks.invitation_alarm(invitations, failed_redemptions_threshold)
-        redemptions = (
-            DEFAULT_FAILED_REDEMPTIONS_THRESHOLD
-            if failed_redemptions_threshold is None
-            else failed_redemptions_threshold
-        )
-        checks.metrics_namespace(metrics_namespace)
-        checks.alarm_destinations(alarms, alarm_topic is not None or bool(alarm_actions))
-        for prop, count in (
-            ("lambda_errors_threshold", lambda_errors_threshold),
-            ("lambda_throttles_threshold", lambda_throttles_threshold),
-            ("connect_throttles_threshold", connect_throttles_threshold),
-            ("failed_redemptions_threshold", redemptions),
-        ):
-            checks.alarm_count(prop, count)
-        checks.alarm_rate(api_5xx_rate_threshold)
-        # The default needs no Duration: each conversion is a call into the CDK's JavaScript.
-        self._latency_threshold_ms = (
-            DEFAULT_LATENCY_P99_THRESHOLD_MS
-            if latency_p99_threshold is None
-            else checks.alarm_latency(latency_p99_threshold)
+        redemptions, self._latency_threshold_ms = _checked_thresholds(
+            invitations=invitations,
+            failed_redemptions_threshold=failed_redemptions_threshold,
+            metrics_namespace=metrics_namespace,
+            destinations=(alarms, alarm_topic is not None or bool(alarm_actions)),
+            counts={
+                "lambda_errors_threshold": lambda_errors_threshold,
+                "lambda_throttles_threshold": lambda_throttles_threshold,
+                "connect_throttles_threshold": connect_throttles_threshold,
+            },
+            api_5xx_rate_threshold=api_5xx_rate_threshold,
+            latency_p99_threshold=latency_p99_threshold,
         )
         self._metrics = BrokerMetrics(
             function=function,
@@ -190,14 +181,7 @@ class BrokerMonitoring(Construct):
             )
             if invitations:
                 self.failed_redemptions_alarm = self._failed_redemptions_alarm(redemptions)
-            actions = list(alarm_actions or [])
-            if alarm_topic is not None:
-                from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
-
-                actions.insert(0, cloudwatch_actions.SnsAction(alarm_topic))
-            for alarm in self.alarm_list if actions else ():
-                alarm.add_alarm_action(*actions)
-                alarm.add_ok_action(*actions)
+            _notify(self.alarm_list, alarm_topic, alarm_actions)
         if dashboard:
             self.dashboard = build_dashboard(
                 self,
@@ -272,6 +256,10 @@ class BrokerMonitoring(Construct):
                 "and follow their requestId into the function's log."
             ),
         )
+        self._create_connect_alarms(connect_throttles_threshold)
+
+    def _create_connect_alarms(self, connect_throttles_threshold: int) -> None:
+        """The alarms on the runtime's view of Amazon Connect: latency and throttles."""
         self.latency_p99_alarm = self._alarm(
             "LatencyP99Alarm",
             metric=self._metrics.runtime("ConnectLatency", P99, "Connect latency p99"),
@@ -343,3 +331,51 @@ class BrokerMonitoring(Construct):
             treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
             alarm_description=f"{description} {RUNBOOK}",
         )
+
+
+def _checked_thresholds(
+    *,
+    invitations: bool,
+    failed_redemptions_threshold: int | None,
+    metrics_namespace: str,
+    destinations: tuple[bool, bool],
+    counts: dict[str, int],
+    api_5xx_rate_threshold: float,
+    latency_p99_threshold: Duration | None,
+) -> tuple[int, float]:
+    """Check the monitoring's props; return the refused-redemptions threshold and the latency
+    threshold in milliseconds."""
+    checks.invitation_alarm(invitations, failed_redemptions_threshold)
+    redemptions = (
+        DEFAULT_FAILED_REDEMPTIONS_THRESHOLD
+        if failed_redemptions_threshold is None
+        else failed_redemptions_threshold
+    )
+    checks.metrics_namespace(metrics_namespace)
+    checks.alarm_destinations(*destinations)
+    for prop, count in {**counts, "failed_redemptions_threshold": redemptions}.items():
+        checks.alarm_count(prop, count)
+    checks.alarm_rate(api_5xx_rate_threshold)
+    # The default needs no Duration: each conversion is a call into the CDK's JavaScript.
+    latency_ms = (
+        DEFAULT_LATENCY_P99_THRESHOLD_MS
+        if latency_p99_threshold is None
+        else checks.alarm_latency(latency_p99_threshold)
+    )
+    return redemptions, latency_ms
+
+
+def _notify(
+    alarms: Sequence[cloudwatch.Alarm],
+    topic: sns.ITopic | None,
+    actions: Sequence[cloudwatch.IAlarmAction] | None,
+) -> None:
+    """Run ``topic``'s notification and ``actions`` when any alarm goes to ALARM or back to OK."""
+    every = list(actions or [])
+    if topic is not None:
+        from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
+
+        every.insert(0, cloudwatch_actions.SnsAction(topic))
+    for alarm in alarms if every else ():
+        alarm.add_alarm_action(*every)
+        alarm.add_ok_action(*every)

@@ -329,34 +329,11 @@ def make_handler(fake: FakeConnect) -> type[BaseHTTPRequestHandler]:
             failure, delay = fake._record(request)
             fake._wait(delay)
             try:
-                payload = self._dispatch(request, failure)
+                payload = _answer(fake, request, failure)
             except ApiError as error:
                 self._send(error.status, {"message": error.message}, error.name)
                 return
             self._send(200, payload, None)
-
-        def _dispatch(
-            self, request: RecordedRequest, failure: tuple[str, str | None] | None
-        ) -> dict[str, Any]:
-            if request.operation is None:
-                raise ApiError("UnknownOperationException", "Unknown operation.", 404)
-            auth = request.headers.get("authorization", "")
-            if fake.require_signature and not auth.startswith("AWS4-HMAC-SHA256 "):
-                raise ApiError(
-                    "MissingAuthenticationTokenException", "Missing Authentication Token", 403
-                )
-            if failure is not None:
-                raise ApiError(*failure)
-            if request.operation == DESCRIBE_CONTACT:
-                match = DESCRIBE_CONTACT_PATH.fullmatch(request.path.split("?", 1)[0])
-                assert match is not None
-                instance_id, contact_id = (urllib.parse.unquote(g) for g in match.groups())
-                return fake._describe_contact(instance_id, contact_id)
-            try:
-                body = json.loads(request.body or b"null")
-            except ValueError:
-                raise ApiError("SerializationException", "Body is not valid JSON.") from None
-            return fake._create_participant(body)
 
         def _send(self, status: int, payload: dict[str, Any], error: str | None) -> None:
             data = json.dumps(payload).encode()
@@ -371,3 +348,26 @@ def make_handler(fake: FakeConnect) -> type[BaseHTTPRequestHandler]:
                 self.wfile.write(data)
 
     return Handler
+
+
+def _answer(
+    fake: FakeConnect, request: RecordedRequest, failure: tuple[str, str | None] | None
+) -> dict[str, Any]:
+    """The answer to one recorded request (or the Connect error it fails with)."""
+    if request.operation is None:
+        raise ApiError("UnknownOperationException", "Unknown operation.", 404)
+    auth = request.headers.get("authorization", "")
+    if fake.require_signature and not auth.startswith("AWS4-HMAC-SHA256 "):
+        raise ApiError("MissingAuthenticationTokenException", "Missing Authentication Token", 403)
+    if failure is not None:
+        raise ApiError(*failure)
+    if request.operation == DESCRIBE_CONTACT:
+        match = DESCRIBE_CONTACT_PATH.fullmatch(request.path.split("?", 1)[0])
+        assert match is not None
+        instance_id, contact_id = (urllib.parse.unquote(g) for g in match.groups())
+        return fake._describe_contact(instance_id, contact_id)
+    try:
+        body = json.loads(request.body or b"null")
+    except ValueError:
+        raise ApiError("SerializationException", "Body is not valid JSON.") from None
+    return fake._create_participant(body)
