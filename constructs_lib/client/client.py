@@ -16,7 +16,7 @@ from datetime import datetime
 from http.client import HTTPException
 from typing import TYPE_CHECKING, Any, Final
 
-from constructs_lib import _extras
+from constructs_lib import _contract, _extras
 
 from .errors import AgentNotConnected, BrokerUnreachable, CredentialsError, SigningError, error_for
 from .models import Invitation, OpenInvitation, Participant
@@ -32,6 +32,8 @@ HOST_REGION: Final = re.compile(
     r"[a-z0-9-]+\.execute-api\.([a-z]{2}(?:-[a-z]+)+-\d+)\.(?:vpce\.)?amazonaws\.com(?:\.cn)?",
 )
 USER_AGENT: Final = "connect-participant-broker-client/1"
+#: The routes the client calls: the runtime's ``routes.json``, shipped in the package.
+ROUTES: Final[dict[str, str]] = _contract.routes()
 
 
 def region_from_url(url: str) -> str | None:
@@ -127,7 +129,7 @@ class BrokerClient:
             BrokerError: a subclass per problem (``ContactNotFound``, ``Throttled``, ...).
         """
         body = _participant_body(display_name, role, video, screen_share)
-        path = f"/contacts/{urllib.parse.quote(contact_id, safe='')}/participants"
+        path = _on_contact(ROUTES["participants"], contact_id)
         key = idempotency_key or str(uuid.uuid4())
         deadline = time.monotonic() + wait_for_agent
         while True:
@@ -244,7 +246,7 @@ class BrokerClient:
         if display_name is not None:
             body["displayName"] = display_name
         key = idempotency_key or str(uuid.uuid4())
-        response = self._send("POST", "/invitations/redeem", body, key, authenticate=False)
+        response = self._send("POST", ROUTES["redeem"], body, key, authenticate=False)
         return participant(response)
 
     # -- transport -------------------------------------------------------------------------
@@ -371,7 +373,12 @@ class BrokerClient:
 
 
 def _invitations_path(contact_id: str) -> str:
-    return f"/contacts/{urllib.parse.quote(contact_id, safe='')}/invitations"
+    return _on_contact(ROUTES["invitations"], contact_id)
+
+
+def _on_contact(route: str, contact_id: str) -> str:
+    """``route`` with its ``{contactId}`` filled in (encoded, so a ``/`` stays in the ID)."""
+    return route.replace("{contactId}", urllib.parse.quote(contact_id, safe=""))
 
 
 def _participant_body(

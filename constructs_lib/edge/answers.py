@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from constructs_lib import _contract
+
 #: The CORS preflight (only with ``cors_allowed_origins``): the request headers a browser may
 #: send, the methods, and how long it may cache the answer.
 CORS_ALLOW_HEADERS: Final[tuple[str, ...]] = (
@@ -22,9 +24,10 @@ CORS_ALLOW_HEADERS: Final[tuple[str, ...]] = (
 CORS_ALLOW_METHODS: Final[tuple[str, ...]] = ("POST", "OPTIONS")
 #: The routes with invitations (``invitations=InvitationOptions(...)``): resource path -> its
 #: methods, in the order the CORS preflight lists them (before ``OPTIONS``).
-INVITATIONS_PATH: Final[str] = "/contacts/{contactId}/invitations"
-INVITATION_PATH: Final[str] = "/contacts/{contactId}/invitations/{invitationId}"
-REDEEM_PATH: Final[str] = "/invitations/redeem"
+PARTICIPANTS_PATH: Final[str] = _contract.routes()["participants"]
+INVITATIONS_PATH: Final[str] = _contract.routes()["invitations"]
+INVITATION_PATH: Final[str] = _contract.routes()["invitation"]
+REDEEM_PATH: Final[str] = _contract.routes()["redeem"]
 INVITATION_ROUTES: Final[dict[str, tuple[str, ...]]] = {
     INVITATIONS_PATH: ("GET", "POST"),
     INVITATION_PATH: ("DELETE",),

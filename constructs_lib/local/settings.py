@@ -9,7 +9,7 @@ from typing import Final
 
 from constructs_lib.edge import answers as _gateway_answers
 
-ROUTE: Final = "/contacts/{contactId}/participants"
+ROUTE: Final = _gateway_answers.PARTICIPANTS_PATH
 STAGE: Final = "local"
 FUNCTION_NAME: Final = "participant-broker-local"
 DEFAULT_PORT: Final = 8787

@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING, Final
 from aws_cdk import Duration
 from aws_cdk import aws_cloudwatch as cloudwatch
 
-from .. import _contract
+from .. import _contract, defaults
 
 if TYPE_CHECKING:
     from aws_cdk import aws_lambda as lambda_
 
-DEFAULT_METRICS_NAMESPACE: Final = "ConnectParticipantBroker"
+DEFAULT_METRICS_NAMESPACE: Final = defaults.METRICS_NAMESPACE
 
 # CloudWatch statistics, as ``cloudwatch.Stats`` spells them: plain strings here, because
 # reading ``cloudwatch.Stats`` costs a call into the CDK's JavaScript every time.

@@ -11,7 +11,7 @@ from constructs_lib import _contract
 FILENAME: Final = "openapi.json"
 #: The HTTP contract's version (docs/versions.md): major for what breaks callers.
 CONTRACT_VERSION: Final = "2.1.0"
-PATH: Final = "/contacts/{contactId}/participants"
+PATH: Final = _contract.routes()["participants"]
 SCHEMAS: Final = "#/components/schemas/"
 #: The problem types only the invitation routes answer.
 INVITATION_PROBLEMS: Final = frozenset({"invitation-not-valid", "invitations-unavailable"})
