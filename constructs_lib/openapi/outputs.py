@@ -1,39 +1,42 @@
-"""A deployed broker's URL, read from ``cdk deploy --outputs-file`` (standard library only).
+"""A deployed broker's URL, read from ``cdk deploy --outputs-file`` (standard library only, but
+for naming one broker of several).
 
 The file maps each stack name to its outputs: ``{"Stack": {"BrokerApiEndpoint2D532D2F":
 "https://abc123.execute-api.eu-west-1.amazonaws.com/v1/"}}``. Each broker's REST API adds one
-output, whose logical ID aws-cdk-lib makes from the construct path of the API's ``Endpoint``
-output (``<broker path>/Api/Endpoint``): the path's components without non-alphanumerics, then
-the first 8 hex digits (upper case) of the MD5 of the path (aws-cdk-lib ``core/lib/private/
-uniqueid.ts``: ``makeUniqueId``; ``Default`` components are left out, ``Resource`` only from
-the readable part, repeated neighbours once).
+output, ``<broker path>/Api/Endpoint``, whose logical ID aws-cdk-lib makes from that construct
+path: :func:`endpoint_output_key` asks aws-cdk-lib for it (``Stack.get_logical_id``) rather
+than repeating its algorithm.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final
 
+#: The shape of such an output's logical ID (its readable part, then aws-cdk-lib's 8-digit
+#: hash), to find the only broker of a file without naming it.
 _ENDPOINT_KEY: Final = re.compile(r"[A-Za-z0-9]*ApiEndpoint[0-9A-F]{8}")
 _URL: Final = re.compile(r"https://[^/\s]+/\S*")
 
 
 def endpoint_output_key(broker_path: str) -> str:
     """The output logical ID of the broker at ``broker_path`` (relative to its stack, for
-    example ``"Broker"`` or ``"Contacts/Broker"``)."""
-    components = [part for part in [*broker_path.split("/"), "Api", "Endpoint"] if part]
-    components = [part for part in components if part != "Default"]
-    digest = hashlib.md5("/".join(components).encode(), usedforsecurity=False).hexdigest()
-    readable: list[str] = []
-    for part in components:
-        if part != "Resource" and (not readable or readable[-1] != part):
-            readable.append(part)
-    human = "".join(re.sub(r"[^A-Za-z0-9]", "", part) for part in readable)
-    return human[:240] + digest[:8].upper()
+    example ``"Broker"`` or ``"Contacts/Broker"``), as aws-cdk-lib names it: the ID
+    ``Stack.get_logical_id`` gives a ``CfnOutput`` at ``<broker_path>/Api/Endpoint`` of a
+    stand-in tree (imports the CDK)."""
+    from aws_cdk import App, CfnOutput, Stack
+    from constructs import Construct
+
+    stack = Stack(App(), "Stack")
+    scope: Construct = stack
+    for part in (part for part in broker_path.split("/") if part):
+        scope = Construct(scope, part)
+    output = CfnOutput(Construct(scope, "Api"), "Endpoint", value="-")
+    key: str = stack.resolve(stack.get_logical_id(output))
+    return key
 
 
 def broker_url_from_outputs(
