@@ -19,6 +19,7 @@ from ..monitoring.metrics import (
     DEFAULT_CONNECT_THROTTLES_THRESHOLD,
     DEFAULT_LAMBDA_ERRORS_THRESHOLD,
     DEFAULT_LAMBDA_THROTTLES_THRESHOLD,
+    BrokerMetrics,
 )
 from . import nag
 from .api import add_methods, build_api, build_gateway_edges
@@ -31,6 +32,7 @@ from .choices import (
 )
 from .function import RUNTIME_AUTH_TYPES, build_function
 from .props import ParticipantBrokerProps
+from .watch import broker_metrics, build_monitoring
 
 if TYPE_CHECKING:
     # Only in annotations: importing these modules costs synth time for every user, and
@@ -295,7 +297,8 @@ class ParticipantBroker(Construct):
         )
         web_acl = build_gateway_edges(self, self.rest_api, props)
         self.url = self.rest_api.url
-        self.monitoring = watch = self._build_monitoring(props)
+        self.monitoring = watch = build_monitoring(self, props, self.lambda_function, self.rest_api)
+        self._metrics_namespace = props.metrics_namespace
         self.lambda_errors_alarm = watch.lambda_errors_alarm if watch else None
         self.lambda_throttles_alarm = watch.lambda_throttles_alarm if watch else None
         self.api_5xx_alarm = watch.api_5xx_alarm if watch else None
@@ -347,6 +350,35 @@ class ParticipantBroker(Construct):
             resource_arns=[method.method_arn for method in self.invitation_methods.authenticated],
         )
 
+    # ------------------------------------------------------------------------------- metrics
+    # The metrics the alarms watch (``BrokerMonitoring``), for an app's own alarms and graphs:
+    # each aggregates over five minutes.
+
+    def metric_participants_created(self) -> cloudwatch.Metric:
+        """Participants the broker added (the runtime's ``ParticipantsCreated``), summed."""
+        return self._metrics().participants_created()
+
+    def metric_connect_latency(self, statistic: str = "p99") -> cloudwatch.Metric:
+        """CreateParticipant's latency in ms, without the agent wait (``ConnectLatency``)."""
+        return self._metrics().connect_latency(statistic)
+
+    def metric_connect_throttles(self) -> cloudwatch.Metric:
+        """Requests Amazon Connect throttled after the SDK's retries, summed."""
+        return self._metrics().connect_throttles()
+
+    def metric_api_5xx_rate(self) -> cloudwatch.Metric:
+        """The share of the stage's requests answered with a 5xx (0 to 1)."""
+        return self._metrics().api_5xx_rate()
+
+    def metric_lambda_errors(self) -> cloudwatch.Metric:
+        """The function's errors (unhandled exceptions, timeouts, out of memory), summed."""
+        return self._metrics().lambda_errors()
+
+    def _metrics(self) -> BrokerMetrics:
+        return broker_metrics(
+            self.monitoring, self.lambda_function, self.rest_api, self._metrics_namespace
+        )
+
     # ------------------------------------------------------------------------------- builders
     def _build_instance_id(self, instance: ConnectInstance) -> tuple[ssm.IStringParameter, str]:
         """The SSM parameter (the one given, or one created holding the ID) and the instance
@@ -360,30 +392,3 @@ class ParticipantBroker(Construct):
             description="Amazon Connect instance ID used by a ParticipantBroker",
         )
         return created, instance.instance_id
-
-    def _build_monitoring(self, props: ParticipantBrokerProps) -> BrokerMonitoring | None:
-        """The alarms and dashboard (constructs_lib/monitoring/), unless both are off."""
-        if not (props.alarms or props.dashboard):
-            return None
-        return BrokerMonitoring(
-            self,
-            "Monitoring",
-            function=self.lambda_function,
-            rest_api=self.rest_api,
-            metrics_namespace=props.metrics_namespace,
-            alarms=props.alarms,
-            dashboard=props.dashboard,
-            alarm_topic=props.alarm_topic,
-            alarm_actions=props.alarm_actions,
-            lambda_errors_threshold=props.lambda_errors_threshold,
-            lambda_throttles_threshold=props.lambda_throttles_threshold,
-            api_5xx_rate_threshold=props.api_5xx_rate_threshold,
-            latency_p99_threshold=props.latency_p99_threshold,
-            connect_throttles_threshold=props.connect_throttles_threshold,
-            invitations=props.invitations is not None,
-            failed_redemptions_threshold=(
-                None
-                if props.invitations is None
-                else props.invitations.failed_redemptions_threshold
-            ),
-        )

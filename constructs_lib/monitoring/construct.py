@@ -29,7 +29,6 @@ from .dashboard import build_dashboard
 from .metrics import (
     API_5XX_DATAPOINTS_TO_ALARM,
     API_5XX_EVALUATION_PERIODS,
-    AVERAGE,
     CONNECT_THROTTLES_EVALUATION_PERIODS,
     DEFAULT_API_5XX_RATE_THRESHOLD,
     DEFAULT_CONNECT_THROTTLES_THRESHOLD,
@@ -42,9 +41,7 @@ from .metrics import (
     LAMBDA_ERRORS_EVALUATION_PERIODS,
     LAMBDA_THROTTLES_EVALUATION_PERIODS,
     LATENCY_P99_EVALUATION_PERIODS,
-    P99,
     RUNBOOK,
-    SUM,
     BrokerMetrics,
 )
 
@@ -149,13 +146,14 @@ class BrokerMonitoring(Construct):
             api_5xx_rate_threshold=api_5xx_rate_threshold,
             latency_p99_threshold=latency_p99_threshold,
         )
-        self._metrics = BrokerMetrics(
+        self.metrics = BrokerMetrics(
             function=function,
             function_name=function.function_name,  # read once, used by every runtime metric
             api_name=rest_api.rest_api_name,
             stage_name=(stage or rest_api.deployment_stage).stage_name,
             namespace=metrics_namespace,
         )
+        """The broker's metrics, which the alarms and the dashboard watch."""
         self._api_5xx_rate_threshold = api_5xx_rate_threshold
 
         self.lambda_errors_alarm: cloudwatch.Alarm | None = None
@@ -185,7 +183,7 @@ class BrokerMonitoring(Construct):
         if dashboard:
             self.dashboard = build_dashboard(
                 self,
-                self._metrics,
+                self.metrics,
                 self.alarm_list,
                 api_5xx_rate_threshold=api_5xx_rate_threshold,
                 latency_threshold_ms=self._latency_threshold_ms,
@@ -217,7 +215,7 @@ class BrokerMonitoring(Construct):
         """Create the five alarms."""
         self.lambda_errors_alarm = self._alarm(
             "LambdaErrorsAlarm",
-            metric=self._metrics.lambda_("Errors", SUM, "Errors"),
+            metric=self.metrics.lambda_errors(),
             threshold=lambda_errors_threshold,
             evaluation_periods=LAMBDA_ERRORS_EVALUATION_PERIODS,
             description=(
@@ -230,7 +228,7 @@ class BrokerMonitoring(Construct):
         )
         self.lambda_throttles_alarm = self._alarm(
             "LambdaThrottlesAlarm",
-            metric=self._metrics.lambda_("Throttles", SUM, "Throttles"),
+            metric=self.metrics.lambda_throttles(),
             threshold=lambda_throttles_threshold,
             evaluation_periods=LAMBDA_THROTTLES_EVALUATION_PERIODS,
             description=(
@@ -243,7 +241,7 @@ class BrokerMonitoring(Construct):
         )
         self.api_5xx_alarm = self._alarm(
             "Api5xxAlarm",
-            metric=self._metrics.api("5XXError", AVERAGE, "5xx rate"),
+            metric=self.metrics.api_5xx_rate(),
             threshold=self._api_5xx_rate_threshold,
             evaluation_periods=API_5XX_EVALUATION_PERIODS,
             datapoints_to_alarm=API_5XX_DATAPOINTS_TO_ALARM,
@@ -262,7 +260,7 @@ class BrokerMonitoring(Construct):
         """The alarms on the runtime's view of Amazon Connect: latency and throttles."""
         self.latency_p99_alarm = self._alarm(
             "LatencyP99Alarm",
-            metric=self._metrics.runtime("ConnectLatency", P99, "Connect latency p99"),
+            metric=self.metrics.connect_latency(),
             threshold=self._latency_threshold_ms,
             evaluation_periods=LATENCY_P99_EVALUATION_PERIODS,
             description=(
@@ -277,7 +275,7 @@ class BrokerMonitoring(Construct):
         )
         self.connect_throttles_alarm = self._alarm(
             "ConnectThrottlesAlarm",
-            metric=self._metrics.runtime("ConnectThrottles", SUM, "Connect throttles"),
+            metric=self.metrics.connect_throttles(),
             threshold=connect_throttles_threshold,
             evaluation_periods=CONNECT_THROTTLES_EVALUATION_PERIODS,
             description=(
@@ -294,9 +292,7 @@ class BrokerMonitoring(Construct):
         """Refused redemptions: the unauthenticated route's signal of guessing or bad links."""
         return self._alarm(
             "FailedRedemptionsAlarm",
-            metric=self._metrics.runtime(
-                "InvitationRedemptionsRefused", SUM, "Refused redemptions"
-            ),
+            metric=self.metrics.redemptions_refused(),
             threshold=threshold,
             evaluation_periods=FAILED_REDEMPTIONS_EVALUATION_PERIODS,
             description=(

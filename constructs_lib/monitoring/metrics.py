@@ -100,6 +100,36 @@ class BrokerMetrics:
         """A metric Lambda publishes for this broker's function."""
         return self.function.metric(metric_name, statistic=statistic, period=PERIOD, label=label)
 
+    # The metrics the alarms watch, which ``ParticipantBroker.metric_*()`` return too.
+
+    def lambda_errors(self) -> cloudwatch.Metric:
+        """The function's errors (unhandled exceptions, timeouts, out of memory), summed."""
+        return self.lambda_("Errors", SUM, "Errors")
+
+    def lambda_throttles(self) -> cloudwatch.Metric:
+        """The function's throttled invocations, summed."""
+        return self.lambda_("Throttles", SUM, "Throttles")
+
+    def api_5xx_rate(self) -> cloudwatch.Metric:
+        """The share of the stage's requests answered with a 5xx (0 to 1)."""
+        return self.api("5XXError", AVERAGE, "5xx rate")
+
+    def connect_latency(self, statistic: str = P99) -> cloudwatch.Metric:
+        """CreateParticipant's latency (ms, without the agent wait), p99 by default."""
+        return self.runtime("ConnectLatency", statistic, f"Connect latency {statistic}")
+
+    def connect_throttles(self) -> cloudwatch.Metric:
+        """Requests Amazon Connect throttled after the SDK's retries, summed."""
+        return self.runtime("ConnectThrottles", SUM, "Connect throttles")
+
+    def participants_created(self) -> cloudwatch.Metric:
+        """Participants the broker added, summed."""
+        return self.runtime("ParticipantsCreated", SUM, "Created")
+
+    def redemptions_refused(self) -> cloudwatch.Metric:
+        """Invitation redemptions refused (unknown, expired, used up or revoked), summed."""
+        return self.runtime("InvitationRedemptionsRefused", SUM, "Refused redemptions")
+
 
 def connect_errors_search(namespace: str, function_name: str) -> str:
     """A SEARCH expression: one ``ConnectErrors`` series per ``ErrorCode`` of one function."""
