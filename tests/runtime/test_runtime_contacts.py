@@ -404,7 +404,7 @@ def test_connect_latency_leaves_the_agent_wait_out(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # The latency alarm watches ConnectLatency so that a normal wait for the agent never pages
-    # (tests/constructs/test_monitoring.py): the metric times CreateParticipant alone.
+    # (tests/monitoring/test_monitoring.py): the metric times CreateParticipant alone.
     checks(agent_wait_seconds=3.0)
     monkeypatch.setattr(participants.time, "perf_counter", clock.time)
     agent_connects_after(stub, 2, polls=[0, 1, 2])

@@ -238,7 +238,7 @@ def documented(route: tuple[str, str]) -> set[tuple[int, str]]:
 
 def gateway(route: tuple[str, str]) -> set[tuple[int, str]]:
     """What API Gateway answers itself on ``route`` (held to the gateway responses the construct
-    configures by tests/constructs/test_as_deployed_gateway_responses.py); the redeem route has
+    configures by tests/edge/test_as_deployed_gateway_responses.py); the redeem route has
     no authorizer, so no ``unauthorized``."""
     codes = set(_openapi_invitations._AUTHORIZED)
     if route[1] == REDEEM_RESOURCE:

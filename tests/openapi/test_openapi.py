@@ -13,7 +13,7 @@ import schema_support
 
 from constructs_lib.openapi import build_openapi, main, render_openapi, write_openapi
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 BROKER = ROOT / "runtime" / "broker"
 COMMITTED = ROOT / "docs" / "openapi.json"
 OPERATION = ("paths", "/contacts/{contactId}/participants", "post")
