@@ -19,20 +19,31 @@ LOCAL = "constructs_lib.local"
 
 
 def imports(path: Path) -> set[str]:
-    """Every module ``path`` imports, anywhere in it (relative imports resolved)."""
-    module = ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts)
-    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
-    found: set[str] = set()
+    """Every module ``path`` imports, anywhere in it (relative imports resolved), and every
+    ``module.name`` it takes from one."""
+    return {
+        found
+        for base, names in _imported(path, ROOT)
+        for found in (base, *(f"{base}.{name}" for name in names))
+    }
+
+
+def _imported(path: Path, root: Path) -> list[tuple[str, list[str]]]:
+    """``(module, names taken from it)`` of each import of ``path``, relative ones resolved."""
+    name = ".".join(path.relative_to(root).with_suffix("").parts)
+    package = name.removesuffix(".__init__") if path.name == "__init__.py" else name
+    package = package if path.name == "__init__.py" else package.rpartition(".")[0]
+    found: list[tuple[str, list[str]]] = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
+            found.extend((alias.name, []) for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
             base = node.module or ""
             if node.level:
                 parts = package.split(".")
-                base = ".".join(parts[: len(parts) - node.level + 1] + ([base] if base else []))
-            found.add(base)
-            found.update(f"{base}.{alias.name}" for alias in node.names)
+                parts = parts[: len(parts) - node.level + 1]
+                base = ".".join([*parts, base] if base else parts)
+            found.append((base, [alias.name for alias in node.names]))
     return found
 
 
@@ -105,23 +116,16 @@ def module_name(path: Path, root: Path = ROOT) -> str:
 
 def package_imports(path: Path, known: set[str], root: Path = ROOT) -> set[str]:
     """The modules of the package ``path`` imports, anywhere in it (under ``TYPE_CHECKING``
-    too), relative imports resolved; a name taken from a package is its module when it is one."""
-    name = module_name(path, root)
-    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    too); a name taken from a package is its module when it is one."""
     found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                parts = package.split(".")
-                parts = parts[: len(parts) - node.level + 1]
-                base = ".".join([*parts, base] if base else parts)
-            for alias in node.names:
-                submodule = f"{base}.{alias.name}"
-                found.add(submodule if submodule in known else base)
-    return {module for module in found if module in known} - {name}
+    for base, names in _imported(path, root):
+        found.add(base)
+        found.update(f"{base}.{name}" for name in names if f"{base}.{name}" in known)
+    taken = {module for module in found if module in known}
+    for base, names in _imported(path, root):
+        if names and all(f"{base}.{name}" in known for name in names):
+            taken.discard(base)
+    return taken - {module_name(path, root)}
 
 
 def graph() -> dict[str, set[str]]:
