@@ -16,8 +16,8 @@ if TYPE_CHECKING:
         BrokerEndpoint,
         BrokerSecurityPolicy,
         ConnectInstance,
-        InvitationOptions,
     )
+    from .invitations.options import InvitationOptions
     from .monitoring import BrokerMonitoring
 
 __all__ = [
@@ -37,7 +37,7 @@ _LAZY: dict[str, str] = {
     "BrokerEndpoint": ".broker.choices",
     "BrokerSecurityPolicy": ".broker.choices",
     "ConnectInstance": ".broker.choices",
-    "InvitationOptions": ".broker.choices",
+    "InvitationOptions": ".invitations.options",
 }
 
 

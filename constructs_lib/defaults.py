@@ -13,7 +13,7 @@ from aws_cdk import aws_apigateway as apigateway
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 
-from .edge import answers as _gateway_answers
+from . import _gateway_answers
 
 # --- participant policy ---------------------------------------------------------------------
 #: Every role the HTTP API accepts (the five of Connect's CreateParticipant API).

@@ -1,5 +1,6 @@
 """The props and choices of ``ParticipantBroker`` under their public module path; they are
-written in ``constructs_lib/broker/props.py`` and ``constructs_lib/broker/choices.py``."""
+written in ``constructs_lib/broker/props.py``, ``constructs_lib/broker/choices.py`` and
+``constructs_lib/invitations/options.py``."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ from .broker.choices import (
     BrokerEndpoint,
     BrokerSecurityPolicy,
     ConnectInstance,
-    InvitationOptions,
 )
 from .broker.props import ParticipantBrokerProps
+from .invitations.options import InvitationOptions
 
 __all__ = [
     "BrokerAuthorization",

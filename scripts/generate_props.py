@@ -1,5 +1,5 @@
-"""Write what is generated from constructs_lib/broker/props.py (every prop written once) and
-constructs_lib/broker/choices.py:
+"""Write what is generated from constructs_lib/broker/props.py (every prop written once),
+constructs_lib/broker/choices.py and constructs_lib/invitations/options.py:
 
 * constructs_lib/broker/construct.py: ``ParticipantBroker.__init__``, its keyword-only
   signature, its docstring and the ``ParticipantBrokerProps`` it builds;
@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PROPS = ROOT / "constructs_lib" / "broker" / "props.py"
 #: Where the choices (and ``InvitationOptions``) are written.
 CHOICES = ROOT / "constructs_lib" / "broker" / "choices.py"
+OPTIONS = ROOT / "constructs_lib" / "invitations" / "options.py"
 BROKER = ROOT / "constructs_lib" / "broker" / "construct.py"
 REFERENCE = ROOT / "docs" / "reference.md"
 
@@ -63,7 +64,7 @@ class Prop:
 
 def _source() -> str:
     """The props' and the choices' source, one module after the other."""
-    return PROPS.read_text(encoding="utf-8") + "\n" + CHOICES.read_text(encoding="utf-8")
+    return "\n".join(path.read_text(encoding="utf-8") for path in (PROPS, CHOICES, OPTIONS))
 
 
 def _text(node: ast.stmt | None) -> str | None:

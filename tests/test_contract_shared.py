@@ -8,8 +8,8 @@ import ast
 from pathlib import Path
 
 from constructs_lib import _contract, defaults
+from constructs_lib import _gateway_answers as answers
 from constructs_lib.client.client import ROUTES as CLIENT_ROUTES
-from constructs_lib.edge import answers
 from constructs_lib.local import _gateway
 from constructs_lib.local.settings import ROUTE, LocalBrokerConfig
 from constructs_lib.monitoring import metrics

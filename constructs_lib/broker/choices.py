@@ -1,10 +1,10 @@
 """The broker's choices: each exclusive choice is a class with static factories, so a
 combination the broker cannot serve cannot be written (``ConnectInstance``,
-``BrokerAuthorization``, ``BrokerSecurityPolicy``, ``BrokerEndpoint``), and the opt-in
-``InvitationOptions`` with their settings.
+``BrokerAuthorization``, ``BrokerSecurityPolicy``, ``BrokerEndpoint``; the opt-in
+``InvitationOptions`` live with the invitations, ``constructs_lib/invitations/options.py``).
 
-Each factory, and ``InvitationOptions``, checks what it is given at once (the value received
-and the fix); values that are unresolved tokens are not checked.
+Each factory checks what it is given at once (the value received and the fix); values that are
+unresolved tokens are not checked.
 """
 
 from __future__ import annotations
@@ -13,21 +13,17 @@ from collections.abc import Sequence
 from dataclasses import InitVar, dataclass
 from typing import TYPE_CHECKING, ClassVar
 
-from aws_cdk import Duration, Fn, RemovalPolicy
+from aws_cdk import Fn
 from aws_cdk import aws_apigateway as apigateway
 
 from .. import checks as _checks
 from .. import defaults
 from ..edge import access as _access
-from ..monitoring.metrics import (
-    DEFAULT_FAILED_REDEMPTIONS_THRESHOLD,
-)
 
 if TYPE_CHECKING:
     from aws_cdk import aws_cognito as cognito
     from aws_cdk import aws_ec2 as ec2
     from aws_cdk import aws_iam as iam
-    from aws_cdk import aws_kms as kms
     from aws_cdk import aws_ssm as ssm
 
 #: Proves a union was made by one of its factories (their constructors are private).
@@ -293,48 +289,6 @@ class BrokerEndpoint(_Union):
 
 
 BrokerEndpoint.REGIONAL = BrokerEndpoint.regional()
-
-
-@dataclass(frozen=True, kw_only=True)
-class InvitationOptions:
-    """Invitations (docs/invitations.md), with their settings: a caller creates a one-time
-    secret for a contact, and whoever holds it can join that contact through
-    ``POST {url}invitations/redeem``, which has no API Gateway authorization. Adds a DynamoDB
-    table, four routes and an alarm. ``invitations=InvitationOptions()`` turns them on with
-    the defaults."""
-
-    lifetime: Duration = defaults.INVITATION_LIFETIME
-    """How long an invitation lasts when its creator asks for no lifetime (whole seconds, at
-    least one minute). Default: 15 minutes."""
-    max_lifetime: Duration = defaults.INVITATION_MAX_LIFETIME
-    """The longest lifetime a creator may ask for, from one minute to 24 hours. Default:
-    1 hour."""
-    max_uses: int = defaults.INVITATION_MAX_USES
-    """The most uses a creator may ask for (1-100). Default: 5."""
-    encryption_key: kms.IKey | None = None
-    """Encrypt the invitation table with this customer managed KMS key (the function gets
-    ``kms:Decrypt`` on it through DynamoDB). Default: the AWS owned key of DynamoDB."""
-    point_in_time_recovery: bool = defaults.INVITATION_POINT_IN_TIME_RECOVERY
-    """Point-in-time recovery of the invitation table. Default: ``True``."""
-    removal_policy: RemovalPolicy = defaults.INVITATION_REMOVAL_POLICY
-    """What deleting the stack does to the invitation table. Default:
-    ``RemovalPolicy.DESTROY`` (every item expires within the maximum lifetime anyway)."""
-    redeem_throttling_rate_limit: float | None = None
-    """The redeem route's own steady-state rate (requests/s); its Connect calls must fit the
-    quotas (checked at synth), and the other routes share what it leaves. Default: the
-    route's share of the quotas."""
-    redeem_throttling_burst_limit: int = defaults.REDEEM_THROTTLING_BURST_LIMIT
-    """The redeem route's burst. Default: 5."""
-    failed_redemptions_threshold: int = DEFAULT_FAILED_REDEMPTIONS_THRESHOLD
-    """Refused redemptions (unknown, expired, used up or revoked invitations) in five minutes
-    that raise ``failed_redemptions_alarm``. Default: 10."""
-
-    def __post_init__(self) -> None:
-        _checks.invitation_lifetimes(self.lifetime, self.max_lifetime)
-        _checks.invitation_counts(
-            self.max_uses, self.redeem_throttling_rate_limit, self.redeem_throttling_burst_limit
-        )
-        _checks.alarm_count("failed_redemptions_threshold", self.failed_redemptions_threshold)
 
 
 def _id_in(token: str) -> str:

@@ -13,6 +13,7 @@ from constructs import Construct
 
 from .. import checks, defaults
 from ..invitations import resources as invitation_resources
+from ..invitations.options import InvitationOptions
 from ..monitoring import BrokerMonitoring
 from ..monitoring.metrics import (
     DEFAULT_API_5XX_RATE_THRESHOLD,
@@ -24,12 +25,7 @@ from ..monitoring.metrics import (
 from . import nag
 from .api import add_methods, build_api, build_gateway_edges
 from .checked import check
-from .choices import (
-    BrokerAuthorization,
-    BrokerEndpoint,
-    ConnectInstance,
-    InvitationOptions,
-)
+from .choices import BrokerAuthorization, BrokerEndpoint, ConnectInstance
 from .function import RUNTIME_AUTH_TYPES, build_function
 from .props import ParticipantBrokerProps
 from .watch import broker_metrics, build_monitoring

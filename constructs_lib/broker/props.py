@@ -13,13 +13,14 @@ from typing import TYPE_CHECKING
 from aws_cdk import Duration
 
 from .. import defaults
+from ..invitations.options import InvitationOptions
 from ..monitoring.metrics import (
     DEFAULT_API_5XX_RATE_THRESHOLD,
     DEFAULT_CONNECT_THROTTLES_THRESHOLD,
     DEFAULT_LAMBDA_ERRORS_THRESHOLD,
     DEFAULT_LAMBDA_THROTTLES_THRESHOLD,
 )
-from .choices import BrokerAuthorization, BrokerEndpoint, ConnectInstance, InvitationOptions
+from .choices import BrokerAuthorization, BrokerEndpoint, ConnectInstance
 
 if TYPE_CHECKING:
     from aws_cdk import aws_cloudwatch as cloudwatch

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 
 from aws_cdk import aws_apigateway as apigateway
 
-from .. import _contract, defaults
-from . import answers as _gateway_answers
+from .. import _contract, _gateway_answers, defaults
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,8 @@ from dataclasses import dataclass
 
 from aws_cdk import aws_apigateway as apigateway
 
-from .. import _contract, defaults
+from .. import _contract, _gateway_answers, defaults
 from ..checks import is_unresolved
-from . import answers as _gateway_answers
 
 CREATE_PARTICIPANT = "CreateParticipant"
 DESCRIBE_CONTACT = "DescribeContact"

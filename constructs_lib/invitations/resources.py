@@ -17,12 +17,11 @@ from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
-from .. import _contract, defaults
+from .. import _contract, _gateway_answers, defaults
 from .. import checks as _checks
-from ..edge import answers as _gateway_answers
 
 if TYPE_CHECKING:
-    from ..broker.choices import InvitationOptions
+    from .options import InvitationOptions
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from constructs_lib.edge import answers as _gateway_answers
+from constructs_lib import _gateway_answers
 
 #: ``problems.problem(code, detail, request_id)`` of the runtime: an API Gateway proxy response.
 ProblemFactory = Callable[[str, str, str], dict[str, Any]]

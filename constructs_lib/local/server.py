@@ -10,8 +10,7 @@ from collections.abc import Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 
-from constructs_lib import _extras
-from constructs_lib.edge import answers as _gateway_answers
+from constructs_lib import _extras, _gateway_answers
 from constructs_lib.local._gateway import LocalGateway, ProblemFactory, Route, find_route, routes
 from constructs_lib.local._loopback import LoopbackRequestHandler, LoopbackServer, LoopbackService
 from constructs_lib.local.fake_connect import FakeConnect

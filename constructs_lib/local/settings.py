@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass
 from typing import Final
 
-from constructs_lib.edge import answers as _gateway_answers
+from constructs_lib import _gateway_answers
 
 ROUTE: Final = _gateway_answers.PARTICIPANTS_PATH
 STAGE: Final = "local"

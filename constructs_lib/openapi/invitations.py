@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from constructs_lib.edge import answers as _gateway_answers
+from constructs_lib import _gateway_answers
 
 from .shared import (
     CREATED_EXAMPLE,

@@ -15,7 +15,7 @@ from aws_rules import gateway_responses, mock_integration
 from broker_support import Synthesized, synth_broker
 
 from constructs_lib import InvitationOptions
-from constructs_lib.edge.answers import MAX_PAYLOAD_BYTES
+from constructs_lib._gateway_answers import MAX_PAYLOAD_BYTES
 from constructs_lib.local import LocalBroker, LocalBrokerConfig
 
 APP = "https://app.example.com"

@@ -13,7 +13,7 @@ import pytest
 from aws_rules.cors import readable
 from local_http import JSON, Answer, send
 
-from constructs_lib.edge.answers import (
+from constructs_lib._gateway_answers import (
     CORS_ALLOW_HEADERS,
     MAX_PAYLOAD_BYTES,
     REQUEST_TOO_LARGE_DETAIL,

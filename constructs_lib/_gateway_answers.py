@@ -1,6 +1,6 @@
 """What API Gateway answers by itself for a broker, as plain values (no CDK import).
 
-The construct configures API Gateway with these values (``defaults`` and ``_edge`` read them
+The construct configures API Gateway with these values (``defaults`` and ``edge`` read them
 from here), and the local broker, which runs without the CDK, answers with the same ones: the
 CORS preflight and the gateway's own problems cannot drift apart between the two.
 """
