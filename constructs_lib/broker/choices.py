@@ -47,11 +47,7 @@ class _Union:
 
 @dataclass(frozen=True, kw_only=True)
 class ConnectInstance(_Union):
-    """The Amazon Connect instance the broker adds participants to, fixed at deploy time.
-
-    ``ConnectInstance.from_id("11111111-...")``, ``ConnectInstance.from_arn("arn:...")`` or
-    ``ConnectInstance.from_parameter(parameter)``.
-    """
+    """The Amazon Connect instance the broker adds participants to, fixed at deploy time."""
 
     instance_id: str
     """The instance ID as CloudFormation resolves it (a literal, or a token)."""
@@ -60,10 +56,8 @@ class ConnectInstance(_Union):
 
     @staticmethod
     def from_id(instance_id: str) -> ConnectInstance:
-        """An instance ID, such as ``11111111-2222-3333-4444-555555555555`` (the last part of
-        the instance ARN), or a token such as a ``CfnParameter``'s value (CloudFormation reduces
-        a token that holds the instance ARN to its ID). The broker creates an SSM String
-        parameter holding it."""
+        """An instance ID (the last part of the instance ARN), a literal or a token; the broker
+        keeps it in an SSM String parameter it creates."""
         if _checks.is_unresolved(instance_id):
             return ConnectInstance(
                 made_by=_FACTORY, instance_id=_id_in(instance_id), parameter=None
@@ -74,8 +68,7 @@ class ConnectInstance(_Union):
 
     @staticmethod
     def from_arn(instance_arn: str) -> ConnectInstance:
-        """An instance ARN, ``arn:<partition>:connect:<region>:<account>:instance/<id>`` (a
-        literal or a token); the broker uses its ID, in an SSM String parameter it creates."""
+        """An instance ARN (a literal or a token); the broker uses its ID."""
         if _checks.is_unresolved(instance_arn):
             return ConnectInstance(
                 made_by=_FACTORY, instance_id=_id_in(instance_arn), parameter=None
@@ -86,9 +79,8 @@ class ConnectInstance(_Union):
 
     @staticmethod
     def from_parameter(parameter: ssm.IStringParameter) -> ConnectInstance:
-        """An existing SSM String parameter holding the instance ID or the instance ARN (for
-        example published by your Connect stack); read at deploy time, never by the
-        function."""
+        """An existing SSM String parameter holding the instance ID or ARN, read at deploy
+        time."""
         return ConnectInstance(
             made_by=_FACTORY, instance_id=_id_in(parameter.string_value), parameter=parameter
         )
@@ -96,13 +88,10 @@ class ConnectInstance(_Union):
 
 @dataclass(frozen=True, kw_only=True)
 class BrokerAuthorization(_Union):
-    """How API Gateway authenticates the callers of the routes (the invitation redeem route
-    has none): ``BrokerAuthorization.iam()`` (the default), ``.cognito(user_pool)``,
-    ``.authorizer(authorizer)`` or ``.allow_unauthenticated_access()``."""
+    """How API Gateway authenticates callers (the invitation redeem route has none)."""
 
     IAM: ClassVar[BrokerAuthorization]
-    """The same as ``BrokerAuthorization.iam()``: AWS_IAM, no resource policy, an assumed role
-    is the caller."""
+    """``BrokerAuthorization.iam()``, the default."""
 
     authorization_type: apigateway.AuthorizationType
     """The authorization type the choice stands for (CUSTOM for an authorizer)."""
@@ -119,23 +108,16 @@ class BrokerAuthorization(_Union):
         allowed_principals: Sequence[iam.IPrincipal] | None = None,
         session_identity: bool = False,
     ) -> BrokerAuthorization:
-        """AWS_IAM: callers sign requests with SigV4; give them the right with
-        ``broker.grant_invoke(role)``.
+        """AWS_IAM: callers sign with SigV4; ``broker.grant_invoke(role)`` lets them.
 
-        :param allowed_principals: only these IAM roles, users or accounts may call the API:
-            the resource policy allows them and denies every other principal, including
-            same-account principals whose identity policy allows ``execute-api:Invoke`` on
-            ``*``. A principal of another account also needs its own identity policy to allow
-            the call. Default: no resource policy; any IAM principal of the account whose
-            identity policy allows ``execute-api:Invoke`` may call.
+        :param allowed_principals: only these IAM roles, users or accounts may call: the
+            resource policy allows them and denies every other principal, even one whose
+            identity policy allows ``execute-api:Invoke`` on ``*``. Default: no resource
+            policy.
         :param session_identity: ``True`` makes each assumed-role session a caller of its own
-            (its full ARN, session name included) for idempotency scopes, contact-bound callers
-            and invitation ownership. Safe only when the trust policy of every role that calls
-            fixes the session name with an ``sts:RoleSessionName`` condition (for example
-            ``${aws:username}``): without it, whoever may assume the role chooses the name,
-            and refreshed credentials change it. ``sts:SourceIdentity`` does not fix the
-            session name, so it is not enough alone. Default: ``False``, the role is the
-            caller (CONTRACT v2.1).
+            (docs/security.md, "Caller identity"); safe only when every calling role's trust
+            policy fixes the session name with ``sts:RoleSessionName``. Default: ``False``, the
+            role is the caller.
         """
         allowlist = None
         if allowed_principals is not None:
@@ -176,9 +158,8 @@ class BrokerAuthorization(_Union):
 
     @staticmethod
     def allow_unauthenticated_access() -> BrokerAuthorization:
-        """No authentication: anyone who can reach the API can mint participant tokens. A
-        synth warning (``connect-participant-broker:unauthenticated``) says so; use it only
-        when the API is protected some other way."""
+        """No authentication: anyone who can reach the API can mint participant tokens (a
+        synth warning says so)."""
         return BrokerAuthorization(
             made_by=_FACTORY, authorization_type=apigateway.AuthorizationType.NONE
         )
@@ -195,14 +176,12 @@ BrokerAuthorization.IAM = BrokerAuthorization.iam()
 
 @dataclass(frozen=True, kw_only=True)
 class BrokerSecurityPolicy(_Union):
-    """The API's minimum TLS version and ciphers (API Gateway, "Security policies for REST APIs
-    in API Gateway"): ``BrokerSecurityPolicy.TLS_1_2`` (the default; API Gateway's own default
-    for a REST API is still TLS 1.0) or an enhanced policy,
+    """The API's minimum TLS, for example
     ``BrokerSecurityPolicy.enhanced("SecurityPolicy_TLS13_1_3_2025_09",
     endpoint_access_mode=apigateway.EndpointAccessMode.BASIC)``."""
 
     TLS_1_2: ClassVar[BrokerSecurityPolicy]
-    """TLS 1.2 or newer (the legacy ``TLS_1_2`` policy, which has no endpoint access mode)."""
+    """TLS 1.2 or newer, the default."""
 
     security_policy: str
     endpoint_access_mode: apigateway.EndpointAccessMode | None
@@ -214,11 +193,8 @@ class BrokerSecurityPolicy(_Union):
         """An enhanced policy for regional and private APIs, such as
         ``SecurityPolicy_TLS13_1_3_2025_09`` (TLS 1.3 only).
 
-        :param endpoint_access_mode: ``BASIC`` or ``STRICT``, which has no default: a deployed
-            API moves to an enhanced policy with ``BASIC``, then to ``STRICT`` once its access
-            logs show that callers still get through; going back from ``STRICT`` to ``BASIC``
-            makes the endpoint unavailable for about 15 minutes (docs/security.md, "Endpoint
-            access mode"). ``STRICT`` on a private API adds a synth warning.
+        :param endpoint_access_mode: ``BASIC`` or ``STRICT``, with no default: a deployed API
+            moves through ``BASIC`` (docs/security.md, "Endpoint access mode").
         """
         _checks.security_policy(security_policy)
         return BrokerSecurityPolicy(
@@ -235,12 +211,10 @@ BrokerSecurityPolicy.TLS_1_2 = BrokerSecurityPolicy(
 
 @dataclass(frozen=True, kw_only=True)
 class BrokerEndpoint(_Union):
-    """Where callers reach the API: ``BrokerEndpoint.regional()`` (the default), or
-    ``BrokerEndpoint.private(vpc_endpoints)``, reachable only through ``execute-api`` interface
-    VPC endpoints."""
+    """Where callers reach the API."""
 
     REGIONAL: ClassVar[BrokerEndpoint]
-    """The same as ``BrokerEndpoint.regional()``: a REGIONAL endpoint, TLS 1.2 or newer."""
+    """``BrokerEndpoint.regional()``, the default."""
 
     vpc_endpoints: Sequence[ec2.IVpcEndpoint] | None
     """The endpoints of a private API; ``None``: a regional API."""
@@ -252,8 +226,7 @@ class BrokerEndpoint(_Union):
     def regional(
         *, security_policy: BrokerSecurityPolicy = BrokerSecurityPolicy.TLS_1_2
     ) -> BrokerEndpoint:
-        """A REGIONAL endpoint, reachable from the internet (and only with the API's
-        authorization).
+        """A REGIONAL endpoint, reachable from the internet.
 
         :param security_policy: the minimum TLS. Default: ``BrokerSecurityPolicy.TLS_1_2``.
         """
@@ -272,7 +245,7 @@ class BrokerEndpoint(_Union):
         security_policy: BrokerSecurityPolicy = BrokerSecurityPolicy.TLS_1_2,
     ) -> BrokerEndpoint:
         """A PRIVATE endpoint, reachable only through these ``execute-api`` interface VPC
-        endpoints (the resource policy denies every request from elsewhere).
+        endpoints.
 
         :param allowed_vpc_endpoint_ids: further VPC endpoint IDs (of other VPCs or accounts)
             the API accepts requests from. Default: none.

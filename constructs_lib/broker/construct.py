@@ -131,20 +131,15 @@ class ParticipantBroker(Construct):
 
         :param scope: the construct the broker belongs to.
         :param construct_id: its ID, part of every resource's logical ID.
-        :param instance: The Amazon Connect instance: ``ConnectInstance.from_id(...)``,
-            ``ConnectInstance.from_arn(...)`` or ``ConnectInstance.from_parameter(...)``. Required.
-        :param authorization: How API Gateway authenticates callers:
-            ``BrokerAuthorization.iam(...)``, ``.cognito(user_pool, ...)``,
-            ``.authorizer(authorizer)`` or ``.allow_unauthenticated_access()``. Default: AWS_IAM,
-            any IAM principal of the account allowed to invoke the API.
-        :param endpoint: Where callers reach the API, and with which minimum TLS:
-            ``BrokerEndpoint.regional(...)`` or ``BrokerEndpoint.private(vpc_endpoints, ...)``.
-            Default: a REGIONAL endpoint, TLS 1.2 or newer.
+        :param instance: The Amazon Connect instance (``ConnectInstance``). Required.
+        :param authorization: How API Gateway authenticates callers (``BrokerAuthorization``).
+            Default: AWS_IAM.
+        :param endpoint: Where callers reach the API, and its minimum TLS (``BrokerEndpoint``).
+            Default: REGIONAL, TLS 1.2.
         :param web_acl_arn: Associate this REGIONAL WAFv2 web ACL with the API stage. Default: no
             web ACL.
         :param cors_allowed_origins: Origins browsers may call from (``scheme://host[:port]``; ``*``
-            is refused); adds an unauthenticated OPTIONS preflight, which the resource policy (if
-            any) allows. Default: no CORS (browsers on other origins cannot call).
+            is refused). Default: no CORS.
         :param allowed_roles: Participant roles callers may request, from AGENT, CUSTOMER, SYSTEM,
             CUSTOM_BOT, SUPERVISOR. Default: CUSTOMER only.
         :param default_role: The role used when the request names none; must be allowed. Default:
@@ -152,39 +147,25 @@ class ParticipantBroker(Construct):
         :param allow_video: Whether callers may ask for the video capability. Default: ``True``.
         :param allow_screen_share: Whether callers may ask for screen share. Default: ``True``.
         :param contact_checks: Look the contact up (``connect:DescribeContact``) before adding
-            anyone, and answer 404/409 precisely (ended, channel, role, agent not connected;
-            docs/contacts.md); ``False`` calls CreateParticipant blind, without the DescribeContact
-            permission. Default: ``True``.
+            anyone, and answer 404/409 precisely (docs/contacts.md). Default: ``True``.
         :param channel_roles: The roles Connect accepts on each channel (``VOICE`` is a WebRTC call;
-            channels: ``VOICE``, ``CHAT``, ``TASK``, ``EMAIL``), so the broker can follow AWS if it
-            widens them; a channel left out takes no participants. Default: ``{"CHAT":
-            ["CUSTOM_BOT"], "VOICE": ["CUSTOMER"]}``, from the CreateParticipant API reference.
-        :param agent_wait: How long the broker waits for a WebRTC call's agent to connect before
-            answering 409 ``agent-not-connected`` with ``Retry-After``; ``timeout`` must leave room
-            for it (checked at synth). Default: 3 seconds.
+            ``CHAT``, ``TASK``, ``EMAIL``); a channel left out takes no participants. Default:
+            ``{"CHAT": ["CUSTOM_BOT"], "VOICE": ["CUSTOMER"]}``.
+        :param agent_wait: How long the broker waits for a WebRTC call's agent before answering 409
+            ``agent-not-connected``; ``timeout`` must leave room for it. Default: 3 seconds.
         :param caller_attribute: Contact-bound callers: a user-defined contact attribute that must
-            equal the caller's identity (docs/contacts.md shows the exact string: with AWS_IAM the
-            IAM user's ARN, a role session's ARN without the session name, or the Cognito
-            identity-pool ``cognitoIdentityId``; a user pool token's ``sub``; an authorizer's
-            ``principalId``); any other contact answers 404 as if it did not exist. Needs the
-            contact checks and authenticated callers. Default: any caller may add participants to
-            any contact of the instance.
-        :param invitations: Serve invitations (docs/invitations.md), with these settings:
-            ``InvitationOptions(...)``. Default: no invitations (no table, routes or permissions).
-        :param throttling_rate_limit: The stage's steady-state rate (requests/s), which API Gateway
-            applies to each method on its own: the rate of the methods that call no Connect API, and
-            the ceiling of those that do (each of which takes its share of the Connect quotas
-            below). Default: 5.
-        :param throttling_burst_limit: The stage's burst (requests), also the burst of the routes
-            that call Connect (but the redeem route). Default: 10.
-        :param create_participant_quota: The requests/s of the account's CreateParticipant rate
-            quota in this Region that this broker may use ("Rate of CreateParticipant API requests"
-            in Service Quotas); the routes that add participants share it (docs/operating.md,
-            "Throttling"). Raise it after Amazon Connect raises the quota, lower it when other
-            applications call CreateParticipant. Default: 5, Connect's default quota.
-        :param describe_contact_quota: The same for DescribeContact ("Rate of DescribeContact API
-            requests"), which the contact checks call, once a second while waiting for a WebRTC
-            call's agent. Default: 10, Connect's default quota.
+            equal the caller's identity (docs/security.md, "Caller identity"); any other contact
+            answers 404. Default: any caller may use any contact.
+        :param invitations: Serve invitations with these settings (``InvitationOptions``). Default:
+            no invitations.
+        :param throttling_rate_limit: The stage's rate (requests/s) per method, and the ceiling of
+            the routes that call Connect (docs/operating.md, "Throttling"). Default: 5.
+        :param throttling_burst_limit: The stage's burst (requests) per method. Default: 10.
+        :param create_participant_quota: The requests/s of the account's CreateParticipant quota
+            this broker may use; its routes share it (docs/operating.md, "Throttling"). Default: 5,
+            Connect's default quota.
+        :param describe_contact_quota: The same for DescribeContact, which the contact checks call.
+            Default: 10, Connect's default quota.
         :param memory_size: The function's memory in MB. Default: 512.
         :param timeout: The function's timeout, at most 28 seconds (API Gateway's integration
             timeout is 29); with the contact checks it must cover them and ``agent_wait``
@@ -196,12 +177,10 @@ class ParticipantBroker(Construct):
             year.
         :param metrics_namespace: CloudWatch namespace of the function's EMF metrics. Default:
             ``ConnectParticipantBroker``.
-        :param create_api_gateway_account_role: Create a role for API Gateway to write CloudWatch
-            logs and set it as the account's Region-wide API Gateway CloudWatch role (once per
-            stack; the role and the setting are retained on delete). This changes an account-wide
-            setting that every API Gateway API of the Region shares. Default: ``False``: the account
-            must already have that role set (landing zones usually do), or the stage fails to deploy
-            with execution and access logging on.
+        :param create_api_gateway_account_role: Create a role for API Gateway's CloudWatch logs and
+            set it as the account's Region-wide API Gateway role, a setting every API of the Region
+            shares (retained on delete). Default: ``False``: the account must have the role already,
+            or the stage fails to deploy.
         :param alarms: Create the five alarms (``BrokerMonitoring``, docs/operating.md). Default:
             ``True``.
         :param dashboard: Create a CloudWatch dashboard (its name is generated). Default: ``False``,
@@ -210,19 +189,16 @@ class ParticipantBroker(Construct):
             Default: no topic.
         :param alarm_actions: Actions run when any alarm goes to ALARM or back to OK, in addition to
             ``alarm_topic``. Default: no actions.
-        :param lambda_errors_threshold: Function errors (unhandled exceptions, timeouts, out of
-            memory) in five minutes that raise ``lambda_errors_alarm``. Default: 1, any error.
+        :param lambda_errors_threshold: Function errors in five minutes that raise
+            ``lambda_errors_alarm``. Default: 1.
         :param lambda_throttles_threshold: Throttled invocations in five minutes that raise
-            ``lambda_throttles_alarm``. Default: 1, any throttle.
+            ``lambda_throttles_alarm``. Default: 1.
         :param api_5xx_rate_threshold: The fraction of requests answered with a 5xx (0.05 is 5%)
             that, in 2 of 3 five-minute periods, raises ``api_5xx_alarm``. Default: 0.05.
-        :param latency_p99_threshold: The p99 of the function's ``ConnectLatency`` (the
-            CreateParticipant call, without the agent wait) that, for three five-minute periods in a
-            row, raises ``latency_p99_alarm``. Default: 3 seconds, one attempt at the SDK's connect
-            and read timeouts.
-        :param connect_throttles_threshold: Requests Amazon Connect throttled (after the SDK's
-            retries; callers got a 429) in five minutes that raise ``connect_throttles_alarm``.
-            Default: 1, any throttle.
+        :param latency_p99_threshold: The p99 of ``ConnectLatency`` (CreateParticipant) that, for
+            three five-minute periods in a row, raises ``latency_p99_alarm``. Default: 3 seconds.
+        :param connect_throttles_threshold: Connect throttles (after retries) in five minutes that
+            raise ``connect_throttles_alarm``. Default: 1.
         """
         super().__init__(scope, construct_id)
         self._define(

@@ -30,33 +30,26 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, kw_only=True)
 class ParticipantBrokerProps:
-    """The props of ``ParticipantBroker(scope, construct_id, *, ...)``, each written once: its
-    type, its default and what it does. Every prop is keyword-only; an invalid value fails at
-    synth with the value received and the fix, and a value that is an unresolved token is not
+    """The props of ``ParticipantBroker(scope, construct_id, *, ...)``, all keyword-only. An
+    invalid value fails at synth with the value received and the fix; tokens are not
     checked."""
 
     instance: ConnectInstance
-    """The Amazon Connect instance: ``ConnectInstance.from_id(...)``,
-    ``ConnectInstance.from_arn(...)`` or ``ConnectInstance.from_parameter(...)``. Required."""
+    """The Amazon Connect instance (``ConnectInstance``). Required."""
 
     authorization: BrokerAuthorization = BrokerAuthorization.IAM
-    """How API Gateway authenticates callers: ``BrokerAuthorization.iam(...)``,
-    ``.cognito(user_pool, ...)``, ``.authorizer(authorizer)`` or
-    ``.allow_unauthenticated_access()``. Default: AWS_IAM, any IAM principal of the account
-    allowed to invoke the API."""
+    """How API Gateway authenticates callers (``BrokerAuthorization``). Default: AWS_IAM."""
 
     endpoint: BrokerEndpoint = BrokerEndpoint.REGIONAL
-    """Where callers reach the API, and with which minimum TLS: ``BrokerEndpoint.regional(...)``
-    or ``BrokerEndpoint.private(vpc_endpoints, ...)``. Default: a REGIONAL endpoint, TLS 1.2 or
-    newer."""
+    """Where callers reach the API, and its minimum TLS (``BrokerEndpoint``). Default: REGIONAL,
+    TLS 1.2."""
 
     web_acl_arn: str | None = None
     """Associate this REGIONAL WAFv2 web ACL with the API stage. Default: no web ACL."""
 
     cors_allowed_origins: Sequence[str] | None = None
-    """Origins browsers may call from (``scheme://host[:port]``; ``*`` is refused); adds an
-    unauthenticated OPTIONS preflight, which the resource policy (if any) allows. Default: no
-    CORS (browsers on other origins cannot call)."""
+    """Origins browsers may call from (``scheme://host[:port]``; ``*`` is refused). Default: no
+    CORS."""
 
     allowed_roles: Sequence[str] | None = None
     """Participant roles callers may request, from AGENT, CUSTOMER, SYSTEM, CUSTOM_BOT,
@@ -74,51 +67,39 @@ class ParticipantBrokerProps:
 
     contact_checks: bool = defaults.CONTACT_CHECKS
     """Look the contact up (``connect:DescribeContact``) before adding anyone, and answer
-    404/409 precisely (ended, channel, role, agent not connected; docs/contacts.md); ``False``
-    calls CreateParticipant blind, without the DescribeContact permission. Default: ``True``."""
+    404/409 precisely (docs/contacts.md). Default: ``True``."""
 
     channel_roles: Mapping[str, Sequence[str]] | None = None
-    """The roles Connect accepts on each channel (``VOICE`` is a WebRTC call; channels:
-    ``VOICE``, ``CHAT``, ``TASK``, ``EMAIL``), so the broker can follow AWS if it widens them;
-    a channel left out takes no participants. Default: ``{"CHAT": ["CUSTOM_BOT"], "VOICE":
-    ["CUSTOMER"]}``, from the CreateParticipant API reference."""
+    """The roles Connect accepts on each channel (``VOICE`` is a WebRTC call; ``CHAT``,
+    ``TASK``, ``EMAIL``); a channel left out takes no participants. Default: ``{"CHAT":
+    ["CUSTOM_BOT"], "VOICE": ["CUSTOMER"]}``."""
 
     agent_wait: Duration = defaults.AGENT_WAIT
-    """How long the broker waits for a WebRTC call's agent to connect before answering 409
-    ``agent-not-connected`` with ``Retry-After``; ``timeout`` must leave room for it (checked at
-    synth). Default: 3 seconds."""
+    """How long the broker waits for a WebRTC call's agent before answering 409
+    ``agent-not-connected``; ``timeout`` must leave room for it. Default: 3 seconds."""
 
     caller_attribute: str | None = None
     """Contact-bound callers: a user-defined contact attribute that must equal the caller's
-    identity (docs/contacts.md shows the exact string: with AWS_IAM the IAM user's ARN, a role
-    session's ARN without the session name, or the Cognito identity-pool ``cognitoIdentityId``;
-    a user pool token's ``sub``; an authorizer's ``principalId``); any other contact answers 404
-    as if it did not exist. Needs the contact checks and authenticated callers. Default: any
-    caller may add participants to any contact of the instance."""
+    identity (docs/security.md, "Caller identity"); any other contact answers 404. Default: any
+    caller may use any contact."""
 
     invitations: InvitationOptions | None = None
-    """Serve invitations (docs/invitations.md), with these settings: ``InvitationOptions(...)``.
-    Default: no invitations (no table, routes or permissions)."""
+    """Serve invitations with these settings (``InvitationOptions``). Default: no
+    invitations."""
 
     throttling_rate_limit: float = defaults.THROTTLING_RATE_LIMIT
-    """The stage's steady-state rate (requests/s), which API Gateway applies to each method on
-    its own: the rate of the methods that call no Connect API, and the ceiling of those that do
-    (each of which takes its share of the Connect quotas below). Default: 5."""
+    """The stage's rate (requests/s) per method, and the ceiling of the routes that call
+    Connect (docs/operating.md, "Throttling"). Default: 5."""
 
     throttling_burst_limit: int = defaults.THROTTLING_BURST_LIMIT
-    """The stage's burst (requests), also the burst of the routes that call Connect (but the
-    redeem route). Default: 10."""
+    """The stage's burst (requests) per method. Default: 10."""
 
     create_participant_quota: float = defaults.CREATE_PARTICIPANT_QUOTA
-    """The requests/s of the account's CreateParticipant rate quota in this Region that this
-    broker may use ("Rate of CreateParticipant API requests" in Service Quotas); the routes that
-    add participants share it (docs/operating.md, "Throttling"). Raise it after Amazon Connect
-    raises the quota, lower it when other applications call CreateParticipant. Default: 5,
-    Connect's default quota."""
+    """The requests/s of the account's CreateParticipant quota this broker may use; its routes
+    share it (docs/operating.md, "Throttling"). Default: 5, Connect's default quota."""
 
     describe_contact_quota: float = defaults.DESCRIBE_CONTACT_QUOTA
-    """The same for DescribeContact ("Rate of DescribeContact API requests"), which the contact
-    checks call, once a second while waiting for a WebRTC call's agent. Default: 10, Connect's
+    """The same for DescribeContact, which the contact checks call. Default: 10, Connect's
     default quota."""
 
     memory_size: int = defaults.MEMORY_SIZE_MIB
@@ -144,11 +125,9 @@ class ParticipantBrokerProps:
     ``ConnectParticipantBroker``."""
 
     create_api_gateway_account_role: bool = defaults.CREATE_API_GATEWAY_ACCOUNT_ROLE
-    """Create a role for API Gateway to write CloudWatch logs and set it as the account's
-    Region-wide API Gateway CloudWatch role (once per stack; the role and the setting are
-    retained on delete). This changes an account-wide setting that every API Gateway API of the
-    Region shares. Default: ``False``: the account must already have that role set (landing
-    zones usually do), or the stage fails to deploy with execution and access logging on."""
+    """Create a role for API Gateway's CloudWatch logs and set it as the account's Region-wide
+    API Gateway role, a setting every API of the Region shares (retained on delete). Default:
+    ``False``: the account must have the role already, or the stage fails to deploy."""
 
     alarms: bool = True
     """Create the five alarms (``BrokerMonitoring``, docs/operating.md). Default: ``True``."""
@@ -165,22 +144,20 @@ class ParticipantBrokerProps:
     Default: no actions."""
 
     lambda_errors_threshold: int = DEFAULT_LAMBDA_ERRORS_THRESHOLD
-    """Function errors (unhandled exceptions, timeouts, out of memory) in five minutes that
-    raise ``lambda_errors_alarm``. Default: 1, any error."""
+    """Function errors in five minutes that raise ``lambda_errors_alarm``. Default: 1."""
 
     lambda_throttles_threshold: int = DEFAULT_LAMBDA_THROTTLES_THRESHOLD
-    """Throttled invocations in five minutes that raise ``lambda_throttles_alarm``. Default: 1,
-    any throttle."""
+    """Throttled invocations in five minutes that raise ``lambda_throttles_alarm``. Default:
+    1."""
 
     api_5xx_rate_threshold: float = DEFAULT_API_5XX_RATE_THRESHOLD
     """The fraction of requests answered with a 5xx (0.05 is 5%) that, in 2 of 3 five-minute
     periods, raises ``api_5xx_alarm``. Default: 0.05."""
 
     latency_p99_threshold: Duration | None = None
-    """The p99 of the function's ``ConnectLatency`` (the CreateParticipant call, without the
-    agent wait) that, for three five-minute periods in a row, raises ``latency_p99_alarm``.
-    Default: 3 seconds, one attempt at the SDK's connect and read timeouts."""
+    """The p99 of ``ConnectLatency`` (CreateParticipant) that, for three five-minute periods in
+    a row, raises ``latency_p99_alarm``. Default: 3 seconds."""
 
     connect_throttles_threshold: int = DEFAULT_CONNECT_THROTTLES_THRESHOLD
-    """Requests Amazon Connect throttled (after the SDK's retries; callers got a 429) in five
-    minutes that raise ``connect_throttles_alarm``. Default: 1, any throttle."""
+    """Connect throttles (after retries) in five minutes that raise
+    ``connect_throttles_alarm``. Default: 1."""

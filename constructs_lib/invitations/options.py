@@ -18,11 +18,8 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, kw_only=True)
 class InvitationOptions:
-    """Invitations (docs/invitations.md), with their settings: a caller creates a one-time
-    secret for a contact, and whoever holds it can join that contact through
-    ``POST {url}invitations/redeem``, which has no API Gateway authorization. Adds a DynamoDB
-    table, four routes and an alarm. ``invitations=InvitationOptions()`` turns them on with
-    the defaults."""
+    """Invitations (docs/invitations.md): a DynamoDB table, four routes and an alarm.
+    ``invitations=InvitationOptions()`` turns them on with the defaults."""
 
     lifetime: Duration = defaults.INVITATION_LIFETIME
     """How long an invitation lasts when its creator asks for no lifetime (whole seconds, at
@@ -33,22 +30,21 @@ class InvitationOptions:
     max_uses: int = defaults.INVITATION_MAX_USES
     """The most uses a creator may ask for (1-100). Default: 5."""
     encryption_key: kms.IKey | None = None
-    """Encrypt the invitation table with this customer managed KMS key (the function gets
-    ``kms:Decrypt`` on it through DynamoDB). Default: the AWS owned key of DynamoDB."""
+    """Encrypt the invitation table with this customer managed KMS key. Default: an AWS owned
+    key."""
     point_in_time_recovery: bool = defaults.INVITATION_POINT_IN_TIME_RECOVERY
     """Point-in-time recovery of the invitation table. Default: ``True``."""
     removal_policy: RemovalPolicy = defaults.INVITATION_REMOVAL_POLICY
     """What deleting the stack does to the invitation table. Default:
-    ``RemovalPolicy.DESTROY`` (every item expires within the maximum lifetime anyway)."""
+    ``RemovalPolicy.DESTROY``."""
     redeem_throttling_rate_limit: float | None = None
-    """The redeem route's own steady-state rate (requests/s); its Connect calls must fit the
-    quotas (checked at synth), and the other routes share what it leaves. Default: the
-    route's share of the quotas."""
+    """The redeem route's rate (requests/s), within the Connect quotas. Default: its share of
+    the quotas."""
     redeem_throttling_burst_limit: int = defaults.REDEEM_THROTTLING_BURST_LIMIT
     """The redeem route's burst. Default: 5."""
     failed_redemptions_threshold: int = DEFAULT_FAILED_REDEMPTIONS_THRESHOLD
-    """Refused redemptions (unknown, expired, used up or revoked invitations) in five minutes
-    that raise ``failed_redemptions_alarm``. Default: 10."""
+    """Refused redemptions in five minutes that raise ``failed_redemptions_alarm``. Default:
+    10."""
 
     def __post_init__(self) -> None:
         _checks.invitation_lifetimes(self.lifetime, self.max_lifetime)
