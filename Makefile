@@ -67,7 +67,7 @@ integ-update: $(STAMP)
 
 # Regenerate the committed OpenAPI document from the contract schema.
 openapi: $(STAMP)
-	$(PY) -m constructs_lib.openapi docs/openapi.json
+	$(PY) -m constructs_lib.openapi docs/openapi.json --invitations
 
 # Regenerate what constructs_lib/props.py writes once: ParticipantBroker's signature and
 # docstring (constructs_lib/broker.py) and the props reference (docs/reference.md).

@@ -17,7 +17,9 @@ import sys  # noqa: E402
 
 
 class _Context:
-    """The few attributes of a Lambda context object handlers read."""
+    """The few attributes of a Lambda context object handlers read (written here, not
+    ``constructs_lib.local.events.LambdaContext``: this child imports only the standard
+    library before the handler, so every module the handler needs is charged to it)."""
 
     function_name = "participant-broker-benchmark"
     function_version = "$LATEST"

@@ -11,14 +11,14 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .broker import ParticipantBroker
-    from .monitoring import BrokerMonitoring
-    from .props import (
+    from .broker.choices import (
         BrokerAuthorization,
         BrokerEndpoint,
         BrokerSecurityPolicy,
         ConnectInstance,
-        InvitationOptions,
     )
+    from .invitations.options import InvitationOptions
+    from .monitoring import BrokerMonitoring
 
 __all__ = [
     "BrokerAuthorization",
@@ -33,11 +33,11 @@ __all__ = [
 _LAZY: dict[str, str] = {
     "ParticipantBroker": ".broker",
     "BrokerMonitoring": ".monitoring",
-    "BrokerAuthorization": ".props",
-    "BrokerEndpoint": ".props",
-    "BrokerSecurityPolicy": ".props",
-    "ConnectInstance": ".props",
-    "InvitationOptions": ".props",
+    "BrokerAuthorization": ".broker.choices",
+    "BrokerEndpoint": ".broker.choices",
+    "BrokerSecurityPolicy": ".broker.choices",
+    "ConnectInstance": ".broker.choices",
+    "InvitationOptions": ".invitations.options",
 }
 
 

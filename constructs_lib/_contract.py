@@ -67,6 +67,13 @@ def request_schema() -> dict[str, Any]:
     return copied
 
 
+def routes() -> dict[str, str]:
+    """Return each route's resource path (``routes.json``, which the runtime routes by):
+    ``participants``, ``invitations``, ``invitation`` and ``redeem``."""
+    found: dict[str, str] = _load_json(runtime_dir() / _BROKER_PACKAGE / "routes.json")
+    return dict(found)
+
+
 def problems() -> dict[str, ProblemType]:
     """Return the problem catalogue keyed by short code (``$comment`` dropped)."""
     raw: dict[str, Any] = _load_json(runtime_dir() / _BROKER_PACKAGE / "problems.json")

@@ -1,6 +1,6 @@
 """What API Gateway answers by itself for a broker, as plain values (no CDK import).
 
-The construct configures API Gateway with these values (``defaults`` and ``_edge`` read them
+The construct configures API Gateway with these values (``defaults`` and ``edge`` read them
 from here), and the local broker, which runs without the CDK, answers with the same ones: the
 CORS preflight and the gateway's own problems cannot drift apart between the two.
 """
@@ -8,6 +8,8 @@ CORS preflight and the gateway's own problems cannot drift apart between the two
 from __future__ import annotations
 
 from typing import Final
+
+from constructs_lib import _contract
 
 #: The CORS preflight (only with ``cors_allowed_origins``): the request headers a browser may
 #: send, the methods, and how long it may cache the answer.
@@ -22,9 +24,10 @@ CORS_ALLOW_HEADERS: Final[tuple[str, ...]] = (
 CORS_ALLOW_METHODS: Final[tuple[str, ...]] = ("POST", "OPTIONS")
 #: The routes with invitations (``invitations=InvitationOptions(...)``): resource path -> its
 #: methods, in the order the CORS preflight lists them (before ``OPTIONS``).
-INVITATIONS_PATH: Final[str] = "/contacts/{contactId}/invitations"
-INVITATION_PATH: Final[str] = "/contacts/{contactId}/invitations/{invitationId}"
-REDEEM_PATH: Final[str] = "/invitations/redeem"
+PARTICIPANTS_PATH: Final[str] = _contract.routes()["participants"]
+INVITATIONS_PATH: Final[str] = _contract.routes()["invitations"]
+INVITATION_PATH: Final[str] = _contract.routes()["invitation"]
+REDEEM_PATH: Final[str] = _contract.routes()["redeem"]
 INVITATION_ROUTES: Final[dict[str, tuple[str, ...]]] = {
     INVITATIONS_PATH: ("GET", "POST"),
     INVITATION_PATH: ("DELETE",),

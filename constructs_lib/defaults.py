@@ -114,7 +114,7 @@ REDEEM_THROTTLING_BURST_LIMIT: Final[int] = 5
 
 # --- API Gateway ----------------------------------------------------------------------------
 STAGE_NAME: Final[str] = "v1"
-RESOURCE_PATH: Final[str] = "/contacts/{contactId}/participants"
+RESOURCE_PATH: Final[str] = _gateway_answers.PARTICIPANTS_PATH
 INVITATIONS_PATH: Final[str] = _gateway_answers.INVITATIONS_PATH
 INVITATION_PATH: Final[str] = _gateway_answers.INVITATION_PATH
 REDEEM_PATH: Final[str] = _gateway_answers.REDEEM_PATH

@@ -45,7 +45,7 @@ ReferenceValidator = extend(Draft202012Validator, {"pattern": _ecma_pattern})
 
 @cache
 def document() -> dict[str, Any]:
-    return build_openapi()
+    return build_openapi(invitations=True)
 
 
 @cache

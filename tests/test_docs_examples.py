@@ -60,7 +60,7 @@ def local_url() -> Iterator[str]:
 @pytest.fixture
 def sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, local_url: str) -> dict[str, Any]:
     """The working directory and AWS environment the examples run in."""
-    from constructs_lib._outputs import endpoint_output_key
+    from constructs_lib.openapi.outputs import endpoint_output_key
 
     monkeypatch.chdir(tmp_path)
     empty = tmp_path / "empty"

@@ -97,7 +97,7 @@ def local_url() -> Iterator[str]:
 def test_the_block_runs_as_written(
     where: str, lines: list[str], local_url: str, tmp_path: Path
 ) -> None:
-    from constructs_lib._outputs import endpoint_output_key
+    from constructs_lib.openapi.outputs import endpoint_output_key
 
     deployed = "https://a1b2c3d4e5.execute-api.eu-west-2.amazonaws.com/v1/"
     outputs = {"Contacts": {endpoint_output_key("Broker"): deployed}}

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import tarfile
 from pathlib import Path
 from typing import Any
@@ -48,3 +51,29 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert "make test" in (ROOT / ".ci" / "run").read_text()
     readme = (ROOT / "README.md").read_text()
     assert "make synth" in readme and "make test" in readme
+
+
+def test_loading_the_runtime_tests_fixtures_prints_nothing() -> None:
+    """``make test`` prints no log line while collecting: the runtime tests' conftest imports
+    the handler (whose init phase reads the configuration) with the function's environment."""
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import conftest"],
+        cwd=ROOT / "tests" / "runtime",
+        env={
+            **_without_function_environment(),
+            "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'tests'}",
+        },
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert (loaded.stdout, loaded.stderr) == ("", "")
+
+
+def _without_function_environment() -> dict[str, str]:
+    """This process's environment without what a Lambda function would be given."""
+    return {
+        name: value
+        for name, value in os.environ.items()
+        if name not in ("INSTANCE_ID", "AWS_REGION", "AWS_DEFAULT_REGION")
+    }

@@ -36,7 +36,7 @@ from constructs_lib import _gateway_answers
 ProblemFactory = Callable[[str, str, str], dict[str, Any]]
 
 
-PARTICIPANTS_ROUTE: Final = "/contacts/{contactId}/participants"
+PARTICIPANTS_ROUTE: Final = _gateway_answers.PARTICIPANTS_PATH
 
 
 @dataclass(frozen=True)

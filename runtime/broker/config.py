@@ -1,5 +1,5 @@
 """The broker's configuration, read once from the environment the construct sets
-(``constructs_lib/broker.py``; docs/reference.md). ``INVITATIONS_TABLE`` turns invitations on
+(``constructs_lib/broker/``; docs/reference.md). ``INVITATIONS_TABLE`` turns invitations on
 (:mod:`.invitation_settings`)."""
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
-"""The request being served (a context variable: the local broker serves several at once), what
-routes read of it, raising a :class:`~.problems.Problem` to refuse, and their :class:`Router`."""
+"""The request being served (a context variable), what routes read of it, raising a
+:class:`~.problems.Problem` to refuse, and their :class:`Router`."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping, Sequence
 from contextvars import ContextVar
 from typing import Any, NamedTuple
@@ -13,6 +14,9 @@ from .contract import FieldError, validate_named
 from .identity import MissingIdentity, caller_identity
 from .logs import LOGGER
 from .problems import Problem
+
+#: Resource paths (the construct reads them too).
+ROUTES: dict[str, str] = json.loads(problems.PROBLEMS_PATH.with_name("routes.json").read_bytes())
 
 VALIDATION_DETAIL = "The request is not valid; see errors for what to fix."
 MEDIA_TYPE_DETAIL = "The request body must be sent as application/json; see errors."
@@ -44,8 +48,8 @@ def serve(request: Request, route: Route) -> dict[str, Any]:
 
 
 class Router:
-    """Routes by method and resource, merged with :meth:`include_router` (as Powertools' event
-    handler does); ``around`` wraps each one registered here."""
+    """Routes by method and resource, merged with :meth:`include_router`; ``around`` wraps each
+    one registered here."""
 
     def __init__(self, around: Callable[[Route], Route] | None = None) -> None:
         self.routes: dict[tuple[str, str], Route] = {}
@@ -131,8 +135,7 @@ def idempotency_key() -> tuple[str | None, list[FieldError]]:
 
 
 def caller() -> str:
-    """The caller's identity (:mod:`.identity`); a missing one is a 500, logged without the
-    event's values."""
+    """The caller's identity; a missing one is a 500, logged without the event's values."""
     request = current()
     config = request.config
     try:

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from . import apigw, connect, logs, metrics, participants, problems
-from .config import Config, ConfigError, load
+from .config import DEFAULT_NAMESPACE, Config, ConfigError, load
 from .context import Request, Route, Router, serve
 from .problems import Problem
 
@@ -69,7 +69,7 @@ def _emit_metrics(invocation: metrics.Invocation) -> None:
     metrics.emit(
         metrics.record(
             invocation,
-            namespace=config.metrics_namespace if config else "ConnectParticipantBroker",
+            namespace=config.metrics_namespace if config else DEFAULT_NAMESPACE,
             function_name=config.function_name if config else "unknown",
             properties={
                 "apiRequestId": context["apiRequestId"],

@@ -26,7 +26,7 @@ from .logs import LOGGER
 from .participants import ParticipantRequest, add
 from .problems import Problem
 
-REDEEM_RESOURCE = "/invitations/redeem"
+REDEEM_RESOURCE = context.ROUTES["redeem"]
 #: A redeemed invitation's ``ClientToken`` tag: its scope is the invitation, never a caller's.
 REDEEMED_SCOPE_TAG = "connect-participant-broker/invitation-token/1"
 ROUTER = context.Router(around=tally.tallied)

@@ -40,8 +40,8 @@ from .participants import (
 )
 from .problems import Problem
 
-CONTACT_RESOURCE = "/contacts/{contactId}/invitations"
-INVITATION_RESOURCE = "/contacts/{contactId}/invitations/{invitationId}"
+CONTACT_RESOURCE = context.ROUTES["invitations"]
+INVITATION_RESOURCE = context.ROUTES["invitation"]
 NOT_VALID_DETAIL = "No such invitation, or it has expired, been used up or been revoked."
 NOT_CALLERS_DETAIL = "Amazon Connect has no such contact in this broker's instance."
 JSON = "application/json"

@@ -15,7 +15,7 @@ from .contract import FieldError, validate_named
 from .logs import LOGGER
 from .problems import Problem
 
-RESOURCE = "/contacts/{contactId}/participants"
+RESOURCE = context.ROUTES["participants"]
 CAPABILITIES = {"video": "Video", "screenShare": "ScreenShare"}
 ROUTER = context.Router()
 

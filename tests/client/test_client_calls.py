@@ -15,7 +15,6 @@ from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from client_support import PARTICIPANT, ScriptedServer, Seen, Step, created, problem
 
-from constructs_lib import client as client_module
 from constructs_lib.client import (
     AccessDenied,
     BrokerClient,
@@ -23,6 +22,7 @@ from constructs_lib.client import (
     Participant,
     region_from_url,
 )
+from constructs_lib.client import errors as client_errors
 
 ROOT = Path(__file__).resolve().parents[2]
 AUTH = re.compile(
@@ -243,7 +243,7 @@ def test_problem_types_match_the_catalogue() -> None:
     expected = {
         entry["type"]: entry["status"] for code, entry in catalogue.items() if code != "$comment"
     }
-    assert {kind: cls.status_code for kind, cls in client_module._BY_TYPE.items()} == expected
+    assert {kind: cls.status_code for kind, cls in client_errors.BY_TYPE.items()} == expected
 
 
 def test_import_needs_no_cdk_and_no_botocore() -> None:

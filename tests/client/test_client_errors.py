@@ -3,6 +3,7 @@ anything is sent, and transport errors (no HTTP answer) after the retries."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ import pytest
 from botocore import exceptions as botocore_errors
 from client_support import RawServer, ScriptedServer
 
+from constructs_lib import client as client_module
 from constructs_lib.client import (
     BrokerClient,
     BrokerError,
@@ -222,3 +224,21 @@ def test_tls_failure_is_broker_unreachable(
     client = BrokerClient(plain_http, session, region="eu-west-2", max_attempts=1, timeout=2)
     with pytest.raises(BrokerUnreachable, match=r"SSLError: \[SSL"):
         client.create_participant("c-1", "Ana")
+
+
+def _documented_exceptions() -> set[str]:
+    """The exceptions named in the first column of docs/calling.md's exception table."""
+    text = (Path(__file__).resolve().parents[2] / "docs" / "calling.md").read_text("utf-8")
+    rows = [line for line in text.splitlines() if line.startswith("| `")]
+    return {name for row in rows for name in re.findall(r"`(\w+)`", row.split("|")[1])}
+
+
+def test_every_exception_the_client_raises_is_in_the_docs_table() -> None:
+    raised = {
+        name
+        for name in client_module.__all__
+        if isinstance(getattr(client_module, name), type)
+        and issubclass(getattr(client_module, name), BrokerError)
+        and name != "BrokerError"
+    }
+    assert raised - _documented_exceptions() == set()

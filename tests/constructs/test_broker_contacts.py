@@ -15,9 +15,9 @@ from constructs_lib import (
     BrokerAuthorization,
     ConnectInstance,
     ParticipantBroker,
-    _checks,
     defaults,
 )
+from constructs_lib import checks as _checks
 from runtime.broker import config
 
 ROLES = "AGENT, CUSTOMER, SYSTEM, CUSTOM_BOT, SUPERVISOR"

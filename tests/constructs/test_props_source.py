@@ -1,4 +1,4 @@
-"""Every prop is written once, in constructs_lib/props.py: the construct's signature and
+"""Every prop is written once, in constructs_lib/broker/props.py: the construct's signature and
 docstring and the props reference (docs/reference.md) are what ``make props`` generates from
 it, and the construct takes exactly those props."""
 
@@ -34,13 +34,13 @@ def generator() -> ModuleType:
     return module
 
 
-@pytest.mark.parametrize("name", ["constructs_lib/broker.py", "docs/reference.md"])
+@pytest.mark.parametrize("name", ["constructs_lib/broker/construct.py", "docs/reference.md"])
 def test_the_generated_parts_are_what_make_props_writes(name: str) -> None:
     generated = {
         path.relative_to(ROOT).as_posix(): text for path, text in generator().generated().items()
     }
     assert (ROOT / name).read_text(encoding="utf-8") == generated[name], (
-        f"{name} differs from what `make props` writes from constructs_lib/props.py; run it"
+        f"{name} differs from what `make props` writes from constructs_lib/broker/props.py; run it"
     )
 
 

@@ -35,7 +35,8 @@ from aws_cdk.integ_tests_alpha import (
 from constructs import Construct
 
 import constructs_lib
-from constructs_lib import ParticipantBroker, _contract, _nag, defaults
+from constructs_lib import ParticipantBroker, _contract, defaults
+from constructs_lib.broker import nag as _nag
 
 HERE = Path(__file__).resolve().parent
 #: Where the user names their Connect instance (or ``-c instanceId=<id>``, as for app.py).

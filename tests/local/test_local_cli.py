@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -10,7 +11,8 @@ import pytest
 from local_http import send
 from local_script import serving
 
-from constructs_lib.local import _parse_args, config_from_args
+from constructs_lib.local import config_from_args, main
+from constructs_lib.local.cli import _parse_args
 
 SCRIPT = Path(sys.executable).parent / "participant-broker-local"
 
@@ -80,3 +82,21 @@ def test_contact_check_arguments_reach_the_config(tmp_path: Path) -> None:
     assert (config.agent_wait, config.caller_attribute) == (1.5, "brokerCaller")
     assert config.environment("http://127.0.0.1:1")["AGENT_WAIT_MS"] == "1500"
     assert config_from_args(_parse_args([])).contact_checks is True
+
+
+def test_a_taken_port_is_named_with_the_option_to_change_it(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        status = main(["--port", str(port)])
+    assert (status, capsys.readouterr()) == (
+        2,
+        (
+            "",
+            f"participant-broker-local: port {port} on 127.0.0.1 is taken: choose another with "
+            "--port (--port 0 picks a free one)\n",
+        ),
+    )

@@ -14,9 +14,9 @@ from constructs_lib.local import (
     INVITATION_TABLE,
     LocalBroker,
     LocalBrokerConfig,
-    _parse_args,
     config_from_args,
 )
+from constructs_lib.local.cli import _parse_args
 from constructs_lib.local.dynamodb import LocalDynamoDB
 from constructs_lib.local.fake_connect import FakeConnect
 

@@ -7,15 +7,22 @@ request the handler makes is checked against Connect's service model.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 from botocore.stub import Stubber
-from runtime_support import FakeLambdaContext, default_config
+from runtime_support import INSTANCE_ID, FakeLambdaContext, default_config
 
-from runtime.broker import connect, contacts, handler, logs
+from constructs_lib.local.events import LambdaContext
+
+# The handler reads its configuration when imported, as in Lambda's init phase: imported
+# with the function's environment, it has nothing to log (each test sets its own config).
+with mock.patch.dict(os.environ, {"INSTANCE_ID": INSTANCE_ID, "AWS_REGION": "eu-west-1"}):
+    from runtime.broker import connect, contacts, handler, logs
 from runtime.broker.config import Config
 
 
@@ -82,12 +89,12 @@ def stub(client: Any) -> Iterator[Stubber]:
 
 
 @pytest.fixture
-def context() -> FakeLambdaContext:
+def context() -> LambdaContext:
     return FakeLambdaContext()
 
 
 @pytest.fixture
-def invoke(context: FakeLambdaContext) -> Callable[[dict[str, Any]], dict[str, Any]]:
+def invoke(context: LambdaContext) -> Callable[[dict[str, Any]], dict[str, Any]]:
     """Call the handler with the fake context."""
 
     def call(event: dict[str, Any]) -> dict[str, Any]:

@@ -6,12 +6,12 @@ import base64
 import hashlib
 import json
 import re
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
+from constructs_lib.local.events import LambdaContext, proxy_event
 from runtime.broker import logs
 from runtime.broker.config import Config
 
@@ -35,23 +35,17 @@ COMMON_HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosnif
 PROBLEM_HEADERS = {"Content-Type": "application/problem+json", **COMMON_HEADERS}
 
 
-@dataclass
-class FakeLambdaContext:
-    """The parts of Lambda's context object the handler may read."""
-
-    aws_request_id: str = LAMBDA_REQUEST_ID
-    function_name: str = FUNCTION_NAME
-    function_version: str = "$LATEST"
-    invoked_function_arn: str = f"arn:aws:lambda:eu-west-1:123456789012:function:{FUNCTION_NAME}"
-    memory_limit_in_mb: int = 256
-    remaining_ms: int = 20_000
-    log_group_name: str = f"/aws/lambda/{FUNCTION_NAME}"
-    log_stream_name: str = "2026/11/26/[$LATEST]0123456789abcdef"
-    identity: Any = None
-    client_context: Any = None
-
-    def get_remaining_time_in_millis(self) -> int:
-        return self.remaining_ms
+def FakeLambdaContext(**overrides: Any) -> LambdaContext:
+    """Lambda's context object as the handler gets it in the tests: 20 s left, fixed."""
+    values: dict[str, Any] = {
+        "aws_request_id": LAMBDA_REQUEST_ID,
+        "function_name": FUNCTION_NAME,
+        "invoked_function_arn": f"arn:aws:lambda:eu-west-1:123456789012:function:{FUNCTION_NAME}",
+        "log_group_name": f"/aws/lambda/{FUNCTION_NAME}",
+        "log_stream_name": "2026/11/26/[$LATEST]0123456789abcdef",
+        "remaining_ms": 20_000,
+    }
+    return LambdaContext(**{**values, **overrides})
 
 
 def api_gateway_event(
@@ -63,7 +57,8 @@ def api_gateway_event(
     base64_body: bool = False,
     request_id: str = API_REQUEST_ID,
 ) -> dict[str, Any]:
-    """Build an API Gateway REST API proxy event (payload 1.0) as API Gateway sends it.
+    """An API Gateway REST API proxy event (payload 1.0) of a SigV4-signed request to the
+    participants route, as API Gateway sends it.
 
     ``body`` is JSON-encoded when it is a dict, sent as is when it is a string.
     """
@@ -82,50 +77,41 @@ def api_gateway_event(
         "X-Forwarded-Proto": "https",
         **(headers or {}),
     }
-    multi = multi_value_headers or {name: [value] for name, value in all_headers.items()}
-    path = f"/contacts/{contact_id}/participants"
-    return {
-        "resource": "/contacts/{contactId}/participants",
-        "path": path,
-        "httpMethod": "POST",
-        "headers": all_headers,
-        "multiValueHeaders": multi,
-        "queryStringParameters": None,
-        "multiValueQueryStringParameters": None,
-        "pathParameters": None if contact_id is None else {"contactId": contact_id},
-        "stageVariables": None,
-        "requestContext": {
+    return proxy_event(
+        "POST",
+        "/contacts/{contactId}/participants",
+        f"/contacts/{contact_id}/participants",
+        headers=all_headers,
+        multi_value_headers=multi_value_headers,
+        path_parameters=None if contact_id is None else {"contactId": contact_id},
+        body=text,
+        base64_encoded=base64_body,
+        request_id=request_id,
+        stage="v1",
+        identity={
+            "accessKey": "ASIAEXAMPLEKEY000000",
+            "accountId": "123456789012",
+            "caller": "AROAEXAMPLEROLEID0000:app",
+            "cognitoAuthenticationProvider": None,
+            "cognitoAuthenticationType": None,
+            "cognitoIdentityId": None,
+            "cognitoIdentityPoolId": None,
+            "principalOrgId": None,
+            "sourceIp": "203.0.113.10",
+            "user": "AROAEXAMPLEROLEID0000:app",
+            "userAgent": "aws-sigv4-client/1.0",
+            "userArn": CALLER_ARN,
+        },
+        request_context={
             "accountId": "123456789012",
             "apiId": "abc123defg",
             "domainName": "abc123defg.execute-api.eu-west-1.amazonaws.com",
             "extendedRequestId": "Bq3XoFxRDoEFdXw=",
-            "httpMethod": "POST",
-            "identity": {
-                "accessKey": "ASIAEXAMPLEKEY000000",
-                "accountId": "123456789012",
-                "caller": "AROAEXAMPLEROLEID0000:app",
-                "cognitoAuthenticationProvider": None,
-                "cognitoAuthenticationType": None,
-                "cognitoIdentityId": None,
-                "cognitoIdentityPoolId": None,
-                "principalOrgId": None,
-                "sourceIp": "203.0.113.10",
-                "user": "AROAEXAMPLEROLEID0000:app",
-                "userAgent": "aws-sigv4-client/1.0",
-                "userArn": CALLER_ARN,
-            },
-            "path": f"/v1{path}",
-            "protocol": "HTTP/1.1",
-            "requestId": request_id,
             "requestTime": "26/Nov/2026:01:41:28 +0000",
             "requestTimeEpoch": 1795657288000,
             "resourceId": "a1b2c3",
-            "resourcePath": "/contacts/{contactId}/participants",
-            "stage": "v1",
         },
-        "body": text,
-        "isBase64Encoded": base64_body,
-    }
+    )
 
 
 #: A Cognito identity pool's ID (``requestContext.identity.cognitoIdentityPoolId``).

@@ -31,7 +31,7 @@ from runtime_support import (
     signed_by,
 )
 
-from constructs_lib import _throttling
+from constructs_lib.edge import throttling as _throttling
 from runtime.broker import contacts, handler, participants
 
 Invoke = Callable[[dict[str, Any]], dict[str, Any]]
@@ -388,7 +388,7 @@ def test_a_request_whose_agent_never_connects_makes_the_describe_calls_throttlin
     stub: Stubber, invoke: Invoke, checks: Any, clock: FakeClock, wait: float
 ) -> None:
     # The construct sizes the routes' throttles to Connect's DescribeContact quota with this
-    # count (constructs_lib/_throttling.py); the stub refuses one call more.
+    # count (constructs_lib/edge/throttling.py); the stub refuses one call more.
     checks(agent_wait_seconds=wait)
     for _ in range(_throttling.describe_calls(True, wait)):
         described(stub, agent_connected=False)
@@ -404,7 +404,7 @@ def test_connect_latency_leaves_the_agent_wait_out(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # The latency alarm watches ConnectLatency so that a normal wait for the agent never pages
-    # (tests/constructs/test_monitoring.py): the metric times CreateParticipant alone.
+    # (tests/monitoring/test_monitoring.py): the metric times CreateParticipant alone.
     checks(agent_wait_seconds=3.0)
     monkeypatch.setattr(participants.time, "perf_counter", clock.time)
     agent_connects_after(stub, 2, polls=[0, 1, 2])

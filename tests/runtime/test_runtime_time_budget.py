@@ -11,7 +11,8 @@ from __future__ import annotations
 import pytest
 from botocore.retries.standard import ExponentialBackoff
 
-from constructs_lib import _checks, defaults
+from constructs_lib import checks as _checks
+from constructs_lib import defaults
 from runtime.broker import budget, connect
 
 API_GATEWAY_LIMIT_SECONDS = 29

@@ -42,7 +42,8 @@ from runtime_support import (
 )
 from schema_support import document
 
-from constructs_lib import _contract, _openapi_invitations
+from constructs_lib import _contract
+from constructs_lib.openapi import invitations as _openapi_invitations
 from runtime.broker import connect, contacts, dynamodb, handler
 
 PARTICIPANTS = "/contacts/{contactId}/participants"
@@ -237,7 +238,7 @@ def documented(route: tuple[str, str]) -> set[tuple[int, str]]:
 
 def gateway(route: tuple[str, str]) -> set[tuple[int, str]]:
     """What API Gateway answers itself on ``route`` (held to the gateway responses the construct
-    configures by tests/constructs/test_as_deployed_gateway_responses.py); the redeem route has
+    configures by tests/edge/test_as_deployed_gateway_responses.py); the redeem route has
     no authorizer, so no ``unauthorized``."""
     codes = set(_openapi_invitations._AUTHORIZED)
     if route[1] == REDEEM_RESOURCE:
