@@ -1,0 +1,104 @@
+"""Endpoints of Amazon Connect and DynamoDB, as botocore resolves them.
+
+``endpoints.json`` is botocore's endpoint rule sets resolved for every partition and Region it
+knows (``scripts/generate_aws_endpoints.py``). A Region that no partition lists takes the first
+partition whose pattern matches it, else ``aws``. Settings, read as botocore reads them:
+``AWS_USE_FIPS_ENDPOINT`` and ``AWS_USE_DUALSTACK_ENDPOINT`` (``true``, any case), and an
+endpoint URL from ``AWS_ENDPOINT_URL_<SERVICE>`` or else ``AWS_ENDPOINT_URL`` (ignored when
+``AWS_IGNORE_CONFIGURED_ENDPOINT_URLS`` is ``true``), which overrides both variants. Shared
+configuration files and account-based DynamoDB endpoints are not used.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from .errors import ConfigurationError
+
+TABLE = Path(__file__).with_name("endpoints.json")
+#: botocore's Region check (a host label, not all digits).
+_REGION = re.compile(r"(?![0-9]+$)(?!-)[a-zA-Z0-9-]{,63}(?<!-)")
+_DUALSTACK_OVERRIDE = (
+    "Endpoint override is not supported for dual-stack endpoints. Please enable dual-stack "
+    "functionality by enabling the configuration. For more details, see: "
+    "https://docs.aws.amazon.com/sdkref/latest/guide/feature-endpoints.html"
+)
+_table: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    url: str
+    """The service's base URL (scheme, host, optional port and path)."""
+    signing_region: str
+
+
+def table() -> dict[str, Any]:
+    """The endpoint table, read once."""
+    global _table
+    if _table is None:
+        _table = json.loads(TABLE.read_text(encoding="utf-8"))
+    return _table
+
+
+def _true(environ: Mapping[str, str], name: str) -> bool:
+    return environ.get(name, "").lower() == "true"
+
+
+def configured_url(service: str, environ: Mapping[str, str]) -> str | None:
+    """The endpoint URL the environment sets for ``service`` (``connect``, ``dynamodb``)."""
+    if _true(environ, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"):
+        return None
+    return environ.get(f"AWS_ENDPOINT_URL_{service.upper()}") or environ.get("AWS_ENDPOINT_URL")
+
+
+def partition(region: str) -> list[Any]:
+    """``[id, pattern, dual-stack DNS suffix, Regions]`` of the Region's partition."""
+    partitions: list[list[Any]] = table()["partitions"]
+    for candidate in partitions:
+        if region in candidate[3] or re.match(candidate[1], region):
+            return candidate
+    return partitions[0]
+
+
+def _override(service: str, region: str, url: str) -> Endpoint:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or set(url) & set("\t\r\n"):
+        raise ConfigurationError(
+            f"invalid endpoint URL {url!r} for {service}: set AWS_ENDPOINT_URL_"
+            f"{service.upper()} or AWS_ENDPOINT_URL to an http(s) URL with a host"
+        )
+    dualstack = partition(region)[2]
+    if service == "dynamodb" and parts.netloc in (
+        f"dynamodb.{region}.{dualstack}",
+        f"search-dynamodb.{region}.{dualstack}",
+    ):
+        raise ConfigurationError(_DUALSTACK_OVERRIDE)
+    return Endpoint(url, region)
+
+
+def resolve(service: str, region: str | None, environ: Mapping[str, str]) -> Endpoint:
+    """The endpoint of ``service`` in ``region``; a :class:`ConfigurationError` when botocore
+    would refuse the configuration (with botocore's message)."""
+    if not region:
+        raise ConfigurationError("no AWS Region: set AWS_REGION (Lambda sets it)")
+    if not _REGION.fullmatch(region):
+        raise ConfigurationError(f"invalid AWS Region {region!r}: expected a name like eu-west-2")
+    url = configured_url(service, environ)
+    if url:
+        return _override(service, region, url)
+    variant = _true(environ, "AWS_USE_FIPS_ENDPOINT") + 2 * _true(
+        environ, "AWS_USE_DUALSTACK_ENDPOINT"
+    )
+    entries = table()[service]["regions"].get(region) or table()[service][partition(region)[0]]
+    entry: str = entries[variant]
+    if entry.startswith("!"):
+        raise ConfigurationError(entry[1:])
+    url, _, signing_region = entry.replace("{region}", region).partition(" ")
+    return Endpoint(url, signing_region or region)
