@@ -6,8 +6,10 @@
 Regions; for each service and partition one URL template per variant (plain, FIPS, dual-stack,
 both; ``{region}`` for the Region), and the Regions whose endpoint differs from their
 partition's template. An entry is a URL, a URL and a signing Region (space-separated) when the
-rule set names another, or ``!`` and botocore's error. Every Region of every partition is
-resolved with botocore's own rule engine, plus the names a rule set compares the Region with
+rule set names another, ``!`` and the rule set's error, or ``!!`` and the error of a variant
+botocore refuses to create a client with, whatever the endpoint URL (its legacy endpoint data,
+``data/endpoints.json``, has no such variant in the partition). Every Region of every partition
+is resolved with botocore's own resolvers, plus the names a rule set compares the Region with
 (DynamoDB's ``local``).
 
 ``runtime/broker/aws/operations.json``: what the client needs of the full service models to
@@ -29,16 +31,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
-from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import botocore.loaders
+import botocore.regions
 import botocore.session
 from botocore.endpoint_provider import EndpointProvider
-from botocore.exceptions import EndpointResolutionError
+from botocore.exceptions import EndpointResolutionError, EndpointVariantError
 from botocore.model import Shape
 
 #: The operations of the runtime's client, by botocore's service name.
@@ -70,8 +73,18 @@ def _literals(rules: Any) -> Iterator[str]:
             yield from _literals(value)
 
 
-def _entry(provider: EndpointProvider, service: str, region: str, fips: bool, dual: bool) -> str:
-    """One resolution: the URL, the URL and a signing Region, or ``!`` and the error."""
+Resolvers = tuple[EndpointProvider, botocore.regions.EndpointResolver]
+
+
+def _entry(resolvers: Resolvers, service: str, region: str, fips: bool, dual: bool) -> str:
+    """One resolution: the URL, the URL and a signing Region, or ``!`` (``!!``) and the error."""
+    provider, legacy = resolvers
+    try:
+        legacy.construct_endpoint(
+            service, region, use_dualstack_endpoint=dual, use_fips_endpoint=fips
+        )
+    except EndpointVariantError as error:
+        return "!!" + str(error)
     try:
         endpoint = provider.resolve_endpoint(Region=region, UseFIPS=fips, UseDualStack=dual)
     except EndpointResolutionError as error:
@@ -90,26 +103,34 @@ def _templates(entries: list[str], region: str) -> list[str]:
     return [entry.replace(region, "{region}") for entry in entries]
 
 
+def _unlisted(partition: dict[str, Any]) -> str:
+    """A Region the partition does not list but its pattern matches (a future Region)."""
+    for region in sorted(partition["regions"]):
+        if re.match(partition["regionRegex"], region):
+            probe = re.sub(r"\d+$", "99", region)
+            if probe not in partition["regions"]:
+                return probe
+    raise SystemExit(f"no Region of {partition['id']} matches its pattern")
+
+
 def _service_endpoints(
-    provider: EndpointProvider, service: str, partitions: list[dict[str, Any]], extra: set[str]
+    resolvers: Resolvers, service: str, partitions: list[dict[str, Any]], extra: set[str]
 ) -> dict[str, Any]:
+    """Per partition the templates an unlisted Region gets; the Regions that differ."""
     table: dict[str, Any] = {}
     exceptions: dict[str, list[str]] = {}
     for partition in partitions:
-        resolved = {
-            region: [_entry(provider, service, region, *variant) for variant in VARIANTS]
-            for region in sorted(partition["regions"])
-        }
-        counts = Counter(tuple(_templates(e, region)) for region, e in resolved.items())
-        templates = list(counts.most_common(1)[0][0])
-        table[partition["id"]] = templates
-        exceptions.update(
-            (region, entries)
-            for region, entries in resolved.items()
-            if _templates(entries, region) != templates
+        probe = _unlisted(partition)
+        templates = _templates(
+            [_entry(resolvers, service, probe, *variant) for variant in VARIANTS], probe
         )
+        table[partition["id"]] = templates
+        for region in sorted(partition["regions"]):
+            entries = [_entry(resolvers, service, region, *variant) for variant in VARIANTS]
+            if _templates(entries, region) != templates:
+                exceptions[region] = entries
     for region in sorted(extra):
-        entries = [_entry(provider, service, region, *variant) for variant in VARIANTS]
+        entries = [_entry(resolvers, service, region, *variant) for variant in VARIANTS]
         if _templates(entries, region) != table[partitions[0]["id"]]:
             exceptions[region] = entries
     table["regions"] = exceptions
@@ -122,6 +143,7 @@ def endpoints() -> dict[str, Any]:
     partition_data = loader.load_data("partitions")
     partitions = partition_data["partitions"]
     known = {region for partition in partitions for region in partition["regions"]}
+    legacy = botocore.regions.EndpointResolver(loader.load_data("endpoints"))
     table: dict[str, Any] = {
         "partitions": [
             [p["id"], p["regionRegex"], p["outputs"]["dualStackDnsSuffix"], sorted(p["regions"])]
@@ -132,7 +154,7 @@ def endpoints() -> dict[str, Any]:
         ruleset = loader.load_service_model(service, "endpoint-rule-set-1")
         provider = EndpointProvider(ruleset_data=ruleset, partition_data=partition_data)
         table[service] = _service_endpoints(
-            provider, service, partitions, set(_literals(ruleset)) - known
+            (provider, legacy), service, partitions, set(_literals(ruleset)) - known
         )
     return table
 

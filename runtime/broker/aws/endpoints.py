@@ -24,6 +24,8 @@ from .errors import ConfigurationError
 TABLE = Path(__file__).with_name("endpoints.json")
 #: botocore's Region check (a host label, not all digits).
 _REGION = re.compile(r"(?![0-9]+$)(?!-)[a-zA-Z0-9-]{,63}(?<!-)")
+#: A host name or an IP address (botocore refuses others).
+_HOST = re.compile(r"[a-zA-Z0-9.:-]+")
 _DUALSTACK_OVERRIDE = (
     "Endpoint override is not supported for dual-stack endpoints. Please enable dual-stack "
     "functionality by enabling the configuration. For more details, see: "
@@ -67,15 +69,23 @@ def partition(region: str) -> list[Any]:
     return partitions[0]
 
 
+def _valid(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+        _ = parts.port
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(_HOST.fullmatch(parts.hostname or ""))
+
+
 def _override(service: str, region: str, url: str) -> Endpoint:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname or set(url) & set("\t\r\n"):
+    if not _valid(url):
         raise ConfigurationError(
             f"invalid endpoint URL {url!r} for {service}: set AWS_ENDPOINT_URL_"
             f"{service.upper()} or AWS_ENDPOINT_URL to an http(s) URL with a host"
         )
     dualstack = partition(region)[2]
-    if service == "dynamodb" and parts.netloc in (
+    if service == "dynamodb" and urlsplit(url).netloc in (
         f"dynamodb.{region}.{dualstack}",
         f"search-dynamodb.{region}.{dualstack}",
     ):
@@ -90,14 +100,16 @@ def resolve(service: str, region: str | None, environ: Mapping[str, str]) -> End
         raise ConfigurationError("no AWS Region: set AWS_REGION (Lambda sets it)")
     if not _REGION.fullmatch(region):
         raise ConfigurationError(f"invalid AWS Region {region!r}: expected a name like eu-west-2")
-    url = configured_url(service, environ)
-    if url:
-        return _override(service, region, url)
     variant = _true(environ, "AWS_USE_FIPS_ENDPOINT") + 2 * _true(
         environ, "AWS_USE_DUALSTACK_ENDPOINT"
     )
     entries = table()[service]["regions"].get(region) or table()[service][partition(region)[0]]
     entry: str = entries[variant]
+    if entry.startswith("!!"):  # botocore refuses the variant, whatever the endpoint URL
+        raise ConfigurationError(entry[2:])
+    url = configured_url(service, environ)
+    if url:
+        return _override(service, region, url)
     if entry.startswith("!"):
         raise ConfigurationError(entry[1:])
     url, _, signing_region = entry.replace("{region}", region).partition(" ")
