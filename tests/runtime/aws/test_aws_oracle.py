@@ -109,6 +109,8 @@ def _error(rng: random.Random, service: str, operation: str) -> Answer:
         code = rng.choice(UNMODELED)
         body = {rng.choice(["message", "Message"]): rng.choice(["", "Denied", "Zoë"])}
         status = rng.choice([400, 403, 429, 500, 503])
+    if rng.random() < 0.3:  # both casings of the message: botocore prefers "message"
+        body["message" if "Message" in body else "Message"] = "the other message"
     where = rng.choice(["__type", "header", "code"] if rest else ["__type"])
     if where == "header":
         headers["x-amzn-ErrorType"] = _code(rng, code)
