@@ -1,13 +1,6 @@
-"""The engine of the service clients: sign, send, retry and parse one operation's call, with
-the headers, metadata and errors of a botocore client in standard retry mode.
-
-Each attempt sends the operation's headers, ``User-Agent``, ``X-Amzn-Trace-Id`` (in Lambda,
-botocore's recursion detection), the SigV4 headers, ``amz-sdk-invocation-id`` and
-``amz-sdk-request`` (attempt, maximum, and after an answer with a ``Date`` the ``ttl``), then
-``Content-Length``. The answer is parsed as botocore parses it with the full service model:
-``ResponseMetadata`` (request ID, status, lowercased headers, retries), a modeled error's
-members beside ``Error``, timestamps and blobs converted by the operation.
-"""
+"""One operation's call as a botocore client in standard retry mode makes it: each attempt
+signed and sent with botocore's headers (``X-Amzn-Trace-Id`` in Lambda, ``amz-sdk-*``),
+retried by :mod:`.retries`, the answer parsed by :mod:`.answers`."""
 
 from __future__ import annotations
 
@@ -23,31 +16,31 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
-from . import endpoints, errors, retries, sigv4
+from . import answers, endpoints, errors, retries, sigv4
+from .answers import Operation
 from .credentials import from_environ
-from .operations import Operation
 from .transport import Response, Transport
 
 Headers = list[tuple[str, str]]
+Outcome = tuple[Response, dict[str, Any]] | errors.HTTPClientError
 USER_AGENT = "connect-participant-broker/1 lang/python#{}.{}.{}".format(*sys.version_info[:3])
-_DATE = "%a, %d %b %Y %H:%M:%S %Z"
 
 
 @dataclass(frozen=True)
 class Service:
     name: str
-    """botocore's service and signing name: ``connect``, ``dynamodb``."""
+    """botocore's service and signing name."""
     rest: bool
-    """REST-JSON; else JSON 1.0."""
+    """REST-JSON, else JSON 1.0."""
     scale: float = 0.05
-    """The retry backoff base of errors that are not throttles."""
+    """The backoff base of errors that are not throttles."""
     crc32: bool = False
-    """Retry an answer whose ``x-amz-crc32`` does not match (DynamoDB)."""
+    """Retry an answer whose ``x-amz-crc32`` does not match."""
 
 
 @dataclass(frozen=True)
 class Call:
-    """What an observer learns of a finished call (X-Ray, metrics)."""
+    """A finished call, for observers (X-Ray, metrics); ``status`` None: no answer."""
 
     operation: str
     region: str
@@ -57,7 +50,7 @@ class Call:
 
 
 def utc_now() -> datetime:
-    """The current UTC time without tzinfo, as botocore's clock."""
+    """UTC without tzinfo, as botocore's clock."""
     return datetime.now(UTC).replace(tzinfo=None)
 
 
@@ -77,12 +70,12 @@ def _blob(value: object) -> str:
 
 
 def json_bytes(params: Mapping[str, Any]) -> bytes:
-    """A JSON body as botocore serializes it (members in the order given, blobs as base64)."""
+    """A body as botocore serializes it (members in the order given, blobs in base64)."""
     return json.dumps(params, default=_blob).encode("utf-8")
 
 
 def join_url(endpoint_url: str, path: str) -> str:
-    """The request URL of ``path`` on an endpoint that may have a path (botocore's join)."""
+    """``path`` on an endpoint URL that may have a path of its own, as botocore joins them."""
     parts = urlsplit(endpoint_url)
     if not path or path == "/":
         full = parts.path or "/"
@@ -93,23 +86,9 @@ def join_url(endpoint_url: str, path: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, full, parts.query, parts.fragment))
 
 
-def _without_nulls(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    return {key: value for key, value in pairs if value is not None}
-
-
-def success_body(body: bytes, default: Any = None) -> dict[str, Any]:
-    """An answer's members, without null ones as botocore; ``default`` (or ``{}``) when the
-    body is not a JSON object."""
-    try:
-        parsed = json.loads(body.decode("utf-8"), object_pairs_hook=_without_nulls) if body else {}
-    except ValueError:
-        parsed = None
-    return parsed if isinstance(parsed, dict) else ({} if default is None else default)
-
-
 class Client:
-    """Calls one service (:attr:`SERVICE`) in one Region; build it once per execution
-    environment. Options beyond the timeouts and attempts are for tests."""
+    """Calls :attr:`SERVICE` in one Region; one per execution environment (the arguments after
+    ``max_attempts`` are for tests)."""
 
     SERVICE: Service
 
@@ -134,16 +113,16 @@ class Client:
         region = region or self.environ.get("AWS_REGION") or self.environ.get("AWS_DEFAULT_REGION")
         self.endpoint = endpoints.resolve(service.name, region, self.environ)
         self.region: str = region or ""
-        self.connect_timeout = connect_timeout
-        self.read_timeout = read_timeout
+        self.connect_timeout, self.read_timeout = connect_timeout, read_timeout
         self.policy = retries.Policy(max_attempts, service.scale, service.crc32)
         self.user_agent = user_agent
         self.transport = transport or Transport()
         self.clock, self.sleep, self.random, self.new_id = clock, sleep, random, new_id
         self.time_left = time_left
+        """Seconds the caller has left (None: no bound), read before each retry."""
         self.observers: list[Callable[[Call], None]] = []
 
-    def _trace_header(self) -> list[tuple[str, str]]:
+    def _trace_header(self) -> Headers:
         """botocore's recursion detection: Lambda's trace ID on every request."""
         trace = self.environ.get("_X_AMZN_TRACE_ID")
         if "AWS_LAMBDA_FUNCTION_NAME" not in self.environ or not trace:
@@ -173,44 +152,18 @@ class Client:
         return headers
 
     def _ttl(self, response: Response) -> str | None:
-        """botocore's ``ttl``: when the answer's clock says the next attempt times out."""
+        """botocore's ``ttl``: when, by the answer's clock, the next attempt times out."""
         try:
-            date = datetime.strptime(response.headers["date"], _DATE)
+            date = datetime.strptime(response.headers["date"], "%a, %d %b %Y %H:%M:%S %Z")
         except (KeyError, ValueError):
             return None
         received = self.clock()
         ttl = self.clock() + timedelta(seconds=self.read_timeout) + (date - received)
         return ttl.strftime(sigv4.TIMESTAMP)
 
-    def parse(self, operation: Operation, response: Response) -> dict[str, Any]:
-        """The answer as botocore parses it (without ``RetryAttempts``)."""
-        metadata: dict[str, Any]
-        if response.status >= 301:
-            parsed = errors.parse_error(
-                response.status, response.headers, response.body, rest=self.service.rest
-            )
-            members = operation.errors.get(parsed["Error"]["Code"], ())
-            if members:
-                body = success_body(response.body, default=errors.json_body(response.body))
-                parsed.update((name, body[name]) for name in members if name in body)
-            metadata = parsed["ResponseMetadata"]
-        else:
-            parsed = success_body(response.body)
-            metadata = {}
-            if "x-amzn-requestid" in response.headers:
-                metadata["RequestId"] = response.headers["x-amzn-requestid"]
-            elif self.service.rest and "x-amz-request-id" in response.headers:
-                metadata["RequestId"] = response.headers["x-amz-request-id"]
-                metadata["HostId"] = response.headers.get("x-amz-id-2", "")
-        parsed = operation.parse(parsed)
-        metadata.update(HTTPStatusCode=response.status, HTTPHeaders=dict(response.headers))
-        parsed["ResponseMetadata"] = metadata
-        return parsed
-
     def _attempt(
         self, operation: Operation, method: str, url: str, headers: Headers, body: bytes | None
-    ) -> tuple[Response, dict[str, Any]] | errors.HTTPClientError:
-        """One attempt: the answer and its parse, or the failure to get one."""
+    ) -> Outcome:
         try:
             response = self.transport.send(
                 method=method,
@@ -223,13 +176,15 @@ class Client:
             )
         except errors.HTTPClientError as failure:
             return failure
-        return response, self.parse(operation, response)
+        status, received = response.status, response.headers
+        parsed = answers.parse(operation, status, received, response.body, rest=self.service.rest)
+        return response, parsed
 
     def call(
         self, operation: Operation, *, method: str, path: str, headers: Headers, body: bytes | None
     ) -> dict[str, Any]:
-        """Make the call; its answer, or :class:`~.errors.ClientError` for an error status, or
-        the last :class:`~.errors.HTTPClientError` when no attempt was answered."""
+        """The answer; :class:`~.errors.ClientError` for an error status, the last
+        :class:`~.errors.HTTPClientError` if no attempt was answered."""
         started = time.time()
         url = join_url(self.endpoint.url, path)
         base = [*headers, ("User-Agent", self.user_agent), *self._trace_header()]
@@ -237,8 +192,9 @@ class Client:
         state = retries.CallState()
         while True:
             context["max"] = self.policy.max_attempts
-            signed = self._headers(method, url, base, body, context)
-            outcome = self._attempt(operation, method, url, signed, body)
+            outcome = self._attempt(
+                operation, method, url, self._headers(method, url, base, body, context), body
+            )
             attempt = retries.Attempt(context["attempt"])
             if isinstance(outcome, tuple):
                 response, parsed = outcome
@@ -262,7 +218,7 @@ class Client:
         started: float,
         attempts: int,
         state: retries.CallState,
-        outcome: tuple[Response, dict[str, Any]] | errors.HTTPClientError,
+        outcome: Outcome,
     ) -> dict[str, Any]:
         """Complete the metadata, give back quota, tell the observers; return or raise."""
         if not isinstance(outcome, tuple):

@@ -1,5 +1,5 @@
-"""Credentials from Lambda's environment: the function role's temporary credentials that
-Lambda sets in ``AWS_ACCESS_KEY_ID``, ``AWS_SECRET_ACCESS_KEY`` and ``AWS_SESSION_TOKEN``."""
+"""The execution role's credentials that Lambda sets in ``AWS_ACCESS_KEY_ID``,
+``AWS_SECRET_ACCESS_KEY`` and ``AWS_SESSION_TOKEN``."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ class Credentials:
 
 
 def from_environ(environ: Mapping[str, str]) -> Credentials:
-    """Read the credentials; a :class:`ConfigurationError` naming what is missing without."""
+    """The credentials; a :class:`ConfigurationError` naming what is missing."""
     access_key = environ.get("AWS_ACCESS_KEY_ID", "")
     secret_key = environ.get("AWS_SECRET_ACCESS_KEY", "")
     missing = [

@@ -1,5 +1,5 @@
-"""DynamoDB's PutItem, UpdateItem and Query (JSON 1.0), as a botocore client calls them with
-DynamoDB's full service model (keyword arguments, answers, errors; binary values as bytes)."""
+"""DynamoDB's PutItem, UpdateItem and Query (JSON 1.0), called as botocore's (binary values
+given and returned as bytes)."""
 
 from __future__ import annotations
 
@@ -7,14 +7,14 @@ import base64
 from typing import Any
 
 from . import client
-from .operations import Operation, operation
+from .answers import Operation, operation
 
 TARGET_PREFIX = "DynamoDB_20120810"
 CONTENT_TYPE = "application/x-amz-json-1.0"
 
 
 def attribute_value(value: Any) -> Any:
-    """Decode an attribute value's binary members (``B``, ``BS``, nested in ``M`` and ``L``)."""
+    """Decode an attribute value's ``B`` and ``BS``, in ``M`` and ``L`` too."""
     if not isinstance(value, dict):
         return value
     if isinstance(value.get("B"), str):
@@ -29,7 +29,7 @@ def attribute_value(value: Any) -> Any:
 
 
 def item(values: Any) -> Any:
-    """Decode every attribute value of an item (a map of attribute values), in place."""
+    """Decode an item's attribute values in place."""
     if isinstance(values, dict):
         for name in values:
             values[name] = attribute_value(values[name])
@@ -53,8 +53,6 @@ QUERY = operation("dynamodb", "Query", _items)
 
 
 class DynamoDBClient(client.Client):
-    """The three DynamoDB operations of the invitation store, called like botocore's."""
-
     SERVICE = client.Service("dynamodb", rest=False, scale=0.025, crc32=True)
 
     def _call(self, operation: Operation, params: dict[str, Any]) -> dict[str, Any]:

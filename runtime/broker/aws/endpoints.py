@@ -1,12 +1,7 @@
-"""Endpoints of Amazon Connect and DynamoDB, as botocore resolves them.
-
-``endpoints.json`` is botocore's endpoint rule sets resolved for every partition and Region it
-knows (``scripts/generate_aws_endpoints.py``). A Region that no partition lists takes the first
-partition whose pattern matches it, else ``aws``. Settings, read as botocore reads them:
-``AWS_USE_FIPS_ENDPOINT`` and ``AWS_USE_DUALSTACK_ENDPOINT`` (``true``, any case), and an
-endpoint URL from ``AWS_ENDPOINT_URL_<SERVICE>`` or else ``AWS_ENDPOINT_URL`` (ignored when
-``AWS_IGNORE_CONFIGURED_ENDPOINT_URLS`` is ``true``), which overrides both variants. Shared
-configuration files and account-based DynamoDB endpoints are not used.
+"""Endpoints as botocore resolves them, from ``endpoints.json`` (its rule sets resolved for
+every partition and Region, ``scripts/generate_aws_tables.py``) and the settings it reads:
+``AWS_USE_FIPS_ENDPOINT``, ``AWS_USE_DUALSTACK_ENDPOINT``, ``AWS_ENDPOINT_URL(_<SERVICE>)``,
+``AWS_IGNORE_CONFIGURED_ENDPOINT_URLS``. No shared config files, no account-based endpoints.
 """
 
 from __future__ import annotations
@@ -54,14 +49,14 @@ def _true(environ: Mapping[str, str], name: str) -> bool:
 
 
 def configured_url(service: str, environ: Mapping[str, str]) -> str | None:
-    """The endpoint URL the environment sets for ``service`` (``connect``, ``dynamodb``)."""
+    """The endpoint URL the environment sets for ``service``."""
     if _true(environ, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"):
         return None
     return environ.get(f"AWS_ENDPOINT_URL_{service.upper()}") or environ.get("AWS_ENDPOINT_URL")
 
 
 def partition(region: str) -> list[Any]:
-    """``[id, pattern, dual-stack DNS suffix, Regions]`` of the Region's partition."""
+    """``[id, pattern, dual-stack DNS suffix, Regions]``: listed, else matched, else ``aws``."""
     partitions: list[list[Any]] = table()["partitions"]
     for candidate in partitions:
         if region in candidate[3] or re.match(candidate[1], region):
@@ -94,8 +89,7 @@ def _override(service: str, region: str, url: str) -> Endpoint:
 
 
 def resolve(service: str, region: str | None, environ: Mapping[str, str]) -> Endpoint:
-    """The endpoint of ``service`` in ``region``; a :class:`ConfigurationError` when botocore
-    would refuse the configuration (with botocore's message)."""
+    """The endpoint; a :class:`ConfigurationError` (botocore's message) where it refuses."""
     if not region:
         raise ConfigurationError("no AWS Region: set AWS_REGION (Lambda sets it)")
     if not _REGION.fullmatch(region):

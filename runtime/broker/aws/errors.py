@@ -1,15 +1,8 @@
-"""The client's exceptions, and error answers parsed as botocore parses them.
-
-:class:`ClientError` carries botocore's ``response`` (``Error.Code``/``Message``,
-``ResponseMetadata``, the modeled error's members) and message. Failures without an answer
-are :class:`HTTPClientError`\\ s named as botocore names them; every one is retryable.
-"""
+"""The client's exceptions, named and worded as botocore's; every failure to get an answer is
+an :class:`HTTPClientError`, which is retried."""
 
 from __future__ import annotations
 
-import http.client
-import json
-from collections.abc import Mapping
 from typing import Any
 
 
@@ -18,8 +11,6 @@ class ConfigurationError(Exception):
 
 
 class HTTPClientError(Exception):
-    """No answer: the request may not have reached AWS."""
-
     fmt = "An HTTP client raised an unhandled exception: {error}"
 
     def __init__(self, endpoint_url: str, error: object = None) -> None:
@@ -51,7 +42,8 @@ class ConnectionClosedError(HTTPClientError):
 
 
 class ClientError(Exception):
-    """AWS answered with an error status (botocore's ``ClientError``)."""
+    """An error answer: ``response`` as botocore's (``Error``, ``ResponseMetadata``, the
+    modeled error's members)."""
 
     def __init__(self, response: dict[str, Any], operation_name: str) -> None:
         error = response.get("Error", {})
@@ -65,42 +57,3 @@ class ClientError(Exception):
         )
         self.response = response
         self.operation_name = operation_name
-
-
-def json_body(body: bytes) -> Any:
-    """The body as botocore reads it: ``{}`` when empty, ``{"message": text}`` if not JSON."""
-    if not body:
-        return {}
-    text = body.decode("utf-8", "replace")
-    try:
-        return json.loads(text)
-    except ValueError:
-        return {"message": text}
-
-
-def _short_code(code: str) -> str:
-    """``prefix#Code:suffix`` -> ``Code``."""
-    return code.split(":", 1)[0].rsplit("#", 1)[-1]
-
-
-def parse_error(
-    status: int, headers: Mapping[str, str], body: bytes, *, rest: bool
-) -> dict[str, Any]:
-    """``Error`` and ``ResponseMetadata.RequestId`` of an error answer (``headers`` lowercased;
-    ``rest``: REST-JSON, else JSON 1.0)."""
-    if status >= 500 and (not body.strip() or body.strip().startswith(b"<html>")):
-        message = http.client.responses.get(status, "")
-        return {"Error": {"Code": str(status), "Message": message}, "ResponseMetadata": {}}
-    parsed = json_body(body)
-    error = {"Message": parsed.get("message", parsed.get("Message", "")), "Code": ""}
-    code: Any = parsed.get("__type", str(status))
-    error["Code"] = _short_code(code)
-    if rest and "x-amzn-errortype" in headers:
-        error["Code"] = _short_code(headers["x-amzn-errortype"])
-    elif rest and ("code" in parsed or "Code" in parsed):
-        code = parsed.get("code", parsed.get("Code", ""))
-        error["Code"] = _short_code(code) if isinstance(code, str) else code
-    metadata = {}
-    if "x-amzn-requestid" in headers:
-        metadata["RequestId"] = headers["x-amzn-requestid"]
-    return {"Error": error, "ResponseMetadata": metadata}

@@ -1,16 +1,6 @@
 """botocore's standard retry mode (``botocore/retries/standard.py``, ``quota.py``,
-``special.py``), bounded by the time the caller has left.
-
-A failed attempt is retried, while attempts remain, when it is transient (a connection error,
-a read timeout, HTTP 500, 502, 503 or 504, ``RequestTimeout(Exception)``,
-``PriorRequestNotComplete``), a throttle (one of :data:`THROTTLING_CODES`, or a 429 whose code
-the operation does not model), an error the model marks retryable, or a DynamoDB answer whose
-``x-amz-crc32`` does not match its body. The delay is ``random() * min(scale * 2 ** (attempt -
-1), 20)`` s, ``scale`` being 1 s for a throttle and 50 ms otherwise (25 ms for DynamoDB), raised
-to ``x-amz-retry-after`` (ms) up to 5 s more. Each retry takes 14 units (5 for a throttle) from
-a client's quota of 500; none is left, no retry; a success gives back what its call took, or 1.
-Beyond botocore: no retry whose delay and worst-case attempt exceed the time left.
-"""
+``special.py``): which failures, the backoff with jitter, the client's retry quota; and beyond
+botocore, no retry whose delay and worst-case attempt exceed the time left."""
 
 from __future__ import annotations
 
@@ -106,8 +96,7 @@ def _crc32_mismatch(attempt: Attempt) -> bool:
 
 
 def is_retryable(attempt: Attempt, rules: Rules, crc32: bool = False) -> bool:
-    """Whether the attempt's failure is one to retry (attempts left aside); ``crc32``: check
-    DynamoDB's ``x-amz-crc32``."""
+    """Whether to retry, attempts aside (``crc32``: check DynamoDB's ``x-amz-crc32``)."""
     if attempt.status is None or attempt.status in TRANSIENT_STATUSES:
         return True
     return (
@@ -120,8 +109,7 @@ def is_retryable(attempt: Attempt, rules: Rules, crc32: bool = False) -> bool:
 
 
 def delay(attempt: Attempt, rules: Rules, random: Callable[[], float], scale: float) -> float:
-    """The backoff before the next attempt, in seconds; ``scale``: the base of errors that
-    are not throttles."""
+    """Seconds before the next attempt (``scale``: the base of errors not throttles)."""
     scale = THROTTLING_SCALE if is_throttle(attempt, rules) else scale
     backoff: float = random() * min(scale * 2.0 ** (attempt.number - 1), MAX_BACKOFF)
     try:
@@ -147,9 +135,7 @@ class Policy:
 
     max_attempts: int
     scale: float = 0.05
-    """The backoff base of errors that are not throttles (DynamoDB: 25 ms)."""
     crc32: bool = False
-    """Retry an answer whose ``x-amz-crc32`` does not match (DynamoDB)."""
     quota: Quota = field(default_factory=Quota)
 
     def next_delay(
@@ -160,8 +146,7 @@ class Policy:
         random: Callable[[], float],
         room: float | None = None,
     ) -> float | None:
-        """The delay before retrying, or None to stop; ``room``: the seconds left for the delay
-        and the next attempt (None: unbounded)."""
+        """The delay before retrying, or None; ``room``: seconds for it and a retry (None: any)."""
         if attempt.number >= self.max_attempts:
             state.metadata["MaxAttemptsReached"] = True
             return None

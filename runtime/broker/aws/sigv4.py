@@ -1,11 +1,5 @@
-"""AWS Signature Version 4 in headers, as botocore's ``SigV4Auth`` signs a request.
-
-The canonical request follows botocore: the path with dot segments and empty segments removed,
-then percent-encoded again (every service but S3); the query sorted as sent; every header but
-botocore's unsigned ones, names lowercased and sorted, values trimmed with inner whitespace
-collapsed, repeated names joined with ``,``; ``host`` from the URL when not given; the payload's
-SHA-256. ``X-Amz-Date`` and ``X-Amz-Security-Token`` (the session token) are signed.
-"""
+"""Signature Version 4 in headers, as botocore's ``SigV4Auth``: the path normalized and
+encoded again, every header but botocore's unsigned ones, the session token signed."""
 
 from __future__ import annotations
 
@@ -41,7 +35,7 @@ Headers = list[tuple[str, str]]
 
 
 def remove_dot_segments(path: str) -> str:
-    """RFC 3986 dot-segment removal, dropping empty segments as AWS requires."""
+    """RFC 3986's dot-segment removal, empty segments dropped too."""
     if not path:
         return "/"
     kept: list[str] = []
@@ -57,7 +51,7 @@ def remove_dot_segments(path: str) -> str:
 
 
 def host_of(url: str) -> str:
-    """The ``Host`` of a URL: lowercase, without userinfo or the scheme's default port."""
+    """A URL's ``Host``: lowercase, no userinfo, no default port."""
     parts = urlsplit(url)
     host = parts.hostname or ""
     if ":" in host:
@@ -68,7 +62,6 @@ def host_of(url: str) -> str:
 
 
 def canonical_query(query: str) -> str:
-    """The query string's ``key=value`` pairs sorted (already encoded)."""
     if not query:
         return ""
     pairs = sorted(pair.partition("=")[::2] for pair in query.split("&"))
@@ -76,7 +69,6 @@ def canonical_query(query: str) -> str:
 
 
 def signed_headers(url: str, headers: Headers) -> dict[str, list[str]]:
-    """The headers to sign, by lowercase name, in the order given."""
     signed: dict[str, list[str]] = {}
     for name, value in headers:
         if name.lower() not in UNSIGNED:
@@ -87,7 +79,6 @@ def signed_headers(url: str, headers: Headers) -> dict[str, list[str]]:
 
 
 def canonical_request(method: str, url: str, headers: Headers, payload_hash: str) -> str:
-    """The canonical request of ``method url`` with ``headers``."""
     parts = urlsplit(url)
     signed = signed_headers(url, headers)
     names = sorted(signed)
@@ -109,7 +100,7 @@ def _hmac(key: bytes, message: str) -> bytes:
 
 
 def signature(secret_key: str, scope: str, string_to_sign: str) -> str:
-    """The hex signature; ``scope`` is ``date/region/service/aws4_request``."""
+    """``scope``: ``date/region/service/aws4_request``."""
     key = f"AWS4{secret_key}".encode()
     for part in scope.split("/"):
         key = _hmac(key, part)
@@ -117,7 +108,6 @@ def signature(secret_key: str, scope: str, string_to_sign: str) -> str:
 
 
 def _replace(headers: Headers, name: str, value: str) -> None:
-    """Drop every ``name`` header (any case), then append ``name: value``."""
     headers[:] = [(n, v) for n, v in headers if n.lower() != name.lower()]
     headers.append((name, value))
 
@@ -133,8 +123,7 @@ def sign(
     service: str,
     now: datetime,
 ) -> None:
-    """Sign in place: append ``X-Amz-Date``, ``X-Amz-Security-Token`` and ``Authorization``
-    (replacing earlier ones) to ``headers``; ``now`` in UTC."""
+    """Append (replacing) ``X-Amz-Date``, ``X-Amz-Security-Token`` and ``Authorization``."""
     timestamp = now.strftime(TIMESTAMP)
     headers[:] = [(n, v) for n, v in headers if n.lower() != "authorization"]
     _replace(headers, "X-Amz-Date", timestamp)

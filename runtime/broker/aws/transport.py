@@ -1,11 +1,6 @@
-"""HTTPS (and plain HTTP for an endpoint URL override) with kept-alive connections.
-
-One :class:`Transport` per execution environment keeps its idle connections, per host, for the
-next invocation. Before reusing one it checks, as urllib3 does, that the server has not closed
-it meanwhile (a closed socket reads as ready) and opens a new one if so. TLS verifies the
-certificate and the host name (``ssl.create_default_context()``, with ``AWS_CA_BUNDLE`` as the
-only trusted certificates when set, as botocore does). The request goes out as urllib3 sends
-botocore's: ``Host``, ``Accept-Encoding: identity``, then the headers in order.
+"""HTTPS (HTTP for an endpoint URL override) on connections kept for the next invocations,
+checked before reuse as urllib3 does (a closed socket reads as ready). TLS verifies the
+certificate and the host name; ``AWS_CA_BUNDLE``, when set, is the only trust, as for botocore.
 """
 
 from __future__ import annotations
@@ -29,17 +24,15 @@ Connection = http.client.HTTPConnection
 class Response:
     status: int
     headers: dict[str, str]
-    """Lowercased names; the last of repeated headers, as botocore keeps them."""
+    """Names lowercased; the last of a repeated header, as botocore keeps it."""
     body: bytes
 
 
 def tls_context(environ: Mapping[str, str]) -> ssl.SSLContext:
-    """Certificate and host name verification, trusting ``AWS_CA_BUNDLE`` alone when set."""
     return ssl.create_default_context(cafile=environ.get("AWS_CA_BUNDLE") or None)
 
 
 def _dropped(connection: Connection) -> bool:
-    """True when an idle connection's socket is closed or has unexpected data."""
     sock = connection.sock
     if sock is None:
         return True
@@ -50,14 +43,13 @@ def _dropped(connection: Connection) -> bool:
 
 
 class Transport:
-    """Sends requests over pooled connections; safe to share between threads."""
+    """Pooled connections, safe to share between threads."""
 
     def __init__(self, context: ssl.SSLContext | None = None) -> None:
         self._context = context
         self._idle: dict[tuple[str, str, int | None], list[Connection]] = {}
         self._lock = threading.Lock()
         self.opened = 0
-        """Connections opened so far (tests, metrics)."""
 
     def context(self) -> ssl.SSLContext:
         if self._context is None:
@@ -114,8 +106,8 @@ class Transport:
         connect_timeout: float,
         read_timeout: float,
     ) -> Response:
-        """Send one request to ``url`` and read the whole answer; an
-        :class:`~.errors.HTTPClientError` when there is none."""
+        """The whole answer (sent as urllib3 sends botocore's: ``Host``, ``Accept-Encoding:
+        identity``, the headers); an :class:`~.errors.HTTPClientError` if none."""
         parts = urlsplit(url)
         key = (parts.scheme, host, parts.port)
         connection = self._take(key) or self._open(url, connect_timeout)
