@@ -42,8 +42,9 @@ import botocore.regions
 import botocore.session
 from botocore.endpoint_provider import EndpointProvider
 from botocore.exceptions import EndpointResolutionError, EndpointVariantError
-from botocore.model import Shape
 
+#: A botocore model shape (its stubs type members per subclass; the walks take any shape).
+Shape = Any
 #: The operations of the runtime's client, by botocore's service name.
 OPERATIONS = {
     "connect": ("CreateParticipant", "DescribeContact"),
@@ -207,13 +208,18 @@ def _timestamps(shape: Shape, path: str = "", seen: frozenset[str] = frozenset()
     return found
 
 
+def _output_timestamps(operation: Any) -> list[str]:
+    output = operation.output_shape
+    return [] if output is None else _timestamps(output)
+
+
 def operations() -> dict[str, Any]:
     """The operations table from the installed botocore's full service models."""
     session = botocore.session.Session()
     table: dict[str, Any] = {}
     for service, names in OPERATIONS.items():
         model = session.get_service_model(service)
-        shapes = [model.shape_for(name) for name in model.shape_names]
+        shapes: list[Shape] = [model.shape_for(name) for name in model.shape_names]
         errors = [shape for shape in shapes if shape.metadata.get("exception")]
         for error in errors:
             if "code" in error.metadata.get("error", {}) or _timestamps(error):
@@ -228,7 +234,7 @@ def operations() -> dict[str, Any]:
             "operations": {
                 name: {
                     "errors": sorted(e.name for e in model.operation_model(name).error_shapes),
-                    "timestamps": _timestamps(model.operation_model(name).output_shape),
+                    "timestamps": _output_timestamps(model.operation_model(name)),
                 }
                 for name in names
             },
