@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import importlib.util
 import random
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
 from typing import Any
 from unittest import mock
 
@@ -36,6 +39,7 @@ SECRET_KEY = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
 SESSION_TOKEN = "IQoJb3JpZ2luX2VjEXAMPLE//////////wEaCXVzLWVhc3QtMSJHMEUCIQD+token=="
 #: Connect's time budget, and DynamoDB's (runtime/broker/budget.py, broker/dynamodb.py).
 TIMEOUTS = {"connect": (1.0, 2.0, 2), "dynamodb": (0.5, 1.0, 2)}
+ROOT = Path(__file__).resolve().parents[3]
 Wire = tuple[str, str, list[tuple[str, str]], bytes]
 """A request as sent: method, URL, headers in order (``User-Agent`` left out), body."""
 
@@ -225,3 +229,13 @@ def run_ours(client: Any, method: str, params: dict[str, Any], exchange: Exchang
         return ("error", (error.response, error.operation_name, str(error)))
     except errors.HTTPClientError as failure:
         return ("failure", type(failure).__name__)
+
+
+def tables_script() -> ModuleType:
+    """``scripts/generate_aws_tables.py``, imported (``scripts`` is not a package)."""
+    path = ROOT / "scripts" / "generate_aws_tables.py"
+    spec = importlib.util.spec_from_file_location("generate_aws_tables", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -15,18 +15,16 @@ launched after this botocore), and a name no pattern matches.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import botocore.loaders
 import botocore.regions
 import botocore.session
 import pytest
-from aws_oracle import ACCESS_KEY, SECRET_KEY
+from aws_oracle import ACCESS_KEY, SECRET_KEY, tables_script
 from botocore.awsrequest import AWSResponse
 from botocore.endpoint_provider import EndpointProvider
 from botocore.exceptions import EndpointResolutionError, EndpointVariantError
@@ -119,21 +117,11 @@ def ours(service: str, region: str, env: dict[str, str]) -> str:
     return f"{client.join_url(endpoint.url, SERVICES[service][2])} {endpoint.signing_region}"
 
 
-def _load_script() -> ModuleType:
-    """Import ``scripts/generate_aws_tables.py`` (``scripts`` is not a package)."""
-    path = Path(__file__).resolve().parents[3] / "scripts" / "generate_aws_tables.py"
-    spec = importlib.util.spec_from_file_location("generate_aws_tables", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.mark.parametrize("service", SERVICES)
 def test_every_region_and_variant_resolves_as_botocores_resolvers(service: str) -> None:
     """Every Region (listed, unlisted, none) and variant: the URL and signing Region, or the
     error, of botocore's resolvers."""
-    script = _load_script()
+    script = tables_script()
     loader = botocore.loaders.create_loader()
     partitions = loader.load_data("partitions")
     resolvers = (

@@ -4,26 +4,12 @@ answer fails here until the tables are regenerated (and the oracle tests then ch
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
-from types import ModuleType
 
 import pytest
+from aws_oracle import ROOT, tables_script
 
-ROOT = Path(__file__).resolve().parents[3]
-
-
-def _load_script() -> ModuleType:
-    """Import ``scripts/generate_aws_tables.py`` (``scripts`` is not a package)."""
-    path = ROOT / "scripts" / "generate_aws_tables.py"
-    spec = importlib.util.spec_from_file_location("generate_aws_tables", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-generate_aws_tables = _load_script()
+generate_aws_tables = tables_script()
 
 
 @pytest.fixture(scope="module")
