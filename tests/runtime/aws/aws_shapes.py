@@ -9,8 +9,8 @@ encoding matters (IDs in URL paths, display names, table names: :data:`ODD_IDS`,
 answer of DescribeContact's hundred members or a DynamoDB item would cost milliseconds per
 example; a thousand examples per operation must stay within seconds.
 
-Recursive shapes (DynamoDB's ``M`` and ``L``, Connect's routing expressions) stop at
-:data:`MAX_DEPTH`; collections hold at most :data:`MAX_SIZE` members.
+Recursive shapes (DynamoDB's ``M`` and ``L``, Connect's routing expressions) stop nesting
+:data:`MAX_DEPTH` structures deep; collections hold at most :data:`MAX_SIZE` members.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from botocore.model import OperationModel, ServiceModel, Shape
 from hypothesis import strategies as st
 
 MAX_DEPTH = 3
-MAX_SIZE = 3
+MAX_SIZE = 2
 #: Identifiers a URL path may choke on: reserved and unreserved characters, dot segments,
 #: percent signs, spaces, unicode, and hypothesis's own choice of text.
 ODD_IDS = st.one_of(
@@ -95,13 +95,15 @@ def sample(
     *,
     wire: bool,
     fixed: Mapping[str, Any] | None = None,
-    depth: int = 0,
+    outer: tuple[str, ...] = (),
 ) -> Any:
     """A value of ``shape`` drawn from ``rng``: as a service sends it (``wire``, JSON-ready), or
     as an application passes it (blobs as bytes). A structure member named in ``fixed`` takes
-    that value when present (required, or drawn)."""
+    that value when present (required, or drawn). A structure within itself (``outer``: the
+    structures around) nests at most :data:`MAX_DEPTH` deep."""
     fixed = fixed or {}
-    again = functools.partial(sample, rng=rng, wire=wire, fixed=fixed, depth=depth + 1)
+    inner = (*outer, shape.name) if shape.type_name == "structure" else outer
+    again = functools.partial(sample, rng=rng, wire=wire, fixed=fixed, outer=inner)
     kind = shape.type_name
     low, high = _bounds(shape)
     if kind == "list":
@@ -114,7 +116,7 @@ def sample(
     members = {
         name: member
         for name, member in shape.members.items()
-        if depth < MAX_DEPTH or not _nested(member)
+        if not (_nested(member) and outer.count(shape.name) >= MAX_DEPTH - 1)
     }
     if shape.is_tagged_union:
         name = rng.choice(sorted(members))
