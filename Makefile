@@ -1,7 +1,8 @@
 # Two commands set everything up from a fresh clone:
 #   make synth   create .venv, install everything, synthesize app.py into cdk.out/
 #   make test    the same set-up, then the whole suite
-# Nothing here needs AWS credentials, Docker, or any network beyond PyPI and npm.
+# Nothing here needs AWS credentials, Docker, or any network beyond PyPI and npm, except
+# `make integ` and `make integ-destroy`, which deploy to your account (docs/integration.md).
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 
@@ -17,7 +18,8 @@ export PATH := $(BIN):$(CURDIR)/node_modules/.bin:$(PATH)
 export CDK_DISABLE_VERSION_CHECK := 1
 export CDK_DISABLE_CLI_TELEMETRY := 1
 
-.PHONY: install synth test lint typecheck bench openapi serve mutate dist clean
+.PHONY: install synth test lint typecheck bench openapi props serve mutate dist clean \
+	integ integ-destroy integ-update
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -48,9 +50,29 @@ typecheck: $(STAMP)
 	$(BIN)/mypy runtime
 	$(BIN)/mypy benchmarks scripts
 
+# The integration tests (tests/integ, docs/integration.md) in your account: deploy each app,
+# run its assertions through API Gateway, destroy. Needs AWS credentials, a bootstrapped
+# account and Region, and CONNECT_INSTANCE_ID. INTEG_ARGS: app names (integ_default.py ...),
+# --keep to leave the stacks deployed, --skip-checks.
+integ: $(STAMP)
+	$(PY) scripts/integ.py run $(INTEG_ARGS)
+
+# Destroy what `make integ INTEG_ARGS=--keep`, or an interrupted run, left deployed.
+integ-destroy: $(STAMP)
+	$(PY) scripts/integ.py destroy $(INTEG_ARGS)
+
+# Rewrite the integration tests' snapshots (offline; `make test` verifies them). Review the diff.
+integ-update: $(STAMP)
+	$(BIN)/pytest tests/integ/test_integ_snapshots.py --snapshot-update -q
+
 # Regenerate the committed OpenAPI document from the contract schema.
 openapi: $(STAMP)
 	$(PY) -m constructs_lib.openapi docs/openapi.json
+
+# Regenerate what constructs_lib/props.py writes once: ParticipantBroker's signature and
+# docstring (constructs_lib/broker.py) and the props reference (docs/reference.md).
+props: $(STAMP)
+	$(PY) scripts/generate_props.py
 
 # A local broker on 127.0.0.1 backed by a simulated Amazon Connect. Development only.
 serve: $(STAMP)
@@ -60,7 +82,7 @@ serve: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m benchmarks
 
-# Mutation testing of runtime/ and constructs_lib/_validation.py (not part of `make test` or CI;
+# Mutation testing of runtime/ and constructs_lib/_checks.py (not part of `make test` or CI;
 # docs/development.md). A fresh run, then the score. MUTANTS='runtime.broker.metrics*' reruns
 # only the matching mutants and keeps the other results; MUTATE_CHILDREN=2 on an idle machine.
 MUTATE_CHILDREN ?= 1
@@ -80,4 +102,4 @@ dist: $(STAMP)
 	$(BIN)/twine check --strict dist/*
 
 clean:
-	rm -rf mutants cdk.out .pytest_cache .mypy_cache .ruff_cache build dist *.egg-info
+	rm -rf mutants cdk.out cdk-integ.out .pytest_cache .mypy_cache .ruff_cache build dist *.egg-info

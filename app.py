@@ -10,7 +10,7 @@ from __future__ import annotations
 from aws_cdk import App, CfnParameter, Stack
 from constructs import Construct
 
-from constructs_lib import ParticipantBroker
+from constructs_lib import ConnectInstance, ParticipantBroker
 from constructs_lib.openapi import write_openapi
 
 
@@ -30,7 +30,9 @@ class ParticipantBrokerStack(Stack):
                 description="Amazon Connect instance ID",
                 allowed_pattern="[A-Za-z0-9-]{1,100}",
             ).value_as_string
-        self.broker = ParticipantBroker(self, "Broker", instance_id=instance_id)
+        self.broker = ParticipantBroker(
+            self, "Broker", instance=ConnectInstance.from_id(instance_id)
+        )
 
 
 def build_app(app: App | None = None) -> tuple[App, ParticipantBrokerStack]:

@@ -1,6 +1,5 @@
 """Run the simulated Connect (``constructs_lib.local.fake_connect``), and for the invitation
-benchmarks the simulated DynamoDB (``constructs_lib.local.fake_dynamodb``), each in a process of
-its own.
+benchmarks moto's DynamoDB (``constructs_lib.local.dynamodb``), each in a process of its own.
 
 A separate process keeps the server's threads from competing for the GIL with the handler
 being measured. The server answers with ``TCP_NODELAY`` (see ``fake_connect``): without it,
@@ -28,23 +27,22 @@ fake.stop()
 #: One invitation with (practically) unlimited uses, so every benchmark request redeems it.
 _SERVE_TABLE = """
 import sys
-from constructs_lib.local.fake_dynamodb import FakeDynamoDB
+from constructs_lib.local.dynamodb import LocalDynamoDB
 from runtime.broker import invitation_store as store
-fake = FakeDynamoDB().start()
-invitation_id, secret = store.new_secret()
+from runtime.broker import invitation_tokens as tokens
+dynamodb = LocalDynamoDB().start()
+table = sys.argv[2]
+dynamodb.create_invitation_table(table)
+invitation_id, secret = tokens.new_secret()
 invitation = store.Invitation(
     invitation_id=invitation_id, contact_id=sys.argv[1], role="CUSTOMER",
     display_name="Benchmark Guest", capabilities={}, uses=10**9, uses_left=10**9,
     expires_at=4_000_000_000, created_at=0, created_by="",
 )
-table = sys.argv[2]
-client = __import__("botocore.session").session.Session().create_client(
-    "dynamodb", endpoint_url=fake.url, region_name="us-east-1",
-    aws_access_key_id="x", aws_secret_access_key="x")
-store.put(client, table, invitation, store.secret_hash(secret))
-print(fake.url, invitation_id, secret, flush=True)
+store.InvitationStore(dynamodb.client(), table).put(invitation, tokens.secret_hash(secret))
+print(dynamodb.url, invitation_id, secret, flush=True)
 sys.stdin.read()
-fake.stop()
+dynamodb.stop()
 """
 
 
@@ -57,7 +55,7 @@ def fake_connect() -> Iterator[str]:
 
 @contextmanager
 def fake_invitation_table(contact_id: str, table: str) -> Iterator[tuple[str, str, str]]:
-    """Start the fake DynamoDB in a child process holding one invitation of ``contact_id``;
+    """Start moto's DynamoDB in a child process holding one invitation of ``contact_id``;
     yield its endpoint URL, the invitation ID and the secret."""
     with _child(_SERVE_TABLE, contact_id, table) as line:
         url, invitation_id, secret = line

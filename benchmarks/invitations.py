@@ -1,7 +1,7 @@
 """The broker with invitations on: both routes' cold start and warm overhead, and its zip.
 
-The asset is a broker synthesized with ``invitations=True``; the function's environment names
-an invitation table served by the simulated DynamoDB (in its own process, holding one invitation
+The asset is a broker synthesized with invitations; the function's environment names
+an invitation table served by moto's DynamoDB (in its own process, holding one invitation
 with practically unlimited uses, so every request redeems it and consumes a use). The
 participants route runs as without invitations (the DynamoDB client is created by the first
 invitation request, never by it); the redeem route adds the DynamoDB client, the consuming

@@ -12,10 +12,33 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .broker import ParticipantBroker
     from .monitoring import BrokerMonitoring
+    from .props import (
+        BrokerAuthorization,
+        BrokerEndpoint,
+        BrokerSecurityPolicy,
+        ConnectInstance,
+        InvitationOptions,
+    )
 
-__all__ = ["BrokerMonitoring", "ParticipantBroker"]
+__all__ = [
+    "BrokerAuthorization",
+    "BrokerEndpoint",
+    "BrokerMonitoring",
+    "BrokerSecurityPolicy",
+    "ConnectInstance",
+    "InvitationOptions",
+    "ParticipantBroker",
+]
 
-_LAZY: dict[str, str] = {"ParticipantBroker": ".broker", "BrokerMonitoring": ".monitoring"}
+_LAZY: dict[str, str] = {
+    "ParticipantBroker": ".broker",
+    "BrokerMonitoring": ".monitoring",
+    "BrokerAuthorization": ".props",
+    "BrokerEndpoint": ".props",
+    "BrokerSecurityPolicy": ".props",
+    "ConnectInstance": ".props",
+    "InvitationOptions": ".props",
+}
 
 
 def __getattr__(name: str) -> Any:

@@ -50,22 +50,15 @@ class Allowlist:
 
 
 def allowlist(principals: Sequence[iam.IPrincipal]) -> Allowlist:
-    """Sort ``allowed_principals`` into ARNs and accounts; reject what the Deny cannot match."""
+    """Sort ``allowed_principals`` (checked: ``_checks.allowed_principals``) into ARNs and
+    accounts."""
     arns: list[str] = []
     accounts: list[str] = []
     for principal in principals:
         if isinstance(principal, iam.AccountPrincipal):
             accounts.append(str(principal.account_id))
-            continue
-        values = principal.policy_fragment.principal_json.get("AWS")
-        if values is None or len(values) != 1 or isinstance(principal, iam.AnyPrincipal):
-            raise ValueError(
-                f"allowed_principals takes IAM roles, IAM users and accounts (iam.Role, "
-                f"iam.ArnPrincipal, iam.AccountPrincipal), got {type(principal).__name__} "
-                f"{principal.policy_fragment.principal_json!r}; for any caller of the account, "
-                "leave allowed_principals unset"
-            )
-        arns.append(values[0])
+        else:
+            arns.append(principal.policy_fragment.principal_json["AWS"][0])
     return Allowlist(tuple(principals), tuple(arns), tuple(accounts))
 
 

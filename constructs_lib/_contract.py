@@ -61,7 +61,7 @@ def contract_schema() -> dict[str, Any]:
 
 
 def request_schema() -> dict[str, Any]:
-    """Return ``definitions.CreateParticipantRequest`` (JSON Schema draft 4), as a fresh copy."""
+    """Return ``definitions.CreateParticipantRequest`` (JSON Schema 2020-12), as a fresh copy."""
     definition: dict[str, Any] = contract_schema()["definitions"]["CreateParticipantRequest"]
     copied: dict[str, Any] = json.loads(json.dumps(definition))
     return copied

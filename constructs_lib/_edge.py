@@ -180,7 +180,12 @@ def add_gateway_responses(
     with_authorizer: bool,
     extra_headers: dict[str, str] | None = None,
 ) -> None:
-    """Add the gateway responses of ``GATEWAY_PROBLEMS`` that this API can produce."""
+    """Add the gateway responses of ``GATEWAY_PROBLEMS`` that this API can produce.
+
+    ``extra_headers`` are the CORS headers (empty without CORS); with them, a response that
+    carries ``Retry-After`` also names it in ``Access-Control-Expose-Headers``, or a page could
+    not read it (Fetch: only CORS-safelisted response headers are exposed otherwise).
+    """
     for spec in GATEWAY_PROBLEMS:
         if spec.authorizer_only and not with_authorizer:
             continue
@@ -188,6 +193,9 @@ def add_gateway_responses(
         if spec.retry_after:
             headers["Retry-After"] = f"'{defaults.RETRY_AFTER_SECONDS}'"
         headers.update(extra_headers or {})
+        if spec.retry_after and extra_headers:
+            exposed = ",".join(_gateway_answers.CORS_EXPOSE_HEADERS)
+            headers["Access-Control-Expose-Headers"] = f"'{exposed}'"
         api.add_gateway_response(
             spec.construct_id,
             type=spec.response_type,

@@ -20,8 +20,8 @@ CORS_ALLOW_HEADERS: Final[tuple[str, ...]] = (
     "X-Amz-Content-Sha256",
 )
 CORS_ALLOW_METHODS: Final[tuple[str, ...]] = ("POST", "OPTIONS")
-#: The routes with invitations (``invitations=True``): resource path -> its methods, in the
-#: order the CORS preflight lists them (before ``OPTIONS``).
+#: The routes with invitations (``invitations=InvitationOptions(...)``): resource path -> its
+#: methods, in the order the CORS preflight lists them (before ``OPTIONS``).
 INVITATIONS_PATH: Final[str] = "/contacts/{contactId}/invitations"
 INVITATION_PATH: Final[str] = "/contacts/{contactId}/invitations/{invitationId}"
 REDEEM_PATH: Final[str] = "/invitations/redeem"
@@ -31,6 +31,11 @@ INVITATION_ROUTES: Final[dict[str, tuple[str, ...]]] = {
     REDEEM_PATH: ("POST",),
 }
 CORS_MAX_AGE_SECONDS: Final[int] = 600
+#: The response headers a page on an allowed origin may read beyond the CORS-safelisted ones,
+#: sent wherever ``Retry-After`` is (the function's answers, the gateway's 429 and 5xx).
+#: ``x-amzn-RequestId`` is not exposed: every problem body carries the same ID as
+#: ``requestId``, which is where a page reads it.
+CORS_EXPOSE_HEADERS: Final[tuple[str, ...]] = ("Retry-After",)
 
 #: The detail of the MISSING_AUTHENTICATION_TOKEN answer: API Gateway sends it for an unsigned
 #: request under AWS_IAM and for every method or resource the API does not have.

@@ -1,5 +1,5 @@
-"""Invitations on the construct side (``invitations=True``): the checked props, the DynamoDB
-table, the function's access to it, the four routes and the redeem route's throttling.
+"""Invitations on the construct side (``invitations=InvitationOptions(...)``): the DynamoDB
+table, the function's access to it and the four routes (their throttling: ``_throttling``).
 
 Nothing here runs for a broker without invitations: it creates no table, adds no statement to
 the function's role, no route, and leaves the invitation code out of the Lambda asset.
@@ -11,36 +11,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from aws_cdk import Duration, RemovalPolicy, Stack, Token
+from aws_cdk import Stack, Token
 from aws_cdk import aws_apigateway as apigateway
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
-from . import _contract, _gateway_answers, _validation, defaults
+from . import _checks, _contract, _gateway_answers, defaults
 
 if TYPE_CHECKING:
-    from aws_cdk import aws_kms as kms
-
-#: The longest lifetime the HTTP contract accepts (``lifetimeSeconds``' schema maximum).
-_MAX_LIFETIME_SECONDS = 86400
-_MIN_LIFETIME_SECONDS = 60
-#: The most uses the HTTP contract accepts (``uses``' schema maximum).
-_MAX_USES = 100
-
-
-@dataclass(frozen=True)
-class InvitationProps:
-    """The invitation props of a broker, checked."""
-
-    lifetime: Duration
-    max_lifetime: Duration
-    max_uses: int
-    encryption_key: kms.IKey | None
-    point_in_time_recovery: bool
-    removal_policy: RemovalPolicy
-    redeem_rate_limit: float
-    redeem_burst_limit: int
+    from .props import InvitationOptions
 
 
 @dataclass(frozen=True)
@@ -58,147 +38,10 @@ class InvitationMethods:
         return (self.create, self.list, self.revoke)
 
 
-def _seconds(name: str, value: Duration) -> int | None:
-    """Whole seconds of a literal duration (``None`` for a token)."""
-    if value.is_unresolved():
-        return None
-    milliseconds = value.to_milliseconds()
-    if milliseconds % 1000:
-        raise ValueError(
-            f"{name} must be a whole number of seconds, got {milliseconds / 1000:g} seconds"
-        )
-    return int(milliseconds // 1000)
-
-
-def _check_lifetimes(lifetime: Duration, max_lifetime: Duration) -> None:
-    default, maximum = (
-        _seconds("invitation_lifetime", lifetime),
-        _seconds("invitation_max_lifetime", max_lifetime),
-    )
-    if maximum is not None and not _MIN_LIFETIME_SECONDS <= maximum <= _MAX_LIFETIME_SECONDS:
-        raise ValueError(
-            f"invitation_max_lifetime must be between 1 minute and 24 hours, got {maximum} "
-            f"seconds; the default is {defaults.INVITATION_MAX_LIFETIME.to_human_string()}"
-        )
-    if default is not None and default < _MIN_LIFETIME_SECONDS:
-        raise ValueError(
-            f"invitation_lifetime must be at least 1 minute, got {default} seconds; the "
-            f"default is {defaults.INVITATION_LIFETIME.to_human_string()}"
-        )
-    if default is not None and maximum is not None and default > maximum:
-        raise ValueError(
-            f"invitation_lifetime ({default} seconds) must not exceed invitation_max_lifetime "
-            f"({maximum} seconds); shorten the lifetime or raise the maximum"
-        )
-
-
-def _check_counts(max_uses: int, rate: float, burst: int) -> None:
-    if not _validation.is_unresolved(max_uses) and (
-        isinstance(max_uses, bool) or not 1 <= max_uses <= _MAX_USES
-    ):
-        raise ValueError(
-            f"invitation_max_uses must be a whole number from 1 to {_MAX_USES}, got "
-            f"{max_uses!r}; a WebRTC call takes at most six participants, so the default is "
-            f"{defaults.INVITATION_MAX_USES}"
-        )
-    if not _validation.is_unresolved(rate) and rate <= 0:
-        raise ValueError(
-            f"redeem_throttling_rate_limit must be greater than 0 (requests per second), got "
-            f"{rate!r}; the default is {defaults.REDEEM_THROTTLING_RATE_LIMIT}"
-        )
-    if not _validation.is_unresolved(burst) and (not isinstance(burst, int) or burst < 1):
-        raise ValueError(
-            f"redeem_throttling_burst_limit must be a whole number of at least 1, got "
-            f"{burst!r}; the default is {defaults.REDEEM_THROTTLING_BURST_LIMIT}"
-        )
-
-
-#: The invitation store's calls in a redemption: consuming a use, and giving it back; each
-#: at most ``broker.dynamodb.call_seconds()`` (a test holds the two equal).
-STORE_CALLS_SECONDS = 2 * 4.0
-
-
-def check_time_budget(timeout: Duration, contact_checks: bool) -> None:
-    """A redemption's worst case fits the function's timeout: its two store calls and the
-    participants route's calls with no wait for the agent (the runtime cuts the wait to the
-    time left, so it is never what runs the function out of time)."""
-    if timeout.is_unresolved():
-        return
-    seconds = timeout.to_seconds(integral=False)
-    needed = _validation.required_timeout_seconds(contact_checks, 0) + STORE_CALLS_SECONDS
-    if needed <= seconds:
-        return
-    raise ValueError(
-        f"timeout={seconds:g} seconds is too short for a redemption: it may need {needed:g} "
-        f"seconds (the participants route's calls, plus {STORE_CALLS_SECONDS:g} seconds for "
-        f"consuming a use and giving it back); raise timeout to {needed:g} seconds"
-    )
-
-
-def check_props(
-    enabled: bool,
-    *,
-    lifetime: Duration | None,
-    max_lifetime: Duration | None,
-    max_uses: int | None,
-    encryption_key: kms.IKey | None,
-    point_in_time_recovery: bool | None,
-    removal_policy: RemovalPolicy | None,
-    redeem_rate_limit: float | None,
-    redeem_burst_limit: int | None,
-) -> InvitationProps | None:
-    """Check the invitation props; ``None`` when invitations are off (then none may be set)."""
-    given = {
-        "invitation_lifetime": lifetime,
-        "invitation_max_lifetime": max_lifetime,
-        "invitation_max_uses": max_uses,
-        "invitation_encryption_key": encryption_key,
-        "invitation_point_in_time_recovery": point_in_time_recovery,
-        "invitation_removal_policy": removal_policy,
-        "redeem_throttling_rate_limit": redeem_rate_limit,
-        "redeem_throttling_burst_limit": redeem_burst_limit,
-    }
-    if not enabled:
-        named = [name for name, value in given.items() if value is not None]
-        if named:
-            raise ValueError(
-                f"{', '.join(named)} only apply with invitations=True, got invitations=False; "
-                "pass invitations=True or drop them"
-            )
-        return None
-    props = InvitationProps(
-        lifetime=defaults.INVITATION_LIFETIME if lifetime is None else lifetime,
-        max_lifetime=defaults.INVITATION_MAX_LIFETIME if max_lifetime is None else max_lifetime,
-        max_uses=defaults.INVITATION_MAX_USES if max_uses is None else max_uses,
-        encryption_key=encryption_key,
-        point_in_time_recovery=(
-            defaults.INVITATION_POINT_IN_TIME_RECOVERY
-            if point_in_time_recovery is None
-            else point_in_time_recovery
-        ),
-        removal_policy=(
-            defaults.INVITATION_REMOVAL_POLICY if removal_policy is None else removal_policy
-        ),
-        redeem_rate_limit=(
-            defaults.REDEEM_THROTTLING_RATE_LIMIT
-            if redeem_rate_limit is None
-            else redeem_rate_limit
-        ),
-        redeem_burst_limit=(
-            defaults.REDEEM_THROTTLING_BURST_LIMIT
-            if redeem_burst_limit is None
-            else redeem_burst_limit
-        ),
-    )
-    _check_lifetimes(props.lifetime, props.max_lifetime)
-    _check_counts(props.max_uses, props.redeem_rate_limit, props.redeem_burst_limit)
-    return props
-
-
 # -- the table and the function's access ----------------------------------------------------
 
 
-def create_table(scope: Construct, props: InvitationProps) -> dynamodb.Table:
+def create_table(scope: Construct, props: InvitationOptions) -> dynamodb.Table:
     """The invitation table: on-demand, TTL on ``expiresAt``, the ``byContact`` index; keys,
     TTL attribute and index from the runtime's ``invitation_table.json``."""
     layout = _contract.invitation_table()
@@ -241,7 +84,7 @@ def index_arn(table: dynamodb.Table) -> str:
     return f"{table.table_arn}/index/{name}"
 
 
-def policy_statements(table: dynamodb.Table, props: InvitationProps) -> list[iam.PolicyStatement]:
+def policy_statements(table: dynamodb.Table, props: InvitationOptions) -> list[iam.PolicyStatement]:
     """What the function needs: the three DynamoDB actions it calls on this table and its
     index only, and with a customer managed key, ``kms:Decrypt`` on that key through DynamoDB
     only (the table key is decrypted with the caller's permission on every access)."""
@@ -273,7 +116,7 @@ def policy_statements(table: dynamodb.Table, props: InvitationProps) -> list[iam
     return statements
 
 
-def environment(table: dynamodb.Table, props: InvitationProps) -> dict[str, str]:
+def environment(table: dynamodb.Table, props: InvitationOptions) -> dict[str, str]:
     """The function's invitation variables (``broker.config``)."""
     return {
         "INVITATIONS_TABLE": table.table_name,
@@ -285,24 +128,10 @@ def environment(table: dynamodb.Table, props: InvitationProps) -> dict[str, str]
 
 def _text(number: float) -> str:
     """A whole number as an environment value (a token stays a token)."""
-    return Token.as_string(number) if _validation.is_unresolved(number) else str(int(number))
+    return Token.as_string(number) if _checks.is_unresolved(number) else str(int(number))
 
 
 # -- the routes -----------------------------------------------------------------------------
-
-
-def redeem_method_options(props: InvitationProps) -> dict[str, apigateway.MethodDeploymentOptions]:
-    """The stage's settings for the redeem method: its own throttling, and the stage's logging
-    and metrics repeated (a method setting replaces the stage's for that method)."""
-    return {
-        f"{defaults.REDEEM_PATH}/POST": apigateway.MethodDeploymentOptions(
-            throttling_rate_limit=props.redeem_rate_limit,
-            throttling_burst_limit=props.redeem_burst_limit,
-            logging_level=defaults.EXECUTION_LOGGING_LEVEL,
-            data_trace_enabled=defaults.DATA_TRACE_ENABLED,
-            metrics_enabled=defaults.METRICS_ENABLED,
-        )
-    }
 
 
 def _preflight(

@@ -2,8 +2,9 @@
 
 They live in the construct so every app that uses the broker inherits them. Each one is
 recorded on the narrowest construct and for the specific finding ID, never for a whole rule on
-a whole stack. Findings that describe a choice the user made (``allow_unauthenticated_access``
-without a web ACL) are deliberately left for the user to see and acknowledge in their app.
+a whole stack. Findings that describe a choice the user made (no authentication, through
+``BrokerAuthorization.allow_unauthenticated_access()``, without a web ACL) are deliberately
+left for the user to see and acknowledge in their app.
 """
 
 from __future__ import annotations
@@ -41,25 +42,25 @@ DLQ_REASON = (
 COG4_IAM_REASON = (
     "The POST method uses AWS_IAM authorization (SigV4-signed requests, execute-api:Invoke "
     "granted per principal with grant_invoke), the broker's secure default. A Cognito user "
-    "pool authorizer is available through the user_pool prop."
+    "pool authorizer is available through BrokerAuthorization.cognito."
 )
 COG4_CUSTOM_REASON = (
-    "The POST method uses the API Gateway authorizer the app passed in the broker's "
-    "authorizer prop (a Lambda token/request authorizer); callers are authenticated by it "
-    "rather than by a Cognito user pool."
+    "The POST method uses the API Gateway authorizer the app passed to the broker "
+    "(BrokerAuthorization.authorizer, a Lambda token/request authorizer); callers are "
+    "authenticated by it rather than by a Cognito user pool."
 )
 WAF_REASON = (
     "A WAFv2 web ACL is opt-in through the broker's web_acl_arn prop: its rules and its cost "
     "(per web ACL and per request) are the owner's choice. Without one, every request must "
-    "still pass the method's authorization and the stage throttling (5 requests/s by "
-    "default, Connect's CreateParticipant quota)."
+    "still pass the method's authorization and the method throttles, which keep the routes "
+    "within the account's Amazon Connect quotas."
 )
 WAF_WITH_INVITATIONS_REASON = (
     "A WAFv2 web ACL is opt-in through the broker's web_acl_arn prop: its rules and its cost "
     "are the owner's choice. Without one, every authenticated method must pass its "
     "authorization, and the one unauthenticated method, POST /invitations/redeem, takes "
     "only a 256-bit invitation secret (a guess is hopeless) and has its own method "
-    "throttling inside the stage's (redeem_throttling_rate_limit)."
+    "throttling (its share of the Connect quotas, or redeem_throttling_rate_limit)."
 )
 REDEEM_REASON = (
     "POST /invitations/redeem has no API Gateway authorization by design: the invitee has "
@@ -118,32 +119,34 @@ def _acknowledge(scope: IConstruct, *findings: tuple[str, str]) -> None:
     )
 
 
-def _wildcard_finding(scope: IConstruct, arn: str) -> str:
+def _wildcard_finding(scope: IConstruct, arn: str, stack: Stack | None = None) -> str:
     """The IAM5 finding ID of the wildcard resource ``arn``, flattened as cdk-nag flattens it,
-    so it holds for a literal instance ID as well as for a parameter or an SSM-resolved one."""
-    return f"AwsSolutions-IAM5[Resource::{flatten_reference(Stack.of(scope).resolve(arn))}]"
+    so it holds for a literal instance ID as well as for a parameter or an SSM-resolved one.
+    ``stack`` is ``scope``'s, when the caller has it (finding it is a call into the CDK)."""
+    resolved = (stack or Stack.of(scope)).resolve(arn)
+    return f"AwsSolutions-IAM5[Resource::{flatten_reference(resolved)}]"
 
 
-def acknowledge_function_role(role: iam.Role, contacts_arn: str) -> None:
+def acknowledge_function_role(role: iam.Role, contacts_arn: str, stack: Stack) -> None:
     """The two wildcards of the function's role: ``instance/<id>/contact/*`` of
     CreateParticipant and DescribeContact, and X-Ray's ``Resource: *`` (IAM5, and the Serverless
     pack's rule against wildcards in a function's role)."""
     _acknowledge(
         role,
-        (_wildcard_finding(role, contacts_arn), CONTACT_WILDCARD_REASON),
+        (_wildcard_finding(role, contacts_arn, stack), CONTACT_WILDCARD_REASON),
         ("AwsSolutions-IAM5[Resource::*]", XRAY_REASON),
         ("Serverless-LambdaStarPermissions", XRAY_REASON),
     )
 
 
-def acknowledge_account_role(role: iam.Role, log_groups_arn: str) -> None:
+def acknowledge_account_role(role: iam.Role, log_groups_arn: str, stack: Stack) -> None:
     """``log-group:*`` of API Gateway's account-wide CloudWatch role (IAM5); once per stack,
     where the role is created."""
-    _acknowledge(role, (_wildcard_finding(role, log_groups_arn), ACCOUNT_ROLE_REASON))
+    _acknowledge(role, (_wildcard_finding(role, log_groups_arn, stack), ACCOUNT_ROLE_REASON))
 
 
 def _acknowledge_api(
-    broker: ParticipantBroker, authorization: apigateway.AuthorizationType
+    broker: ParticipantBroker, authorization: apigateway.AuthorizationType, web_acl: bool
 ) -> None:
     """COG4 (no Cognito authorizer) with IAM or a custom authorizer; APIG3 without a web ACL."""
     method = broker.create_participant_method
@@ -152,7 +155,7 @@ def _acknowledge_api(
     elif authorization == apigateway.AuthorizationType.CUSTOM:
         _acknowledge(method, ("AwsSolutions-COG4", COG4_CUSTOM_REASON))
     authenticated = authorization != apigateway.AuthorizationType.NONE
-    if authenticated and broker.node.try_find_child("WebAclAssociation") is None:
+    if authenticated and not web_acl:
         reason = WAF_REASON if broker.invitation_methods is None else WAF_WITH_INVITATIONS_REASON
         _acknowledge(broker.rest_api.deployment_stage, ("AwsSolutions-APIG3", reason))
     if broker.invitation_methods is not None:
@@ -175,15 +178,16 @@ def _acknowledge_api(
 
 
 def acknowledge_findings(
-    broker: ParticipantBroker, authorization: apigateway.AuthorizationType
+    broker: ParticipantBroker, authorization: apigateway.AuthorizationType, *, web_acl: bool
 ) -> None:
     """Acknowledge the findings of the finished broker, each with its reason.
 
-    ``authorization`` is the POST method's authorization type. The IAM5 wildcards are
-    acknowledged where the broker writes them (:func:`acknowledge_function_role`,
-    :func:`acknowledge_account_role`): knowing the resource spares
-    resolving whole policy documents for every broker.
+    ``authorization`` is the POST method's authorization type; ``web_acl`` says whether the
+    broker associated a web ACL (passed in: looking it up is a call into the CDK). The IAM5
+    wildcards are acknowledged where the broker writes them (:func:`acknowledge_function_role`,
+    :func:`acknowledge_account_role`): knowing the resource spares resolving whole policy
+    documents for every broker.
     """
     _acknowledge(broker.lambda_function, ("Serverless-LambdaDLQ", DLQ_REASON))
     _acknowledge(broker.rest_api, ("AwsSolutions-APIG2", VALIDATION_REASON))
-    _acknowledge_api(broker, authorization)
+    _acknowledge_api(broker, authorization, web_acl)

@@ -1,4 +1,4 @@
-"""The invitation routes of the OpenAPI document (a broker with ``invitations=True``).
+"""The invitation routes of the OpenAPI document (a broker with invitations).
 
 Derived from the same contract files as the rest of the document (``constructs_lib.openapi``).
 """
@@ -24,20 +24,44 @@ _GATEWAY: Final = (
 )
 _AUTHORIZED: Final = (*_GATEWAY, "unauthorized")
 _STORE: Final = ("invitations-unavailable",)
+#: What looking the contact up in Connect can answer beyond API Gateway's own problems: a
+#: DescribeContact that fails (``unavailable``; throttled and timed out are API Gateway's too).
+_LOOKUP: Final = ("contact-not-found", "unavailable")
+#: Creating also runs the participants route's contact checks (but waits for no agent).
+_CONTACT_CHECKS: Final = (
+    *_LOOKUP,
+    "contact-ended",
+    "channel-not-supported",
+    "role-not-valid-for-channel",
+)
 
-_WHEN: Final[dict[int, str]] = {
-    400: "The request breaks the contract (see `errors`).",
-    401: "No valid token (only with a Cognito or custom authorizer).",
-    403: "`access-denied`: the caller may not invoke this API. `not-allowed`: the role, a "
-    "capability, the lifetime or the number of uses is not allowed by this broker (see "
-    "`errors`).",
-    404: "`invitation-not-valid`: no such invitation, or it has expired, been used up or been "
-    "revoked (one answer for all four, so nothing can be probed). `not-found`: no such "
-    "resource (check the URL and stage; a broker without invitations has none of these).",
-    415: "`Content-Type` is missing or not `application/json`; `errors` says which.",
-    429: "Too many requests. Retry after `Retry-After`.",
-    503: "The invitation store (or, when redeeming, Amazon Connect) could not process the "
-    "request. Retry after `Retry-After`.",
+#: What each problem type means on the create, list and revoke routes; a response describes
+#: exactly the types it lists.
+_MEANS: Final[dict[str, str]] = {
+    "invalid-request": "the request breaks the contract (see `errors`)",
+    "unauthorized": "no valid token (only with a Cognito or custom authorizer)",
+    "access-denied": "the caller may not invoke this API",
+    "not-allowed": "the role, a capability, the lifetime or the number of uses is not allowed "
+    "by this broker, or the contact's channel takes a role it does not allow (see `errors`)",
+    "contact-not-found": "Amazon Connect has no such contact in this broker's instance (or, "
+    "with contact-bound callers, it is not this caller's contact)",
+    "not-found": "check the URL and stage; a broker without invitations has none of these routes",
+    "invitation-not-valid": "the contact has no such invitation (with contact-bound callers, "
+    "on another caller's contact: none this caller created)",
+    "contact-ended": "invite into a new contact",
+    "channel-not-supported": "the contact is a task, an email, or a voice call that is not WebRTC",
+    "role-not-valid-for-channel": "the contact's channel takes another role (see `errors`)",
+    "too-large": "the request is larger than API Gateway accepts",
+    "unsupported-media-type": "`Content-Type` is missing or not `application/json`; `errors` "
+    "says which",
+    "throttled": "too many requests, or the invitation store or Amazon Connect throttled the "
+    "broker; retry after `Retry-After`",
+    "internal": "something unexpected happened inside the broker; the body says nothing more",
+    "bad-gateway": "the function failed",
+    "invitations-unavailable": "the invitation store could not process the request; retry "
+    "after `Retry-After`",
+    "unavailable": "Amazon Connect could not look the contact up; retry after `Retry-After`",
+    "timeout": "Amazon Connect or the function did not answer in time",
 }
 
 
@@ -94,7 +118,7 @@ def _success(description: str, schema: str | None, example: Any = None) -> dict[
 def _problems(*codes: str) -> dict[str, Any]:
     from constructs_lib import openapi
 
-    return openapi.problem_responses(codes, _WHEN)
+    return openapi.problem_responses(codes, means=_MEANS)
 
 
 def _create(schemas: dict[str, Any]) -> dict[str, Any]:
@@ -123,7 +147,9 @@ def _create(schemas: dict[str, Any]) -> dict[str, Any]:
                     "role": "CUSTOMER",
                 },
             ),
-            **_problems(*_AUTHORIZED, *_STORE, "not-allowed", "unsupported-media-type"),
+            **_problems(
+                *_AUTHORIZED, *_STORE, *_CONTACT_CHECKS, "not-allowed", "unsupported-media-type"
+            ),
         },
         "security": [{"sigv4": []}, {"cognito": []}],
     }
@@ -154,7 +180,7 @@ def _list(schemas: dict[str, Any]) -> dict[str, Any]:
                     ]
                 },
             ),
-            **_problems(*_AUTHORIZED, *_STORE),
+            **_problems(*_AUTHORIZED, *_STORE, *_LOOKUP),
         },
         "security": [{"sigv4": []}, {"cognito": []}],
     }
@@ -172,7 +198,7 @@ def _revoke(schemas: dict[str, Any]) -> dict[str, Any]:
         "parameters": [_contact(schemas), invitation],
         "responses": {
             "204": _success("The invitation is revoked.", None),
-            **_problems(*_AUTHORIZED, *_STORE, "invitation-not-valid"),
+            **_problems(*_AUTHORIZED, *_STORE, "unavailable", "invitation-not-valid"),
         },
         "security": [{"sigv4": []}, {"cognito": []}],
     }
@@ -205,11 +231,7 @@ def _redeem(schemas: dict[str, Any]) -> dict[str, Any]:
                 "The participant was added; pass `participantToken` to Connect's "
                 "CreateParticipantConnection.",
                 "CreateParticipantResponse",
-                {
-                    "participantId": "5c3e5f4e-4e0c-4a43-9d1b-3b1f1a7f2f10",
-                    "participantToken": "QVFJREFIaG...",
-                    "expiry": "2026-11-26T02:41:28.172Z",
-                },
+                dict(openapi.CREATED_EXAMPLE),
             ),
             **openapi.problem_responses(codes, {**openapi._STATUS_WHEN, **_REDEEM_WHEN}),
         },

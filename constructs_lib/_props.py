@@ -1,284 +1,106 @@
-"""``ParticipantBroker``'s props: gathered once (:class:`Props`), checked once (:func:`check`).
-
-Every check raises ``ValueError`` with the value received and the fix, before any resource is
-created; unresolved tokens are not checked. What the checks derive (:class:`Checked`) is what
-the broker's builders read.
+"""``ParticipantBroker``'s props (:class:`~constructs_lib.props.ParticipantBrokerProps`), checked
+once (:func:`check`) by the checks of ``_checks``, before any resource is defined. What the
+checks derive (:class:`Checked`) is what the broker's builders read.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from aws_cdk import aws_apigateway as apigateway
 from constructs import Construct
 
-from . import _access, _invitations, _validation, _warnings, defaults
+from . import _checks, _throttling, defaults
 
 if TYPE_CHECKING:
-    from aws_cdk import Duration, RemovalPolicy
-    from aws_cdk import aws_cloudwatch as cloudwatch
-    from aws_cdk import aws_cognito as cognito
-    from aws_cdk import aws_ec2 as ec2
-    from aws_cdk import aws_iam as iam
-    from aws_cdk import aws_kms as kms
-    from aws_cdk import aws_logs as logs
-    from aws_cdk import aws_sns as sns
-    from aws_cdk import aws_ssm as ssm
-
-
-@dataclass(frozen=True)
-class Auth:
-    """How the POST method authenticates callers."""
-
-    authorization_type: apigateway.AuthorizationType
-    authorizer: apigateway.IAuthorizer | None = None
-    user_pool: cognito.IUserPool | None = None
-    scopes: Sequence[str] | None = None
-
-    def method_authorization_type(self) -> apigateway.AuthorizationType:
-        """The method's authorization type (an authorizer brings its own, CUSTOM by default)."""
-        if self.authorizer is not None:
-            return self.authorizer.authorization_type or apigateway.AuthorizationType.CUSTOM
-        return self.authorization_type
-
-
-@dataclass(frozen=True)
-class Props:
-    """Every prop of ``ParticipantBroker``, as passed (its docstring documents each one)."""
-
-    instance_id: str | None
-    instance_id_parameter: ssm.IStringParameter | None
-    allowed_roles: Sequence[str] | None
-    default_role: str | None
-    allow_video: bool
-    allow_screen_share: bool
-    log_level: str
-    metrics_namespace: str
-    log_retention: logs.RetentionDays
-    memory_size: int
-    timeout: Duration
-    reserved_concurrency: int | None
-    user_pool: cognito.IUserPool | None
-    authorization_scopes: Sequence[str] | None
-    authorizer: apigateway.IAuthorizer | None
-    allow_unauthenticated_access: bool
-    allowed_principals: Sequence[iam.IPrincipal] | None
-    private_endpoint_vpc_endpoints: Sequence[ec2.IVpcEndpoint] | None
-    allowed_vpc_endpoint_ids: Sequence[str] | None
-    web_acl_arn: str | None
-    cors_allowed_origins: Sequence[str] | None
-    throttling_rate_limit: float
-    throttling_burst_limit: int
-    security_policy: str
-    endpoint_access_mode: str | None
-    create_api_gateway_account_role: bool
-    alarms: bool
-    dashboard: bool
-    alarm_topic: sns.ITopic | None
-    alarm_actions: Sequence[cloudwatch.IAlarmAction] | None
-    lambda_errors_threshold: int
-    lambda_throttles_threshold: int
-    api_5xx_rate_threshold: float
-    latency_p99_threshold: Duration | None
-    connect_throttles_threshold: int
-    contact_checks: bool
-    channel_roles: Mapping[str, Sequence[str]] | None
-    agent_wait: Duration
-    caller_attribute: str | None
-    invitations: bool
-    invitation_lifetime: Duration | None
-    invitation_max_lifetime: Duration | None
-    invitation_max_uses: int | None
-    invitation_encryption_key: kms.IKey | None
-    invitation_point_in_time_recovery: bool | None
-    invitation_removal_policy: RemovalPolicy | None
-    redeem_throttling_rate_limit: float | None
-    redeem_throttling_burst_limit: int | None
-    failed_redemptions_threshold: int | None
+    from .props import ParticipantBrokerProps
 
 
 @dataclass(frozen=True)
 class Checked:
     """What the checks derive from the props, in the form the builders use."""
 
-    literal_instance_id: str | None
-    """The instance ID from ``instance_id`` (an ARN reduced to it); None with a parameter."""
     roles: tuple[str, ...]
     default_role: str
     channels: dict[str, tuple[str, ...]]
-    auth: Auth
-    listed: _access.Allowlist | None
-    vpce_ids: list[str]
-    invitations: _invitations.InvitationProps | None
+    throttles: tuple[_throttling.RouteThrottle, ...]
+    """The method throttles of the routes that call Connect."""
 
 
-def check(scope: Construct, props: Props) -> Checked:
-    """Check every prop (synth warnings go on ``scope``); return what the builders need."""
-    literal_instance_id = _instance(props.instance_id, props.instance_id_parameter)
-    roles = _validation.check_allowed_roles(
+def check(scope: Construct, props: ParticipantBrokerProps) -> Checked:
+    """Check every prop with ``_checks`` (its warnings go on ``scope``); return what the
+    builders need. The choices and ``InvitationOptions`` checked themselves when built."""
+    roles = _checks.allowed_roles(
         defaults.ALLOWED_ROLES if props.allowed_roles is None else props.allowed_roles
     )
-    role = _validation.resolve_default_role(props.default_role, roles)
-    _validation.check_log_level(props.log_level)
-    _validation.check_metrics_namespace(props.metrics_namespace)
-    _validation.check_memory_size(props.memory_size)
-    _validation.check_timeout(props.timeout)
-    _validation.check_reserved_concurrency(props.reserved_concurrency)
-    _validation.check_throttling(props.throttling_rate_limit, props.throttling_burst_limit)
-    _warnings.warn_about_props(
-        scope,
-        allowed_roles=props.allowed_roles,
-        throttling_rate_limit=props.throttling_rate_limit,
-        throttling_burst_limit=props.throttling_burst_limit,
-    )
-    _validation.check_web_acl_arn(props.web_acl_arn)
-    _validation.check_cors_origins(props.cors_allowed_origins)
-    _validation.check_security_policy(props.security_policy, props.endpoint_access_mode)
-    channels = _validation.check_channel_roles(
+    _checks.warn_duplicate_roles(scope, props.allowed_roles)
+    role = _checks.default_role(props.default_role, roles)
+    channels = _checks.channel_roles(
         defaults.CHANNEL_ROLES if props.channel_roles is None else props.channel_roles
     )
     if props.contact_checks:
-        _validation.check_roles_meet_channels(roles, channels)
-    _validation.check_time_budget(props.timeout, props.contact_checks, props.agent_wait)
-    _validation.check_caller_attribute(
-        props.caller_attribute, props.contact_checks, props.allow_unauthenticated_access
+        _checks.roles_meet_channels(roles, channels)
+    _checks.web_acl_arn(props.web_acl_arn)
+    _checks.cors_origins(props.cors_allowed_origins)
+    _checks.log_level(props.log_level)
+    _checks.metrics_namespace(props.metrics_namespace)
+    _checks.memory_size(props.memory_size)
+    _checks.timeout(props.timeout)
+    _checks.reserved_concurrency(props.reserved_concurrency)
+    _checks.throttling(props.throttling_rate_limit, props.throttling_burst_limit)
+    _checks.warn_burst_below_rate(scope, props.throttling_rate_limit, props.throttling_burst_limit)
+    _checks.time_budget(props.timeout, props.contact_checks, props.agent_wait)
+    unauthenticated = props.authorization.authorization_type == apigateway.AuthorizationType.NONE
+    _checks.caller_attribute(props.caller_attribute, props.contact_checks, unauthenticated)
+    if unauthenticated:
+        _checks.warn_unauthenticated(scope)
+    _checks.warn_strict_private_api(
+        scope,
+        props.endpoint.vpc_endpoints is not None,
+        props.endpoint.security_policy.endpoint_access_mode,
     )
-    auth = _auth(
-        props.user_pool,
-        props.authorization_scopes,
-        props.authorizer,
-        props.allow_unauthenticated_access,
-    )
-    listed, vpce_ids = _network(
-        auth,
-        props.allowed_principals,
-        props.private_endpoint_vpc_endpoints,
-        props.allowed_vpc_endpoint_ids,
-    )
-    invitation_props = _invitations.check_props(
-        props.invitations,
-        lifetime=props.invitation_lifetime,
-        max_lifetime=props.invitation_max_lifetime,
-        max_uses=props.invitation_max_uses,
-        encryption_key=props.invitation_encryption_key,
-        point_in_time_recovery=props.invitation_point_in_time_recovery,
-        removal_policy=props.invitation_removal_policy,
-        redeem_rate_limit=props.redeem_throttling_rate_limit,
-        redeem_burst_limit=props.redeem_throttling_burst_limit,
-    )
-    if invitation_props is not None:
-        _invitations.check_time_budget(props.timeout, props.contact_checks)
-    if props.failed_redemptions_threshold is not None and invitation_props is None:
-        raise ValueError(
-            "failed_redemptions_threshold only applies with invitations=True, got "
-            "invitations=False; pass invitations=True or drop it"
-        )
+    if props.invitations is not None:
+        _checks.redemption_time_budget(props.timeout, props.contact_checks)
     return Checked(
-        literal_instance_id=literal_instance_id,
-        roles=roles,
-        default_role=role,
-        channels=channels,
-        auth=auth,
-        listed=listed,
-        vpce_ids=vpce_ids,
-        invitations=invitation_props,
+        roles=roles, default_role=role, channels=channels, throttles=_route_throttles(props)
     )
 
 
-def _instance(
-    instance_id: str | None, instance_id_parameter: ssm.IStringParameter | None
-) -> str | None:
-    """Check that exactly one is given; return the instance ID from ``instance_id``."""
-    if instance_id is not None and instance_id_parameter is not None:
-        raise ValueError(
-            f"pass either instance_id or instance_id_parameter, not both (got "
-            f"instance_id={instance_id!r} and an instance_id_parameter); keep "
-            "instance_id_parameter to read the ID from your existing parameter"
+def _route_throttles(props: ParticipantBrokerProps) -> tuple[_throttling.RouteThrottle, ...]:
+    """Check the quota props; the throttles of the routes that call Connect."""
+    invitations = props.invitations
+    quotas = {
+        _throttling.CREATE_PARTICIPANT: props.create_participant_quota,
+        _throttling.DESCRIBE_CONTACT: props.describe_contact_quota,
+    }
+    for api, default in (
+        (_throttling.CREATE_PARTICIPANT, defaults.CREATE_PARTICIPANT_QUOTA),
+        (_throttling.DESCRIBE_CONTACT, defaults.DESCRIBE_CONTACT_QUOTA),
+    ):
+        _checks.quota(_throttling.QUOTA_PROPS[api], quotas[api], default)
+    wait = _checks.duration_seconds(props.agent_wait)
+    if wait is None:  # a token: the longest wait the timeout leaves room for
+        timeout = _checks.duration_seconds(props.timeout)
+        wait = _checks.max_agent_wait_seconds(
+            _checks.MAX_TIMEOUT_SECONDS if timeout is None else timeout
         )
-    if instance_id is None and instance_id_parameter is None:
-        raise ValueError(
-            "instance_id or instance_id_parameter is required, got neither; pass the "
-            "Amazon Connect instance ID (instance_id='...') or an ssm.IStringParameter "
-            "that holds it"
-        )
-    return None if instance_id is None else _validation.instance_id_of(instance_id)
-
-
-def _auth(
-    user_pool: cognito.IUserPool | None,
-    authorization_scopes: Sequence[str] | None,
-    authorizer: apigateway.IAuthorizer | None,
-    allow_unauthenticated_access: bool,
-) -> Auth:
-    chosen = [
-        name
-        for name, value in (
-            ("user_pool", user_pool),
-            ("authorizer", authorizer),
-            ("allow_unauthenticated_access", allow_unauthenticated_access or None),
-        )
-        if value is not None
-    ]
-    if len(chosen) > 1:
-        raise ValueError(
-            f"choose one way to authenticate callers, got {' and '.join(chosen)}; pass only "
-            "one of user_pool, authorizer, allow_unauthenticated_access=True (or none for "
-            "AWS_IAM)"
-        )
-    if authorization_scopes is not None and user_pool is None:
-        raise ValueError(
-            f"authorization_scopes only applies with user_pool, got authorization_scopes="
-            f"{list(authorization_scopes)!r} and no user_pool; pass user_pool= or drop "
-            "the scopes"
-        )
-    if user_pool is not None:
-        return Auth(
-            apigateway.AuthorizationType.COGNITO,
-            user_pool=user_pool,
-            scopes=authorization_scopes,
-        )
-    if authorizer is not None:
-        return Auth(apigateway.AuthorizationType.CUSTOM, authorizer=authorizer)
-    if allow_unauthenticated_access:
-        return Auth(apigateway.AuthorizationType.NONE)
-    return Auth(apigateway.AuthorizationType.IAM)
-
-
-def _network(
-    auth: Auth,
-    allowed_principals: Sequence[iam.IPrincipal] | None,
-    private_endpoint_vpc_endpoints: Sequence[ec2.IVpcEndpoint] | None,
-    allowed_vpc_endpoint_ids: Sequence[str] | None,
-) -> tuple[_access.Allowlist | None, list[str]]:
-    """Check the network props; return the principal allowlist (if any) and the VPC
-    endpoint IDs the API accepts (if private)."""
-    if allowed_principals is not None:
-        if not allowed_principals:
-            raise ValueError(
-                "allowed_principals must name at least one principal, got []; leave it "
-                "unset for no resource policy"
-            )
-        if auth.authorization_type != apigateway.AuthorizationType.IAM:
-            raise ValueError(
-                f"allowed_principals needs AWS_IAM authorization, got "
-                f"{auth.authorization_type.value} authorization; drop allowed_principals "
-                "or the user_pool/authorizer/allow_unauthenticated_access prop"
-            )
-    if private_endpoint_vpc_endpoints is not None and not private_endpoint_vpc_endpoints:
-        raise ValueError(
-            "private_endpoint_vpc_endpoints must name at least one execute-api VPC "
-            "endpoint, got []; leave it unset for a regional endpoint"
-        )
-    if allowed_vpc_endpoint_ids and private_endpoint_vpc_endpoints is None:
-        raise ValueError(
-            f"allowed_vpc_endpoint_ids only applies to a private API, got "
-            f"allowed_vpc_endpoint_ids={list(allowed_vpc_endpoint_ids)!r} without "
-            "private_endpoint_vpc_endpoints; pass private_endpoint_vpc_endpoints too"
-        )
-    listed = None if allowed_principals is None else _access.allowlist(allowed_principals)
-    if private_endpoint_vpc_endpoints is None:
-        return listed, []
-    ids = [endpoint.vpc_endpoint_id for endpoint in private_endpoint_vpc_endpoints]
-    return listed, ids + list(allowed_vpc_endpoint_ids or [])
+    routes = _throttling.connect_calls(
+        contact_checks=props.contact_checks,
+        agent_wait_seconds=wait,
+        caller_attribute=props.caller_attribute is not None,
+        invitations=props.invitations is not None,
+    )
+    return _throttling.throttles(
+        routes,
+        quotas=quotas,
+        stage_rate=props.throttling_rate_limit,
+        stage_burst=props.throttling_burst_limit,
+        redeem_rate=None if invitations is None else invitations.redeem_throttling_rate_limit,
+        redeem_burst=(
+            defaults.REDEEM_THROTTLING_BURST_LIMIT
+            if invitations is None
+            else invitations.redeem_throttling_burst_limit
+        ),
+        agent_wait_seconds=wait,
+    )

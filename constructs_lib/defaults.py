@@ -44,6 +44,9 @@ CHANNEL_ROLES: Final[dict[str, tuple[str, ...]]] = {
 #: call and Connect reporting them connected; a customer who invites someone while still queued
 #: gets a prompt 409 with Retry-After instead of a request held open for the whole queue time.
 AGENT_WAIT: Final[Duration] = Duration.seconds(3)
+#: With AWS_IAM, the caller of an assumed-role session is the role (CONTRACT v2.1): whoever
+#: assumes a role chooses the session name, and refreshed credentials bring a new one.
+IAM_SESSION_IDENTITY: Final[bool] = False
 LOG_LEVELS: Final[tuple[str, ...]] = ("DEBUG", "INFO", "WARNING", "ERROR")
 LOG_LEVEL: Final[str] = "INFO"
 METRICS_NAMESPACE: Final[str] = "ConnectParticipantBroker"
@@ -88,17 +91,14 @@ ASSET_EXCLUDE: Final[tuple[str, ...]] = (
 #: The invitation code in the asset: left out of a broker without invitations, which never
 #: imports it (gitignore-style patterns relative to the asset root).
 INVITATION_ASSET_FILES: Final[tuple[str, ...]] = (
-    "broker/invitations.py",
-    "broker/invitation_store.py",
+    "broker/invitation*.py",
     "broker/invitation_table.json",
     "broker/invitations.schema.json",
-    "broker/invitation_settings.py",
-    "broker/invitation_schema.py",
     "broker/dynamodb.py",
     "broker/data/dynamodb",
 )
 
-# --- invitations (``invitations=True``) -------------------------------------------------------
+# --- invitations (``InvitationOptions``) -----------------------------------------------------
 #: An invitation lives long enough to be sent and opened during a call, and no longer.
 INVITATION_LIFETIME: Final[Duration] = Duration.minutes(15)
 INVITATION_MAX_LIFETIME: Final[Duration] = Duration.hours(1)
@@ -108,10 +108,8 @@ INVITATION_POINT_IN_TIME_RECOVERY: Final[bool] = True
 #: Every item expires within the maximum lifetime, so nothing of value outlives the broker:
 #: deleting the stack deletes the table (and any invitation still open).
 INVITATION_REMOVAL_POLICY: Final[RemovalPolicy] = RemovalPolicy.DESTROY
-#: Each redemption adds a participant (Connect's CreateParticipant quota is 5 requests/s per
-#: account and Region, shared with the participants route); the burst lets a handful of
-#: invitees who got the same link join at once.
-REDEEM_THROTTLING_RATE_LIMIT: Final[float] = 2
+#: The redeem route's rate is its share of the Connect quotas (``_throttling``); the burst lets a
+#: handful of invitees who got the same link join at once.
 REDEEM_THROTTLING_BURST_LIMIT: Final[int] = 5
 
 # --- API Gateway ----------------------------------------------------------------------------
@@ -120,10 +118,16 @@ RESOURCE_PATH: Final[str] = "/contacts/{contactId}/participants"
 INVITATIONS_PATH: Final[str] = _gateway_answers.INVITATIONS_PATH
 INVITATION_PATH: Final[str] = _gateway_answers.INVITATION_PATH
 REDEEM_PATH: Final[str] = _gateway_answers.REDEEM_PATH
-#: Connect's default CreateParticipant quota is 5 requests/s per account and Region; the stage
-#: lets no more through than Connect would accept, and a short burst on top.
+#: The stage's throttle, applied to each method on its own: the ceiling of every route, and the
+#: rate of the routes that call no Connect API (CORS preflights, invitation lists).
 THROTTLING_RATE_LIMIT: Final[float] = 5
 THROTTLING_BURST_LIMIT: Final[int] = 10
+#: Amazon Connect's default rate quotas per account and Region, in requests/s ("Amazon Connect
+#: service quotas", "Amazon Connect API throttling quotas"; Service Quotas: "Rate of
+#: CreateParticipant API requests", "Rate of DescribeContact API requests"). The routes that
+#: call Connect share them (``_throttling``).
+CREATE_PARTICIPANT_QUOTA: Final[float] = 5
+DESCRIBE_CONTACT_QUOTA: Final[float] = 10
 #: ERROR keeps execution logs to failures; data tracing (full request/response bodies, which
 #: would include participant tokens) is always off.
 EXECUTION_LOGGING_LEVEL: Final[apigateway.MethodLoggingLevel] = apigateway.MethodLoggingLevel.ERROR
@@ -136,12 +140,10 @@ TRACING_ENABLED: Final[bool] = True
 #: fresh account, or the landing zone's own role).
 CREATE_API_GATEWAY_ACCOUNT_ROLE: Final[bool] = False
 #: Minimum TLS for callers: TLS 1.2 (a regional API's own default is still TLS_1_0). Enhanced
-#: policies (``SecurityPolicy_...``, e.g. TLS 1.3 only) need an endpoint access mode.
+#: policies (``SecurityPolicy_...``, e.g. TLS 1.3 only) need an endpoint access mode, which has
+#: no default: BASIC to migrate a deployed API, STRICT once its traffic is checked (API
+#: Gateway, "Security policies for REST APIs in API Gateway").
 SECURITY_POLICY: Final[str] = "TLS_1_2"
-ENDPOINT_ACCESS_MODES: Final[tuple[str, ...]] = ("STRICT", "BASIC")
-#: Used with an enhanced security policy unless ``endpoint_access_mode`` says otherwise
-#: (API Gateway recommends STRICT).
-ENDPOINT_ACCESS_MODE: Final[str] = "STRICT"
 #: CORS preflight settings used only when ``cors_allowed_origins`` is given (the plain values
 #: live in ``_gateway_answers``, which the local broker reads without the CDK).
 CORS_ALLOW_HEADERS: Final[tuple[str, ...]] = _gateway_answers.CORS_ALLOW_HEADERS
@@ -172,6 +174,8 @@ ACCESS_LOG_FIELDS: Final[dict[str, str]] = {
     "userArn": "$context.identity.userArn",
     "authorizerError": "$context.authorizer.error",
     "wafResponseCode": "$context.wafResponseCode",
+    "tlsVersion": "$context.tlsVersion",
+    "cipherSuite": "$context.cipherSuite",
     "xrayTraceId": "$context.xrayTraceId",
 }
 

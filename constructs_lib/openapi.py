@@ -40,7 +40,7 @@ __all__ = [
 
 FILENAME: Final = "openapi.json"
 #: The HTTP contract's version (docs/versions.md): major for what breaks callers.
-CONTRACT_VERSION: Final = "2.0.0"
+CONTRACT_VERSION: Final = "2.1.0"
 PATH: Final = "/contacts/{contactId}/participants"
 _SCHEMAS: Final = "#/components/schemas/"
 #: The problem types only the invitation routes answer.
@@ -107,11 +107,10 @@ def _components_refs(node: Any) -> Any:
 
 
 def _schemas() -> dict[str, Any]:
-    """Every definition of the contract schema, as OpenAPI 3.1 (JSON Schema 2020-12) schemas.
+    """Every definition of the contract schema, as OpenAPI 3.1 schemas.
 
-    The definitions only use keywords whose meaning is the same in draft 4 and 2020-12
-    (type, properties, required, additionalProperties, enum, pattern, lengths, minimum,
-    maximum, items, and ``$ref`` without siblings); references point into the components.
+    The contract files are JSON Schema 2020-12, the dialect OpenAPI 3.1 declares, so each
+    definition is copied as it is; only its references change, to point into the components.
     """
     definitions: dict[str, Any] = _components_refs(
         copy.deepcopy(_contract.contract_schema()["definitions"])
@@ -165,10 +164,13 @@ def _header_refs(*names: str) -> dict[str, Any]:
 
 
 def problem_responses(
-    codes: Iterable[str] | None = None, when: Mapping[int, str] = _STATUS_WHEN
+    codes: Iterable[str] | None = None,
+    when: Mapping[int, str] = _STATUS_WHEN,
+    means: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """One response per status of the problem types ``codes`` (default: those of the
-    participants route), naming each problem type it can carry."""
+    participants route), naming each problem type it can carry: described by ``when`` (per
+    status) and the types' titles, or by ``means`` (per type) and their titles."""
     wanted = set(PARTICIPANT_PROBLEMS if codes is None else codes)
     by_status: dict[int, list[tuple[str, str, str]]] = {}
     problems = _contract.problems()
@@ -193,8 +195,13 @@ def problem_responses(
                 "required": False,
                 "schema": {"type": "integer", "minimum": 0},
             }
+        description = f"{when.get(status, titles)} Problem types: {titles}."
+        if means is not None:
+            description = " ".join(
+                f"`{code}` ({title}): {means[code]}." for code, _, title in entries
+            )
         responses[str(status)] = {
-            "description": f"{when.get(status, titles)} Problem types: {titles}.",
+            "description": description,
             "headers": headers,
             "content": {
                 _PROBLEM_JSON: {
@@ -241,6 +248,15 @@ def _security_schemes() -> dict[str, Any]:
     }
 
 
+#: A ``CreateParticipantResponse``: the 201 of the participants route and of a redemption.
+CREATED_EXAMPLE: Final[Mapping[str, str]] = {
+    "participantId": "5c3e5f4e-4e0c-4a43-9d1b-3b1f1a7f2f10",
+    "participantToken": "QVFJREFIaG...",
+    "expiry": "2026-11-26T02:41:28.172Z",
+    "role": "CUSTOMER",
+}
+
+
 def _operation(schemas: dict[str, Any]) -> dict[str, Any]:
     created = {
         "description": "The participant was added. `participantToken` is a secret: pass it to "
@@ -249,12 +265,7 @@ def _operation(schemas: dict[str, Any]) -> dict[str, Any]:
         "content": {
             "application/json": {
                 "schema": {"$ref": _SCHEMAS + "CreateParticipantResponse"},
-                "example": {
-                    "participantId": "5c3e5f4e-4e0c-4a43-9d1b-3b1f1a7f2f10",
-                    "participantToken": "QVFJREFIaG...",
-                    "expiry": "2026-11-26T02:41:28.172Z",
-                    "role": "CUSTOMER",
-                },
+                "example": dict(CREATED_EXAMPLE),
             }
         },
     }
@@ -319,10 +330,10 @@ def build_openapi(server_url: str | None = None) -> dict[str, Any]:
             "title": "Amazon Connect participant broker",
             "version": CONTRACT_VERSION,
             "summary": "Adds a participant to an ongoing Amazon Connect chat or WebRTC call.",
-            "description": "A broker deployed with `invitations=True` also serves the "
-            "invitation routes (`/contacts/{contactId}/invitations...`, `/invitations/redeem`): "
-            "a caller creates a one-time secret, and whoever holds it joins the contact without "
-            "an account. A broker without invitations has none of them.",
+            "description": "A broker deployed with invitations (`InvitationOptions`) also serves "
+            "the invitation routes (`/contacts/{contactId}/invitations...`, "
+            "`/invitations/redeem`): a caller creates a one-time secret, and whoever holds it "
+            "joins the contact without an account. A broker without invitations has none of them.",
             "license": {"name": "Apache-2.0", "identifier": "Apache-2.0"},
         },
         "servers": _servers(server_url),

@@ -13,6 +13,7 @@ import pytest
 
 if TYPE_CHECKING:
     import aws_cdk as cdk
+    from integ_support import IntegApp
 
 
 @pytest.fixture(scope="session")
@@ -20,7 +21,15 @@ def app_factory(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., cdk.A
     """Build a fresh ``App`` (cdk.json context, temporary outdir); keyword args add context."""
     from cdk_support import new_app
 
-    def factory(**context: Any) -> cdk.App:
-        return new_app(tmp_path_factory.mktemp("cdk"), **context)
+    def factory(*, validate: bool = False, **context: Any) -> cdk.App:
+        return new_app(tmp_path_factory.mktemp("cdk"), validate=validate, **context)
 
     return factory
+
+
+@pytest.fixture(scope="session")
+def integ_apps(tmp_path_factory: pytest.TempPathFactory) -> dict[str, IntegApp]:
+    """The integration test apps (tests/integ/integ_*.py), synthesized once: file name -> app."""
+    from integ_support import app_files, synthesize
+
+    return {path.name: synthesize(path, tmp_path_factory.mktemp(path.stem)) for path in app_files()}

@@ -5,7 +5,8 @@ one made (``broker``, ``participant``). What the prose leaves to the reader is f
 
 * ``self``: a new ``cdk.Stack`` for each block (examples are written as the body of a stack's
   ``__init__``); a ``Stack`` subclass a block defines is instantiated, so its constructor runs;
-* ``ParticipantBroker`` (imported as the quickstart shows); ``instance_id``: an instance ID;
+* ``ParticipantBroker`` and the package's other public names (imported as the quickstart
+  shows); ``instance_id``: an instance ID;
   ``contact_id``: a contact of the simulated Connect; ``user_pool``: a Cognito user pool in
   the block's stack; ``log``: a logger;
 * a broker URL (``https://<api>.execute-api.<region>.amazonaws.com/v1/``) becomes the URL of a
@@ -87,9 +88,10 @@ def run_block(
     from aws_cdk import aws_cognito as cognito
 
     stack = cdk.Stack(app, f"Line{line}")
-    from constructs_lib import ParticipantBroker
+    import constructs_lib
 
-    namespace.setdefault("ParticipantBroker", ParticipantBroker)
+    for name in constructs_lib.__all__:
+        namespace.setdefault(name, getattr(constructs_lib, name))
     namespace.update(self=stack, instance_id=INSTANCE_ID, log=logging.getLogger("example"))
     if "user_pool" in source:
         namespace["user_pool"] = cognito.UserPool(stack, "ExampleUserPool")

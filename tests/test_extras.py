@@ -1,6 +1,7 @@
-"""The ``client`` extra: what it installs, and what fails at once (naming it) without botocore.
+"""The ``client`` and ``local`` extras: what they install, and what fails at once (naming the
+extra) without botocore or moto, while the rest works without them.
 
-botocore is hidden from a child interpreter by a ``sys.meta_path`` finder that refuses it, as
+A module is hidden from a child interpreter by a ``sys.meta_path`` finder that refuses it, as
 an install without the extra would: nothing is uninstalled.
 """
 
@@ -17,24 +18,27 @@ ROOT = Path(__file__).resolve().parents[1]
 URL = "https://a1b2c3d4e5.execute-api.eu-west-2.amazonaws.com/v1/"
 EXTRA_HINT = "pip install 'connect-participant-broker[client]'"
 
-WITHOUT_BOTOCORE = """\
+LOCAL_HINT = "pip install 'connect-participant-broker[local]'"
+MOTO = "moto[server,dynamodb]==5.2.6"
+
+WITHOUT = """\
 import sys
 
 
-class _NoBotocore:
+class _Hidden:
     def find_spec(self, name, path=None, target=None):
-        if name == "botocore" or name.startswith("botocore."):
-            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        if name == {module!r} or name.startswith({module!r} + "."):
+            raise ModuleNotFoundError(f"No module named {{name!r}}", name=name)
         return None
 
 
-sys.meta_path.insert(0, _NoBotocore())
+sys.meta_path.insert(0, _Hidden())
 """
 
 
-def run_without_botocore(code: str, timeout: float = 30) -> subprocess.CompletedProcess[str]:
+def run_without(module: str, code: str, timeout: float = 30) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-c", WITHOUT_BOTOCORE + code],
+        [sys.executable, "-c", WITHOUT.format(module=module) + code],
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -42,9 +46,20 @@ def run_without_botocore(code: str, timeout: float = 30) -> subprocess.Completed
     )
 
 
+def run_without_botocore(code: str, timeout: float = 30) -> subprocess.CompletedProcess[str]:
+    return run_without("botocore", code, timeout)
+
+
 def test_client_extra_installs_botocore() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     assert project["optional-dependencies"]["client"] == ["botocore>=1.34,<2"]
+
+
+def test_local_extra_installs_botocore_and_pinned_moto_which_dev_pins_alike() -> None:
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    extras = extras["optional-dependencies"]
+    assert extras["local"] == ["botocore>=1.34,<2", MOTO]
+    assert MOTO in extras["dev"]
 
 
 def test_the_blocker_hides_botocore() -> None:
@@ -110,3 +125,37 @@ def test_local_broker_help_works_without_botocore() -> None:
         0,
         True,
     )
+
+
+def test_invitations_without_moto_fail_at_start_naming_the_local_extra() -> None:
+    """The broker's construction raises; the command says so and exits 1."""
+    done = run_without(
+        "moto",
+        "import contextlib, io\n"
+        "from constructs_lib.local import LocalBroker, LocalBrokerConfig, main\n"
+        "try:\n"
+        "    LocalBroker(config=LocalBrokerConfig(invitations=True))\n"
+        "except ModuleNotFoundError as error:\n"
+        "    print(type(error).__name__, error.name, sep='|')\n"
+        "with contextlib.redirect_stderr(io.StringIO()) as said:\n"
+        "    code = main(['--port', '0', '--invitations'])\n"
+        "print(code, said.getvalue(), sep='|', end='')\n",
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == (
+        "MissingExtraError|moto\n"
+        "1|participant-broker-local: LocalDynamoDB (the local broker's invitation table) needs "
+        f"moto, which is not installed; install the package with its 'local' extra: {LOCAL_HINT} "
+        "(or pip install 'moto[server,dynamodb]')\n"
+    )
+
+
+def test_local_broker_without_invitations_never_imports_moto() -> None:
+    """(The packaging test serves a request from a local broker installed without moto.)"""
+    done = run_without(
+        "moto",
+        "from constructs_lib.local import LocalBroker, main\n"
+        "LocalBroker()\n"
+        "print(sorted({'moto', 'flask', 'werkzeug'} & {m.split('.')[0] for m in sys.modules}))\n",
+    )
+    assert (done.returncode, done.stdout) == (0, "[]\n"), done.stderr

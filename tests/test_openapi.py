@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import schema_support
 
 from constructs_lib.openapi import build_openapi, main, render_openapi, write_openapi
 
@@ -16,7 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 BROKER = ROOT / "runtime" / "broker"
 COMMITTED = ROOT / "docs" / "openapi.json"
 OPERATION = ("paths", "/contacts/{contactId}/participants", "post")
-# Keywords that mean the same in JSON Schema draft 4 (the contract) and 2020-12 (OpenAPI 3.1).
+# The keywords the function's validation reads (runtime/broker/contract.py, invitation_schema.py),
+# annotations, and those of the answers' schemas (items).
 PORTABLE_KEYWORDS = {
     "type",
     "title",
@@ -109,7 +111,7 @@ def test_output_is_sorted_indented_with_final_newline() -> None:
 
 
 def test_is_openapi_3_1(document: dict[str, Any]) -> None:
-    assert (document["openapi"], document["info"]["version"]) == ("3.1.0", "2.0.0")
+    assert (document["openapi"], document["info"]["version"]) == ("3.1.0", "2.1.0")
 
 
 def test_request_body_is_the_contract_request_schema(
@@ -263,3 +265,73 @@ def test_building_imports_no_cdk() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=30
     )
     assert result.stdout.strip() == "[]"
+
+
+def pointer(*parts: str) -> str:
+    """A JSON pointer (RFC 6901) of ``parts``."""
+    return "".join("/" + part.replace("~", "~0").replace("/", "~1") for part in parts)
+
+
+def examples(node: Any, path: tuple[str, ...] = ()) -> list[tuple[str, str, Any]]:
+    """Every example in the document as (where, pointer of its schema, example): the ``example``
+    and ``examples`` of media types, parameters and headers (beside their ``schema``), and of
+    schemas (the JSON Schema ``examples`` array, or OpenAPI's ``example``)."""
+    found: list[tuple[str, str, Any]] = []
+    if isinstance(node, list):
+        for index, value in enumerate(node):
+            found += examples(value, (*path, str(index)))
+        return found
+    if not isinstance(node, dict):
+        return found
+    # Beside a schema (media type, parameter, header), or in a schema of its own.
+    owner = (*path, "schema") if isinstance(node.get("schema"), dict) else path
+    if "example" in node:
+        found.append((pointer(*path, "example"), pointer(*owner), node["example"]))
+    named = node.get("examples")
+    if isinstance(named, dict):  # Example Objects, by name
+        found += [
+            (pointer(*path, "examples", name, "value"), pointer(*owner), example["value"])
+            for name, example in named.items()
+        ]
+    elif isinstance(named, list):  # the JSON Schema keyword
+        found += [
+            (pointer(*path, "examples", str(index)), pointer(*path), example)
+            for index, example in enumerate(named)
+        ]
+    for key, value in node.items():
+        if key not in ("example", "examples"):
+            found += examples(value, (*path, key))
+    return found
+
+
+def test_every_example_validates_against_its_own_schema(document: dict[str, Any]) -> None:
+    found = examples(document)
+    failures = {
+        where: [error.message for error in schema_support.validator(schema).iter_errors(example)]
+        for where, schema, example in found
+    }
+    assert {where: errors for where, errors in failures.items() if errors} == {}
+    # The walk sees the examples it must: request bodies and answers of every route.
+    redeemed = pointer(
+        "paths", "/invitations/redeem", "post", "responses", "201", "content", "application/json"
+    )
+    assert redeemed + "/example" in failures and len(failures) >= 7
+
+
+def test_the_examples_walk_finds_each_kind_of_example() -> None:
+    schema = {"type": "integer", "examples": [1, "x"]}
+    tree = {
+        "parameters": [{"schema": {"type": "string"}, "example": 5}],
+        "content": {"application/json": {"schema": schema, "examples": {"a": {"value": 2}}}},
+    }
+    assert examples(tree) == [
+        ("/parameters/0/example", "/parameters/0/schema", 5),
+        ("/content/application~1json/examples/a/value", "/content/application~1json/schema", 2),
+        ("/content/application~1json/schema/examples/0", "/content/application~1json/schema", 1),
+        ("/content/application~1json/schema/examples/1", "/content/application~1json/schema", "x"),
+    ]
+
+
+def test_the_document_declares_json_schema_2020_12(document: dict[str, Any]) -> None:
+    # The dialect the reference validator applies (tests/schema_support.py).
+    assert document["jsonSchemaDialect"] == schema_support.OAS_BASE_DIALECT

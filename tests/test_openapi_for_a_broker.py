@@ -13,7 +13,7 @@ import pytest
 from aws_cdk.assertions import Template
 from constructs import Construct
 
-from constructs_lib import ParticipantBroker
+from constructs_lib import ConnectInstance, ParticipantBroker
 from constructs_lib._outputs import endpoint_output_key
 from constructs_lib.openapi import broker_url_from_outputs, build_openapi, main, render_openapi
 
@@ -99,7 +99,7 @@ def synthesized_outputs(app_factory: Callable[..., cdk.App]) -> dict[str, Any]:
         *parents, name = path.split("/")
         for parent in parents:
             scope = scope.node.try_find_child(parent) or Construct(scope, parent)
-        ParticipantBroker(scope, name, instance_id="i-0123456789")
+        ParticipantBroker(scope, name, instance=ConnectInstance.from_id("i-0123456789"))
     outputs: dict[str, Any] = Template.from_stack(stack).to_json()["Outputs"]
     return outputs
 

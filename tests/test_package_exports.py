@@ -8,6 +8,7 @@ import sys
 import pytest
 
 import constructs_lib
+from constructs_lib import props
 from constructs_lib.broker import ParticipantBroker
 from constructs_lib.monitoring import BrokerMonitoring
 
@@ -15,7 +16,17 @@ from constructs_lib.monitoring import BrokerMonitoring
 def test_public_names_resolve_to_the_constructs() -> None:
     assert constructs_lib.ParticipantBroker is ParticipantBroker
     assert constructs_lib.BrokerMonitoring is BrokerMonitoring
-    assert sorted(constructs_lib.__all__) == ["BrokerMonitoring", "ParticipantBroker"]
+    assert constructs_lib.BrokerAuthorization is props.BrokerAuthorization
+    assert constructs_lib.ConnectInstance is props.ConnectInstance
+    assert sorted(constructs_lib.__all__) == [
+        "BrokerAuthorization",
+        "BrokerEndpoint",
+        "BrokerMonitoring",
+        "BrokerSecurityPolicy",
+        "ConnectInstance",
+        "InvitationOptions",
+        "ParticipantBroker",
+    ]
 
 
 def test_unknown_name_is_an_attribute_error() -> None:

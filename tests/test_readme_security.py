@@ -11,7 +11,7 @@ import aws_cdk as cdk
 import pytest
 from aws_cdk.assertions import Template
 
-from constructs_lib import ParticipantBroker
+from constructs_lib import ConnectInstance, ParticipantBroker
 
 SECURITY = Path(__file__).resolve().parents[1] / "docs" / "security.md"
 
@@ -34,6 +34,15 @@ def methods(t: dict[str, Any]) -> dict[str, dict[str, Any]]:
 def stage_settings(t: dict[str, Any]) -> dict[str, Any]:
     settings: dict[str, Any] = resources(t, "AWS::ApiGateway::Stage")[0]["MethodSettings"][0]
     return settings
+
+
+def participants_rate(t: dict[str, Any]) -> float:
+    (setting,) = [
+        s
+        for s in resources(t, "AWS::ApiGateway::Stage")[0]["MethodSettings"]
+        if s["ResourcePath"] == "/~1contacts~1{contactId}~1participants"
+    ]
+    return float(setting["ThrottlingRateLimit"])
 
 
 def function_env(t: dict[str, Any]) -> dict[str, Any]:
@@ -70,12 +79,15 @@ CHECKS: dict[str, Callable[[dict[str, Any]], bool]] = {
     "**Minimum TLS 1.2**": lambda t: (
         resources(t, "AWS::ApiGateway::RestApi")[0]["SecurityPolicy"] == "TLS_1_2"
     ),
-    "**Throttling** 5 rps, burst 10": lambda t: (
+    "**Throttling** within Connect's quotas": lambda t: (
         (
             stage_settings(t)["ThrottlingRateLimit"],
             stage_settings(t)["ThrottlingBurstLimit"],
         )
         == (5, 10)
+        # the participants route: 1 CreateParticipant and up to 4 DescribeContact calls
+        and participants_rate(t) <= 5
+        and 4 * participants_rate(t) <= 10
     ),
     "**Least privilege**": lambda t: all(
         "ManagedPolicyArns" not in role for role in resources(t, "AWS::IAM::Role")
@@ -118,7 +130,7 @@ CHECKS: dict[str, Callable[[dict[str, Any]], bool]] = {
 @pytest.fixture(scope="module")
 def template(app_factory: Callable[..., cdk.App]) -> dict[str, Any]:
     stack = cdk.Stack(app_factory(), "Stack")
-    ParticipantBroker(stack, "Broker", instance_id="i-1")
+    ParticipantBroker(stack, "Broker", instance=ConnectInstance.from_id("i-1"))
     result: dict[str, Any] = Template.from_stack(stack).to_json()
     return result
 

@@ -13,9 +13,10 @@ Example::
     participant = broker.create_participant(contact_id, "Ana", video=True)
     # pass participant.participant_token to Connect's CreateParticipantConnection
 
-With invitations on (``invitations=True``), ``create_invitation``, ``list_invitations`` and
-``revoke_invitation`` call the invitation routes as the caller; ``redeem_invitation`` is what an
-invitee's app calls, with the secret alone (never signed, never an ``Authorization`` header).
+With invitations on (``invitations=InvitationOptions(...)``), ``create_invitation``,
+``list_invitations`` and ``revoke_invitation`` call the invitation routes as the caller;
+``redeem_invitation`` is what an invitee's app calls, with the secret alone (never signed, never
+an ``Authorization`` header).
 
 Each participant or redemption call sends one ``Idempotency-Key`` (generated unless given) and
 reuses it on its retries, so a retried request never adds a second participant. Throttling
@@ -515,7 +516,7 @@ class BrokerClient:
         lifetime_seconds: int | None = None,
         uses: int | None = None,
     ) -> Invitation:
-        """Create an invitation to join ``contact_id`` (a broker with ``invitations=True``).
+        """Create an invitation to join ``contact_id`` (a broker with invitations).
 
         Args:
             contact_id: the Connect contact the invitee will join.

@@ -7,9 +7,9 @@ in the same process. Each HTTP request becomes an API Gateway REST proxy event a
 the runtime's ``handler(event, context)``; its proxy response becomes the HTTP response.
 
 Only ``POST /contacts/{contactId}/participants`` reaches the runtime, and with
-``invitations=True`` (``--invitations``) the invitation routes too, their table held by a
-simulated DynamoDB (:class:`constructs_lib.local.fake_dynamodb.FakeDynamoDB`) in the same
-process, so the runtime's own store code runs against it. What API Gateway answers by itself,
+``invitations=True`` (``--invitations``) the invitation routes too, their table held by moto's
+DynamoDB (:class:`constructs_lib.local.dynamodb.LocalDynamoDB`) in the same process, so the
+runtime's own store code runs against it. What API Gateway answers by itself,
 the local broker answers the same way (:mod:`constructs_lib.local._gateway`): a
 method or path the API does not have is 403 ``access-denied`` (API Gateway's
 MISSING_AUTHENTICATION_TOKEN), an encoded slash in the contact ID is such a path, ``OPTIONS``
@@ -23,11 +23,13 @@ or ``slow-`` make the simulated Connect fail (see :mod:`constructs_lib.local.fak
 
 Contact-bound callers (``caller_attribute``): there is no authentication here, so the caller
 says who it is in the ``X-Local-Caller`` header, which the local broker hands the runtime as a
-custom authorizer's ``principalId`` (a request without it gets the gateway's 401). This is a
-simulation for development, not authentication.
+custom authorizer's ``principalId`` (a request without it gets the gateway's 401; with CORS,
+the preflight allows the header). This is a simulation for development, not authentication.
 
 Standard library and botocore only: no aws_cdk, no Node.js. botocore comes with the package's
-``client`` extra; without it, the command and :class:`LocalBroker` fail at once and say so.
+``client`` extra; the invitation routes also need moto, which the ``local`` extra brings and
+which is imported only with invitations on. Without them, the command and :class:`LocalBroker`
+fail at once and name the extra.
 """
 
 from __future__ import annotations
@@ -51,10 +53,16 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from constructs_lib import _contract, _extras, _gateway_answers
-from constructs_lib.local._gateway import LocalGateway, ProblemFactory, find_route, routes
+from constructs_lib.local._gateway import (
+    LocalGateway,
+    ProblemFactory,
+    Route,
+    find_route,
+    routes,
+)
 from constructs_lib.local._loopback import LoopbackRequestHandler, LoopbackServer, LoopbackService
 from constructs_lib.local.fake_connect import (
     CONTACT_PREFIXES,
@@ -62,7 +70,9 @@ from constructs_lib.local.fake_connect import (
     FakeConnect,
     SimulatedContact,
 )
-from constructs_lib.local.fake_dynamodb import FakeDynamoDB
+
+if TYPE_CHECKING:
+    from constructs_lib.local.dynamodb import LocalDynamoDB
 
 __all__ = ["BANNER", "LocalBroker", "LocalBrokerConfig", "main"]
 
@@ -115,7 +125,8 @@ class LocalBrokerConfig:
     """Origins browsers may call from (``cors_allowed_origins`` of the construct); none: no
     CORS, and OPTIONS is a method the API does not have."""
     invitations: bool = False
-    """Serve the invitation routes, backed by a simulated DynamoDB in the same process."""
+    """Serve the invitation routes, their table in moto's DynamoDB in the same process (the
+    ``local`` extra)."""
     invitation_lifetime_seconds: int = 900
     invitation_max_lifetime_seconds: int = 3600
     invitation_max_uses: int = 5
@@ -358,8 +369,10 @@ class LocalBroker(LoopbackService):
         config: the broker configuration (roles, capabilities, instance ID).
         connect: the simulated Connect to use; by default one is started and stopped with
             the broker.
-        dynamodb: the simulated DynamoDB of the invitation table (only with
-            ``config.invitations``); by default one is started and stopped with the broker.
+        dynamodb: the :class:`~constructs_lib.local.dynamodb.LocalDynamoDB` holding the
+            invitation table (only with ``config.invitations``; its region must be
+            ``config.region``); by default one is started and stopped with the broker. The
+            broker creates its table (``INVITATION_TABLE``) in it, empty, when it starts.
     """
 
     service_name = "local broker"
@@ -371,7 +384,7 @@ class LocalBroker(LoopbackService):
         *,
         config: LocalBrokerConfig | None = None,
         connect: FakeConnect | None = None,
-        dynamodb: FakeDynamoDB | None = None,
+        dynamodb: LocalDynamoDB | None = None,
     ) -> None:
         _extras.require("botocore", feature="the local broker")
         self.host = host
@@ -380,9 +393,17 @@ class LocalBroker(LoopbackService):
         self._owns_connect = connect is None
         self.connect = connect or FakeConnect()
         self._owns_dynamodb = dynamodb is None and self.config.invitations
-        self.dynamodb: FakeDynamoDB | None = dynamodb or (
-            FakeDynamoDB() if self.config.invitations else None
-        )
+        if self._owns_dynamodb:
+            from constructs_lib.local.dynamodb import LocalDynamoDB
+
+            dynamodb = LocalDynamoDB(region=self.config.region)
+        if dynamodb is not None and dynamodb.region != self.config.region:
+            raise ValueError(
+                f"dynamodb serves region {dynamodb.region!r} but config.region is "
+                f"{self.config.region!r}; create it with LocalDynamoDB(region="
+                f"{self.config.region!r})"
+            )
+        self.dynamodb: LocalDynamoDB | None = dynamodb
         self._env: Any = None
         self._runtime: Runtime | None = None
         self._server: ThreadingHTTPServer | None = None
@@ -401,12 +422,10 @@ class LocalBroker(LoopbackService):
             raise RuntimeError("local broker is already running; call stop() first")
         if self._owns_connect:
             self.connect.start()
-        if self._owns_dynamodb and self.dynamodb is not None:
-            self.dynamodb.start()
-        dynamodb_url = self.dynamodb.url if self.dynamodb is not None else None
-        self._env = _environment(self.config.environment(self.connect.url, dynamodb_url))
-        self._env.__enter__()
         try:
+            dynamodb_url = self._start_table()
+            self._env = _environment(self.config.environment(self.connect.url, dynamodb_url))
+            self._env.__enter__()
             self._runtime = load_runtime(
                 read_timeout=self.config.connect_read_timeout,
                 max_attempts=self.config.connect_max_attempts,
@@ -417,6 +436,16 @@ class LocalBroker(LoopbackService):
             raise
         server.daemon_threads = True
         self._server = server
+
+    def _start_table(self) -> str | None:
+        """Start the owned DynamoDB and create the invitation table; its URL (with one)."""
+        if self.dynamodb is None:
+            return None
+        if self._owns_dynamodb:
+            self.dynamodb.start()
+        if self.config.invitations:
+            self.dynamodb.create_invitation_table(INVITATION_TABLE)
+        return self.dynamodb.url
 
     def serve_forever(self) -> None:
         """Serve requests until ``stop()`` (from another thread) or KeyboardInterrupt."""
@@ -471,9 +500,7 @@ class LocalBroker(LoopbackService):
         runtime = self._runtime
         if runtime is None:
             raise RuntimeError("local broker is not running")
-        gateway = LocalGateway(
-            self.config.cors_allowed_origins, runtime.problem, routes(self.config.invitations)
-        )
+        gateway = _Gateway(self.config, runtime.problem)
         answer = gateway.answer(method, raw_path, headers, len(body), request_id)
         if answer is not None:
             return _proxy_response(answer)
@@ -482,7 +509,7 @@ class LocalBroker(LoopbackService):
         open_route = matched is not None and matched[0].resource == _gateway_answers.REDEEM_PATH
         if self.config.caller_attribute and not principal and not open_route:
             detail = f"The request is not authenticated ({CALLER_HEADER})."
-            return _proxy_response(runtime.problem("unauthorized", detail, request_id))
+            return _proxy_response(gateway.problem("unauthorized", detail, request_id))
         event = build_event(
             method,
             raw_path,
@@ -497,10 +524,27 @@ class LocalBroker(LoopbackService):
             response = runtime.handler(event, LambdaContext(timeout=self.config.function_timeout))
         except Exception:
             traceback.print_exc()
-            response = runtime.problem(
+            response = gateway.problem(
                 "internal", "the broker failed; see the local broker's output", request_id
             )
         return _proxy_response(response)
+
+
+class _Gateway(LocalGateway):
+    """API Gateway's own answers for ``config``; with simulated callers (``caller_attribute``),
+    the preflight also allows ``X-Local-Caller``, as a deployed preflight allows the header its
+    authorizer reads (``Authorization``)."""
+
+    def __init__(self, config: LocalBrokerConfig, problem: ProblemFactory) -> None:
+        super().__init__(config.cors_allowed_origins, problem, routes(config.invitations))
+        self.caller_header = bool(config.caller_attribute)
+
+    def preflight(self, headers: Sequence[tuple[str, str]], route: Route) -> dict[str, Any]:
+        answer = super().preflight(headers, route)
+        if self.caller_header:
+            allowed = answer["headers"]["Access-Control-Allow-Headers"]
+            answer["headers"]["Access-Control-Allow-Headers"] = f"{allowed},{CALLER_HEADER}"
+        return answer
 
 
 def _caller(headers: Sequence[tuple[str, str]]) -> str | None:
@@ -580,7 +624,8 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--invitations",
         action="store_true",
-        help="serve the invitation routes (a simulated DynamoDB holds them in memory)",
+        help="serve the invitation routes (moto's DynamoDB holds them in memory; needs the "
+        "'local' extra)",
     )
     parser.add_argument(
         "--cors-allowed-origins",
@@ -662,7 +707,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     connect = FakeConnect(
         instance_id=args.instance_id, slow_seconds=args.slow_seconds, contacts=contacts
     )
-    broker = LocalBroker(args.host, args.port, config=config_from_args(args), connect=connect)
+    try:
+        broker = LocalBroker(args.host, args.port, config=config_from_args(args), connect=connect)
+    except _extras.MissingExtraError as error:
+        print(f"participant-broker-local: {error}", file=sys.stderr)
+        return 1
     print(BANNER, file=sys.stderr)
     connect.start()
     try:

@@ -16,7 +16,8 @@ instead of, the function. Standard library only.
   overrides the header then).
 - **A body over API Gateway's payload quota** gets REQUEST_TOO_LARGE, 413 ``too-large``.
 - The gateway's own problems carry ``Access-Control-Allow-Origin`` only when exactly one origin
-  is allowed, as the deployed gateway responses do (a gateway response holds one static value).
+  is allowed, as the deployed gateway responses do (a gateway response holds one static value),
+  and then expose ``Retry-After`` wherever they carry it.
 
 Problems are built by the runtime's own ``problems.problem`` (passed in), so they are
 serialized exactly as the function serializes its problems.
@@ -121,11 +122,12 @@ class LocalGateway:
         """A gateway problem: the runtime's serialization, the gateway's CORS headers."""
         response = self._problem(code, detail, request_id)
         if len(self.origins) == 1:
-            response["headers"] = {
-                **response["headers"],
-                "Access-Control-Allow-Origin": self.origins[0],
-                "Vary": "Origin",
-            }
+            cors = {"Access-Control-Allow-Origin": self.origins[0], "Vary": "Origin"}
+            if "Retry-After" in response["headers"]:
+                cors["Access-Control-Expose-Headers"] = ",".join(
+                    _gateway_answers.CORS_EXPOSE_HEADERS
+                )
+            response["headers"] = {**response["headers"], **cors}
         return response
 
     def preflight(self, headers: Sequence[tuple[str, str]], route: Route) -> dict[str, Any]:

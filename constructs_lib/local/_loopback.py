@@ -3,7 +3,8 @@ address, run in a background thread, usable as a context manager."""
 
 from __future__ import annotations
 
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer, ThreadingHTTPServer
 from typing import Any, ClassVar, Self
 
 
@@ -43,7 +44,7 @@ class LoopbackService:
 
     #: How errors name the service, for example ``"fake connect"``.
     service_name: ClassVar[str] = "service"
-    _server: ThreadingHTTPServer | None = None
+    _server: HTTPServer | None = None
 
     def start(self) -> Self:
         """Start serving; return ``self``."""
@@ -52,6 +53,16 @@ class LoopbackService:
     def stop(self) -> None:
         """Stop serving. Safe to call twice."""
         raise NotImplementedError
+
+    def _serve_in_background(self, server: HTTPServer, name: str) -> threading.Thread:
+        """Serve ``server`` (now ``_server``) in a daemon thread that notices ``shutdown()``
+        within 50 ms; return the thread, started."""
+        self._server = server
+        thread = threading.Thread(
+            target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True, name=name
+        )
+        thread.start()
+        return thread
 
     def __enter__(self) -> Self:
         return self.start()

@@ -286,14 +286,7 @@ class FakeConnect(LoopbackService):
         server = LoopbackServer((self.host, self.port), _make_handler(self))
         server.daemon_threads = True
         self._stopping.clear()
-        self._server = server
-        self._thread = threading.Thread(
-            target=server.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            daemon=True,
-            name="fake-connect",
-        )
-        self._thread.start()
+        self._thread = self._serve_in_background(server, "fake-connect")
         return self
 
     def stop(self) -> None:

@@ -1,9 +1,6 @@
-"""Reading API Gateway REST API proxy events (payload format 1.0).
-
-Tolerates what real events hold: header names in any case, ``headers`` or
-``multiValueHeaders`` null or absent, a body that is null, absent, or base64-encoded
-(``isBase64Encoded``). The 8 KiB limit applies to the body's bytes after base64 decoding.
-"""
+"""Reading API Gateway REST API proxy events (payload 1.0) as real ones come: header names in any
+case, ``headers``/``multiValueHeaders`` null or absent, a body null, absent or base64-encoded
+(8 KiB at most, after decoding)."""
 
 from __future__ import annotations
 
@@ -28,18 +25,15 @@ class BodyError(ValueError):
 
 
 def _mapping(value: object) -> Mapping[str, Any]:
-    """Return ``value`` if it is a mapping, else an empty one (null headers etc.)."""
     return value if isinstance(value, Mapping) else {}
 
 
 def request_id(event: Mapping[str, Any]) -> str | None:
-    """Return API Gateway's request ID (``requestContext.requestId``), if any."""
     value = _mapping(event.get("requestContext")).get("requestId")
     return value if isinstance(value, str) and value else None
 
 
 def path_parameter(event: Mapping[str, Any], name: str) -> object:
-    """Return a path parameter as sent (None when absent)."""
     return _mapping(event.get("pathParameters")).get(name)
 
 
@@ -60,7 +54,6 @@ def header_values(event: Mapping[str, Any], name: str) -> list[str]:
 
 
 def body_bytes(event: Mapping[str, Any]) -> bytes:
-    """Return the request body's bytes, or raise :class:`BodyError`."""
     body = event.get("body")
     if body is None or body == "":
         raise BodyError(FieldError(BODY, "is required"))
@@ -93,13 +86,20 @@ def _reject_constant(name: str) -> Any:
     raise BodyError(FieldError(BODY, "is not valid JSON"))
 
 
+def _number(text: str) -> float:
+    """``parse_float``: a number with a zero fractional part (``2.0``, ``2e0``) is an int."""
+    value = float(text)
+    return int(value) if value.is_integer() else value
+
+
 def json_body(event: Mapping[str, Any]) -> object:
-    """Return the decoded JSON body, or raise :class:`BodyError`."""
+    """The decoded JSON body, or :class:`BodyError`."""
     raw = body_bytes(event)
     try:
         return json.loads(
             raw.decode("utf-8"),  # pragma: no mutate (codec case)
             object_pairs_hook=_no_duplicates,
+            parse_float=_number,
             parse_constant=_reject_constant,
         )
     except BodyError:

@@ -1,16 +1,6 @@
-"""The broker's configuration, read once from the Lambda environment.
-
-Variables (all set by the construct): ``INSTANCE_ID`` (required: the instance ID, never its
-ARN), ``ALLOWED_ROLES`` (comma-separated, default ``CUSTOMER``), ``DEFAULT_ROLE`` (default
-``CUSTOMER``), ``ALLOW_VIDEO`` and ``ALLOW_SCREEN_SHARE`` (``true``/``false``, default ``true``),
-``AUTH_TYPE`` (how the API authenticates callers: ``AWS_IAM``, ``COGNITO_USER_POOLS``,
-``CUSTOM`` or ``NONE``; default ``AWS_IAM``), ``LOG_LEVEL`` (default ``INFO``),
-``METRICS_NAMESPACE`` (default ``ConnectParticipantBroker``), ``CORS_ALLOWED_ORIGINS``
-(comma-separated; set only when the construct enables CORS); for :mod:`.contacts`,
-``CONTACT_CHECKS``, ``CHANNEL_ROLES``, ``AGENT_WAIT_MS`` and ``CALLER_ATTRIBUTE``;
-``INVITATIONS_TABLE`` turns invitations on (:mod:`.invitation_settings`). Lambda sets
-``AWS_LAMBDA_FUNCTION_NAME`` and ``AWS_REGION``.
-"""
+"""The broker's configuration, read once from the environment the construct sets
+(``constructs_lib/broker.py``; docs/reference.md). ``INVITATIONS_TABLE`` turns invitations on
+(:mod:`.invitation_settings`)."""
 
 from __future__ import annotations
 
@@ -52,13 +42,13 @@ class Config:
     channel_roles: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: CHANNEL_ROLES)
     agent_wait_seconds: float = DEFAULT_AGENT_WAIT_MS / 1000
     caller_attribute: str | None = None
+    iam_sessions: bool = False
     invitations: Any = None
     """``invitation_settings.InvitationSettings``; ``None``: no invitations."""
 
 
-def _flag(env: Mapping[str, str], name: str) -> bool:
-    """Read a ``true``/``false`` variable (default ``true``)."""
-    value = env.get(name, "true").strip().lower()  # pragma: no mutate (case undone)
+def _flag(env: Mapping[str, str], name: str, default: str = "true") -> bool:
+    value = env.get(name, default).strip().lower()  # pragma: no mutate (case undone)
     if value not in ("true", "false"):
         raise ConfigError(f"{name} must be 'true' or 'false', got {value!r}")
     return value == "true"
@@ -110,6 +100,13 @@ def _caller_attribute(env: Mapping[str, str], contact_checks: bool, auth_type: s
     return raw
 
 
+def _iam_sessions(env: Mapping[str, str], auth_type: str) -> bool:
+    sessions = _flag(env, "IAM_SESSION_IDENTITY", "false")
+    if sessions and auth_type != "AWS_IAM":
+        raise ConfigError(f"IAM_SESSION_IDENTITY=true needs AUTH_TYPE=AWS_IAM, got {auth_type!r}")
+    return sessions
+
+
 def _instance_id(env: Mapping[str, str]) -> str:
     """Read ``INSTANCE_ID``: the instance's ID, never its ARN (Connect's calls take the ID)."""
     instance_id = env.get("INSTANCE_ID", "").strip()
@@ -135,11 +132,13 @@ def _invitations(env: Mapping[str, str]) -> Any:
         return None
     from .invitation_settings import read
 
-    return read(env)
+    try:
+        return read(env)
+    except ValueError as error:
+        raise ConfigError(str(error)) from None
 
 
 def load(env: Mapping[str, str]) -> Config:
-    """Build a :class:`Config` from environment variables, or raise :class:`ConfigError`."""
     instance_id = _instance_id(env)
     allowed = _roles(env)
     default_role = env.get("DEFAULT_ROLE", "CUSTOMER").strip()
@@ -175,5 +174,6 @@ def load(env: Mapping[str, str]) -> Config:
         channel_roles=_channel_roles(env),
         agent_wait_seconds=_agent_wait(env),
         caller_attribute=_caller_attribute(env, contact_checks, auth_type),
+        iam_sessions=_iam_sessions(env, auth_type),
         invitations=_invitations(env),
     )

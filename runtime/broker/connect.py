@@ -30,6 +30,7 @@ from botocore.exceptions import (
 )
 
 from . import budget, tracing
+from .problems import INTERNAL_DETAIL
 
 #: The botocore data path shipped in the asset (``connect/2017-08-08/service-2.json``).
 DATA_PATH = Path(__file__).resolve().parent / "data"
@@ -108,7 +109,6 @@ _ERRORS_BY_OPERATION = {CREATE_PARTICIPANT: _CLIENT_ERRORS, DESCRIBE_CONTACT: _D
 TIMEOUT = Failure(
     "timeout", "Timeout", "Amazon Connect did not answer within the broker's time budget."
 )
-INTERNAL_DETAIL = "The broker could not complete the request."
 
 _client: ConnectClient | None = None
 

@@ -1,18 +1,7 @@
-"""Validation driven by ``contract.schema.json``, the one source of truth of the contract.
-
-A tiny interpreter for the part of JSON Schema draft 4 the contract uses: ``type``,
-``properties``, ``required``, ``additionalProperties`` (``false`` only), ``enum``,
-``minLength``, ``maxLength`` and ``pattern``. Patterns are applied with ``re.fullmatch``:
-Python's ``$`` also matches before a trailing newline, so ``"abc\\n"`` must not pass.
-Lengths count Unicode code points, as JSON Schema does.
-
-A string reports at most one error (the first failing keyword in the order above), so
-a 257-character ``contactId`` gets one message, not two.
-
-An unknown member is named in ``errors`` as it was sent, except that a lone surrogate (JSON
-allows ``"\\ud800"``, which is no character and cannot be written as UTF-8) is spelled as its
-escape, ``\\ud800``, so the problem body and the log line stay valid UTF-8.
-"""
+"""Validation by ``contract.schema.json``: a tiny JSON Schema 2020-12 interpreter of the keywords
+it uses (docs/contract.md). An integer is any number with a zero fractional part; patterns use
+``re.fullmatch``; lengths count code points; a string reports its first failure; a member is
+named as sent, a lone surrogate as its escape (bodies and logs stay valid UTF-8)."""
 
 from __future__ import annotations
 
@@ -51,7 +40,6 @@ class FieldError:
 
 @functools.cache
 def definitions() -> Mapping[str, Any]:
-    """Return the schema's ``definitions`` (read once)."""
     with SCHEMA_PATH.open(encoding="utf-8") as handle:
         schema: dict[str, Any] = json.load(handle)
     result: Mapping[str, Any] = schema["definitions"]
@@ -59,33 +47,30 @@ def definitions() -> Mapping[str, Any]:
 
 
 def definition(name: str) -> Mapping[str, Any]:
-    """Return one named definition, for example ``CreateParticipantRequest``."""
     result: Mapping[str, Any] = definitions()[name]
     return result
 
 
 @functools.cache
 def _compiled(pattern: str) -> re.Pattern[str]:
-    """Compile a schema pattern once."""
     return re.compile(pattern)
 
 
 def _is_type(instance: object, type_name: str) -> bool:
-    """Tell whether ``instance`` (decoded JSON) is of JSON Schema type ``type_name``."""
     checks: dict[str, bool] = {
         "string": isinstance(instance, str),
         "object": isinstance(instance, dict),
         "array": isinstance(instance, list),
         "boolean": isinstance(instance, bool),
         "null": instance is None,
-        "integer": isinstance(instance, int) and not isinstance(instance, bool),
+        "integer": not isinstance(instance, bool)
+        and (isinstance(instance, int) or (isinstance(instance, float) and instance.is_integer())),
         "number": isinstance(instance, int | float) and not isinstance(instance, bool),
     }
     return checks.get(type_name, False)
 
 
 def _type_error(instance: object, schema: Mapping[str, Any]) -> str | None:
-    """Return the message for a ``type`` mismatch, or None."""
     expected = schema.get("type")
     if expected is None:
         return None
@@ -96,12 +81,10 @@ def _type_error(instance: object, schema: Mapping[str, Any]) -> str | None:
 
 
 def _characters(count: int) -> str:
-    """Return ``1 character`` or ``N characters``."""
     return f"{count} character" if count == 1 else f"{count} characters"
 
 
 def _string_error(value: str, schema: Mapping[str, Any]) -> str | None:
-    """Return the first failing string keyword's message, or None."""
     if "enum" in schema and value not in schema["enum"]:
         return "must be one of: " + ", ".join(str(item) for item in schema["enum"])
     if "minLength" in schema and len(value) < schema["minLength"]:
@@ -120,14 +103,12 @@ def member_name(name: str) -> str:
 
 
 def _child(parent: str, name: str) -> str:
-    """Join a field path: ``capabilities`` + ``video`` -> ``capabilities.video``."""
     return f"{parent}.{name}" if parent else name
 
 
 def _object_errors(
     instance: Mapping[str, Any], schema: Mapping[str, Any], field: str
 ) -> list[FieldError]:
-    """Validate an object's required, known and unknown members."""
     properties: Mapping[str, Any] = schema.get("properties", {})
     errors = [
         FieldError(_child(field, name), "is required")

@@ -5,7 +5,9 @@ it), injectable for tests and the local broker.
 The client is built on the Connect client's botocore session (:func:`broker.connect.session`:
 a second session would load botocore's endpoint data again, tens of milliseconds), whose data
 path holds DynamoDB's service model reduced to the three operations the invitation store calls.
-The endpoint can be overridden with botocore's ``AWS_ENDPOINT_URL_DYNAMODB``.
+The endpoint can be overridden with botocore's ``AWS_ENDPOINT_URL_DYNAMODB``. The store calls
+through :func:`call`, which turns what botocore raises into :class:`StoreFailure` (or
+:class:`ConditionFailed`, with the item as it was), so nothing above this module reads botocore's.
 
 Time budget: DynamoDB answers a single-item write or a small query in milliseconds, so each
 attempt gets a 0.5 s connect and a 1 s read timeout, and standard retry mode makes at most 2
@@ -18,6 +20,7 @@ construct checks that the function's timeout covers both calls (``docs/invitatio
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Protocol, cast
 
 from botocore.config import Config
@@ -39,6 +42,8 @@ THROTTLING_CODES = frozenset(
     {"ProvisionedThroughputExceededException", "RequestLimitExceeded", "ThrottlingException"}
 )
 TIMEOUTS = (ReadTimeoutError, ConnectTimeoutError, EndpointConnectionError)
+CONDITION_FAILED = "ConditionalCheckFailedException"
+_METHODS = {"PutItem": "put_item", "UpdateItem": "update_item", "Query": "query"}
 
 
 class DynamoDBClient(Protocol):
@@ -102,3 +107,41 @@ def error_code(error: Exception) -> str | None:
         code = error.response.get("Error", {}).get("Code")
         return code if isinstance(code, str) else None
     return None
+
+
+class StoreFailure(Exception):
+    """A failed call: ``problem`` is the ``problems.json`` code of its answer, ``code`` names the
+    error in the log (DynamoDB's code, else the exception's type), ``error`` is what was raised."""
+
+    def __init__(self, operation: str, error: Exception) -> None:
+        self.operation, self.error = operation, error
+        code = error_code(error)
+        self.code = code or type(error).__name__
+        if code in THROTTLING_CODES:
+            self.problem = "throttled"
+        elif isinstance(error, TIMEOUTS) or code == "InternalServerError":
+            self.problem = "invitations-unavailable"
+        else:
+            self.problem = "internal"
+
+
+class ConditionFailed(StoreFailure):
+    """A conditional write whose condition was false; ``item``: the item as it was, when asked
+    for (``ReturnValuesOnConditionCheckFailure``) and there."""
+
+    @property
+    def item(self) -> Mapping[str, Any] | None:
+        if not isinstance(self.error, ClientError):
+            return None  # pragma: no mutate (only ClientError has a code)
+        return cast("Mapping[str, Any] | None", self.error.response.get("Item"))
+
+
+def call(client: DynamoDBClient, operation: str, **params: Any) -> dict[str, Any]:
+    """Call ``operation`` (``PutItem``, ``UpdateItem`` or ``Query``); raise
+    :class:`ConditionFailed` or :class:`StoreFailure` when it fails."""
+    try:
+        result: dict[str, Any] = getattr(client, _METHODS[operation])(**params)
+    except Exception as error:
+        failure = ConditionFailed if error_code(error) == CONDITION_FAILED else StoreFailure
+        raise failure(operation, error) from error
+    return result

@@ -1,28 +1,13 @@
 """Connect's ``ClientToken``, derived from the caller's ``Idempotency-Key`` (CONTRACT v2).
 
-The key is never sent to Connect as it is: Connect keeps one idempotency namespace for the
-whole instance, so a key sent unchanged would let a second caller who replays (or guesses)
-the same key for the same contact be handed the first caller's participant, and would make
-the same key with a different request silently return the first participant. The token is
-instead the SHA-256 (64 hex digits; Connect allows 500 characters) of an unambiguous encoding
-of:
-
-* a version tag (:data:`VERSION`), so a future change of the encoding never collides;
-* the caller's identity (:func:`broker.identity.caller_identity`: the IAM principal, the
-  Cognito ``sub``, the authorizer's ``principalId``; empty for an API without authentication);
-* the contact ID;
-* the ``Idempotency-Key``;
-* the request as Connect receives it: the *effective* role (the default applied), the display
-  name and the capabilities.
-
-So the same caller repeating the same request with the same key gets the same participant;
-another caller with the same key gets another token; the same key with another request is
-another request. The encoding is a JSON array with sorted keys and ASCII escapes (as botocore
-writes Connect's request), so two requests Connect can tell apart never give the same text.
-Without a key there is no token (botocore generates one per call, which still makes the SDK's
-own retries safe).
-
-The token, like the key, is a secret: it is never logged.
+Connect keeps one idempotency namespace per instance, so the key is never sent as it is: another
+caller replaying or guessing it would get the first caller's participant, and the same key with
+another request would silently return the first one. The token is the SHA-256 (hex) of a JSON
+array, sorted keys and ASCII escapes (so requests Connect tells apart never give the same text),
+of a version tag (:data:`VERSION`), the caller's identity (empty without authentication), the
+contact ID, the key and the request as Connect receives it: the effective role, the display name
+and the capabilities. Without a key there is no token (botocore generates one per call). The
+token, like the key, is a secret: never logged.
 """
 
 from __future__ import annotations

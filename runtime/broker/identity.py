@@ -1,19 +1,5 @@
-"""Who is calling: the caller identity the API's authorization established (CONTRACT v2).
-
-The construct tells the function how the API authenticates (``AUTH_TYPE``), and the identity
-is read from the place API Gateway puts it for that type, never from a header the caller
-controls:
-
-* ``AWS_IAM``: the IAM principal's ARN, ``requestContext.identity.userArn`` (for a role
-  session ``arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION``);
-* ``COGNITO_USER_POOLS``: the token's ``sub`` claim, ``requestContext.authorizer.claims.sub``;
-* ``CUSTOM``: the Lambda authorizer's ``principalId``, ``requestContext.authorizer.principalId``;
-* ``NONE``: no identity; every caller shares one scope (the empty string).
-
-Sources: API Gateway developer guide, "Set up a proxy integration with a proxy resource"
-(the input format of a Lambda function for proxy integration) and "$context variables for
-data models, authorizers, mapping templates, and access logging".
-"""
+"""The caller identity (CONTRACT v2.1), read where API Gateway puts it for ``AUTH_TYPE``;
+docs/security.md says which string each authorization gives and why."""
 
 from __future__ import annotations
 
@@ -37,22 +23,40 @@ def _text(value: object) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def caller_identity(event: Mapping[str, Any], auth_type: str) -> str:
-    """Return the caller's identity for an API authorized by ``auth_type``.
+def principal(arn: str) -> str:
+    """An assumed-role session's ARN without the session name (the role); others as they are."""
+    parts = arn.split(":")
+    resource = parts[-1].split("/")
+    if (
+        len(parts) == 6
+        and parts[2] == "sts"
+        and resource[0] == "assumed-role"
+        and len(resource) == 3
+    ):
+        return arn.rpartition("/")[0]
+    return arn
 
-    Raises :class:`MissingIdentity` when the place that type fills is empty (API Gateway
-    always fills it, so this means the function is not behind the API it was built for).
-    """
+
+def caller_identity(event: Mapping[str, Any], auth_type: str, sessions: bool = False) -> str:
+    """Return the caller's identity for an API authorized by ``auth_type`` (``sessions``: an
+    assumed role's session ARN as it is). Raises :class:`MissingIdentity` when the place that
+    type fills is empty (API Gateway always fills it)."""
     if auth_type == "NONE":
         return ANONYMOUS
     context = _mapping(event.get("requestContext"))
+    authorizer = _mapping(context.get("authorizer"))
     if auth_type == "AWS_IAM":
-        value = _text(_mapping(context.get("identity")).get("userArn"))
+        identity = _mapping(context.get("identity"))
+        pooled = identity.get("cognitoIdentityId")
+        if pooled in (None, ""):
+            arn = _text(identity.get("userArn"))
+            value = arn if sessions or arn is None else principal(arn)
+        else:
+            value = _text(pooled)
     elif auth_type == "COGNITO_USER_POOLS":
-        claims = _mapping(_mapping(context.get("authorizer")).get("claims"))
-        value = _text(claims.get("sub"))
+        value = _text(_mapping(authorizer.get("claims")).get("sub"))
     else:
-        value = _text(_mapping(context.get("authorizer")).get("principalId"))
+        value = _text(authorizer.get("principalId"))
     if value is None:
         # The handler logs the authorization type, never this message:
         raise MissingIdentity(f"no {auth_type} caller identity in the event")  # pragma: no mutate

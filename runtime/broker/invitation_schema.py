@@ -40,7 +40,7 @@ def definitions() -> Mapping[str, Any]:
 
 def _range_error(value: object, schema: Mapping[str, Any]) -> str | None:
     """The message for an integer out of ``minimum``/``maximum``, or None."""
-    if not isinstance(value, int) or isinstance(value, bool):
+    if not isinstance(value, int | float) or isinstance(value, bool):
         return None
     if "minimum" in schema and value < schema["minimum"]:
         return f"must be at least {schema['minimum']}"

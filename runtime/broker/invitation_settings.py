@@ -1,14 +1,13 @@
 """What a creator may ask of an invitation, read from the environment: ``INVITATIONS_TABLE``
 (the table), ``INVITATION_LIFETIME_SECONDS`` (default 900), ``INVITATION_MAX_LIFETIME_SECONDS``
 (default 3600) and ``INVITATION_MAX_USES`` (default 5). Only a broker with invitations has
-this module."""
+this module; :mod:`.config` reports its ``ValueError`` as a ``ConfigError``."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-
-from .config import ConfigError
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -21,11 +20,18 @@ class InvitationSettings:
     max_uses: int = 5
 
 
+def of(config: Any) -> InvitationSettings:
+    """The settings of a ``broker.config.Config`` with invitations."""
+    settings = config.invitations
+    assert isinstance(settings, InvitationSettings)
+    return settings
+
+
 def _whole_number(env: Mapping[str, str], name: str, default: int) -> int:
     """Read a whole number of at least 1 (seconds or uses)."""
     raw = env.get(name, str(default)).strip()
     if not raw.isdigit() or int(raw) < 1:
-        raise ConfigError(f"{name} must be a whole number of at least 1, got {raw!r}")
+        raise ValueError(f"{name} must be a whole number of at least 1, got {raw!r}")
     return int(raw)
 
 
@@ -44,7 +50,7 @@ def read(env: Mapping[str, str]) -> InvitationSettings:
         max_uses=_whole_number(env, "INVITATION_MAX_USES", defaults.max_uses),
     )
     if settings.default_lifetime_seconds > settings.max_lifetime_seconds:
-        raise ConfigError(
+        raise ValueError(
             f"INVITATION_LIFETIME_SECONDS ({settings.default_lifetime_seconds}) must not exceed "
             f"INVITATION_MAX_LIFETIME_SECONDS ({settings.max_lifetime_seconds})"
         )

@@ -1,61 +1,61 @@
-"""Invitations in the broker's DynamoDB table: the secret, the item, and the conditional writes
-that create, consume, give back and revoke one.
-
-**The secret** is ``<invitationId>.<random>``: the invitation ID (16 URL-safe characters, 96
-random bits) names the item, the random part (43 URL-safe characters) is 256 bits from
-:mod:`secrets`. Clients treat the whole as opaque. The table stores only the SHA-256 of the
-whole secret (``secretHash``): a fast hash is right for a secret with 256 bits of entropy (there
-is no dictionary to try, and 2^255 guesses on average is out of reach however fast each one is),
-unlike a password, whose few bits of entropy need a slow, salted hash. Whoever reads the table
-(a backup, a leaked export) cannot redeem anything.
+"""Invitations in the broker's DynamoDB table: the item, and the conditional writes that create,
+consume, give back and revoke one, made by an :class:`InvitationStore` (its client, table and
+clock; Powertools' idempotency persistence layer is the model) through :mod:`.dynamodb`.
+The secret and its hash: :mod:`.invitation_tokens`.
 
 **The item** (partition key ``invitationId``): ``secretHash``, ``contactId``, ``role``,
 ``displayName`` (absent: the invitee chooses one), ``capabilities`` (a map, absent when none),
 ``uses`` and ``usesLeft``, ``expiresAt`` (epoch seconds, the table's TTL attribute),
 ``createdAt``, ``createdBy`` (the creator's caller identity, CONTRACT v2), ``revokedAt`` once
-revoked, and ``redemptions``: the SHA-256 of each (invitation, ``Idempotency-Key``, display
-name) that consumed a use, never a key itself. The index ``byContact`` (partition
-``contactId``, sort ``expiresAt``) projects only what a listing reads (``invitation_table.json``,
-from which the construct creates the table): never the secret's hash, the creator or the
+revoked, ``useIds``: the use ID of each use taken and not given back (random, generated per
+redemption, not a secret), and ``redemptions``: the SHA-256 of each (invitation,
+``Idempotency-Key``, display name) that took one of those uses, never a key itself. Both sets
+hold at most ``uses`` members (the schema allows 100): the largest item is about 12 KB, far
+below DynamoDB's 400 KB item limit. The index ``byContact`` (partition ``contactId``, sort
+``expiresAt``) projects only what a listing reads (``invitation_table.json``, from which the
+construct creates the table): never the secret's hash, the creator, the use IDs or the
 redemptions.
 
-**Consuming is one conditional UpdateItem**: it decrements ``usesLeft`` only if the secret's
-hash matches, a use is left, the invitation has not expired (TTL deletes expired items days
-later, so the condition checks ``expiresAt`` itself), it is not revoked, the display name fits
-(given exactly when the invitation has none) and this redemption has not consumed a use before.
-DynamoDB evaluates the condition and applies the update atomically per item, so concurrent
-redemptions of a one-use invitation consume it once. On a failed condition DynamoDB returns the
-item as it was (``ReturnValuesOnConditionCheckFailure``), which tells a retried redemption (same
-key and request: replayed, no second use) from a refusal, and a refusal's reason (only for the
-log: the caller always gets the same answer).
+**Consuming is one conditional UpdateItem**: it decrements ``usesLeft`` and adds the
+redemption's use ID (and its ``redemptions`` hash) only if the secret's hash matches, a use is
+left, the invitation has not expired (TTL deletes expired items days later, so the condition
+checks ``expiresAt`` itself), it is not revoked, the display name fits (given exactly when the
+invitation has none) and neither the use ID nor the redemption's hash is there yet. DynamoDB
+evaluates the condition and applies the update atomically per item, so concurrent redemptions of
+a one-use invitation consume it once. On a failed condition DynamoDB returns the item as it was
+(``ReturnValuesOnConditionCheckFailure``): the redemption's own use ID there means its write was
+applied and its answer lost, then retried by the SDK (consumed, once); the hash without the ID,
+a retried redemption (same key and request: replayed, no second use); else a refusal, and its
+reason (only for the log: the caller always gets the same answer).
+
+**Giving a use back** is conditioned on the use ID being there, and removes it in the same
+write, so a give-back retried by the SDK after a lost answer cannot return a use another
+redeemer has taken since; a failed condition on an item that is still there means an earlier
+attempt gave the use back.
 """
 
 from __future__ import annotations
 
-import hashlib
 import hmac
-import json
-import re
-import secrets
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .dynamodb import DynamoDBClient, error_code
+from . import dynamodb
+from . import invitation_settings as settings
+from .config import Config
+from .dynamodb import ConditionFailed, DynamoDBClient
 
-ID_BYTES = 12
-SECRET_BYTES = 32
 #: The table's keys and index (the construct creates the table from the same file).
 TABLE_PATH = Path(__file__).resolve().parent / "invitation_table.json"
 INDEX_NAME = "byContact"
 #: The most invitations one listing returns (the earliest to expire first).
 LIST_LIMIT = 100
 _MAX_PAGES = 10
-REDEMPTION_VERSION = "connect-participant-broker/redemption/1"
-_ID = re.compile(r"[A-Za-z0-9_-]{16}")
-_RANDOM = re.compile(r"[A-Za-z0-9_-]{43}")
-_CONDITION_FAILED = "ConditionalCheckFailedException"
+Clock = Callable[[], float]
+_now: Clock = time.time
 
 
 @dataclass(frozen=True)
@@ -109,34 +109,6 @@ class NameMismatch:
 Outcome = Consumed | Replayed | Refused | NameMismatch
 
 
-def new_secret() -> tuple[str, str]:
-    """Return a new invitation ID and the secret that holds it."""
-    invitation_id = secrets.token_urlsafe(ID_BYTES)
-    random_part = secrets.token_urlsafe(SECRET_BYTES)  # pragma: no mutate (None: 32 too)
-    return invitation_id, f"{invitation_id}.{random_part}"
-
-
-def secret_hash(secret: str) -> str:
-    """The SHA-256 (hex) of a secret, as the table stores it."""
-    return hashlib.sha256(secret.encode("utf-8")).hexdigest()  # pragma: no mutate (codec case)
-
-
-def invitation_id_of(secret: str) -> str | None:
-    """The invitation ID a well-formed secret holds, else ``None`` (treated as unknown)."""
-    head, dot, tail = secret.partition(".")  # pragma: no mutate (rpartition: same parts)
-    return head if dot and _ID.fullmatch(head) and _RANDOM.fullmatch(tail) else None
-
-
-def redemption_hash(invitation_id: str, key: str, display_name: str | None) -> str:
-    """What ``redemptions`` records for a redemption sent with ``Idempotency-Key`` ``key``."""
-    text = json.dumps(
-        [REDEMPTION_VERSION, invitation_id, key, display_name],
-        ensure_ascii=True,  # pragma: no mutate (the default)
-        separators=(",", ":"),  # pragma: no mutate (":" only in objects)
-    )
-    return hashlib.sha256(text.encode("ascii")).hexdigest()  # pragma: no mutate (codec case)
-
-
 # -- DynamoDB's attribute values ------------------------------------------------------------
 
 
@@ -151,6 +123,11 @@ def _n(value: int) -> dict[str, str]:
 def _text(item: Mapping[str, Any], name: str) -> str | None:
     value = item.get(name)
     return str(value["S"]) if isinstance(value, Mapping) and "S" in value else None
+
+
+def _members(item: Mapping[str, Any], name: str) -> list[str]:
+    value = item.get(name)
+    return list(value["SS"]) if isinstance(value, Mapping) and "SS" in value else []
 
 
 def _number(item: Mapping[str, Any], name: str) -> int:
@@ -220,65 +197,173 @@ class _Expression:
 # -- operations -----------------------------------------------------------------------------
 
 
-def put(client: DynamoDBClient, table: str, invitation: Invitation, hashed: str) -> None:
-    """Store a new invitation (never over an existing one)."""
-    expression = _Expression()
-    condition = f"attribute_not_exists({expression.name('invitationId')})"
-    client.put_item(
-        TableName=table,
-        Item=_to_item(invitation, hashed),
-        ConditionExpression=condition,
-        **expression.parameters(),
-    )
+def set_clock(now: Clock | None = None) -> None:
+    """Use ``now`` (epoch seconds) as the stores' clock; ``None`` restores ``time.time``."""
+    global _now
+    _now = now or time.time
 
 
-def consume(
-    client: DynamoDBClient,
-    table: str,
-    *,
-    invitation_id: str,
-    hashed: str,
-    redemption: str | None,
-    name_given: bool,
-    now: int,
-) -> Outcome:
-    """Consume one use of the invitation, atomically (see the module docstring)."""
-    e = _Expression()
-    conditions = [
-        f"{e.name('secretHash')} = {e.value('secretHash', _s(hashed))}",
-        f"{e.name('usesLeft')} > {e.value('zero', _n(0))}",
-        f"{e.name('expiresAt')} > {e.value('now', _n(now))}",
-        f"attribute_not_exists({e.name('revokedAt')})",
-        f"attribute_{'not_' if name_given else ''}exists({e.name('displayName')})",
-    ]
-    update = f"SET {e.name('usesLeft')} = {e.name('usesLeft')} - {e.value('one', _n(1))}"
-    if redemption is not None:
-        conditions.append(
-            f"NOT contains({e.name('redemptions')}, {e.value('redemption', _s(redemption))})"
+def for_config(config: Config) -> InvitationStore:
+    """The store of a broker with invitations, on the function's DynamoDB client."""
+    table = settings.of(config).table_name
+    return InvitationStore(dynamodb.get_client(config.region), table, _now)
+
+
+class InvitationStore:
+    """The invitation table: its client, its name, and the clock (epoch seconds) that dates what
+    it writes and decides what has expired. A failed call raises
+    :class:`.dynamodb.StoreFailure`."""
+
+    def __init__(self, client: DynamoDBClient, table: str, now: Clock = time.time) -> None:
+        self.client, self.table, self.now = client, table, now
+
+    def epoch(self) -> int:
+        return int(self.now())
+
+    def _update(self, invitation_id: str, **params: Any) -> dict[str, Any]:
+        key = {"invitationId": _s(invitation_id)}
+        return dynamodb.call(self.client, "UpdateItem", TableName=self.table, Key=key, **params)
+
+    def put(self, invitation: Invitation, hashed: str) -> None:
+        """Store a new invitation (never over an existing one)."""
+        expression = _Expression()
+        condition = f"attribute_not_exists({expression.name('invitationId')})"
+        dynamodb.call(
+            self.client,
+            "PutItem",
+            TableName=self.table,
+            Item=_to_item(invitation, hashed),
+            ConditionExpression=condition,
+            **expression.parameters(),
         )
-        update += f" ADD {e.name('redemptions')} {e.value('redemptions', {'SS': [redemption]})}"
-    try:
-        answer = client.update_item(
-            TableName=table,
-            Key={"invitationId": _s(invitation_id)},
-            UpdateExpression=update,
-            ConditionExpression=" AND ".join(conditions),
-            ReturnValues="ALL_NEW",
-            ReturnValuesOnConditionCheckFailure="ALL_OLD",
+
+    def consume(
+        self,
+        *,
+        invitation_id: str,
+        hashed: str,
+        use_id: str,
+        redemption: str | None,
+        name_given: bool,
+    ) -> Outcome:
+        """Consume one use of the invitation, atomically, recording ``use_id`` (see the module
+        docstring)."""
+        e, now = _Expression(), self.epoch()
+        conditions = [
+            f"{e.name('secretHash')} = {e.value('secretHash', _s(hashed))}",
+            f"{e.name('usesLeft')} > {e.value('zero', _n(0))}",
+            f"{e.name('expiresAt')} > {e.value('now', _n(now))}",
+            f"attribute_not_exists({e.name('revokedAt')})",
+            f"attribute_{'not_' if name_given else ''}exists({e.name('displayName')})",
+            f"NOT contains({e.name('useIds')}, {e.value('useId', _s(use_id))})",
+        ]
+        update = (
+            f"SET {e.name('usesLeft')} = {e.name('usesLeft')} - {e.value('one', _n(1))} "
+            f"ADD {e.name('useIds')} {e.value('useIds', {'SS': [use_id]})}"
+        )
+        if redemption is not None:
+            conditions.append(
+                f"NOT contains({e.name('redemptions')}, {e.value('redemption', _s(redemption))})"
+            )
+            update += f", {e.name('redemptions')} {e.value('redemptions', {'SS': [redemption]})}"
+        try:
+            answer = self._update(
+                invitation_id,
+                UpdateExpression=update,
+                ConditionExpression=" AND ".join(conditions),
+                ReturnValues="ALL_NEW",
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
+                **e.parameters(),
+            )
+        except ConditionFailed as failed:
+            return _why_not(
+                failed.item,
+                hashed=hashed,
+                use_id=use_id,
+                redemption=redemption,
+                name_given=name_given,
+                now=now,
+            )
+        return Consumed(_from_item(answer["Attributes"]))
+
+    def give_back(self, invitation_id: str, use_id: str, redemption: str | None) -> bool:
+        """Return the use ``use_id`` took (the participant was not added); ``False`` if the item
+        is gone. Exactly once: only this use ID's redemption removes it."""
+        e = _Expression()
+        update = (
+            f"SET {e.name('usesLeft')} = {e.name('usesLeft')} + {e.value('one', _n(1))} "
+            f"DELETE {e.name('useIds')} {e.value('useIds', {'SS': [use_id]})}"
+        )
+        if redemption is not None:
+            update += f", {e.name('redemptions')} {e.value('redemptions', {'SS': [redemption]})}"
+        try:
+            self._update(
+                invitation_id,
+                UpdateExpression=update,
+                ConditionExpression=f"contains({e.name('useIds')}, {e.value('useId', _s(use_id))})",
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
+                **e.parameters(),
+            )
+        except ConditionFailed as failed:
+            # The item is there without the use ID: an earlier attempt of this call removed it
+            # (applied, its answer lost, retried by the SDK).
+            return failed.item is not None
+        return True
+
+    def revoke(self, *, invitation_id: str, contact_id: str, creator: str | None) -> bool:
+        """Revoke an invitation of ``contact_id`` (only one ``creator`` made, when given);
+        ``False`` when there is no such invitation. Revoking twice keeps the first time."""
+        e = _Expression()
+        condition = f"{e.name('contactId')} = {e.value('contactId', _s(contact_id))}"
+        if creator is not None:
+            condition += f" AND {e.name('createdBy')} = {e.value('creator', _s(creator))}"
+        revoked_at, at = e.name("revokedAt"), e.value("now", _n(self.epoch()))
+        try:
+            self._update(
+                invitation_id,
+                UpdateExpression=f"SET {revoked_at} = if_not_exists({revoked_at}, {at})",
+                ConditionExpression=condition,
+                **e.parameters(),
+            )
+        except ConditionFailed:
+            return False
+        return True
+
+    def list_open(self, contact_id: str) -> list[Invitation]:
+        """The contact's invitations that can still be redeemed, earliest expiry first (at most
+        :data:`LIST_LIMIT`). The index is eventually consistent: one created a moment ago may be
+        missing, one consumed or revoked a moment ago may still show."""
+        e = _Expression()
+        key = (
+            f"{e.name('contactId')} = {e.value('contactId', _s(contact_id))} AND "
+            f"{e.name('expiresAt')} > {e.value('now', _n(self.epoch()))}"
+        )
+        open_only = f"{e.name('usesLeft')} > {e.value('zero', _n(0))} AND " + (
+            f"attribute_not_exists({e.name('revokedAt')})"
+        )
+        params: dict[str, Any] = {
+            "TableName": self.table,
+            "IndexName": INDEX_NAME,
+            "KeyConditionExpression": key,
+            "FilterExpression": open_only,
             **e.parameters(),
-        )
-    except Exception as error:
-        if error_code(error) != _CONDITION_FAILED:
-            raise
-        old = getattr(error, "response", {}).get("Item")  # pragma: no mutate (ClientError's)
-        return _why_not(old, hashed=hashed, redemption=redemption, name_given=name_given, now=now)
-    return Consumed(_from_item(answer["Attributes"]))
+        }
+        found: list[Invitation] = []
+        for _ in range(_MAX_PAGES):
+            page = dynamodb.call(self.client, "Query", **params)
+            found.extend(_from_item(item) for item in page.get("Items", []))
+            last = page.get("LastEvaluatedKey")
+            if last is None or len(found) >= LIST_LIMIT:
+                break
+            params["ExclusiveStartKey"] = last
+        return found[:LIST_LIMIT]
 
 
 def _why_not(
     old: Mapping[str, Any] | None,
     *,
     hashed: str,
+    use_id: str,
     redemption: str | None,
     name_given: bool,
     now: int,
@@ -287,11 +372,15 @@ def _why_not(
     stored = _text(old, "secretHash") if old else None
     if old is None or stored is None or not hmac.compare_digest(stored, hashed):
         return Refused("unknown")
+    if use_id in _members(old, "useIds"):
+        # This redemption's own write, applied before its answer was lost (the SDK retried):
+        # consumed once, even if the invitation was revoked or expired since.
+        return Consumed(_from_item(old))
     if "revokedAt" in old:
         return Refused("revoked")
     if _number(old, "expiresAt") <= now:
         return Refused("expired")
-    if redemption is not None and redemption in old.get("redemptions", {}).get("SS", []):
+    if redemption is not None and redemption in _members(old, "redemptions"):
         return Replayed(_from_item(old))
     if _number(old, "usesLeft") <= 0:
         return Refused("used-up")
@@ -299,88 +388,3 @@ def _why_not(
     if fixed == name_given:
         return NameMismatch(fixed=fixed)
     return Refused("changed")
-
-
-def give_back(
-    client: DynamoDBClient, table: str, invitation_id: str, redemption: str | None
-) -> bool:
-    """Return a consumed use (the participant was not added); ``False`` if the item is gone or
-    already has all its uses."""
-    e = _Expression()
-    update = f"SET {e.name('usesLeft')} = {e.name('usesLeft')} + {e.value('one', _n(1))}"
-    if redemption is not None:
-        update += f" DELETE {e.name('redemptions')} {e.value('redemptions', {'SS': [redemption]})}"
-    try:
-        client.update_item(
-            TableName=table,
-            Key={"invitationId": _s(invitation_id)},
-            UpdateExpression=update,
-            ConditionExpression=f"{e.name('usesLeft')} < {e.name('uses')}",
-            **e.parameters(),
-        )
-    except Exception as error:
-        if error_code(error) != _CONDITION_FAILED:
-            raise
-        return False
-    return True
-
-
-def revoke(
-    client: DynamoDBClient,
-    table: str,
-    *,
-    invitation_id: str,
-    contact_id: str,
-    creator: str | None,
-    now: int,
-) -> bool:
-    """Revoke an invitation of ``contact_id`` (only one ``creator`` made, when given); ``False``
-    when there is no such invitation. Revoking twice keeps the first time."""
-    e = _Expression()
-    condition = f"{e.name('contactId')} = {e.value('contactId', _s(contact_id))}"
-    if creator is not None:
-        condition += f" AND {e.name('createdBy')} = {e.value('creator', _s(creator))}"
-    revoked_at, at = e.name("revokedAt"), e.value("now", _n(now))
-    try:
-        client.update_item(
-            TableName=table,
-            Key={"invitationId": _s(invitation_id)},
-            UpdateExpression=f"SET {revoked_at} = if_not_exists({revoked_at}, {at})",
-            ConditionExpression=condition,
-            **e.parameters(),
-        )
-    except Exception as error:
-        if error_code(error) != _CONDITION_FAILED:
-            raise
-        return False
-    return True
-
-
-def list_open(client: DynamoDBClient, table: str, contact_id: str, now: int) -> list[Invitation]:
-    """The contact's invitations that can still be redeemed, earliest expiry first (at most
-    :data:`LIST_LIMIT`). The index is eventually consistent: one created a moment ago may be
-    missing, one consumed or revoked a moment ago may still show."""
-    e = _Expression()
-    key = (
-        f"{e.name('contactId')} = {e.value('contactId', _s(contact_id))} AND "
-        f"{e.name('expiresAt')} > {e.value('now', _n(now))}"
-    )
-    open_only = f"{e.name('usesLeft')} > {e.value('zero', _n(0))} AND " + (
-        f"attribute_not_exists({e.name('revokedAt')})"
-    )
-    params: dict[str, Any] = {
-        "TableName": table,
-        "IndexName": INDEX_NAME,
-        "KeyConditionExpression": key,
-        "FilterExpression": open_only,
-        **e.parameters(),
-    }
-    found: list[Invitation] = []
-    for _ in range(_MAX_PAGES):
-        page = client.query(**params)
-        found.extend(_from_item(item) for item in page.get("Items", []))
-        last = page.get("LastEvaluatedKey")
-        if last is None or len(found) >= LIST_LIMIT:
-            break
-        params["ExclusiveStartKey"] = last
-    return found[:LIST_LIMIT]

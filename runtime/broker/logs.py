@@ -1,11 +1,7 @@
-"""Structured JSON logs, one object per line on standard output.
-
-Every line carries ``apiRequestId`` (API Gateway), ``lambdaRequestId`` and ``contactId``
-(null until a valid one is known), bound once per invocation with :func:`bind`. Callers
-add fields through ``extra={"fields": {...}}``. The broker never logs the participant
-token, the raw body or the display name; an exception is logged as its type and
-traceback frames, never its message (which could echo request values).
-"""
+"""JSON logs, one object per line on standard output (docs/operating.md). Every line carries
+``apiRequestId``, ``lambdaRequestId`` and ``contactId`` (null until a valid one is known), bound
+per invocation (:func:`bind`) in a context variable; callers add ``extra={"fields": {...}}``.
+Never a token, a body or a display name; an exception only as its type and frames."""
 
 from __future__ import annotations
 
@@ -14,32 +10,32 @@ import logging
 import sys
 import time
 import traceback
+from contextvars import ContextVar
 from typing import Any
 
 #: ``broker`` in Lambda; another name when the package is imported under another one.
 LOGGER_NAME = __name__.rpartition(".")[0] or "broker"
-_CONTEXT_KEYS = ("apiRequestId", "lambdaRequestId", "contactId")
-_context: dict[str, str | None] = dict.fromkeys(_CONTEXT_KEYS)
+LOGGER = logging.getLogger(LOGGER_NAME)
+_EMPTY = dict.fromkeys(("apiRequestId", "lambdaRequestId", "contactId"))
+_context: ContextVar[dict[str, str | None]] = ContextVar("log", default=_EMPTY)
 
 
 def bind(*, api_request_id: str | None, lambda_request_id: str | None) -> None:
     """Start an invocation's context: request IDs set, contact ID unknown."""
-    _context.update(apiRequestId=api_request_id, lambdaRequestId=lambda_request_id, contactId=None)
+    _context.set({**_EMPTY, "apiRequestId": api_request_id, "lambdaRequestId": lambda_request_id})
 
 
 def bind_contact(contact_id: str) -> None:
     """Add the (validated) contact ID to every following line of this invocation."""
-    _context["contactId"] = contact_id
+    _context.set({**_context.get(), "contactId": contact_id})
 
 
 def clear() -> None:
-    """Forget the invocation's context."""
-    _context.update(dict.fromkeys(_CONTEXT_KEYS))
+    _context.set(_EMPTY)
 
 
 def context() -> dict[str, str | None]:
-    """Return a copy of the current invocation's context."""
-    return dict(_context)
+    return dict(_context.get())
 
 
 def exception_fields(error: BaseException) -> dict[str, str]:
@@ -52,14 +48,13 @@ class JsonFormatter(logging.Formatter):
     """Format a record as one JSON object."""
 
     def format(self, record: logging.LogRecord) -> str:
-        """Return the record's JSON line (without the newline)."""
         created = time.gmtime(record.created)
         entry: dict[str, Any] = {
             "timestamp": time.strftime("%Y-%m-%dT%H:%M:%S", created) + f".{int(record.msecs):03d}Z",
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
-            **_context,
+            **_context.get(),
         }
         fields = getattr(record, "fields", None)
         if isinstance(fields, dict):
@@ -76,7 +71,6 @@ class StdoutHandler(logging.Handler):
     """Write to whatever ``sys.stdout`` is at emit time (Lambda ships stdout to CloudWatch)."""
 
     def emit(self, record: logging.LogRecord) -> None:
-        """Write one formatted line."""
         try:
             line = self.format(record) + "\n"
             try:
@@ -92,8 +86,8 @@ class StdoutHandler(logging.Handler):
 
 
 def configure(level: str) -> logging.Logger:
-    """Return the broker's logger, writing JSON lines at ``level`` (idempotent)."""
-    logger = logging.getLogger(LOGGER_NAME)
+    """Return :data:`LOGGER`, writing JSON lines at ``level`` (idempotent)."""
+    logger = LOGGER
     if not any(isinstance(handler, StdoutHandler) for handler in logger.handlers):
         handler = StdoutHandler()
         handler.setFormatter(JsonFormatter())

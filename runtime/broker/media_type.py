@@ -1,17 +1,7 @@
-"""The request's ``Content-Type`` (CONTRACT v2): JSON, or the broker answers 415.
-
-Accepted: exactly one ``Content-Type`` whose media type is ``application/json`` and whose only
-parameter, if any, is ``charset=utf-8``. Media type, parameter name and value match in any case
-(RFC 9110, section 8.3.1); whitespace may surround the value, ``;`` and ``=``; the charset value
-may be quoted (``charset="utf-8"``); empty parameters (``application/json;``) are ignored, as
-RFC 9110's ``parameters`` grammar allows. Anything else (no ``Content-Type``, several, another
-media type, another charset, another parameter) is refused with one ``errors`` entry saying
-which.
-
-The check comes before any other validation: a body that is not declared as JSON is not read,
-and a browser's cross-site "simple" request (``text/plain``, a form) is turned away before
-anything about it is looked at.
-"""
+"""The request's ``Content-Type`` (CONTRACT v2, docs/contract.md): one, ``application/json`` with
+at most ``charset=utf-8`` (matched as RFC 9110 says), or a 415 with one ``errors`` entry saying
+why. Checked first: a body not declared as JSON is never read, and a browser's cross-site
+"simple" request is turned away before anything else is looked at."""
 
 from __future__ import annotations
 

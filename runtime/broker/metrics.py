@@ -1,10 +1,6 @@
-"""CloudWatch metrics in the Embedded Metric Format: one JSON line per invocation.
-
-Dimension ``FunctionName`` on every metric; ``ConnectErrors`` also by ``ErrorCode`` and by
-``Operation, ErrorCode``, ``ContactRejections`` by ``ContactCheck``. The :data:`COUNTERS` are in
-every record (0 or 1) so alarms see data whenever the function runs; ``ConnectLatency``
-(CreateParticipant) and ``ConnectErrors`` when they apply. Never the contact ID or display name.
-"""
+"""CloudWatch metrics in the Embedded Metric Format, one line per invocation (docs/operating.md):
+the :data:`COUNTERS` always (alarms see data whenever the function runs), ``ConnectLatency`` and
+``ConnectErrors`` when they apply. Never the contact ID or display name."""
 
 from __future__ import annotations
 
@@ -40,7 +36,6 @@ class Invocation:
     """The check that refused the contact (``ContactCheck``), if one did."""
 
     def counters(self) -> dict[str, int]:
-        """Return the counter metrics by name."""
         return {
             "ParticipantsCreated": self.participants_created,
             "ValidationRejections": self.validation_rejections,
@@ -51,7 +46,6 @@ class Invocation:
 
 
 def _directives(invocation: Invocation, namespace: str) -> list[dict[str, Any]]:
-    """Return the ``CloudWatchMetrics`` directives of a record."""
     metrics = [{"Name": name, "Unit": COUNT} for name in COUNTERS]
     if invocation.connect_latency_ms is not None:
         metrics.append({"Name": "ConnectLatency", "Unit": MILLISECONDS})
@@ -111,7 +105,6 @@ def record(
 
 
 def emit(document: dict[str, Any]) -> None:
-    """Print an EMF record as one line on standard output."""
     line = json.dumps(
         document,
         separators=(",", ":"),  # pragma: no mutate (JSON-equal)

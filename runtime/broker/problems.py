@@ -1,11 +1,6 @@
-"""RFC 9457 problem responses, with types, statuses and titles from ``problems.json``.
-
-Every response the broker returns, success or problem, carries ``Cache-Control: no-store``
-and ``X-Content-Type-Options: nosniff``. Problem bodies hold ``type``, ``title``, ``status``,
-``detail`` and ``requestId`` (the API Gateway request ID), plus ``errors`` for validation
-failures. ``detail`` is always text written here, never an exception's message, so no stack
-trace, exception class name, ARN, account ID or token can reach a body.
-"""
+"""RFC 9457 problem responses (types, statuses, titles: ``problems.json``). Every response carries
+``Cache-Control: no-store`` and ``X-Content-Type-Options: nosniff``; a ``detail`` is text written
+here, never an exception's message, so nothing internal reaches a body."""
 
 from __future__ import annotations
 
@@ -20,6 +15,7 @@ from .contract import FieldError
 PROBLEMS_PATH = Path(__file__).resolve().parent / "problems.json"
 
 POLICY_DETAIL = "The request asks for something this broker does not allow; see errors."
+INTERNAL_DETAIL = "The broker could not complete the request."
 #: ``Retry-After`` (seconds) sent with these statuses.
 RETRY_AFTER_SECONDS: Mapping[int, int] = {429: 2, 503: 5}
 
@@ -31,7 +27,7 @@ _COMMON_HEADERS: Mapping[str, str] = {
 
 @functools.cache
 def catalogue() -> Mapping[str, Mapping[str, Any]]:
-    """Return the problem types keyed by short code (read once)."""
+    """The problem types by short code (read once)."""
     with PROBLEMS_PATH.open(encoding="utf-8") as handle:
         raw: dict[str, Any] = json.load(handle)
     return {code: entry for code, entry in raw.items() if not code.startswith("$")}
@@ -40,8 +36,7 @@ def catalogue() -> Mapping[str, Mapping[str, Any]]:
 def json_response(
     status: int, body: Mapping[str, Any], content_type: str, retry_after: int | None = None
 ) -> dict[str, Any]:
-    """Return an API Gateway proxy response with the broker's common headers (and
-    ``Retry-After``: ``retry_after``, else the status's)."""
+    """A proxy response with the common headers and a ``Retry-After`` (the status's by default)."""
     headers = {"Content-Type": content_type, **_COMMON_HEADERS}
     retry_after = RETRY_AFTER_SECONDS.get(status) if retry_after is None else retry_after
     if retry_after is not None:
@@ -64,7 +59,6 @@ def problem(
     request_id: str,
     errors: Sequence[FieldError] = (),
 ) -> dict[str, Any]:
-    """Return the problem response for the catalogue entry ``code``."""
     entry = catalogue()[code]
     status = int(entry["status"])
     body: dict[str, Any] = {
@@ -80,7 +74,6 @@ def problem(
 
 
 def created(participant_id: str, token: str, expiry: str, role: str) -> dict[str, Any]:
-    """Return the ``201 Created`` response of the contract."""
     body = {
         "participantId": participant_id,
         "participantToken": token,
@@ -88,3 +81,17 @@ def created(participant_id: str, token: str, expiry: str, role: str) -> dict[str
         "role": role,
     }
     return json_response(201, body, "application/json")
+
+
+class Problem(Exception):
+    """Raised to answer with the problem ``code`` (:mod:`.handler` turns it into the response)."""
+
+    def __init__(self, code: str, detail: str, errors: Sequence[FieldError] = ()) -> None:
+        self.code, self.detail, self.errors = code, detail, tuple(errors)
+
+    @property
+    def status(self) -> int:
+        return int(catalogue()[self.code]["status"])
+
+    def response(self, request_id: str) -> dict[str, Any]:
+        return problem(self.code, self.detail, request_id, self.errors)

@@ -9,8 +9,8 @@ the preflight's status is 2xx, ``Access-Control-Allow-Origin`` is the page's ori
 ``Access-Control-Allow-Methods`` lists the method (or ``*``), and
 ``Access-Control-Allow-Headers`` lists every requested header (case-insensitively, or ``*``).
 The page reads the actual response only if it carries an ``Access-Control-Allow-Origin`` that
-matches, and reads a header beyond the CORS-safelisted response headers only if
-``Access-Control-Expose-Headers`` names it.
+matches (:func:`readable`), and reads a header of it only if the header is readable
+(:func:`header_readable`).
 API Gateway developer guide, "Enabling CORS for a REST API resource": for a REST API the
 preflight is an OPTIONS method (a mock integration returning these headers), the actual
 response's headers come from the integration (here, the function) and from gateway responses.
@@ -21,7 +21,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-#: Response headers a page may always read (Fetch, "CORS-safelisted response-header name").
+#: Response headers a page may always read (Fetch, "CORS-safelisted response-header name";
+#: :func:`header_readable`).
 SAFELISTED_RESPONSE = {
     "cache-control",
     "content-language",
@@ -74,6 +75,25 @@ def preflight_passes(preflight: Preflight, status: int, headers: Mapping[str, st
     return problems
 
 
+def header_readable(name: str, headers: Mapping[str, str], credentials: bool = False) -> bool:
+    """Whether a script may read the response header ``name`` of a cross-origin response.
+
+    WHATWG Fetch Standard, "CORS-safelisted response-header name"
+    (https://fetch.spec.whatwg.org/#cors-safelisted-response-header-name), and MDN
+    "Access-Control-Expose-Headers"
+    (https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Access-Control-Expose-Headers):
+    only the CORS-safelisted response headers (Cache-Control, Content-Language, Content-Length,
+    Content-Type, Expires, Last-Modified, Pragma) and the headers the response names in
+    ``Access-Control-Expose-Headers`` (comma-separated, case-insensitive) are exposed to the
+    page; ``*`` there exposes every header only for a request without credentials, and is the
+    literal name ``*`` otherwise.
+    """
+    exposed = _listed(_lower(headers).get("access-control-expose-headers"))
+    if name.lower() in SAFELISTED_RESPONSE or name.lower() in exposed:
+        return True
+    return "*" in exposed and not credentials
+
+
 def readable(origin: str, headers: Mapping[str, str], read: Iterable[str] = ()) -> list[str]:
     """What keeps a page on ``origin`` from reading the response and the headers ``read``."""
     found = _lower(headers)
@@ -82,8 +102,7 @@ def readable(origin: str, headers: Mapping[str, str], read: Iterable[str] = ()) 
         problems.append(
             f"Access-Control-Allow-Origin is {found.get('access-control-allow-origin')!r}"
         )
-    exposed = _listed(found.get("access-control-expose-headers"))
-    hidden = [h for h in read if h.lower() not in SAFELISTED_RESPONSE | exposed]
+    hidden = [h for h in read if not header_readable(h, headers)]
     if hidden:
         problems.append(f"Access-Control-Expose-Headers lacks {hidden}")
     return problems

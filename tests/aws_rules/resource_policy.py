@@ -155,3 +155,22 @@ def authorized(
     if caller.account == api_account:
         return caller.identity_allows or verdict == "Allow"
     return caller.identity_allows and verdict in ("Allow", "AllowAccount")
+
+
+def principal_problems(principal: str | Mapping[str, Any]) -> list[str]:
+    """What is wrong with a ``Principal`` element that is meant to name callers.
+
+    IAM User Guide, "AWS JSON policy elements: Principal"
+    (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html):
+    ``"*"`` or ``{"AWS": "*"}`` is every principal, and with ``Allow`` in a resource-based policy
+    "grants access to all users, including anonymous users (public access)"; "You cannot use a
+    wildcard to match part of a principal name or ARN".
+    """
+    names = _values(principal) if isinstance(principal, str) else _values(principal["AWS"])
+    problems = []
+    for name in names:
+        if name == "*":
+            problems.append("'*' names every principal")
+        elif "*" in name or "?" in name:
+            problems.append(f"{name!r} matches part of an ARN")
+    return problems

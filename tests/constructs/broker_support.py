@@ -9,7 +9,7 @@ from typing import Any
 import aws_cdk as cdk
 from aws_cdk.assertions import Template
 
-from constructs_lib import ParticipantBroker
+from constructs_lib import ConnectInstance, ParticipantBroker
 
 INSTANCE_ID = "11111111-2222-3333-4444-555555555555"
 
@@ -40,14 +40,15 @@ def synth_broker(
     setup: Callable[[cdk.Stack], dict[str, Any]] | None = None,
     **props: Any,
 ) -> Synthesized:
-    """Synthesize ``ParticipantBroker(stack, "Broker", instance_id=INSTANCE_ID, **props)``.
+    """Synthesize ``ParticipantBroker(stack, "Broker", instance=..., **props)``, the instance
+    ``ConnectInstance.from_id(INSTANCE_ID)`` unless ``props`` has one.
 
     ``setup(stack)`` may create supporting resources and return more props.
     """
     app = app_factory()
     stack = cdk.Stack(app, "Stack")
     extra = setup(stack) if setup else {}
-    merged: dict[str, Any] = {"instance_id": INSTANCE_ID, **props, **extra}
+    merged: dict[str, Any] = {"instance": ConnectInstance.from_id(INSTANCE_ID), **props, **extra}
     broker = ParticipantBroker(stack, "Broker", **merged)
     return Synthesized(stack, broker, Template.from_stack(stack))
 
@@ -55,3 +56,19 @@ def synth_broker(
 def new_stack(app_factory: Callable[..., cdk.App]) -> cdk.Stack:
     """An empty stack in a fresh app (for tests that expect the constructor to raise)."""
     return cdk.Stack(app_factory(), "Stack")
+
+
+def methods(synth: Synthesized) -> dict[tuple[str, str], dict[str, Any]]:
+    """(HTTP method, resource path) -> the method's properties."""
+    resources = synth.template.find_resources("AWS::ApiGateway::Resource")
+
+    def path(ref: dict[str, Any]) -> str:
+        if "Fn::GetAtt" in ref:
+            return ""
+        resource = resources[ref["Ref"]]["Properties"]
+        return f"{path(resource['ParentId'])}/{resource['PathPart']}"
+
+    return {
+        (m["Properties"]["HttpMethod"], path(m["Properties"]["ResourceId"])): m["Properties"]
+        for m in synth.template.find_resources("AWS::ApiGateway::Method").values()
+    }

@@ -16,7 +16,7 @@ from aws_rules.intrinsics import PSEUDO, evaluate
 from aws_rules.resource_policy import AuthType, Caller, authorized
 from broker_support import Synthesized, new_stack, synth_broker
 
-from constructs_lib import ParticipantBroker
+from constructs_lib import BrokerAuthorization, BrokerEndpoint, ConnectInstance, ParticipantBroker
 
 API_ACCOUNT = PSEUDO["AWS::AccountId"]
 PARTNER = "210987654321"
@@ -48,14 +48,16 @@ def with_endpoint(stack: cdk.Stack) -> dict[str, Any]:
     endpoint = ec2.InterfaceVpcEndpoint.from_interface_vpc_endpoint_attributes(
         stack, "Endpoint", vpc_endpoint_id=ENDPOINT, port=443
     )
-    return {"private_endpoint_vpc_endpoints": [endpoint]}
+    return {"endpoint": BrokerEndpoint.private([endpoint])}
 
 
 @pytest.fixture(scope="module")
 def allowlisted(app_factory: Callable[..., cdk.App]) -> Synthesized:
     return synth_broker(
         app_factory,
-        allowed_principals=[iam.ArnPrincipal(LISTED_ROLE), iam.AccountPrincipal(PARTNER)],
+        authorization=BrokerAuthorization.iam(
+            allowed_principals=[iam.ArnPrincipal(LISTED_ROLE), iam.AccountPrincipal(PARTNER)]
+        ),
         cors_allowed_origins=[ORIGIN],
     )
 
@@ -68,14 +70,17 @@ def private(app_factory: Callable[..., cdk.App]) -> Synthesized:
 @pytest.fixture(scope="module")
 def private_allowlisted(app_factory: Callable[..., cdk.App]) -> Synthesized:
     return synth_broker(
-        app_factory, setup=with_endpoint, allowed_principals=[iam.ArnPrincipal(LISTED_ROLE)]
+        app_factory,
+        setup=with_endpoint,
+        authorization=BrokerAuthorization.iam(allowed_principals=[iam.ArnPrincipal(LISTED_ROLE)]),
     )
 
 
 @pytest.fixture(scope="module")
 def private_cognito(app_factory: Callable[..., cdk.App]) -> Synthesized:
     def setup(stack: cdk.Stack) -> dict[str, Any]:
-        return {**with_endpoint(stack), "user_pool": cognito.UserPool(stack, "Pool")}
+        pool = cognito.UserPool(stack, "Pool")
+        return {**with_endpoint(stack), "authorization": BrokerAuthorization.cognito(pool)}
 
     return synth_broker(app_factory, setup=setup, cors_allowed_origins=[ORIGIN])
 
@@ -143,7 +148,12 @@ def test_a_role_allowlisted_by_its_construct_is_matched_by_its_arn(
 ) -> None:
     stack = new_stack(app_factory)
     role = iam.Role(stack, "Caller", assumed_by=iam.AccountRootPrincipal(), path="/app/")
-    ParticipantBroker(stack, "Broker", instance_id="i-1", allowed_principals=[role])
+    ParticipantBroker(
+        stack,
+        "Broker",
+        instance=ConnectInstance.from_id("i-1"),
+        authorization=BrokerAuthorization.iam(allowed_principals=[role]),
+    )
     template = cdk.assertions.Template.from_stack(stack).to_json()
     policy = next(
         r["Properties"]["Policy"]
@@ -154,15 +164,16 @@ def test_a_role_allowlisted_by_its_construct_is_matched_by_its_arn(
     assert deny["Condition"] == {"ArnNotLike": {"aws:PrincipalArn": [stack.resolve(role.role_arn)]}}
 
 
-@pytest.mark.parametrize(
-    "principal",
-    [iam.ServicePrincipal("lambda.amazonaws.com"), iam.AnyPrincipal()],
-    ids=["service", "anyone"],
-)
 def test_allowlist_takes_roles_users_and_accounts_only(
-    app_factory: Callable[..., cdk.App], principal: iam.IPrincipal
+    app_factory: Callable[..., cdk.App],
 ) -> None:
+    # Wildcards and principals with conditions: test_allowed_principals.py.
     with pytest.raises(ValueError, match="allowed_principals takes IAM roles, IAM users and"):
         ParticipantBroker(
-            new_stack(app_factory), "Broker", instance_id="i-1", allowed_principals=[principal]
+            new_stack(app_factory),
+            "Broker",
+            instance=ConnectInstance.from_id("i-1"),
+            authorization=BrokerAuthorization.iam(
+                allowed_principals=[iam.ServicePrincipal("lambda.amazonaws.com")]
+            ),
         )

@@ -8,10 +8,10 @@ from typing import Any
 
 import aws_cdk as cdk
 import pytest
-from aws_rules.cors import Preflight, preflight_passes, readable
+from aws_rules.cors import Preflight, header_readable, preflight_passes, readable
 from broker_support import Synthesized, new_stack, synth_broker
 
-from constructs_lib import ParticipantBroker
+from constructs_lib import ConnectInstance, ParticipantBroker
 
 ORIGIN = "https://app.example.com"
 #: What a browser app signing with SigV4 sends (Content-Type: application/json is not
@@ -63,17 +63,35 @@ def test_preflight_does_not_answer_another_origin(cors: Synthesized) -> None:
     ]
 
 
-def test_api_gateway_errors_are_readable_by_the_page(cors: Synthesized) -> None:
-    throttled = next(
-        r["Properties"]
-        for r in cors.template.find_resources("AWS::ApiGateway::GatewayResponse").values()
-        if r["Properties"]["ResponseType"] == "THROTTLED"
-    )
-    headers: dict[str, Any] = {
-        name.removeprefix("gatewayresponse.header."): value.strip("'")
-        for name, value in throttled["ResponseParameters"].items()
+def gateway_headers(synth: Synthesized) -> dict[str, dict[str, Any]]:
+    """Each gateway response's headers (values unquoted), by response type."""
+    return {
+        r["Properties"]["ResponseType"]: {
+            name.removeprefix("gatewayresponse.header."): value.strip("'")
+            for name, value in r["Properties"]["ResponseParameters"].items()
+        }
+        for r in synth.template.find_resources("AWS::ApiGateway::GatewayResponse").values()
     }
-    assert readable(ORIGIN, headers) == []
+
+
+def test_api_gateway_errors_are_readable_by_the_page(cors: Synthesized) -> None:
+    assert readable(ORIGIN, gateway_headers(cors)["THROTTLED"]) == []
+
+
+def test_retry_after_of_api_gateway_answers_is_readable_by_the_page(cors: Synthesized) -> None:
+    # THROTTLED (429) and DEFAULT_5XX (502 and the other 5xx) carry Retry-After; a page reads
+    # it only when Access-Control-Expose-Headers names it, as the function's answers do.
+    retrying = {t: h for t, h in gateway_headers(cors).items() if "Retry-After" in h}
+    assert sorted(retrying) == ["DEFAULT_5XX", "THROTTLED"]
+    for headers in retrying.values():
+        assert readable(ORIGIN, headers, ["Retry-After"]) == []
+        assert headers["Access-Control-Expose-Headers"] == "Retry-After"
+
+
+def test_only_retry_after_is_exposed(cors: Synthesized) -> None:
+    # x-amzn-RequestId stays unexposed: the body's requestId carries the same ID.
+    for headers in gateway_headers(cors).values():
+        assert not header_readable("x-amzn-RequestId", headers)
 
 
 def test_wildcard_origin_is_refused_at_synth(app_factory: Callable[..., cdk.App]) -> None:
@@ -81,5 +99,8 @@ def test_wildcard_origin_is_refused_at_synth(app_factory: Callable[..., cdk.App]
     # tokens, and the function would not echo `*` anyway.
     with pytest.raises(ValueError, match=r"cors_allowed_origins contains '\*'"):
         ParticipantBroker(
-            new_stack(app_factory), "Broker", instance_id="i-1", cors_allowed_origins=["*"]
+            new_stack(app_factory),
+            "Broker",
+            instance=ConnectInstance.from_id("i-1"),
+            cors_allowed_origins=["*"],
         )

@@ -26,6 +26,8 @@ from test_as_deployed_access import (
     with_endpoint,
 )
 
+from constructs_lib import BrokerAuthorization, InvitationOptions
+
 CREATE = "execute-api:/v1/POST/contacts/c-1/invitations"
 LIST = "execute-api:/v1/GET/contacts/c-1/invitations"
 REVOKE = "execute-api:/v1/DELETE/contacts/c-1/invitations/Vh2kQ9xW1mZr8TfA"
@@ -41,8 +43,8 @@ PREFLIGHTS = [
 def allowlisted(app_factory: Callable[..., cdk.App]) -> Synthesized:
     return synth_broker(
         app_factory,
-        invitations=True,
-        allowed_principals=[iam.ArnPrincipal(LISTED_ROLE)],
+        invitations=InvitationOptions(),
+        authorization=BrokerAuthorization.iam(allowed_principals=[iam.ArnPrincipal(LISTED_ROLE)]),
         cors_allowed_origins=[ORIGIN],
     )
 
@@ -50,7 +52,10 @@ def allowlisted(app_factory: Callable[..., cdk.App]) -> Synthesized:
 @pytest.fixture(scope="module")
 def private(app_factory: Callable[..., cdk.App]) -> Synthesized:
     return synth_broker(
-        app_factory, setup=with_endpoint, invitations=True, cors_allowed_origins=[ORIGIN]
+        app_factory,
+        setup=with_endpoint,
+        invitations=InvitationOptions(),
+        cors_allowed_origins=[ORIGIN],
     )
 
 

@@ -4,6 +4,7 @@ oversized bodies (aws_rules.gateway_responses), for the same configuration."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -13,6 +14,7 @@ import pytest
 from aws_rules import gateway_responses, mock_integration
 from broker_support import Synthesized, synth_broker
 
+from constructs_lib import InvitationOptions
 from constructs_lib._gateway_answers import MAX_PAYLOAD_BYTES
 from constructs_lib.local import LocalBroker, LocalBrokerConfig
 
@@ -101,6 +103,21 @@ def test_gateway_problems_match_the_deployed_gateway_responses(
     )
 
 
+def test_the_401_without_a_caller_matches_the_deployed_unauthorized_response(
+    pair: tuple[Synthesized, LocalBroker],
+) -> None:
+    # The same origins, with contact-bound callers simulated (X-Local-Caller).
+    synth, local = pair
+    config = dataclasses.replace(local.config, caller_attribute="brokerCaller")
+    with LocalBroker(config=config, connect=local.connect) as bound:
+        answer = local_answer(bound, "POST", ROUTE, b"{}")
+    deployed = deployed_problem(synth, "UNAUTHORIZED", answer["request_id"])
+    # Only the detail differs: the local one names the header to send.
+    assert answer["body"].pop("detail") == "The request is not authenticated (X-Local-Caller)."
+    assert deployed["body"].pop("detail") == "The request is not authenticated."
+    assert {k: answer[k] for k in ("status", "headers", "body")} == deployed
+
+
 INVITATION_PREFLIGHTS = {
     "/contacts/contact-1/invitations": "invitations",
     "/contacts/contact-1/invitations/Vh2kQ9xW1mZr8TfA": "{invitationId}",
@@ -110,7 +127,7 @@ INVITATION_PREFLIGHTS = {
 
 @pytest.fixture(scope="module")
 def inviting_pair(app_factory: Callable[..., cdk.App]) -> Iterator[tuple[Synthesized, LocalBroker]]:
-    synth = synth_broker(app_factory, cors_allowed_origins=[APP], invitations=True)
+    synth = synth_broker(app_factory, cors_allowed_origins=[APP], invitations=InvitationOptions())
     config = LocalBrokerConfig(cors_allowed_origins=(APP,), log_level="ERROR", invitations=True)
     with LocalBroker(config=config) as local:
         yield synth, local

@@ -15,7 +15,7 @@ from aws_cdk.assertions import Template
 from aws_rules.intrinsics import evaluate
 from broker_support import INSTANCE_ID, new_stack, synth_broker
 
-from constructs_lib import ParticipantBroker
+from constructs_lib import BrokerAuthorization, ConnectInstance, ParticipantBroker
 
 INSTANCE_ARN = f"arn:aws:connect:eu-west-1:123456789012:instance/{INSTANCE_ID}"
 
@@ -23,8 +23,14 @@ INSTANCE_ARN = f"arn:aws:connect:eu-west-1:123456789012:instance/{INSTANCE_ID}"
 @pytest.mark.parametrize(
     ("props", "auth"),
     [
-        (lambda s: {"user_pool": cognito.UserPool(s, "Pool")}, "COGNITO_USER_POOLS"),
-        (lambda s: {"allow_unauthenticated_access": True}, "NONE"),
+        (
+            lambda s: {"authorization": BrokerAuthorization.cognito(cognito.UserPool(s, "Pool"))},
+            "COGNITO_USER_POOLS",
+        ),
+        (
+            lambda s: {"authorization": BrokerAuthorization.allow_unauthenticated_access()},
+            "NONE",
+        ),
     ],
     ids=["cognito", "unauthenticated"],
 )
@@ -32,7 +38,9 @@ def test_grant_invoke_refuses_a_broker_iam_does_not_authorize(
     app_factory: Callable[..., cdk.App], props: Callable[[cdk.Stack], dict[str, Any]], auth: str
 ) -> None:
     stack = new_stack(app_factory)
-    broker = ParticipantBroker(stack, "Broker", instance_id=INSTANCE_ID, **props(stack))
+    broker = ParticipantBroker(
+        stack, "Broker", instance=ConnectInstance.from_id(INSTANCE_ID), **props(stack)
+    )
     caller = iam.Role(stack, "Caller", assumed_by=iam.AccountRootPrincipal())
     with pytest.raises(ValueError) as raised:
         broker.grant_invoke(caller)
@@ -44,7 +52,7 @@ def test_grant_invoke_refuses_a_broker_iam_does_not_authorize(
 
 
 def test_a_literal_instance_arn_becomes_the_id(app_factory: Callable[..., cdk.App]) -> None:
-    synth = synth_broker(app_factory, instance_id=INSTANCE_ARN)
+    synth = synth_broker(app_factory, instance=ConnectInstance.from_arn(INSTANCE_ARN))
     assert synth.only("AWS::SSM::Parameter")["Value"] == INSTANCE_ID
     variables = synth.only("AWS::Lambda::Function")["Environment"]["Variables"]
     assert variables["INSTANCE_ID"] == INSTANCE_ID
@@ -57,7 +65,7 @@ def test_a_parameter_holding_the_arn_scopes_iam_and_the_function_to_the_id(
     # instance/arn:aws:connect:... and every call failed with AccessDenied (a 500).
     stack = new_stack(app_factory)
     parameter = ssm.StringParameter.from_string_parameter_name(stack, "Id", "/connect/instance")
-    ParticipantBroker(stack, "Broker", instance_id_parameter=parameter)
+    ParticipantBroker(stack, "Broker", instance=ConnectInstance.from_parameter(parameter))
     template = Template.from_stack(stack).to_json()
     (parameter_name,) = [p for p in template["Parameters"] if p.startswith("Id")]
     resources = template["Resources"]

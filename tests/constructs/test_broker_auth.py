@@ -11,15 +11,16 @@ from aws_cdk import aws_apigateway as apigateway
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk.assertions import Annotations, Match
-from broker_support import INSTANCE_ID, Synthesized, new_stack, synth_broker
+from broker_support import Synthesized, synth_broker
 
-from constructs_lib import ParticipantBroker
+from constructs_lib import BrokerAuthorization
 
 WARNING_ID = "connect-participant-broker:unauthenticated"
 
 
 def with_user_pool(stack: cdk.Stack) -> dict[str, Any]:
-    return {"user_pool": cognito.UserPool(stack, "Pool")}
+    pool = cognito.UserPool(stack, "Pool")
+    return {"authorization": BrokerAuthorization.cognito(pool, scopes=["broker/participants"])}
 
 
 def with_token_authorizer(stack: cdk.Stack) -> dict[str, Any]:
@@ -30,14 +31,13 @@ def with_token_authorizer(stack: cdk.Stack) -> dict[str, Any]:
         handler="index.handler",
         code=lambda_.Code.from_inline("def handler(event, context):\n    return {}\n"),
     )
-    return {"authorizer": apigateway.TokenAuthorizer(stack, "Authorizer", handler=function)}
+    authorizer = apigateway.TokenAuthorizer(stack, "Authorizer", handler=function)
+    return {"authorization": BrokerAuthorization.authorizer(authorizer)}
 
 
 @pytest.fixture(scope="module")
 def cognito_synth(app_factory: Callable[..., cdk.App]) -> Synthesized:
-    return synth_broker(
-        app_factory, setup=with_user_pool, authorization_scopes=["broker/participants"]
-    )
+    return synth_broker(app_factory, setup=with_user_pool)
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +47,9 @@ def custom_synth(app_factory: Callable[..., cdk.App]) -> Synthesized:
 
 @pytest.fixture(scope="module")
 def open_synth(app_factory: Callable[..., cdk.App]) -> Synthesized:
-    return synth_broker(app_factory, allow_unauthenticated_access=True)
+    return synth_broker(
+        app_factory, authorization=BrokerAuthorization.allow_unauthenticated_access()
+    )
 
 
 def test_cognito_method_uses_the_user_pool_authorizer_and_scopes(
@@ -86,53 +88,10 @@ def test_unauthenticated_access_adds_a_warning(open_synth: Synthesized) -> None:
     Annotations.from_stack(open_synth.stack).has_warning(
         "/Stack/Broker",
         Match.string_like_regexp(
-            r"^allow_unauthenticated_access=True: anyone who can reach this API can add "
-            r"participants.* \[ack: connect-participant-broker:unauthenticated\]$"
+            r"^BrokerAuthorization.allow_unauthenticated_access\(\): anyone who can reach this "
+            r"API can add participants.* \[ack: connect-participant-broker:unauthenticated\]$"
         ),
     )
-
-
-@pytest.mark.parametrize(
-    ("props", "message"),
-    [
-        (
-            {"allow_unauthenticated_access": True, "authorizer": "X"},
-            "choose one way to authenticate callers, got authorizer and "
-            "allow_unauthenticated_access; pass only one of user_pool, authorizer, "
-            "allow_unauthenticated_access=True (or none for AWS_IAM)",
-        ),
-        (
-            {"user_pool": "P", "authorizer": "X"},
-            "choose one way to authenticate callers, got user_pool and authorizer; pass only "
-            "one of user_pool, authorizer, allow_unauthenticated_access=True (or none for "
-            "AWS_IAM)",
-        ),
-        (
-            {"authorization_scopes": ["a/b"]},
-            "authorization_scopes only applies with user_pool, got authorization_scopes="
-            "['a/b'] and no user_pool; pass user_pool= or drop the scopes",
-        ),
-    ],
-)
-def test_conflicting_auth_props_are_rejected(
-    app_factory: Callable[..., cdk.App], props: dict[str, Any], message: str
-) -> None:
-    stack = new_stack(app_factory)
-    with pytest.raises(ValueError) as raised:
-        ParticipantBroker(stack, "Broker", instance_id=INSTANCE_ID, **props)
-    assert str(raised.value) == message
-
-
-def test_allow_unauthenticated_access_false_keeps_aws_iam(
-    app_factory: Callable[..., cdk.App],
-) -> None:
-    stack = new_stack(app_factory)
-    broker = ParticipantBroker(
-        stack, "Broker", instance_id=INSTANCE_ID, allow_unauthenticated_access=False
-    )
-    method = broker.create_participant_method.node.default_child
-    assert isinstance(method, apigateway.CfnMethod)
-    assert method.authorization_type == "AWS_IAM"
 
 
 def test_function_is_told_where_the_caller_identity_is(

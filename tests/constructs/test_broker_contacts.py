@@ -11,7 +11,13 @@ import pytest
 from aws_cdk import Duration
 from broker_support import INSTANCE_ID, Synthesized, new_stack, synth_broker
 
-from constructs_lib import ParticipantBroker, _validation, defaults
+from constructs_lib import (
+    BrokerAuthorization,
+    ConnectInstance,
+    ParticipantBroker,
+    _checks,
+    defaults,
+)
 from runtime.broker import config
 
 ROLES = "AGENT, CUSTOMER, SYSTEM, CUSTOM_BOT, SUPERVISOR"
@@ -47,7 +53,7 @@ def test_defaults_follow_aws_and_the_runtime() -> None:
     assert defaults.CHANNELS == config.CHANNELS
     # The default wait is the longest the default timeout leaves room for.
     seconds = defaults.TIMEOUT.to_seconds()
-    assert defaults.AGENT_WAIT.to_seconds() == _validation.max_agent_wait_seconds(seconds) == 3
+    assert defaults.AGENT_WAIT.to_seconds() == _checks.max_agent_wait_seconds(seconds) == 3
 
 
 def test_without_contact_checks_the_function_gets_neither_the_action_nor_the_settings(
@@ -81,6 +87,7 @@ def test_custom_settings_reach_the_function(app_factory: Callable[..., cdk.App])
         channel_roles={"VOICE": ["CUSTOMER", "SUPERVISOR", "CUSTOMER"], "TASK": ["CUSTOMER"]},
         agent_wait=Duration.millis(1500),
         caller_attribute="brokerCaller",
+        authorization=BrokerAuthorization.iam(session_identity=True),
     )
     env = variables(synth)
     assert (env["CHANNEL_ROLES"], env["AGENT_WAIT_MS"], env["CALLER_ATTRIBUTE"]) == (
@@ -88,18 +95,22 @@ def test_custom_settings_reach_the_function(app_factory: Callable[..., cdk.App])
         "1500",
         "brokerCaller",
     )
-    assert config.load({"INSTANCE_ID": "i", **env}).channel_roles == {
-        "VOICE": ("CUSTOMER", "SUPERVISOR"),
-        "TASK": ("CUSTOMER",),
-    }
+    assert env["IAM_SESSION_IDENTITY"] == "true"
+    loaded = config.load({"INSTANCE_ID": "i", **env})
+    assert loaded.channel_roles == {"VOICE": ("CUSTOMER", "SUPERVISOR"), "TASK": ("CUSTOMER",)}
+    assert loaded.iam_sessions is True
 
 
 def test_caller_attribute_works_with_a_cognito_api(app_factory: Callable[..., cdk.App]) -> None:
     def pool(stack: cdk.Stack) -> dict[str, Any]:
-        return {"user_pool": cdk.aws_cognito.UserPool(stack, "Pool")}
+        pool = cdk.aws_cognito.UserPool(stack, "Pool")
+        return {"authorization": BrokerAuthorization.cognito(pool)}
 
     env = variables(synth_broker(app_factory, setup=pool, caller_attribute="owner"))
     assert (env["AUTH_TYPE"], env["CALLER_ATTRIBUTE"]) == ("COGNITO_USER_POOLS", "owner")
+    # The role of an assumed-role session is the caller unless session_identity says not.
+    assert "IAM_SESSION_IDENTITY" not in env
+    assert defaults.IAM_SESSION_IDENTITY is False
 
 
 @pytest.mark.parametrize(
@@ -107,12 +118,12 @@ def test_caller_attribute_works_with_a_cognito_api(app_factory: Callable[..., cd
     [(False, 3, 8), (True, 0, 15), (True, 3, 25), (True, 6, 28), (True, 0.5, 22.5)],
 )
 def test_required_timeout(checks: bool, wait: float, needed: float) -> None:
-    assert _validation.required_timeout_seconds(checks, wait) == needed
+    assert _checks.required_timeout_seconds(checks, wait) == needed
 
 
 @pytest.mark.parametrize(("timeout", "wait"), [(25, 3), (28, 6), (22.5, 0.5), (22, 0), (10, 0)])
 def test_longest_wait_a_timeout_leaves(timeout: float, wait: float) -> None:
-    assert _validation.max_agent_wait_seconds(timeout) == wait
+    assert _checks.max_agent_wait_seconds(timeout) == wait
 
 
 def test_the_widest_wait_the_longest_timeout_allows(app_factory: Callable[..., cdk.App]) -> None:
@@ -233,10 +244,13 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
     ),
     (
         "caller-attribute-without-callers",
-        {"caller_attribute": "owner", "allow_unauthenticated_access": True},
+        {
+            "caller_attribute": "owner",
+            "authorization": BrokerAuthorization.allow_unauthenticated_access(),
+        },
         "caller_attribute='owner' binds contacts to the caller's identity, and "
-        "allow_unauthenticated_access=True gives callers none; use AWS_IAM, user_pool or "
-        "authorizer, or drop caller_attribute",
+        "BrokerAuthorization.allow_unauthenticated_access() gives callers none; use "
+        "BrokerAuthorization.iam(), .cognito(...) or .authorizer(...), or drop caller_attribute",
     ),
 ]
 
@@ -246,7 +260,9 @@ def test_invalid_contact_props_are_rejected_with_the_fix(
     app_factory: Callable[..., cdk.App], props: dict[str, Any], message: str
 ) -> None:
     with pytest.raises(ValueError) as raised:
-        ParticipantBroker(new_stack(app_factory), "Broker", instance_id=INSTANCE_ID, **props)
+        ParticipantBroker(
+            new_stack(app_factory), "Broker", instance=ConnectInstance.from_id(INSTANCE_ID), **props
+        )
     assert str(raised.value) == message
 
 
@@ -269,7 +285,7 @@ def test_unresolved_tokens_are_not_validated(app_factory: Callable[..., cdk.App]
     broker = ParticipantBroker(
         stack,
         "Broker",
-        instance_id=INSTANCE_ID,
+        instance=ConnectInstance.from_id(INSTANCE_ID),
         timeout=Duration.seconds(cdk.CfnParameter(stack, "Timeout", type="Number").value_as_number),
         agent_wait=Duration.millis(millis),
         caller_attribute=attribute,

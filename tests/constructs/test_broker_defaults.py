@@ -19,7 +19,7 @@ from aws_cdk import aws_ssm as ssm
 from aws_cdk.assertions import Annotations, Match, Template
 from broker_support import INSTANCE_ID, Synthesized, synth_broker
 
-from constructs_lib import ParticipantBroker
+from constructs_lib import ConnectInstance, ParticipantBroker
 
 PARTITION = {"Ref": "AWS::Partition"}
 REGION = {"Ref": "AWS::Region"}
@@ -199,12 +199,23 @@ def test_account_wide_api_gateway_setting_is_left_alone_by_default(synth: Synthe
 def test_synth_says_what_the_account_needs_for_logs(synth: Synthesized) -> None:
     infos = Annotations.from_stack(synth.stack).find_info("*", Match.any_value())
     assert [info.entry.data for info in infos] == [
-        "ParticipantBroker writes API Gateway execution and access logs, which need the "
-        "account's Region-wide API Gateway CloudWatch role (Settings > CloudWatch log role ARN, "
-        "AWS::ApiGateway::Account). If this account and Region have none, the stage fails to "
-        "deploy: set it once (your landing zone may already), or pass "
-        "create_api_gateway_account_role=True to let this stack set it."
+        "the API's execution and access logs need the account's Region-wide API Gateway "
+        "CloudWatch role (Settings > CloudWatch log role ARN, AWS::ApiGateway::Account); if "
+        "this account and Region have none, the stage fails to deploy: set it once (your "
+        "landing zone may already), or pass create_api_gateway_account_role=True to let this "
+        "stack set it [ack: connect-participant-broker:api-gateway-account-role]"
     ]
+
+
+def test_an_app_with_the_account_role_acknowledges_the_note(
+    app_factory: Callable[..., cdk.App],
+) -> None:
+    stack = cdk.Stack(app_factory(), "Stack")
+    broker = ParticipantBroker(stack, "Broker", instance=ConnectInstance.from_id(INSTANCE_ID))
+    cdk.Annotations.of(broker).acknowledge_info(
+        "connect-participant-broker:api-gateway-account-role", "the landing zone sets the role"
+    )
+    assert Annotations.from_stack(stack).find_info("*", Match.any_value()) == []
 
 
 def test_no_note_when_the_broker_sets_the_account_role(with_account_role: Synthesized) -> None:
@@ -323,16 +334,24 @@ def test_every_body_reaches_the_function_which_lists_every_error(synth: Synthesi
 def test_stage_v1_throttling_logging_tracing(synth: Synthesized) -> None:
     stage = synth.only("AWS::ApiGateway::Stage")
     assert (stage["StageName"], stage["TracingEnabled"]) == ("v1", True)
+    logging = {"DataTraceEnabled": False, "LoggingLevel": "ERROR", "MetricsEnabled": True}
+    # The participants route's share of Connect's quotas: with the default agent wait a request
+    # makes up to 4 DescribeContact calls, 10 per second at most (test_as_deployed_throttling).
     assert stage["MethodSettings"] == [
         {
-            "DataTraceEnabled": False,
+            **logging,
             "HttpMethod": "*",
-            "LoggingLevel": "ERROR",
-            "MetricsEnabled": True,
             "ResourcePath": "/*",
             "ThrottlingBurstLimit": 10,
             "ThrottlingRateLimit": 5,
-        }
+        },
+        {
+            **logging,
+            "HttpMethod": "POST",
+            "ResourcePath": "/~1contacts~1{contactId}~1participants",
+            "ThrottlingBurstLimit": 10,
+            "ThrottlingRateLimit": 2.5,
+        },
     ]
 
 
@@ -397,7 +416,7 @@ def test_every_exposed_attribute(synth: Synthesized) -> None:
 
 def test_grant_invoke_allows_exactly_the_post_method(app_factory: Callable[..., cdk.App]) -> None:
     stack = cdk.Stack(app_factory(), "Stack")
-    broker = ParticipantBroker(stack, "Broker", instance_id=INSTANCE_ID)
+    broker = ParticipantBroker(stack, "Broker", instance=ConnectInstance.from_id(INSTANCE_ID))
     caller = iam.Role(stack, "Caller", assumed_by=iam.AccountRootPrincipal())
     grant = broker.grant_invoke(caller)
     assert grant.success

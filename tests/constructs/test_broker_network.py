@@ -8,9 +8,12 @@ from typing import Any
 import aws_cdk as cdk
 import pytest
 from aws_cdk import Duration
+from aws_cdk import aws_apigateway as apigateway
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from broker_support import Synthesized, synth_broker
+
+from constructs_lib import BrokerAuthorization, BrokerEndpoint, BrokerSecurityPolicy
 
 WEB_ACL_ARN = "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/broker/abcd-1234"
 ORIGIN = "https://app.example.com"
@@ -21,7 +24,9 @@ def with_private_endpoint(stack: cdk.Stack) -> dict[str, Any]:
     endpoint = ec2.InterfaceVpcEndpoint.from_interface_vpc_endpoint_attributes(
         stack, "Endpoint", vpc_endpoint_id="vpce-0123456789abcdef0", port=443
     )
-    return {"private_endpoint_vpc_endpoints": [endpoint]}
+    return {
+        "endpoint": BrokerEndpoint.private([endpoint], allowed_vpc_endpoint_ids=["vpce-0fedcba"])
+    }
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +34,7 @@ def custom(app_factory: Callable[..., cdk.App]) -> Synthesized:
     """Principal allowlist, WAF, one CORS origin, custom throttling and function settings."""
     return synth_broker(
         app_factory,
-        allowed_principals=[iam.ArnPrincipal(CALLER_ARN)],
+        authorization=BrokerAuthorization.iam(allowed_principals=[iam.ArnPrincipal(CALLER_ARN)]),
         web_acl_arn=WEB_ACL_ARN,
         cors_allowed_origins=[ORIGIN],
         throttling_rate_limit=2,
@@ -46,15 +51,18 @@ def custom(app_factory: Callable[..., cdk.App]) -> Synthesized:
         log_level="DEBUG",
         metrics_namespace="Team/Broker",
         create_api_gateway_account_role=True,
-        security_policy="SecurityPolicy_TLS13_1_3_2025_09",
+        endpoint=BrokerEndpoint.regional(
+            security_policy=BrokerSecurityPolicy.enhanced(
+                "SecurityPolicy_TLS13_1_3_2025_09",
+                endpoint_access_mode=apigateway.EndpointAccessMode.STRICT,
+            )
+        ),
     )
 
 
 @pytest.fixture(scope="module")
 def private(app_factory: Callable[..., cdk.App]) -> Synthesized:
-    return synth_broker(
-        app_factory, setup=with_private_endpoint, allowed_vpc_endpoint_ids=["vpce-0fedcba"]
-    )
+    return synth_broker(app_factory, setup=with_private_endpoint)
 
 
 def test_principal_allowlist_resource_policy(custom: Synthesized) -> None:

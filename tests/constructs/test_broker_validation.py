@@ -2,73 +2,35 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import Any
 
 import aws_cdk as cdk
 import pytest
 from aws_cdk import Duration
+from aws_cdk import aws_apigateway as apigateway
 from aws_cdk import aws_ec2 as ec2
-from aws_cdk import aws_iam as iam
-from aws_cdk import aws_ssm as ssm
 from aws_cdk.assertions import Template
 from broker_support import INSTANCE_ID, new_stack
 
-from constructs_lib import ParticipantBroker
+from constructs_lib import (
+    BrokerAuthorization,
+    BrokerEndpoint,
+    BrokerSecurityPolicy,
+    ConnectInstance,
+    ParticipantBroker,
+)
 
 ROLES = "AGENT, CUSTOMER, SYSTEM, CUSTOM_BOT, SUPERVISOR"
 
 CASES: list[tuple[str, dict[str, Any], str]] = [
-    (
-        "instance-arn-of-no-instance",
-        {"instance_id": "arn:aws:connect:eu-west-1:123456789012:instance/abc/contact/x"},
-        "instance_id must be an Amazon Connect instance ID (1-100 letters, digits and '-') or "
-        "an instance ARN (arn:<partition>:connect:<region>:<account>:instance/<id>), got "
-        "'arn:aws:connect:eu-west-1:123456789012:instance/abc/contact/x'; copy the ID from the "
-        "Amazon Connect console (the last part of the instance ARN)",
-    ),
-    (
-        "instance-empty",
-        {"instance_id": ""},
-        "instance_id must be an Amazon Connect instance ID (1-100 letters, digits and '-') or "
-        "an instance ARN (arn:<partition>:connect:<region>:<account>:instance/<id>), got ''; "
-        "copy the ID from the Amazon Connect console (the last part of the instance ARN)",
-    ),
     (
         "cors-wildcard",
         {"cors_allowed_origins": ["https://app.example.com", "*"]},
         "cors_allowed_origins contains '*', which would let any web site read the participant "
         "tokens this API returns; list the origins of your web apps, for example "
         "cors_allowed_origins=['https://app.example.com']",
-    ),
-    (
-        "tls-1-0",
-        {"security_policy": "TLS_1_0"},
-        "security_policy must require TLS 1.2 or newer, got 'TLS_1_0'; use 'TLS_1_2' (the "
-        "default) or an enhanced policy such as 'SecurityPolicy_TLS13_1_3_2025_09'",
-    ),
-    (
-        "tls-edge-policy",
-        {"security_policy": "SecurityPolicy_TLS13_2025_EDGE"},
-        "security_policy must be 'TLS_1_2' or an enhanced policy for regional and private "
-        "APIs ('SecurityPolicy_...', not '..._EDGE'), got 'SecurityPolicy_TLS13_2025_EDGE'; "
-        "see API Gateway's list of supported security policies",
-    ),
-    (
-        "access-mode-without-enhanced-policy",
-        {"endpoint_access_mode": "STRICT"},
-        "endpoint_access_mode only applies with an enhanced security policy "
-        "('SecurityPolicy_...'), got endpoint_access_mode='STRICT' with "
-        "security_policy='TLS_1_2'; drop endpoint_access_mode",
-    ),
-    (
-        "access-mode-unknown",
-        {
-            "security_policy": "SecurityPolicy_TLS13_1_3_2025_09",
-            "endpoint_access_mode": "strict",
-        },
-        "endpoint_access_mode must be one of STRICT, BASIC, got 'strict'; STRICT is the "
-        "default and the recommended mode",
     ),
     (
         "roles-string",
@@ -159,34 +121,6 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
         "write scheme://host[:port] with no path or trailing slash, for example "
         "'https://app.example.com'",
     ),
-    (
-        "principals-empty",
-        {"allowed_principals": []},
-        "allowed_principals must name at least one principal, got []; leave it unset for no "
-        "resource policy",
-    ),
-    (
-        "principals-without-iam",
-        {
-            "allowed_principals": [iam.AccountRootPrincipal()],
-            "allow_unauthenticated_access": True,
-        },
-        "allowed_principals needs AWS_IAM authorization, got NONE authorization; drop "
-        "allowed_principals or the user_pool/authorizer/allow_unauthenticated_access prop",
-    ),
-    (
-        "private-empty",
-        {"private_endpoint_vpc_endpoints": []},
-        "private_endpoint_vpc_endpoints must name at least one execute-api VPC endpoint, got "
-        "[]; leave it unset for a regional endpoint",
-    ),
-    (
-        "vpce-ids-without-private",
-        {"allowed_vpc_endpoint_ids": ["vpce-1"]},
-        "allowed_vpc_endpoint_ids only applies to a private API, got "
-        "allowed_vpc_endpoint_ids=['vpce-1'] without private_endpoint_vpc_endpoints; pass "
-        "private_endpoint_vpc_endpoints too",
-    ),
 ]
 
 
@@ -194,33 +128,100 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
 def test_invalid_prop_is_rejected_with_exact_message(
     app_factory: Callable[..., cdk.App], props: dict[str, Any], message: str
 ) -> None:
-    merged = {"instance_id": INSTANCE_ID, **props}
+    merged = {"instance": ConnectInstance.from_id(INSTANCE_ID), **props}
     with pytest.raises(ValueError) as raised:
         ParticipantBroker(new_stack(app_factory), "Broker", **merged)
     assert str(raised.value) == message
 
 
-def test_instance_id_and_parameter_together_are_rejected(
-    app_factory: Callable[..., cdk.App],
+@pytest.mark.parametrize(
+    ("factory", "given", "message"),
+    [
+        (
+            ConnectInstance.from_id,
+            "",
+            "instance_id must be an Amazon Connect instance ID (1-100 letters, digits and '-'), "
+            "got ''; copy the ID from the Amazon Connect console (the last part of the "
+            "instance ARN)",
+        ),
+        (
+            ConnectInstance.from_id,
+            f"arn:aws:connect:eu-west-1:123456789012:instance/{INSTANCE_ID}",
+            "instance_id must be an Amazon Connect instance ID, got "
+            f"'arn:aws:connect:eu-west-1:123456789012:instance/{INSTANCE_ID}', an instance ARN; "
+            f"pass the ARN to ConnectInstance.from_arn, or the ID '{INSTANCE_ID}' to "
+            "ConnectInstance.from_id",
+        ),
+        (
+            ConnectInstance.from_arn,
+            "arn:aws:connect:eu-west-1:123456789012:instance/abc/contact/x",
+            "instance_arn must be an Amazon Connect instance ARN "
+            "(arn:<partition>:connect:<region>:<account>:instance/<id>), got "
+            "'arn:aws:connect:eu-west-1:123456789012:instance/abc/contact/x'; copy it from the "
+            "instance's overview in the Amazon Connect console, or pass the instance ID to "
+            "ConnectInstance.from_id",
+        ),
+    ],
+    ids=["id-empty", "id-given-an-arn", "arn-of-a-contact"],
+)
+def test_invalid_instance_is_rejected_with_exact_message(
+    factory: Callable[[str], ConnectInstance], given: str, message: str
 ) -> None:
-    stack = new_stack(app_factory)
-    parameter = ssm.StringParameter.from_string_parameter_name(stack, "P", "/connect/id")
     with pytest.raises(ValueError) as raised:
-        ParticipantBroker(stack, "Broker", instance_id=INSTANCE_ID, instance_id_parameter=parameter)
+        factory(given)
+    assert str(raised.value) == message
+
+
+@pytest.mark.parametrize(
+    ("policy", "shown"),
+    [
+        ("TLS_1_0", "'TLS_1_0'"),
+        ("SecurityPolicy_TLS13_2025_EDGE", "'SecurityPolicy_TLS13_2025_EDGE'"),
+    ],
+    ids=["legacy-tls-1-0", "edge-policy"],
+)
+def test_a_policy_that_is_not_enhanced_for_regional_apis_is_rejected(
+    policy: str, shown: str
+) -> None:
+    with pytest.raises(ValueError) as raised:
+        BrokerSecurityPolicy.enhanced(
+            policy, endpoint_access_mode=apigateway.EndpointAccessMode.STRICT
+        )
     assert str(raised.value) == (
-        f"pass either instance_id or instance_id_parameter, not both (got "
-        f"instance_id='{INSTANCE_ID}' and an instance_id_parameter); keep "
-        "instance_id_parameter to read the ID from your existing parameter"
+        "security_policy must be an enhanced policy for regional and private APIs "
+        f"('SecurityPolicy_...', not '..._EDGE'), got {shown}; for TLS 1.2 use "
+        "BrokerSecurityPolicy.TLS_1_2 (the default), for TLS 1.3 "
+        "'SecurityPolicy_TLS13_1_3_2025_09'"
     )
 
 
-def test_missing_instance_is_rejected(app_factory: Callable[..., cdk.App]) -> None:
+def test_a_private_endpoint_needs_a_vpc_endpoint() -> None:
     with pytest.raises(ValueError) as raised:
-        ParticipantBroker(new_stack(app_factory), "Broker")
+        BrokerEndpoint.private([])
     assert str(raised.value) == (
-        "instance_id or instance_id_parameter is required, got neither; pass the Amazon "
-        "Connect instance ID (instance_id='...') or an ssm.IStringParameter that holds it"
+        "vpc_endpoints must name at least one execute-api VPC endpoint, got []; use "
+        "BrokerEndpoint.regional() for a public endpoint"
     )
+
+
+def test_an_empty_allowlist_is_rejected() -> None:
+    with pytest.raises(ValueError) as raised:
+        BrokerAuthorization.iam(allowed_principals=[])
+    assert str(raised.value) == (
+        "allowed_principals must name at least one principal, got []; leave it unset for no "
+        "resource policy"
+    )
+
+
+def test_a_union_is_made_by_its_factories_only_and_never_changes() -> None:
+    with pytest.raises(TypeError) as raised:
+        ConnectInstance(instance_id=INSTANCE_ID, parameter=None)
+    assert str(raised.value) == (
+        "ConnectInstance(...) is private, got a direct call; create one with a static method "
+        "of ConnectInstance"
+    )
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        BrokerAuthorization.IAM.session_identity = True  # type: ignore[misc]
 
 
 def test_unresolved_tokens_are_not_validated(app_factory: Callable[..., cdk.App]) -> None:
@@ -228,13 +229,18 @@ def test_unresolved_tokens_are_not_validated(app_factory: Callable[..., cdk.App]
     token = cdk.CfnParameter(stack, "Id").value_as_string
     acl = cdk.CfnParameter(stack, "Acl").value_as_string
     level = cdk.CfnParameter(stack, "Level").value_as_string
-    broker = ParticipantBroker(stack, "Broker", instance_id=token, web_acl_arn=acl, log_level=level)
+    broker = ParticipantBroker(
+        stack, "Broker", instance=ConnectInstance.from_id(token), web_acl_arn=acl, log_level=level
+    )
     assert cdk.Token.is_unresolved(broker.instance_id_parameter.string_value)
 
 
 def test_single_non_customer_role_becomes_the_default(app_factory: Callable[..., cdk.App]) -> None:
     broker = ParticipantBroker(
-        new_stack(app_factory), "Broker", instance_id=INSTANCE_ID, allowed_roles=["CUSTOM_BOT"]
+        new_stack(app_factory),
+        "Broker",
+        instance=ConnectInstance.from_id(INSTANCE_ID),
+        allowed_roles=["CUSTOM_BOT"],
     )
     template = Template.from_stack(cdk.Stack.of(broker))
     function = next(iter(template.find_resources("AWS::Lambda::Function").values()))
@@ -250,9 +256,9 @@ def test_private_endpoint_accepts_a_cognito_api(app_factory: Callable[..., cdk.A
     broker = ParticipantBroker(
         stack,
         "Broker",
-        instance_id=INSTANCE_ID,
-        user_pool=cdk.aws_cognito.UserPool(stack, "Pool"),
-        private_endpoint_vpc_endpoints=[endpoint],
+        instance=ConnectInstance.from_id(INSTANCE_ID),
+        authorization=BrokerAuthorization.cognito(cdk.aws_cognito.UserPool(stack, "Pool")),
+        endpoint=BrokerEndpoint.private([endpoint]),
     )
     policy = stack.resolve(broker.rest_api.node.default_child.policy)  # type: ignore[union-attr]
     assert policy["Statement"][0]["Principal"] == {"AWS": "*"}

@@ -7,10 +7,12 @@ from typing import Any
 
 import aws_cdk as cdk
 import pytest
+from aws_cdk import aws_apigateway as apigateway
+from aws_cdk import aws_ec2 as ec2
 from aws_cdk.assertions import Annotations, Match
 from broker_support import INSTANCE_ID, synth_broker
 
-from constructs_lib import ParticipantBroker
+from constructs_lib import BrokerEndpoint, BrokerSecurityPolicy, ConnectInstance, ParticipantBroker
 
 
 def warnings(app_factory: Callable[..., cdk.App], **props: Any) -> list[str]:
@@ -48,6 +50,28 @@ def test_burst_below_rate_warns(app_factory: Callable[..., cdk.App]) -> None:
     ]
 
 
+def test_strict_on_a_private_api_warns(app_factory: Callable[..., cdk.App]) -> None:
+    def endpoint(stack: cdk.Stack) -> dict[str, Any]:
+        vpc_endpoint = ec2.InterfaceVpcEndpoint.from_interface_vpc_endpoint_attributes(
+            stack, "Endpoint", vpc_endpoint_id="vpce-0123456789abcdef0", port=443
+        )
+        policy = BrokerSecurityPolicy.enhanced(
+            "SecurityPolicy_TLS13_1_3_2025_09",
+            endpoint_access_mode=apigateway.EndpointAccessMode.STRICT,
+        )
+        return {"endpoint": BrokerEndpoint.private([vpc_endpoint], security_policy=policy)}
+
+    synth = synth_broker(app_factory, setup=endpoint)
+    found = Annotations.from_stack(synth.stack).find_warning("/Stack/Broker", Match.any_value())
+    assert [str(message.entry.data) for message in found] == [
+        "endpoint_access_mode=STRICT on a private API: API Gateway then refuses a request "
+        "whose Host header differs from the TLS server name, so callers must use the VPC "
+        "endpoint's private DNS name (private DNS on) or a private custom domain name, not the "
+        "endpoint-specific vpce-... names; use BASIC if they do "
+        "[ack: connect-participant-broker:strict-private-api]"
+    ]
+
+
 @pytest.mark.parametrize(
     "props",
     [
@@ -76,7 +100,7 @@ def test_unresolved_limits_are_not_compared(app_factory: Callable[..., cdk.App])
     ParticipantBroker(
         stack,
         "Broker",
-        instance_id=INSTANCE_ID,
+        instance=ConnectInstance.from_id(INSTANCE_ID),
         throttling_rate_limit=50,
         throttling_burst_limit=burst,
     )
@@ -87,7 +111,11 @@ def test_an_acknowledged_warning_is_silent(app_factory: Callable[..., cdk.App]) 
     app = app_factory()
     stack = cdk.Stack(app, "Stack")
     broker = ParticipantBroker(
-        stack, "Broker", instance_id=INSTANCE_ID, throttling_rate_limit=20, throttling_burst_limit=5
+        stack,
+        "Broker",
+        instance=ConnectInstance.from_id(INSTANCE_ID),
+        throttling_rate_limit=20,
+        throttling_burst_limit=5,
     )
     cdk.Annotations.of(broker).acknowledge_warning(
         "connect-participant-broker:burst-below-rate", "a burst of 5 protects the backend"

@@ -12,13 +12,18 @@ from aws_cdk.assertions import Template
 from broker_support import INSTANCE_ID
 from cdk_support import CDK_CONTEXT
 
-from constructs_lib import ParticipantBroker
+from constructs_lib import BrokerAuthorization, ConnectInstance, ParticipantBroker
 
 
 def _template(app: cdk.App) -> dict[str, Any]:
     stack = cdk.Stack(app, "Stack")
     pool = cognito.UserPool(stack, "Pool")
-    ParticipantBroker(stack, "Broker", instance_id=INSTANCE_ID, user_pool=pool)
+    ParticipantBroker(
+        stack,
+        "Broker",
+        instance=ConnectInstance.from_id(INSTANCE_ID),
+        authorization=BrokerAuthorization.cognito(pool),
+    )
     template: dict[str, Any] = Template.from_stack(stack).to_json()
     return template
 

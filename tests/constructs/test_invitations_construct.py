@@ -1,6 +1,6 @@
-"""``invitations=True``: the table, the function's access to it, the four methods, the redeem
-method's throttling, the alarm, the props' checks; and a broker without invitations has none of
-it, not even the code in its asset."""
+"""``invitations=InvitationOptions(...)``: the table, the function's access to it, the four
+methods, the redeem method's throttling, the alarm, the options' checks; and a broker without
+invitations has none of it, not even the code in its asset."""
 
 from __future__ import annotations
 
@@ -15,17 +15,23 @@ from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
-from broker_support import Synthesized, new_stack, synth_broker
+from broker_support import Synthesized, methods, new_stack, synth_broker
 
-from constructs_lib import ParticipantBroker
+from constructs_lib import (
+    BrokerAuthorization,
+    ConnectInstance,
+    InvitationOptions,
+    ParticipantBroker,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 TABLE_LAYOUT = json.loads((ROOT / "runtime" / "broker" / "invitation_table.json").read_text())
 KEY_ARN = "arn:aws:kms:eu-west-2:123456789012:key/0123abcd-0123-4567-89ab-0123456789ab"
+#: Every module of the invitation routes, their files and the DynamoDB client.
 INVITATION_FILES = {
-    "broker/invitations.py",
-    "broker/invitation_store.py",
+    *(f"broker/{p.name}" for p in (ROOT / "runtime/broker").glob("invitation*.py")),
     "broker/invitation_table.json",
+    "broker/invitations.schema.json",
     "broker/dynamodb.py",
     "broker/data/dynamodb/2012-08-10/service-2.json",
 }
@@ -33,52 +39,35 @@ INVITATION_FILES = {
 
 @pytest.fixture(scope="module")
 def on(app_factory: Callable[..., cdk.App]) -> Synthesized:
-    return synth_broker(app_factory, invitations=True)
+    return synth_broker(app_factory, invitations=InvitationOptions())
 
 
 @pytest.fixture(scope="module")
 def tuned(app_factory: Callable[..., cdk.App]) -> Synthesized:
     def setup(stack: cdk.Stack) -> dict[str, Any]:
         return {
-            "invitation_encryption_key": kms.Key.from_key_arn(stack, "Key", KEY_ARN),
-            "user_pool": cognito.UserPool.from_user_pool_id(stack, "Pool", "eu-west-2_AbCdEfGhI"),
+            "invitations": InvitationOptions(
+                lifetime=Duration.minutes(5),
+                max_lifetime=Duration.hours(2),
+                max_uses=3,
+                encryption_key=kms.Key.from_key_arn(stack, "Key", KEY_ARN),
+                point_in_time_recovery=False,
+                removal_policy=RemovalPolicy.RETAIN,
+                redeem_throttling_rate_limit=1,
+                redeem_throttling_burst_limit=2,
+                failed_redemptions_threshold=4,
+            ),
+            "authorization": BrokerAuthorization.cognito(
+                cognito.UserPool.from_user_pool_id(stack, "Pool", "eu-west-2_AbCdEfGhI")
+            ),
         }
 
-    return synth_broker(
-        app_factory,
-        setup=setup,
-        invitations=True,
-        invitation_lifetime=Duration.minutes(5),
-        invitation_max_lifetime=Duration.hours(2),
-        invitation_max_uses=3,
-        invitation_point_in_time_recovery=False,
-        invitation_removal_policy=RemovalPolicy.RETAIN,
-        redeem_throttling_rate_limit=1,
-        redeem_throttling_burst_limit=2,
-        failed_redemptions_threshold=4,
-        cors_allowed_origins=["https://app.example.com"],
-    )
+    return synth_broker(app_factory, setup=setup, cors_allowed_origins=["https://app.example.com"])
 
 
 @pytest.fixture(scope="module")
 def off(app_factory: Callable[..., cdk.App]) -> Synthesized:
     return synth_broker(app_factory, alarms=False)
-
-
-def methods(synth: Synthesized) -> dict[tuple[str, str], dict[str, Any]]:
-    """(HTTP method, resource path) -> the method's properties."""
-    resources = synth.template.find_resources("AWS::ApiGateway::Resource")
-
-    def path(ref: dict[str, Any]) -> str:
-        if "Fn::GetAtt" in ref:
-            return ""
-        resource = resources[ref["Ref"]]["Properties"]
-        return f"{path(resource['ParentId'])}/{resource['PathPart']}"
-
-    return {
-        (m["Properties"]["HttpMethod"], path(m["Properties"]["ResourceId"])): m["Properties"]
-        for m in synth.template.find_resources("AWS::ApiGateway::Method").values()
-    }
 
 
 def role_statements(synth: Synthesized) -> dict[str, dict[str, Any]]:
@@ -266,10 +255,11 @@ def test_with_cognito_the_invitation_methods_use_the_same_authorizer(tuned: Synt
 
 
 def test_the_redeem_method_has_its_own_throttling(on: Synthesized, tuned: Synthesized) -> None:
+    # By default its share of the Connect quotas (test_as_deployed_throttling), else as given.
     base = {"DataTraceEnabled": False, "LoggingLevel": "ERROR", "MetricsEnabled": True}
-    for synth, rate, burst in ((on, 2, 5), (tuned, 1, 2)):
+    for synth, rate, burst in ((on, 0.95, 5), (tuned, 1, 2)):
         settings = synth.only("AWS::ApiGateway::Stage")["MethodSettings"]
-        assert settings[1:] == [
+        assert [s for s in settings if s["ResourcePath"] == "/~1invitations~1redeem"] == [
             {
                 **base,
                 "HttpMethod": "POST",
@@ -292,7 +282,13 @@ def test_grant_invite_names_exactly_the_three_authorized_methods(
     app_factory: Callable[..., cdk.App],
 ) -> None:
     stack = new_stack(app_factory)
-    broker = ParticipantBroker(stack, "Broker", instance_id="i-1", invitations=True, alarms=False)
+    broker = ParticipantBroker(
+        stack,
+        "Broker",
+        instance=ConnectInstance.from_id("i-1"),
+        invitations=InvitationOptions(),
+        alarms=False,
+    )
     role = iam.Role(stack, "Caller", assumed_by=iam.AccountRootPrincipal())
     broker.grant_invite(role)
     template = cdk.assertions.Template.from_stack(stack)
@@ -309,9 +305,15 @@ def test_grant_invite_names_exactly_the_three_authorized_methods(
 
 def test_grant_invite_needs_invitations(app_factory: Callable[..., cdk.App]) -> None:
     stack = new_stack(app_factory)
-    broker = ParticipantBroker(stack, "Broker", instance_id="i-1", alarms=False)
-    with pytest.raises(ValueError, match="grant_invite needs a broker with invitations=True"):
+    broker = ParticipantBroker(
+        stack, "Broker", instance=ConnectInstance.from_id("i-1"), alarms=False
+    )
+    with pytest.raises(ValueError) as raised:
         broker.grant_invite(iam.Role(stack, "Caller", assumed_by=iam.AccountRootPrincipal()))
+    assert str(raised.value) == (
+        "grant_invite needs a broker with invitations, got a broker without invitations; pass "
+        "invitations=InvitationOptions()"
+    )
 
 
 def test_the_failed_redemptions_alarm(on: Synthesized, tuned: Synthesized) -> None:
@@ -349,77 +351,46 @@ def test_without_invitations_nothing_of_them_exists(off: Synthesized) -> None:
     env = off.only("AWS::Lambda::Function")["Environment"]["Variables"]
     assert not any(name.startswith("INVITATION") for name in env)
     assert (off.broker.invitation_table, off.broker.invitation_methods) == (None, None)
-    assert (
-        "MethodSettings" not in off.only("AWS::ApiGateway::Stage")
-        or len(off.only("AWS::ApiGateway::Stage")["MethodSettings"]) == 1
-    )
+    settings = off.only("AWS::ApiGateway::Stage")["MethodSettings"]
+    assert not any("invitations" in setting["ResourcePath"] for setting in settings)
 
 
 # -- the props' checks ----------------------------------------------------------------------
 
-OFF_PROPS = [
-    ("invitation_lifetime", Duration.minutes(5)),
-    ("invitation_max_lifetime", Duration.hours(2)),
-    ("invitation_max_uses", 2),
-    ("invitation_point_in_time_recovery", False),
-    ("invitation_removal_policy", RemovalPolicy.RETAIN),
-    ("redeem_throttling_rate_limit", 1),
-    ("redeem_throttling_burst_limit", 1),
-]
-
-
-@pytest.mark.parametrize(("prop", "value"), OFF_PROPS, ids=[p for p, _ in OFF_PROPS])
-def test_invitation_props_need_invitations(
-    app_factory: Callable[..., cdk.App], prop: str, value: Any
-) -> None:
-    with pytest.raises(ValueError) as caught:
-        ParticipantBroker(new_stack(app_factory), "Broker", instance_id="i-1", **{prop: value})
-    assert str(caught.value) == (
-        f"{prop} only apply with invitations=True, got invitations=False; pass "
-        "invitations=True or drop them"
-    )
-
-
-def test_the_alarm_threshold_needs_invitations(app_factory: Callable[..., cdk.App]) -> None:
-    with pytest.raises(ValueError, match="failed_redemptions_threshold only applies with"):
-        ParticipantBroker(
-            new_stack(app_factory), "Broker", instance_id="i-1", failed_redemptions_threshold=3
-        )
-
-
 INVALID = [
     (
-        {"invitation_lifetime": Duration.seconds(30)},
-        "invitation_lifetime must be at least 1 minute, got 30 seconds; the default is 15 minutes",
+        {"lifetime": Duration.seconds(30)},
+        "lifetime must be at least 1 minute, got 30 seconds; the default is 15 minutes",
     ),
     (
-        {"invitation_lifetime": Duration.hours(2)},
-        "invitation_lifetime (7200 seconds) must not exceed invitation_max_lifetime (3600 "
-        "seconds); shorten the lifetime or raise the maximum",
+        {"lifetime": Duration.hours(2)},
+        "lifetime (7200 seconds) must not exceed max_lifetime (3600 seconds); shorten the "
+        "lifetime or raise the maximum",
     ),
     (
-        {"invitation_max_lifetime": Duration.hours(25)},
-        "invitation_max_lifetime must be between 1 minute and 24 hours, got 90000 seconds; the "
+        {"max_lifetime": Duration.hours(25)},
+        "max_lifetime must be between 1 minute and 24 hours, got 90000 seconds; the "
         "default is 1 hour",
     ),
     (
-        {"invitation_lifetime": Duration.millis(90500)},
-        "invitation_lifetime must be a whole number of seconds, got 90.5 seconds",
+        {"lifetime": Duration.millis(90500)},
+        "lifetime must be a whole number of seconds, got 90.5 seconds; for example "
+        "Duration.seconds(90)",
     ),
     (
-        {"invitation_max_uses": 0},
-        "invitation_max_uses must be a whole number from 1 to 100, got 0; a WebRTC call takes "
+        {"max_uses": 0},
+        "max_uses must be a whole number from 1 to 100, got 0; a WebRTC call takes "
         "at most six participants, so the default is 5",
     ),
     (
-        {"invitation_max_uses": 101},
-        "invitation_max_uses must be a whole number from 1 to 100, got 101; a WebRTC call takes "
+        {"max_uses": 101},
+        "max_uses must be a whole number from 1 to 100, got 101; a WebRTC call takes "
         "at most six participants, so the default is 5",
     ),
     (
         {"redeem_throttling_rate_limit": 0},
-        "redeem_throttling_rate_limit must be greater than 0 (requests per second), got 0; the "
-        "default is 2",
+        "redeem_throttling_rate_limit must be greater than 0 (requests per second), got 0; by "
+        "default the route takes its share of the Connect quotas",
     ),
     (
         {"redeem_throttling_burst_limit": 0},
@@ -428,21 +399,19 @@ INVALID = [
     ),
     (
         {"failed_redemptions_threshold": 0},
-        "failed_redemptions_threshold must be a whole number of at least 1, got 0. It is a "
-        "count per five minutes: pass 1 to alarm on the first occurrence, or alarms=False to "
-        "turn alarms off.",
+        "failed_redemptions_threshold must be a whole number of at least 1 (a count per five "
+        "minutes), got 0; pass 1 to alarm on the first occurrence, or alarms=False to turn the "
+        "alarms off",
     ),
 ]
 
 
 @pytest.mark.parametrize(("props", "message"), INVALID)
-def test_invalid_invitation_props_are_rejected_with_the_fix(
-    app_factory: Callable[..., cdk.App], props: dict[str, Any], message: str
+def test_invalid_invitation_options_are_rejected_with_the_fix(
+    props: dict[str, Any], message: str
 ) -> None:
     with pytest.raises(ValueError) as caught:
-        ParticipantBroker(
-            new_stack(app_factory), "Broker", instance_id="i-1", invitations=True, **props
-        )
+        InvitationOptions(**props)
     assert str(caught.value) == message
 
 
@@ -455,10 +424,8 @@ def test_unresolved_lifetimes_and_counts_are_not_checked(
     ParticipantBroker(
         stack,
         "Broker",
-        instance_id="i-1",
-        invitations=True,
-        invitation_max_lifetime=Duration.seconds(seconds),
-        invitation_max_uses=uses,
+        instance=ConnectInstance.from_id("i-1"),
+        invitations=InvitationOptions(max_lifetime=Duration.seconds(seconds), max_uses=uses),
         alarms=False,
     )
     env = cdk.assertions.Template.from_stack(stack).find_resources("AWS::Lambda::Function")
@@ -469,10 +436,10 @@ def test_unresolved_lifetimes_and_counts_are_not_checked(
 
 
 def test_the_store_calls_budget_is_the_runtimes() -> None:
-    from constructs_lib import _invitations
+    from constructs_lib import _checks
     from runtime.broker import dynamodb
 
-    assert 2 * dynamodb.call_seconds() == _invitations.STORE_CALLS_SECONDS
+    assert 2 * dynamodb.call_seconds() == _checks.STORE_CALLS_SECONDS
 
 
 @pytest.mark.parametrize(
@@ -499,8 +466,8 @@ def test_the_timeout_must_cover_a_redemption(
         ParticipantBroker(
             new_stack(app_factory),
             "Broker",
-            instance_id="i-1",
-            invitations=True,
+            instance=ConnectInstance.from_id("i-1"),
+            invitations=InvitationOptions(),
             agent_wait=Duration.seconds(0),
             **props,
         )

@@ -19,8 +19,9 @@ from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_sns as sns
 from aws_cdk.assertions import Match, Template
+from aws_rules.metrics import least_value_ms
 
-from constructs_lib import ParticipantBroker
+from constructs_lib import ConnectInstance, ParticipantBroker, _contract
 from constructs_lib.monitoring import BrokerMonitoring
 
 RUNTIME_DIR = Path(__file__).resolve().parents[2] / "runtime"
@@ -154,7 +155,7 @@ def _expected_alarms(fixture: Fixture, namespace: str = NAMESPACE) -> dict[str, 
         "lambda_errors_alarm": _metric_stat("AWS/Lambda", "Errors", function, "Sum"),
         "lambda_throttles_alarm": _metric_stat("AWS/Lambda", "Throttles", function, "Sum"),
         "api_5xx_alarm": _metric_stat("AWS/ApiGateway", "5XXError", api, "Average"),
-        "latency_p99_alarm": _metric_stat("AWS/ApiGateway", "Latency", api, "p99"),
+        "latency_p99_alarm": _metric_stat(namespace, "ConnectLatency", function, "p99"),
         "connect_throttles_alarm": _metric_stat(namespace, "ConnectThrottles", function, "Sum"),
     }
 
@@ -431,8 +432,8 @@ def test_count_threshold_below_one_or_fractional_is_rejected(
     unsynthesized: Fixture, prop: str, value: float, shown: str
 ) -> None:
     expected = (
-        f"{prop} must be a whole number of at least 1, got {shown}. It is a count per five "
-        "minutes: pass 1 to alarm on the first occurrence, or alarms=False to turn alarms off."
+        f"{prop} must be a whole number of at least 1 (a count per five minutes), got {shown}; "
+        "pass 1 to alarm on the first occurrence, or alarms=False to turn the alarms off"
     )
     with pytest.raises(ValueError) as raised:
         unsynthesized.monitoring(**{prop: value})
@@ -444,8 +445,8 @@ def test_5xx_rate_outside_zero_to_one_is_rejected(unsynthesized: Fixture, value:
     with pytest.raises(ValueError) as raised:
         unsynthesized.monitoring(api_5xx_rate_threshold=value)
     assert str(raised.value) == (
-        f"api_5xx_rate_threshold must be a fraction greater than 0 and at most 1, got {value}. "
-        "It is the share of requests answered with a 5xx: pass 0.05 for 5%."
+        "api_5xx_rate_threshold must be a fraction greater than 0 and at most 1 (the share of "
+        f"requests answered with a 5xx), got {value}; pass 0.05 for 5%"
     )
 
 
@@ -453,8 +454,8 @@ def test_zero_latency_threshold_is_rejected(unsynthesized: Fixture) -> None:
     with pytest.raises(ValueError) as raised:
         unsynthesized.monitoring(latency_p99_threshold=cdk.Duration.millis(0))
     assert str(raised.value) == (
-        "latency_p99_threshold must be longer than 0 ms, got 0 millis. "
-        "Pass a Duration such as Duration.seconds(3)."
+        "latency_p99_threshold must be longer than 0 ms, got 0 millis; pass a Duration such as "
+        "Duration.seconds(3)"
     )
 
 
@@ -463,8 +464,9 @@ def test_unusable_metrics_namespace_is_rejected(unsynthesized: Fixture, value: s
     with pytest.raises(ValueError) as raised:
         unsynthesized.monitoring(metrics_namespace=value)
     assert str(raised.value) == (
-        "metrics_namespace must be 1-255 letters, digits, spaces or . - _ / # : and must not "
-        f"start with 'AWS/', got {value!r}. Use a name such as 'ConnectParticipantBroker'."
+        "metrics_namespace must be a CloudWatch custom namespace (1-255 letters, digits and "
+        f". - _ / # : space, not starting with 'AWS/'), got {value!r}; for example "
+        "'ConnectParticipantBroker'"
     )
 
 
@@ -472,8 +474,8 @@ def test_alarm_topic_with_alarms_false_is_rejected(unsynthesized: Fixture) -> No
     with pytest.raises(ValueError) as raised:
         unsynthesized.monitoring(alarms=False, alarm_topic=unsynthesized.topic)
     assert str(raised.value) == (
-        "alarm_topic and alarm_actions need alarms: got alarms=False with an alarm "
-        "destination. Remove alarm_topic/alarm_actions or set alarms=True."
+        "alarm_topic and alarm_actions need alarms, got alarms=False with an alarm "
+        "destination; drop alarm_topic and alarm_actions, or set alarms=True"
     )
 
 
@@ -641,7 +643,7 @@ def broker_built(app_factory: AppFactory) -> tuple[cdk.Stack, ParticipantBroker,
     broker = ParticipantBroker(
         stack,
         "Broker",
-        instance_id=INSTANCE_ID,
+        instance=ConnectInstance.from_id(INSTANCE_ID),
         metrics_namespace="Acme/Broker",
         alarm_topic=sns.Topic(stack, "Topic"),
         dashboard=True,
@@ -690,6 +692,34 @@ def test_broker_alarm_watches_its_api_stage_with_the_threshold_prop(
     )
 
 
+def test_a_normal_wait_for_the_agent_cannot_reach_the_latency_alarm(
+    broker_built: tuple[cdk.Stack, ParticipantBroker, Template],
+) -> None:
+    # A WebRTC call's agent may take the whole agent_wait to connect, and the answer (201, or
+    # 409 agent-not-connected) is normal operation; a Connect call that needs no retry ends
+    # within one attempt's connect and read timeouts.
+    stack, broker, template = broker_built
+    assert broker.latency_p99_alarm is not None
+    resource = broker.latency_p99_alarm.node.default_child
+    assert isinstance(resource, cdk.CfnElement)
+    alarm = template.to_json()["Resources"][stack.get_logical_id(resource)]["Properties"]
+    (function,) = template.find_resources("AWS::Lambda::Function").values()
+    wait_ms = int(function["Properties"]["Environment"]["Variables"]["AGENT_WAIT_MS"])
+    budget = _contract.budget()
+    call_ms = 1000 * (budget.CONNECT_TIMEOUT_SECONDS + budget.READ_TIMEOUT_SECONDS) - 1
+
+    def reading_ms(namespace: str, metric: str) -> float:
+        if (namespace, metric) == ("Acme/Broker", "ConnectLatency"):
+            return call_ms  # CreateParticipant alone (tests/runtime/test_runtime_contacts.py)
+        return least_value_ms(namespace, metric, wait_ms + call_ms)
+
+    assert wait_ms == 3000
+    assert alarm["ComparisonOperator"] == "GreaterThanOrEqualToThreshold"
+    (watched,) = alarm["Metrics"]
+    metric = watched["MetricStat"]["Metric"]
+    assert reading_ms(metric["Namespace"], metric["MetricName"]) < alarm["Threshold"]
+
+
 def test_broker_wires_its_alarm_topic_to_every_alarm(
     broker_built: tuple[cdk.Stack, ParticipantBroker, Template],
 ) -> None:
@@ -703,7 +733,7 @@ def test_broker_wires_its_alarm_topic_to_every_alarm(
 
 def test_broker_has_alarms_and_no_dashboard_by_default(app_factory: AppFactory) -> None:
     stack = cdk.Stack(app_factory(), "Stack")
-    broker = ParticipantBroker(stack, "Broker", instance_id=INSTANCE_ID)
+    broker = ParticipantBroker(stack, "Broker", instance=ConnectInstance.from_id(INSTANCE_ID))
     template = Template.from_stack(stack)
     template.resource_count_is(ALARM, 5)
     template.resource_count_is(DASHBOARD, 0)
@@ -713,7 +743,11 @@ def test_broker_has_alarms_and_no_dashboard_by_default(app_factory: AppFactory) 
 def test_broker_without_alarms_or_dashboard_has_no_monitoring(app_factory: AppFactory) -> None:
     stack = cdk.Stack(app_factory(), "Stack")
     broker = ParticipantBroker(
-        stack, "Broker", instance_id=INSTANCE_ID, alarms=False, dashboard=False
+        stack,
+        "Broker",
+        instance=ConnectInstance.from_id(INSTANCE_ID),
+        alarms=False,
+        dashboard=False,
     )
     template = Template.from_stack(stack)
     template.resource_count_is(ALARM, 0)
@@ -729,7 +763,12 @@ def test_broker_without_alarms_or_dashboard_has_no_monitoring(app_factory: AppFa
 def test_broker_passes_threshold_validation_through(app_factory: AppFactory) -> None:
     stack = cdk.Stack(app_factory(), "Stack")
     with pytest.raises(ValueError) as raised:
-        ParticipantBroker(stack, "Broker", instance_id=INSTANCE_ID, lambda_errors_threshold=0)
+        ParticipantBroker(
+            stack,
+            "Broker",
+            instance=ConnectInstance.from_id(INSTANCE_ID),
+            lambda_errors_threshold=0,
+        )
     assert str(raised.value).startswith("lambda_errors_threshold must be a whole number")
 
 

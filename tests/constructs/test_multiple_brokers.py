@@ -11,15 +11,17 @@ from aws_cdk.assertions import Template
 from aws_rules.intrinsics import evaluate
 from broker_support import INSTANCE_ID
 
-from constructs_lib import ParticipantBroker
+from constructs_lib import ConnectInstance, ParticipantBroker
 
 
 @pytest.fixture(scope="module")
 def two_in_one_stack(app_factory: Callable[..., cdk.App]) -> tuple[cdk.Stack, Template]:
     stack = cdk.Stack(app_factory(), "Stack")
-    ParticipantBroker(stack, "First", instance_id=INSTANCE_ID)
+    ParticipantBroker(stack, "First", instance=ConnectInstance.from_id(INSTANCE_ID))
     parameter = ssm.StringParameter.from_string_parameter_name(stack, "Id", "/connect/id")
-    ParticipantBroker(stack, "Second", instance_id_parameter=parameter, alarms=False)
+    ParticipantBroker(
+        stack, "Second", instance=ConnectInstance.from_parameter(parameter), alarms=False
+    )
     return stack, Template.from_stack(stack)
 
 
@@ -38,7 +40,10 @@ def test_two_brokers_in_one_stack_share_one_account_setting(
     stack = cdk.Stack(app_factory(), "Stack")
     for name in ("One", "Two"):
         ParticipantBroker(
-            stack, name, instance_id=INSTANCE_ID, create_api_gateway_account_role=True
+            stack,
+            name,
+            instance=ConnectInstance.from_id(INSTANCE_ID),
+            create_api_gateway_account_role=True,
         )
     Template.from_stack(stack).resource_count_is("AWS::ApiGateway::Account", 1)
 
@@ -95,7 +100,9 @@ def test_existing_parameter_scopes_the_connect_arns_to_its_value(
 def test_two_stacks_with_a_broker_each_synthesize(app_factory: Callable[..., cdk.App]) -> None:
     app = app_factory()
     for name in ("One", "Two"):
-        ParticipantBroker(cdk.Stack(app, name), "Broker", instance_id=INSTANCE_ID)
+        ParticipantBroker(
+            cdk.Stack(app, name), "Broker", instance=ConnectInstance.from_id(INSTANCE_ID)
+        )
     assembly = app.synth()
     names = [
         next(

@@ -8,7 +8,7 @@ import aws_cdk as cdk
 import jsii
 import pytest
 
-from constructs_lib._validation import is_unresolved
+from constructs_lib._checks import is_unresolved
 
 
 @jsii.implements(cdk.IStableStringProducer)

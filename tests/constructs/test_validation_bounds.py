@@ -15,7 +15,8 @@ import aws_cdk as cdk
 import pytest
 from aws_cdk import Duration
 
-from constructs_lib import _validation, defaults
+from constructs_lib import _checks, defaults
+from constructs_lib.props import ConnectInstance
 
 
 def rejects(check: Callable[..., None], prop: str, shown: str, *args: Any) -> None:
@@ -47,33 +48,42 @@ def number_token(stack: cdk.Stack) -> float:
 
 @pytest.mark.parametrize("memory", [128, 512, 10240])
 def test_memory_size_inside_lambdas_range_is_accepted(memory: int) -> None:
-    _validation.check_memory_size(memory)
+    _checks.memory_size(memory)
 
 
 @pytest.mark.parametrize("memory", [127, 10241, 0, -512])
 def test_memory_size_outside_lambdas_range_is_rejected(memory: int) -> None:
-    rejects(_validation.check_memory_size, "memory_size", repr(memory), memory)
+    rejects(_checks.memory_size, "memory_size", repr(memory), memory)
 
 
 @pytest.mark.parametrize("seconds", [1, 25, 28])
 def test_timeout_that_answers_before_api_gateway_is_accepted(seconds: int) -> None:
-    _validation.check_timeout(Duration.seconds(seconds))
+    _checks.timeout(Duration.seconds(seconds))
 
 
 @pytest.mark.parametrize("seconds", [0, 29, 900])
 def test_timeout_api_gateway_would_cut_or_zero_is_rejected(seconds: int) -> None:
-    rejects(_validation.check_timeout, "timeout", f"{seconds} seconds", Duration.seconds(seconds))
+    rejects(_checks.timeout, "timeout", f"{seconds} seconds", Duration.seconds(seconds))
+
+
+def test_timeout_under_a_second_is_rejected_with_the_value_received() -> None:
+    with pytest.raises(ValueError) as raised:
+        _checks.timeout(Duration.millis(500))
+    assert str(raised.value) == (
+        "timeout must be between 1 and 28 seconds so the function answers before API Gateway's "
+        "29 s integration timeout, got 0.5 seconds; the default is 25 seconds"
+    )
 
 
 @pytest.mark.parametrize("concurrency", [None, 1, 1000])
 def test_reserved_concurrency_of_at_least_one_is_accepted(concurrency: int | None) -> None:
-    _validation.check_reserved_concurrency(concurrency)
+    _checks.reserved_concurrency(concurrency)
 
 
 @pytest.mark.parametrize("concurrency", [0, -1])
 def test_reserved_concurrency_that_stops_the_function_is_rejected(concurrency: int) -> None:
     rejects(
-        _validation.check_reserved_concurrency,
+        _checks.reserved_concurrency,
         "reserved_concurrency",
         repr(concurrency),
         concurrency,
@@ -82,17 +92,17 @@ def test_reserved_concurrency_that_stops_the_function_is_rejected(concurrency: i
 
 @pytest.mark.parametrize(("rate", "burst"), [(0.5, 1), (1, 1), (5, 10), (10000, 5000)])
 def test_positive_rate_and_burst_are_accepted(rate: float, burst: int) -> None:
-    _validation.check_throttling(rate, burst)
+    _checks.throttling(rate, burst)
 
 
 @pytest.mark.parametrize("rate", [0, 0.0, -1])
 def test_rate_of_zero_or_less_is_rejected(rate: float) -> None:
-    rejects(_validation.check_throttling, "throttling_rate_limit", repr(rate), rate, 10)
+    rejects(_checks.throttling, "throttling_rate_limit", repr(rate), rate, 10)
 
 
 @pytest.mark.parametrize("burst", [0, -1, 2.5])
 def test_burst_below_one_or_fractional_is_rejected(burst: Any) -> None:
-    rejects(_validation.check_throttling, "throttling_burst_limit", repr(burst), 5, burst)
+    rejects(_checks.throttling, "throttling_burst_limit", repr(burst), 5, burst)
 
 
 # --- strings: both edges ---------------------------------------------------------------------
@@ -102,22 +112,22 @@ def test_burst_below_one_or_fractional_is_rejected(burst: Any) -> None:
     "namespace", ["A", "n" * 255, "Team/Brokers", "a.b-c_d/e#f:g h", "AWS", "AWSome/x", "aws/x"]
 )
 def test_custom_namespace_is_accepted(namespace: str) -> None:
-    _validation.check_metrics_namespace(namespace)
+    _checks.metrics_namespace(namespace)
 
 
 @pytest.mark.parametrize("namespace", ["", "n" * 256, "AWS/Lambda", "Team|Brokers", "Team\n"])
 def test_namespace_cloudwatch_refuses_is_rejected(namespace: str) -> None:
-    rejects(_validation.check_metrics_namespace, "metrics_namespace", repr(namespace), namespace)
+    rejects(_checks.metrics_namespace, "metrics_namespace", repr(namespace), namespace)
 
 
 @pytest.mark.parametrize("level", defaults.LOG_LEVELS)
 def test_every_runtime_log_level_is_accepted(level: str) -> None:
-    _validation.check_log_level(level)
+    _checks.log_level(level)
 
 
 @pytest.mark.parametrize("level", ["info", "TRACE", "", "INFO "])
 def test_log_level_the_runtime_refuses_is_rejected(level: str) -> None:
-    rejects(_validation.check_log_level, "log_level", repr(level), level)
+    rejects(_checks.log_level, "log_level", repr(level), level)
 
 
 REGIONAL_ACL = "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/api/a1b2c3"
@@ -133,7 +143,7 @@ REGIONAL_ACL = "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/api/a1b2c3"
     ],
 )
 def test_regional_web_acl_in_any_partition_is_accepted(arn: str | None) -> None:
-    _validation.check_web_acl_arn(arn)
+    _checks.web_acl_arn(arn)
 
 
 @pytest.mark.parametrize(
@@ -150,7 +160,7 @@ def test_regional_web_acl_in_any_partition_is_accepted(arn: str | None) -> None:
     ],
 )
 def test_web_acl_that_cannot_attach_to_a_rest_api_stage_is_rejected(arn: str) -> None:
-    rejects(_validation.check_web_acl_arn, "web_acl_arn", repr(arn), arn)
+    rejects(_checks.web_acl_arn, "web_acl_arn", repr(arn), arn)
 
 
 # --- CORS origins: every one is checked ------------------------------------------------------
@@ -168,7 +178,7 @@ def test_web_acl_that_cannot_attach_to_a_rest_api_stage_is_rejected(arn: str) ->
     ],
 )
 def test_origin_is_accepted(origin: str) -> None:
-    _validation.check_cors_origins([origin])
+    _checks.cors_origins([origin])
 
 
 @pytest.mark.parametrize(
@@ -186,32 +196,30 @@ def test_origin_is_accepted(origin: str) -> None:
     ],
 )
 def test_what_is_not_an_origin_is_rejected(origin: str) -> None:
-    rejects(_validation.check_cors_origins, "cors_allowed_origins", repr(origin), [origin])
+    rejects(_checks.cors_origins, "cors_allowed_origins", repr(origin), [origin])
 
 
 @pytest.mark.parametrize("position", [0, 1, 2])
 def test_a_bad_origin_is_found_wherever_it_is_in_the_list(position: int) -> None:
     origins = ["https://a.example", "https://b.example", "https://c.example"]
     origins[position] = "https://bad.example/"
-    rejects(
-        _validation.check_cors_origins, "cors_allowed_origins", "'https://bad.example/'", origins
-    )
+    rejects(_checks.cors_origins, "cors_allowed_origins", "'https://bad.example/'", origins)
 
 
 def test_any_origin_is_refused_wherever_it_is_in_the_list() -> None:
     """A broker that mints participant tokens names the sites that may read them."""
     for origins in (["*"], ["https://a.example", "*"]):
         with pytest.raises(ValueError, match=r"^cors_allowed_origins contains '\*', which would"):
-            _validation.check_cors_origins(origins)
+            _checks.cors_origins(origins)
 
 
 @pytest.mark.parametrize("origins", [(), "https://app.example.com"])
 def test_empty_or_bare_string_origins_are_rejected(origins: Any) -> None:
-    rejects(_validation.check_cors_origins, "cors_allowed_origins", repr(origins), origins)
+    rejects(_checks.cors_origins, "cors_allowed_origins", repr(origins), origins)
 
 
 def test_no_origins_means_no_cors() -> None:
-    _validation.check_cors_origins(None)
+    _checks.cors_origins(None)
 
 
 # --- instance, TLS ---------------------------------------------------------------------------
@@ -219,18 +227,21 @@ def test_no_origins_means_no_cors() -> None:
 INSTANCE = "11111111-2222-3333-4444-555555555555"
 
 
+@pytest.mark.parametrize("given", [INSTANCE, "a", "i" * 100])
+def test_instance_id_is_accepted(given: str) -> None:
+    assert ConnectInstance.from_id(given).instance_id == given
+
+
 @pytest.mark.parametrize(
-    ("given", "instance_id"),
+    "given",
     [
-        (INSTANCE, INSTANCE),
-        ("a", "a"),
-        ("i" * 100, "i" * 100),
-        (f"arn:aws:connect:eu-west-1:123456789012:instance/{INSTANCE}", INSTANCE),
-        (f"arn:aws-us-gov:connect:us-gov-west-1:123456789012:instance/{INSTANCE}", INSTANCE),
+        f"arn:aws:connect:eu-west-1:123456789012:instance/{INSTANCE}",
+        f"arn:aws-us-gov:connect:us-gov-west-1:123456789012:instance/{INSTANCE}",
+        f"arn:aws-cn:connect:cn-north-1:123456789012:instance/{INSTANCE}",
     ],
 )
-def test_instance_id_or_arn_gives_the_id(given: str, instance_id: str) -> None:
-    assert _validation.instance_id_of(given) == instance_id
+def test_instance_arn_in_any_partition_gives_the_id(given: str) -> None:
+    assert ConnectInstance.from_arn(given).instance_id == INSTANCE
 
 
 @pytest.mark.parametrize(
@@ -239,49 +250,42 @@ def test_instance_id_or_arn_gives_the_id(given: str, instance_id: str) -> None:
         "",
         "i" * 101,
         "abc_def",
+        f"instance/{INSTANCE}",
+        f"arn:aws:connect:eu-west-1:123456789012:instance/{INSTANCE}",
+    ],
+)
+def test_what_is_not_an_instance_id_is_rejected(given: str) -> None:
+    rejects(ConnectInstance.from_id, "instance_id", repr(given), given)
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        INSTANCE,
         f"arn:aws:connect:eu-west-1:123456789012:instance/{INSTANCE}/contact/c-1",
         f"arn:aws:connect:eu-west-1:1234567890:instance/{INSTANCE}",
         f"arn:aws:sts:eu-west-1:123456789012:instance/{INSTANCE}",
+        "arn:aws:connect:eu-west-1:123456789012:instance/abc_def",
         f"instance/{INSTANCE}",
     ],
 )
-def test_what_is_neither_an_instance_id_nor_its_arn_is_rejected(given: str) -> None:
-    rejects(_validation.instance_id_of, "instance_id", repr(given), given)
+def test_what_is_not_an_instance_arn_is_rejected(given: str) -> None:
+    rejects(ConnectInstance.from_arn, "instance_arn", repr(given), given)
 
 
 @pytest.mark.parametrize(
-    ("policy", "mode"),
-    [
-        ("TLS_1_2", None),
-        ("SecurityPolicy_TLS13_1_3_2025_09", None),
-        ("SecurityPolicy_TLS13_1_3_2025_09", "STRICT"),
-        ("SecurityPolicy_TLS13_1_2_PQ_2025_09", "BASIC"),
-    ],
+    "policy", ["SecurityPolicy_TLS13_1_3_2025_09", "SecurityPolicy_TLS13_1_2_PQ_2025_09"]
 )
-def test_tls_12_or_an_enhanced_policy_is_accepted(policy: str, mode: str | None) -> None:
-    _validation.check_security_policy(policy, mode)
+def test_an_enhanced_regional_policy_is_accepted(policy: str) -> None:
+    _checks.security_policy(policy)
 
 
 @pytest.mark.parametrize(
-    ("policy", "mode", "prop", "shown"),
-    [
-        ("TLS_1_0", None, "security_policy", "'TLS_1_0'"),
-        ("TLS_1_3", None, "security_policy", "'TLS_1_3'"),
-        (
-            "SecurityPolicy_TLS13_2025_EDGE",
-            None,
-            "security_policy",
-            "'SecurityPolicy_TLS13_2025_EDGE'",
-        ),
-        ("TLS_1_2_EDGE", None, "security_policy", "'TLS_1_2_EDGE'"),
-        ("TLS_1_2", "STRICT", "endpoint_access_mode", "endpoint_access_mode='STRICT'"),
-        ("SecurityPolicy_TLS13_1_3_2025_09", "strict", "endpoint_access_mode", "'strict'"),
-    ],
+    "policy",
+    ["TLS_1_0", "TLS_1_2", "TLS_1_3", "SecurityPolicy_TLS13_2025_EDGE", "TLS_1_2_EDGE", ""],
 )
-def test_weaker_or_mismatched_tls_settings_are_rejected(
-    policy: str, mode: str | None, prop: str, shown: str
-) -> None:
-    rejects(_validation.check_security_policy, prop, shown, policy, mode)
+def test_a_policy_that_is_not_enhanced_for_regional_apis_is_rejected(policy: str) -> None:
+    rejects(_checks.security_policy, "security_policy", repr(policy), policy)
 
 
 # --- the contact checks' time budget: which fixes the error offers ---------------------------
@@ -289,9 +293,7 @@ def test_weaker_or_mismatched_tls_settings_are_rejected(
 
 def offered_fixes(timeout: float, wait: float) -> list[str]:
     with pytest.raises(ValueError) as raised:
-        _validation.check_time_budget(
-            Duration.millis(timeout * 1000), True, Duration.millis(wait * 1000)
-        )
+        _checks.time_budget(Duration.millis(timeout * 1000), True, Duration.millis(wait * 1000))
     return str(raised.value).rpartition("; ")[2].split(", or ")
 
 
@@ -318,9 +320,9 @@ def test_the_time_budget_is_not_checked_for_tokens_or_without_the_checks(
     number_token: float,
 ) -> None:
     short, token = Duration.seconds(5), Duration.seconds(number_token)
-    _validation.check_time_budget(short, True, token)
-    _validation.check_time_budget(token, True, Duration.seconds(3))
-    _validation.check_time_budget(short, False, Duration.seconds(3))
+    _checks.time_budget(short, True, token)
+    _checks.time_budget(token, True, Duration.seconds(3))
+    _checks.time_budget(short, False, Duration.seconds(3))
 
 
 # --- roles -----------------------------------------------------------------------------------
@@ -328,18 +330,18 @@ def test_the_time_budget_is_not_checked_for_tokens_or_without_the_checks(
 
 def test_allowed_roles_are_deduplicated_in_order() -> None:
     roles = ["CUSTOM_BOT", "CUSTOMER", "CUSTOM_BOT", "AGENT", "CUSTOMER"]
-    assert _validation.check_allowed_roles(roles) == ("CUSTOM_BOT", "CUSTOMER", "AGENT")
+    assert _checks.allowed_roles(roles) == ("CUSTOM_BOT", "CUSTOMER", "AGENT")
 
 
 def test_every_connect_role_is_accepted() -> None:
     roles = list(defaults.VALID_ROLES)
-    assert _validation.check_allowed_roles(roles) == defaults.VALID_ROLES
+    assert _checks.allowed_roles(roles) == defaults.VALID_ROLES
 
 
 @pytest.mark.parametrize("roles", [["customer"], ["CUSTOMER", "ADMIN"], ["ADMIN", "CUSTOMER"]])
 def test_a_role_connect_does_not_know_is_rejected(roles: list[str]) -> None:
     bad = next(role for role in roles if role not in defaults.VALID_ROLES)
-    rejects(_validation.check_allowed_roles, "allowed_roles", repr(bad), roles)
+    rejects(_checks.allowed_roles, "allowed_roles", repr(bad), roles)
 
 
 @pytest.mark.parametrize(
@@ -353,40 +355,39 @@ def test_a_role_connect_does_not_know_is_rejected(roles: list[str]) -> None:
     ],
 )
 def test_default_role(default_role: str | None, allowed: tuple[str, ...], expected: str) -> None:
-    assert _validation.resolve_default_role(default_role, allowed) == expected
+    assert _checks.default_role(default_role, allowed) == expected
 
 
 def test_default_role_outside_the_allowed_roles_is_rejected() -> None:
-    rejects(
-        _validation.resolve_default_role, "default_role", "'AGENT'", "AGENT", ("CUSTOMER", "SYSTEM")
-    )
+    rejects(_checks.default_role, "default_role", "'AGENT'", "AGENT", ("CUSTOMER", "SYSTEM"))
 
 
 def test_default_role_is_required_when_the_allowed_roles_leave_a_choice() -> None:
     with pytest.raises(ValueError, match=r"^default_role is required .*\['AGENT', 'SYSTEM'\]"):
-        _validation.resolve_default_role(None, ("AGENT", "SYSTEM"))
+        _checks.default_role(None, ("AGENT", "SYSTEM"))
 
 
 # --- tokens: resolved at deploy time, never checked at synth ---------------------------------
 
 
 def test_string_tokens_are_not_checked(text_token: str) -> None:
-    _validation.check_log_level(text_token)
-    _validation.check_metrics_namespace(text_token)
-    _validation.check_web_acl_arn(text_token)
-    _validation.check_cors_origins([text_token])
-    _validation.check_cors_origins(["https://app.example.com", text_token])
+    _checks.log_level(text_token)
+    _checks.metrics_namespace(text_token)
+    _checks.web_acl_arn(text_token)
+    _checks.cors_origins([text_token])
+    _checks.cors_origins(["https://app.example.com", text_token])
 
 
 def test_tls_tokens_are_not_checked(text_token: str) -> None:
-    _validation.check_security_policy(text_token, None)
-    _validation.check_security_policy(text_token, text_token)
-    _validation.check_security_policy("SecurityPolicy_TLS13_1_3_2025_09", text_token)
+    _checks.security_policy(text_token)
 
 
-def test_an_instance_token_is_resolved_by_cloudformation(stack: cdk.Stack, text_token: str) -> None:
+@pytest.mark.parametrize("factory", [ConnectInstance.from_id, ConnectInstance.from_arn])
+def test_an_instance_token_is_resolved_by_cloudformation(
+    stack: cdk.Stack, text_token: str, factory: Callable[[str], ConnectInstance]
+) -> None:
     """Joined to itself with '/' and split on '/', an ID or an ARN has the ID at index 1."""
-    assert stack.resolve(_validation.instance_id_of(text_token)) == {
+    assert stack.resolve(factory(text_token).instance_id) == {
         "Fn::Select": [
             1,
             {"Fn::Split": ["/", {"Fn::Join": ["", [{"Ref": "Text"}, "/", {"Ref": "Text"}]]}]},
@@ -395,23 +396,23 @@ def test_an_instance_token_is_resolved_by_cloudformation(stack: cdk.Stack, text_
 
 
 def test_number_tokens_are_not_checked(number_token: float) -> None:
-    _validation.check_memory_size(number_token)  # type: ignore[arg-type]
-    _validation.check_reserved_concurrency(number_token)  # type: ignore[arg-type]
-    _validation.check_throttling(number_token, number_token)  # type: ignore[arg-type]
-    _validation.check_timeout(Duration.seconds(number_token))
+    _checks.memory_size(number_token)  # type: ignore[arg-type]
+    _checks.reserved_concurrency(number_token)  # type: ignore[arg-type]
+    _checks.throttling(number_token, number_token)  # type: ignore[arg-type]
+    _checks.timeout(Duration.seconds(number_token))
 
 
 def test_a_token_rate_does_not_hide_a_bad_burst(number_token: float) -> None:
-    rejects(_validation.check_throttling, "throttling_burst_limit", "0", number_token, 0)
+    rejects(_checks.throttling, "throttling_burst_limit", "0", number_token, 0)
 
 
 def test_a_token_burst_does_not_hide_a_bad_rate(number_token: float) -> None:
-    rejects(_validation.check_throttling, "throttling_rate_limit", "0", 0, number_token)
+    rejects(_checks.throttling, "throttling_rate_limit", "0", 0, number_token)
 
 
 def test_a_token_origin_does_not_hide_a_bad_one(text_token: str) -> None:
     rejects(
-        _validation.check_cors_origins,
+        _checks.cors_origins,
         "cors_allowed_origins",
         "'https://bad.example/'",
         [text_token, "https://bad.example/"],

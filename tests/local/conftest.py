@@ -5,11 +5,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import botocore.session
 import pytest
-from botocore.config import Config
+from local_http import local_client
 
+from constructs_lib.local.dynamodb import LocalDynamoDB
 from constructs_lib.local.fake_connect import FakeConnect
+
+
+@pytest.fixture(scope="session")
+def local_dynamodb() -> Iterator[LocalDynamoDB]:
+    """moto's DynamoDB, started once for the session (its import and first request cost a
+    second); each module creates the tables it uses."""
+    with LocalDynamoDB() as dynamodb:
+        yield dynamodb
 
 
 @pytest.fixture(scope="module")
@@ -29,16 +37,4 @@ def fake(fake_connect: FakeConnect) -> Iterator[FakeConnect]:
 @pytest.fixture(scope="module")
 def connect_client(fake_connect: FakeConnect) -> Any:
     """A real botocore Connect client aimed at the fake, without retries, short timeouts."""
-    session = botocore.session.get_session()
-    return session.create_client(
-        "connect",
-        endpoint_url=fake_connect.url,
-        region_name="us-east-1",
-        aws_access_key_id="x",
-        aws_secret_access_key="x",
-        config=Config(
-            retries={"mode": "standard", "total_max_attempts": 1},
-            connect_timeout=1,
-            read_timeout=0.5,
-        ),
-    )
+    return local_client("connect", fake_connect.url, connect_timeout=1, read_timeout=0.5)

@@ -1,4 +1,4 @@
-"""A tiny HTTP helper for tests that talk to real local servers."""
+"""Tiny helpers for tests that talk to real local servers: HTTP requests, botocore clients."""
 
 from __future__ import annotations
 
@@ -7,6 +7,9 @@ import json
 import urllib.parse
 from dataclasses import dataclass
 from typing import Any
+
+import botocore.session
+from botocore.config import Config
 
 JSON = [("Content-Type", "application/json")]
 
@@ -46,3 +49,19 @@ def send(
         )
     finally:
         connection.close()
+
+
+def local_client(
+    service: str, url: str, *, session: Any = None, attempts: int = 1, **config: Any
+) -> Any:
+    """A botocore client of ``service`` (from ``session``, by default a new one) aimed at a
+    local server: dummy credentials, ``us-east-1``, ``attempts`` in standard retry mode."""
+    retries = {"mode": "standard", "total_max_attempts": attempts}
+    return (session or botocore.session.get_session()).create_client(
+        service,
+        endpoint_url=url,
+        region_name="us-east-1",
+        aws_access_key_id="x",
+        aws_secret_access_key="x",
+        config=Config(retries=retries, **config),
+    )

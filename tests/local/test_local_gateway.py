@@ -4,11 +4,13 @@ slashes, the CORS preflight and oversized bodies, serialized as the function ser
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 from collections.abc import Iterator
 
 import pytest
+from aws_rules.cors import readable
 from local_http import JSON, Answer, send
 
 from constructs_lib._gateway_answers import (
@@ -18,12 +20,20 @@ from constructs_lib._gateway_answers import (
     UNKNOWN_ROUTE_DETAIL,
 )
 from constructs_lib.local import LocalBroker, LocalBrokerConfig, Runtime, load_runtime
+from constructs_lib.local._gateway import LocalGateway
 from constructs_lib.local.fake_connect import FakeConnect
 
 URN = "urn:connect-participant-broker:problem:"
 ROUTE = "/contacts/contact-1/participants"
 APP = "https://app.example.com"
 OTHER_APP = "https://admin.example.com"
+PREFLIGHT_HEADERS = (
+    "access-control-allow-origin",
+    "access-control-allow-methods",
+    "access-control-allow-headers",
+    "access-control-max-age",
+    "vary",
+)
 
 
 def config(*origins: str) -> LocalBrokerConfig:
@@ -149,16 +159,7 @@ def test_a_body_at_the_payload_quota_reaches_the_function(broker: LocalBroker) -
 def test_preflight_answers_the_first_origin_by_default(cors_broker: LocalBroker) -> None:
     answer = send(cors_broker.url + ROUTE, b"", headers=[("Origin", APP)], method="OPTIONS")
     assert (answer.status, answer.raw) == (204, b"")
-    assert {
-        name: answer.header(name)
-        for name in (
-            "access-control-allow-origin",
-            "access-control-allow-methods",
-            "access-control-allow-headers",
-            "access-control-max-age",
-            "vary",
-        )
-    } == {
+    assert {name: answer.header(name) for name in PREFLIGHT_HEADERS} == {
         "access-control-allow-origin": APP,
         "access-control-allow-methods": "POST,OPTIONS",
         "access-control-allow-headers": ",".join(CORS_ALLOW_HEADERS),
@@ -204,6 +205,79 @@ def test_gateway_problems_carry_no_origin_when_several_are_allowed(
     assert (answer.status, answer.header("access-control-allow-origin")) == (403, None)
 
 
+def test_gateway_problems_with_retry_after_let_the_only_origin_read_it() -> None:
+    # As the deployed THROTTLED and DEFAULT_5XX responses do.
+    gateway = LocalGateway((APP,), runtime().problem)
+    headers = gateway.problem("throttled", "Too many requests.", "r-1")["headers"]
+    assert headers == {
+        "Content-Type": "application/problem+json",
+        "Cache-Control": "no-store",
+        "X-Content-Type-Options": "nosniff",
+        "Retry-After": "2",
+        "Access-Control-Allow-Origin": APP,
+        "Vary": "Origin",
+        "Access-Control-Expose-Headers": "Retry-After",
+    }
+    assert readable(APP, headers, ["Retry-After"]) == []
+
+
 def test_wildcard_origin_is_refused() -> None:
     with pytest.raises(ValueError, match=r"cors_allowed_origins cannot contain '\*'"):
         LocalBrokerConfig(cors_allowed_origins=("*",))
+
+
+# --- Contact-bound callers from a browser -------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def bound_broker(fake_connect: FakeConnect) -> Iterator[LocalBroker]:
+    bound = dataclasses.replace(config(APP), caller_attribute="brokerCaller")
+    with LocalBroker(config=bound, connect=fake_connect) as running:
+        yield running
+
+
+def test_preflight_allows_the_caller_header_when_the_broker_reads_it(
+    bound_broker: LocalBroker,
+) -> None:
+    asks = [
+        ("Origin", APP),
+        ("Access-Control-Request-Method", "POST"),
+        ("Access-Control-Request-Headers", "content-type,x-local-caller"),
+    ]
+    answer = send(bound_broker.url + ROUTE, b"", headers=asks, method="OPTIONS")
+    assert (answer.status, answer.raw) == (204, b"")
+    assert {name: answer.header(name) for name in PREFLIGHT_HEADERS} == {
+        "access-control-allow-origin": APP,
+        "access-control-allow-methods": "POST,OPTIONS",
+        "access-control-allow-headers": ",".join((*CORS_ALLOW_HEADERS, "X-Local-Caller")),
+        "access-control-max-age": "600",
+        "vary": "Origin",
+    }
+
+
+def test_a_request_without_a_caller_gets_a_401_a_browser_can_read(
+    bound_broker: LocalBroker, fake: FakeConnect
+) -> None:
+    answer = send(
+        bound_broker.url + ROUTE, {"displayName": "Ana"}, headers=[*JSON, ("Origin", APP)]
+    )
+    request_id = answer.header("x-amzn-requestid")
+    body = {
+        "type": URN + "unauthorized",
+        "title": "Unauthorized",
+        "status": 401,
+        "detail": "The request is not authenticated (X-Local-Caller).",
+        "requestId": request_id,
+    }
+    headers = {
+        "content-type": "application/problem+json",
+        "cache-control": "no-store",
+        "x-content-type-options": "nosniff",
+        "access-control-allow-origin": APP,
+        "vary": "Origin",
+        "x-amzn-requestid": request_id,
+        "content-length": str(len(answer.raw)),
+    }
+    served = {k: v for k, v in answer.headers.items() if k not in ("date", "server")}
+    assert (answer.status, served, answer.json()) == (401, headers, body)
+    assert fake.requests == []

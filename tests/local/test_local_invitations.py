@@ -1,5 +1,6 @@
-"""The local broker with invitations: the routes as API Gateway would route them, and many
-simultaneous redemptions of a one-use invitation adding exactly one participant."""
+"""The local broker with invitations: the routes as API Gateway would route them, many
+simultaneous redemptions of an invitation adding exactly one participant per use, and table writes
+applied but answered too late (the SDK resends them) taking and giving back exactly one use."""
 
 from __future__ import annotations
 
@@ -9,7 +10,14 @@ from collections.abc import Iterator
 import pytest
 from local_http import JSON, Answer, send
 
-from constructs_lib.local import LocalBroker, LocalBrokerConfig, _parse_args, config_from_args
+from constructs_lib.local import (
+    INVITATION_TABLE,
+    LocalBroker,
+    LocalBrokerConfig,
+    _parse_args,
+    config_from_args,
+)
+from constructs_lib.local.dynamodb import LocalDynamoDB
 from constructs_lib.local.fake_connect import FakeConnect
 
 APP = "https://app.example.com"
@@ -24,6 +32,16 @@ def broker(fake_connect: FakeConnect) -> Iterator[LocalBroker]:
         yield running
 
 
+@pytest.fixture
+def table(broker: LocalBroker) -> Iterator[LocalDynamoDB]:
+    """The broker's DynamoDB, its table empty and its calls counted from the test's start, with
+    no answer left to lose after it."""
+    assert broker.dynamodb is not None
+    broker.dynamodb.reset()
+    yield broker.dynamodb
+    broker.dynamodb.reset()
+
+
 def created(fake: FakeConnect) -> int:
     """How many participants the simulated Connect added."""
     return sum(r.path == "/contact/create-participant" for r in fake.requests)
@@ -35,10 +53,11 @@ def create(broker: LocalBroker, body: dict[str, object]) -> Answer:
     return answer
 
 
-def test_many_simultaneous_redemptions_of_a_one_use_invitation_add_one_participant(
-    broker: LocalBroker, fake: FakeConnect
+@pytest.mark.parametrize("uses", [1, 3])
+def test_many_simultaneous_redemptions_add_one_participant_per_use(
+    broker: LocalBroker, fake: FakeConnect, uses: int
 ) -> None:
-    secret = create(broker, {"displayName": "Grandma"}).json()["secret"]
+    secret = create(broker, {"displayName": "Grandma", "uses": uses}).json()["secret"]
     answers: list[Answer] = []
     start = threading.Barrier(20)
 
@@ -52,8 +71,8 @@ def test_many_simultaneous_redemptions_of_a_one_use_invitation_add_one_participa
     for thread in threads:
         thread.join(timeout=30)
     statuses = sorted(answer.status for answer in answers)
-    assert statuses == [201] + [404] * 19
-    assert created(fake) == 1
+    assert statuses == [201] * uses + [404] * (20 - uses)
+    assert created(fake) == uses
 
 
 def test_a_multi_use_invitation_admits_exactly_its_uses(
@@ -73,6 +92,84 @@ def test_a_use_is_given_back_when_connect_refuses(broker: LocalBroker, fake: Fak
     fake.fail_next("ConflictException")
     assert send(broker.url + REDEEM, {"secret": secret}).status == 409
     assert send(broker.url + REDEEM, {"secret": secret}).status == 201
+
+
+def redeem_all(broker: LocalBroker, secret: str, times: int) -> list[int]:
+    """The statuses of ``times`` redemptions, one after the other, without Idempotency-Key."""
+    return [send(broker.url + REDEEM, {"secret": secret}).status for _ in range(times)]
+
+
+@pytest.mark.parametrize("uses", [1, 2])
+def test_a_redemption_whose_consuming_write_is_answered_too_late_takes_one_use(
+    broker: LocalBroker, fake: FakeConnect, table: LocalDynamoDB, uses: int
+) -> None:
+    """The write is applied, its answer lost; the SDK sends it again (no Idempotency-Key)."""
+    secret = create(broker, {"uses": uses, "displayName": "Guest"}).json()["secret"]
+    table.lose_next_answer("UpdateItem")
+    assert redeem_all(broker, secret, uses + 1) == [201] * uses + [404]
+    assert created(fake) == uses
+    assert table.calls.count("UpdateItem") == uses + 2
+
+
+def test_a_replayable_redemption_answered_too_late_still_gives_its_use_back(
+    broker: LocalBroker, fake: FakeConnect, table: LocalDynamoDB
+) -> None:
+    """With an Idempotency-Key, the resent write is this redemption's own, not a replay: when
+    Connect then refuses, the use comes back."""
+    secret = create(broker, {"uses": 2, "displayName": "Guest"}).json()["secret"]
+    table.lose_next_answer("UpdateItem")
+    fake.fail_next("ConflictException")
+    key = [("Idempotency-Key", "retry-me")]
+    assert send(broker.url + REDEEM, {"secret": secret}, headers=JSON + key).status == 409
+    assert redeem_all(broker, secret, 3) == [201, 201, 404]
+
+
+def test_a_give_back_answered_too_late_returns_one_use_while_another_redeems(
+    broker: LocalBroker, fake: FakeConnect, table: LocalDynamoDB
+) -> None:
+    """Connect refuses the first redeemer, whose use is given back; that write is applied, its
+    answer lost, and a second redeemer takes the use before the SDK sends it again."""
+    secret = create(broker, {"uses": 2, "displayName": "Guest"}).json()["secret"]
+    meanwhile: list[int] = []
+    fake.fail_next("ConflictException")
+    table.lose_next_answer(
+        "UpdateItem", skip=1, then=lambda: meanwhile.extend(redeem_all(broker, secret, 1))
+    )
+    assert redeem_all(broker, secret, 1) == [409]
+    assert meanwhile == [201]
+    assert redeem_all(broker, secret, 2) == [201, 404]
+
+
+def test_an_integer_written_with_a_zero_fraction_is_that_integer_down_to_the_table(
+    broker: LocalBroker, fake: FakeConnect
+) -> None:
+    answer = send(broker.url + INVITATIONS, b'{"uses": 2.0, "lifetimeSeconds": 6e2}')
+    assert answer.status == 201, answer.raw
+    invitation = answer.json()
+    assert (invitation["uses"], type(invitation["uses"])) == (2, int)
+    assert broker.dynamodb is not None
+    [stored] = [
+        item
+        for item in broker.dynamodb.items(INVITATION_TABLE)
+        if item["invitationId"] == {"S": invitation["invitationId"]}
+    ]
+    assert (stored["uses"], stored["usesLeft"]) == ({"N": "2"}, {"N": "2"})
+    assert int(stored["expiresAt"]["N"]) - int(stored["createdAt"]["N"]) == 600
+    body = {"secret": invitation["secret"], "displayName": "Guest"}
+    assert [send(broker.url + REDEEM, body).status for _ in range(3)] == [201, 201, 404]
+
+
+def test_a_fraction_is_not_an_integer(broker: LocalBroker) -> None:
+    answer = send(broker.url + INVITATIONS, b'{"uses": 2.5}')
+    assert answer.status == 400
+    assert answer.json() == {
+        "type": "urn:connect-participant-broker:problem:invalid-request",
+        "title": "The request is not valid",
+        "status": 400,
+        "detail": "The request is not valid; see errors for what to fix.",
+        "errors": [{"field": "uses", "message": "must be an integer"}],
+        "requestId": answer.header("x-amzn-requestid"),
+    }
 
 
 @pytest.mark.parametrize(

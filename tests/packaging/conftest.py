@@ -2,7 +2,7 @@
 
 It is started when collection ends, if any packaging test is selected, so building the
 artifacts, filling the wheelhouse and unpacking aws-cdk-lib into a new virtualenv overlap the
-rest of the suite; the ``consumer`` fixture waits for it.
+rest of the suite, which runs first; the ``consumer`` fixture waits for it.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -35,10 +36,27 @@ class Consumer:
     """A fresh CDK app composing a broker, synthesized by the pinned CLI into ``app/out``."""
     node_version: str
     synth_output: str
+    client_distributions: list[str]
+    """What the wheel with its ``client`` extra installed (before ``local``)."""
+    client_call: dict[str, str]
+    """With ``client`` alone: what the installed client printed calling the installed local
+    broker, and what the broker printed until it served."""
+    invitations_call: dict[str, str]
+    """With ``local`` added: what the installed client printed redeeming an invitation from
+    the installed ``participant-broker-local --invitations``, and what the broker printed."""
+    without_local: dict[str, Any]
+    """``participant-broker-local --invitations`` with the ``client`` extra only: its
+    ``returncode`` and ``stderr``."""
 
     @property
     def bin(self) -> Path:
         return self.python.parent
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The packaging tests run last: the consumer environment is prepared while the rest of the
+    suite runs."""
+    items.sort(key=lambda item: HERE in item.path.parents)
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
@@ -85,4 +103,8 @@ def consumer() -> Consumer:
         app=Path(ready["app"]),
         node_version=ready["node_version"],
         synth_output=ready["synth_output"],
+        client_distributions=ready["client_distributions"],
+        client_call=ready["client_call"],
+        invitations_call=ready["invitations_call"],
+        without_local=ready["without_local"],
     )

@@ -7,7 +7,11 @@
    nothing importable from this environment: the wheel's dependencies come from a wheelhouse
    that ``pip download`` fills with the versions this environment pins (from pip's cache when it
    has them), and the install runs with ``--no-index`` from it. ``pip --python`` installs with
-   this environment's pip, which is not importable from the new one either.
+   this environment's pip, which is not importable from the new one either. With ``client``
+   alone, what it installed, the installed client calling the installed
+   ``participant-broker-local``, and what ``participant-broker-local --invitations`` says
+   without moto are recorded; then the ``local`` extra is installed on top, and the installed
+   client redeems an invitation from the installed ``participant-broker-local --invitations``.
 3. A fresh CDK app composing a broker, with cdk.json's feature flags, synthesized by the CDK
    CLI that package.json pins (``node_modules/.bin/cdk``, the version the README names) in a
    shell whose PATH starts with the new virtualenv and holds nothing of this checkout's.
@@ -26,6 +30,7 @@ import subprocess
 import sys
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[2]
 #: What the sdist is built from (the rest of the checkout plays no part in the release).
@@ -41,14 +46,40 @@ from pathlib import Path
 
 import aws_cdk as cdk
 import constructs_lib
-from constructs_lib import ParticipantBroker
+from constructs_lib import ConnectInstance, ParticipantBroker
 
 app = cdk.App()
 stack = cdk.Stack(app, "ContactCentre")
-ParticipantBroker(stack, "Broker", instance_id="11111111-2222-3333-4444-555555555555")
+instance = ConnectInstance.from_id("11111111-2222-3333-4444-555555555555")
+ParticipantBroker(stack, "Broker", instance=instance)
 app.synth()
 Path("imported_from.txt").write_text(constructs_lib.__file__)
 """
+
+CLIENT = """\
+import sys
+from constructs_lib.client import BrokerClient
+
+participant = BrokerClient(sys.argv[1], sign=False).create_participant("demo-1", "Ana")
+print(participant.participant_id, participant.expiry.isoformat())
+"""
+
+INVITE = """\
+import sys
+from importlib import metadata
+from constructs_lib.client import BrokerClient
+
+client = BrokerClient(sys.argv[1], sign=False)
+invitation = client.create_invitation("demo-1")
+participant = client.redeem_invitation(invitation.secret, "Ana")
+print(participant.participant_id, metadata.version("moto"))
+"""
+
+#: The distributions installed in an environment, by lowercase name (JSON).
+LIST = (
+    "import json, importlib.metadata as m; "
+    "print(json.dumps(sorted({d.metadata['Name'].lower() for d in m.distributions()})))"
+)
 
 
 def run(*args: str | Path, cwd: Path, env: dict[str, str] | None = None) -> str:
@@ -98,7 +129,21 @@ def _constraints(path: Path) -> None:
     path.write_text("\n".join(pins) + "\n")
 
 
-def prepare(work: Path) -> dict[str, str]:
+def _call_local_broker(
+    bin: Path, shell: dict[str, str], work: Path, client: str, *options: str
+) -> dict[str, str]:
+    """The installed ``participant-broker-local *options``, called by the ``client`` script on
+    the installed package: what each printed (the broker until it served)."""
+    sys.path.insert(0, str(REPO / "tests"))
+    from local_script import serving
+
+    script = bin / "participant-broker-local"
+    with serving(script, *options, env=shell, cwd=work) as (url, printed):
+        answer = run(bin / "python", "-c", client, url, cwd=work)
+    return {"client": answer, "broker": "".join(printed)}
+
+
+def prepare(work: Path) -> dict[str, Any]:
     src, dist, wheelhouse, venv = (work / n for n in ("src", "dist", "wheelhouse", "venv"))
     _copy_sources(src)
     run(sys.executable, *BUILD, dist, src, cwd=src)
@@ -107,21 +152,32 @@ def prepare(work: Path) -> dict[str, str]:
     twine = run(sys.executable, "-m", "twine", "check", "--strict", wheel, sdist, cwd=work)
 
     node = f"{NODE_PACKAGE}=={metadata.version(NODE_PACKAGE)}"
-    requirement = f"{wheel}[client]"
+    client, local = f"{wheel}[client]", f"{wheel}[local]"
     _constraints(work / "constraints.txt")
     pip = (sys.executable, "-m", "pip")
+    # The local extra holds the client extra's botocore: one wheelhouse serves both.
     run(*pip, "download", "--quiet", "--dest", wheelhouse, "--constraint",
-        work / "constraints.txt", requirement, node, cwd=work)  # fmt: skip
+        work / "constraints.txt", local, node, cwd=work)  # fmt: skip
     run(sys.executable, "-m", "venv", "--without-pip", venv, cwd=work)
     python = venv / "bin" / "python"
-    run(*pip, "--python", python, "install", "--quiet", "--no-compile", "--no-index",
-        "--find-links", wheelhouse, requirement, node, cwd=work)  # fmt: skip
+    install = (*pip, "--python", python, "install", "--quiet", "--no-compile", "--no-index",
+               "--find-links", wheelhouse)  # fmt: skip
+    run(*install, client, node, cwd=work)
+    shell = consumer_shell(venv / "bin")
+    listed = run(python, "-c", LIST, cwd=work)
+    client_call = _call_local_broker(venv / "bin", shell, work, CLIENT)
+    without_local = subprocess.run(
+        [venv / "bin" / "participant-broker-local", "--port", "0", "--invitations"],
+        cwd=work, env=shell, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
     app = work / "app"
     app.mkdir()
     (app / "app.py").write_text(APP)
     flags = json.loads((REPO / "cdk.json").read_text())["context"]
     (app / "cdk.json").write_text(json.dumps({"app": "python app.py", "context": flags}))
-    shell = consumer_shell(venv / "bin")
+    synth_output = run(CLI, "synth", "--quiet", "--no-notices", "-o", "out", cwd=app, env=shell)
+    run(*install, local, cwd=work)
+    invitations_call = _call_local_broker(venv / "bin", shell, work, INVITE, "--invitations")
     return {
         "wheel": str(wheel),
         "sdist": str(sdist),
@@ -130,9 +186,11 @@ def prepare(work: Path) -> dict[str, str]:
         "node_requirement": node,
         "app": str(app),
         "node_version": run("node", "--version", cwd=app, env=shell).strip(),
-        "synth_output": run(
-            CLI, "synth", "--quiet", "--no-notices", "-o", "out", cwd=app, env=shell
-        ),
+        "synth_output": synth_output,
+        "client_distributions": json.loads(listed),
+        "client_call": client_call,
+        "invitations_call": invitations_call,
+        "without_local": {"returncode": without_local.returncode, "stderr": without_local.stderr},
     }
 
 

@@ -12,28 +12,19 @@ import re
 import subprocess
 import sys
 import tarfile
+import tomllib
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from conftest import Consumer
-from consumer_env import BUILD, CLI, PACKAGES, SOURCES, consumer_shell
-from local_script import serving
+from consumer_env import BUILD, CLI, PACKAGES, SOURCES
 
 REPO = Path(__file__).resolve().parents[2]
 README = (REPO / "README.md").read_text(encoding="utf-8")
 REFERENCE = (REPO / "docs" / "reference.md").read_text(encoding="utf-8")
 
 pytestmark = pytest.mark.slow
-
-CLIENT = """\
-import sys
-from constructs_lib.client import BrokerClient
-
-participant = BrokerClient(sys.argv[1], sign=False).create_participant("demo-1", "Ana")
-print(participant.participant_id, participant.expiry.isoformat())
-"""
 
 
 def _run(*args: str | Path, cwd: Path, env: dict[str, str] | None = None) -> str:
@@ -185,19 +176,35 @@ def test_the_readme_names_the_node_package_installed(consumer: Consumer) -> None
     assert consumer.node_requirement in README
 
 
-@pytest.fixture
-def local_broker_url(consumer: Consumer) -> Iterator[str]:
-    """``participant-broker-local`` of the installed wheel, on a free port."""
-    script = consumer.bin / "participant-broker-local"
-    env = consumer_shell(consumer.bin)
-    with serving(script, env=env, cwd=consumer.work) as (url, printed):
-        yield url
-    assert unexplained("".join(printed)) == []
+def test_the_client_extra_brings_botocore_but_not_moto(consumer: Consumer) -> None:
+    installed = set(consumer.client_distributions)
+    assert {"connect-participant-broker", "botocore"} <= installed
+    assert not {"moto", "flask", "werkzeug", "boto3"} & installed, sorted(installed)
 
 
-def test_the_client_calls_the_local_broker(consumer: Consumer, local_broker_url: str) -> None:
-    printed = _run(consumer.python, "-c", CLIENT, local_broker_url, cwd=consumer.work).split()
+def test_invitations_without_the_local_extra_stop_and_name_it(consumer: Consumer) -> None:
+    assert consumer.without_local == {
+        "returncode": 1,
+        "stderr": "participant-broker-local: LocalDynamoDB (the local broker's invitation table) "
+        "needs moto, which is not installed; install the package with its 'local' extra: pip "
+        "install 'connect-participant-broker[local]' (or pip install 'moto[server,dynamodb]')\n",
+    }
+
+
+def test_the_local_extra_serves_invitations_on_pinned_moto(consumer: Consumer) -> None:
+    participant_id, moto = consumer.invitations_call["client"].split()
+    assert re.fullmatch(r"[0-9a-f-]{36}", participant_id), participant_id
+    pinned = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    assert f"moto[server,dynamodb]=={moto}" in pinned["optional-dependencies"]["local"]
+    assert unexplained(consumer.invitations_call["broker"]) == []
+
+
+def test_the_client_calls_the_local_broker_with_the_client_extra_alone(
+    consumer: Consumer,
+) -> None:
+    printed = consumer.client_call["client"].split()
     assert len(printed) == 2 and re.fullmatch(r"[0-9a-f-]{36}", printed[0]), printed
+    assert unexplained(consumer.client_call["broker"]) == []
 
 
 def test_the_openapi_command_names_the_deployed_broker(consumer: Consumer) -> None:

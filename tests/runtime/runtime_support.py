@@ -27,8 +27,10 @@ CONNECT_RESPONSE = {
     "ParticipantId": PARTICIPANT_ID,
     "ParticipantCredentials": {"ParticipantToken": TOKEN, "Expiry": EXPIRY},
 }
-#: ``requestContext.identity.userArn`` of :func:`api_gateway_event`: the IAM caller.
+#: ``requestContext.identity.userArn`` of :func:`api_gateway_event`: a session of role ``app``.
 CALLER_ARN = "arn:aws:sts::123456789012:assumed-role/app/app"
+#: The caller identity of :func:`api_gateway_event` (CONTRACT v2.1): the role, not the session.
+CALLER = "arn:aws:sts::123456789012:assumed-role/app"
 COMMON_HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
 PROBLEM_HEADERS = {"Content-Type": "application/problem+json", **COMMON_HEADERS}
 
@@ -102,6 +104,11 @@ def api_gateway_event(
                 "accessKey": "ASIAEXAMPLEKEY000000",
                 "accountId": "123456789012",
                 "caller": "AROAEXAMPLEROLEID0000:app",
+                "cognitoAuthenticationProvider": None,
+                "cognitoAuthenticationType": None,
+                "cognitoIdentityId": None,
+                "cognitoIdentityPoolId": None,
+                "principalOrgId": None,
                 "sourceIp": "203.0.113.10",
                 "user": "AROAEXAMPLEROLEID0000:app",
                 "userAgent": "aws-sigv4-client/1.0",
@@ -119,6 +126,41 @@ def api_gateway_event(
         "body": text,
         "isBase64Encoded": base64_body,
     }
+
+
+#: A Cognito identity pool's ID (``requestContext.identity.cognitoIdentityPoolId``).
+IDENTITY_POOL_ID = "eu-west-1:4f3e2d1c-0b9a-4876-a5b4-c3d2e1f0a9b8"
+#: The role every user of :data:`IDENTITY_POOL_ID` signs in with, and its only session name.
+IDENTITY_POOL_SESSION = (
+    "arn:aws:sts::123456789012:assumed-role/Cognito_AppAuth_Role/CognitoIdentityCredentials"
+)
+
+
+def signed_by(
+    event: dict[str, Any], user_arn: str, *, cognito_identity_id: str | None = None
+) -> dict[str, Any]:
+    """``event`` as API Gateway passes an AWS_IAM request signed by ``user_arn``'s credentials,
+    or, with ``cognito_identity_id``, by that identity's credentials from a Cognito identity pool
+    (API Gateway developer guide, "$context variables for data models, authorizers, mapping
+    templates, and access logging": ``$context.identity.*``; the ``cognito*`` fields are
+    "available only if the request was signed with Amazon Cognito credentials")."""
+    identity = event["requestContext"]["identity"]
+    name = user_arn.rpartition("/")[2]
+    unique_id = (  # role ID and session name, or an IAM user's ID
+        f"AROAEXAMPLEROLEID0000:{name}" if ":assumed-role/" in user_arn else "AIDAEXAMPLEUSERID000"
+    )
+    identity.update(userArn=user_arn, caller=unique_id, user=unique_id)
+    if cognito_identity_id is not None:
+        identity.update(
+            cognitoIdentityId=cognito_identity_id,
+            cognitoIdentityPoolId=IDENTITY_POOL_ID,
+            cognitoAuthenticationType="authenticated",
+            cognitoAuthenticationProvider=(
+                "cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf012,"
+                "cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf012:CognitoSignIn:sub-1"
+            ),
+        )
+    return event
 
 
 def expected_params(
@@ -144,7 +186,7 @@ def expected_params(
 def client_token(
     key: str,
     *,
-    caller: str = CALLER_ARN,
+    caller: str = CALLER,
     contact_id: str = CONTACT_ID,
     role: str = "CUSTOMER",
     display_name: str = "Ana Silva",

@@ -75,6 +75,28 @@ def test_invalid_channel_roles_are_refused(raw: str) -> None:
     )
 
 
+def test_a_role_session_is_its_role_unless_iam_session_identity_is_on() -> None:
+    assert load({"INSTANCE_ID": "i-1"}).iam_sessions is False
+    assert load({"INSTANCE_ID": "i-1", "IAM_SESSION_IDENTITY": "false"}).iam_sessions is False
+    on = {"INSTANCE_ID": "i-1", "IAM_SESSION_IDENTITY": " True", "AUTH_TYPE": "AWS_IAM"}
+    assert load(on).iam_sessions is True
+
+
+@pytest.mark.parametrize("auth_type", ["COGNITO_USER_POOLS", "CUSTOM", "NONE"])
+def test_iam_session_identity_needs_aws_iam(auth_type: str) -> None:
+    with pytest.raises(ConfigError) as raised:
+        load({"INSTANCE_ID": "i", "IAM_SESSION_IDENTITY": "true", "AUTH_TYPE": auth_type})
+    assert (
+        str(raised.value) == f"IAM_SESSION_IDENTITY=true needs AUTH_TYPE=AWS_IAM, got {auth_type!r}"
+    )
+
+
+def test_iam_session_identity_is_true_or_false() -> None:
+    with pytest.raises(ConfigError) as raised:
+        load({"INSTANCE_ID": "i", "IAM_SESSION_IDENTITY": "yes"})
+    assert str(raised.value) == "IAM_SESSION_IDENTITY must be 'true' or 'false', got 'yes'"
+
+
 CALLER_NEEDS = "CALLER_ATTRIBUTE needs CONTACT_CHECKS=true and AUTH_TYPE other than NONE"
 
 

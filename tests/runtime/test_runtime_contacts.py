@@ -13,8 +13,11 @@ from botocore.exceptions import ReadTimeoutError
 from botocore.stub import Stubber
 from runtime_support import (
     API_REQUEST_ID,
+    CALLER,
+    CALLER_ARN,
     CONNECT_RESPONSE,
     CONTACT_ID,
+    IDENTITY_POOL_SESSION,
     PROBLEM_HEADERS,
     TOKEN,
     FakeLambdaContext,
@@ -25,14 +28,16 @@ from runtime_support import (
     describe_params,
     expected_params,
     problem,
+    signed_by,
 )
 
-from runtime.broker import contacts, handler
+from constructs_lib import _throttling
+from runtime.broker import contacts, handler, participants
 
 Invoke = Callable[[dict[str, Any]], dict[str, Any]]
 CAPTURE = pytest.CaptureFixture[str]
 BODY = {"displayName": "Ana Silva"}
-CALLER_ARN = "arn:aws:sts::123456789012:assumed-role/app/app"  # runtime_support's event
+POOL_USER = "eu-west-1:0a1b2c3d-0000-4000-8000-00000000a0a0"
 BOTH_ROLES = frozenset({"CUSTOMER", "CUSTOM_BOT"})
 
 
@@ -378,6 +383,37 @@ def test_agent_connecting_2_s_after_the_request_gets_201_when_the_wait_allows_it
     assert clock.sleeps == [1.0, 1.0]
 
 
+@pytest.mark.parametrize("wait", [0.0, 1.5, 3.0])
+def test_a_request_whose_agent_never_connects_makes_the_describe_calls_throttling_counts(
+    stub: Stubber, invoke: Invoke, checks: Any, clock: FakeClock, wait: float
+) -> None:
+    # The construct sizes the routes' throttles to Connect's DescribeContact quota with this
+    # count (constructs_lib/_throttling.py); the stub refuses one call more.
+    checks(agent_wait_seconds=wait)
+    for _ in range(_throttling.describe_calls(True, wait)):
+        described(stub, agent_connected=False)
+    assert answer(invoke(api_gateway_event(BODY))) == (409, AGENT_NOT_CONNECTED)
+
+
+def test_connect_latency_leaves_the_agent_wait_out(
+    stub: Stubber,
+    invoke: Invoke,
+    checks: Any,
+    clock: FakeClock,
+    capsys: CAPTURE,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The latency alarm watches ConnectLatency so that a normal wait for the agent never pages
+    # (tests/constructs/test_monitoring.py): the metric times CreateParticipant alone.
+    checks(agent_wait_seconds=3.0)
+    monkeypatch.setattr(participants.time, "perf_counter", clock.time)
+    agent_connects_after(stub, 2, polls=[0, 1, 2])
+    created(stub)
+    assert invoke(api_gateway_event(BODY))["statusCode"] == 201
+    _, record = emf(capsys)
+    assert (clock.now, record["ConnectLatency"]) == (2.0, 0)
+
+
 def test_agent_connecting_2_s_after_the_request_gets_409_when_the_wait_does_not(
     stub: Stubber, invoke: Invoke, checks: Any, clock: FakeClock
 ) -> None:
@@ -450,7 +486,7 @@ def custom(event: dict[str, Any], principal: str) -> dict[str, Any]:
 @pytest.mark.parametrize(
     ("auth_type", "identity", "event"),
     [
-        ("AWS_IAM", CALLER_ARN, lambda: api_gateway_event(BODY)),
+        ("AWS_IAM", CALLER, lambda: api_gateway_event(BODY)),
         ("COGNITO_USER_POOLS", "sub-1", lambda: cognito(api_gateway_event(BODY), "sub-1")),
         ("CUSTOM", "tenant-7|user-3", lambda: custom(api_gateway_event(BODY), "tenant-7|user-3")),
     ],
@@ -473,10 +509,10 @@ def test_the_callers_own_contact_gets_the_participant(
 @pytest.mark.parametrize(
     "attributes",
     [
-        {"brokerCaller": "arn:aws:sts::123456789012:assumed-role/app/other"},
-        {"brokerCaller": CALLER_ARN + " "},
+        {"brokerCaller": "arn:aws:sts::123456789012:assumed-role/other"},
+        {"brokerCaller": CALLER + " "},
         {"brokerCaller": ""},
-        {"BrokerCaller": CALLER_ARN},
+        {"BrokerCaller": CALLER},
         {},
         None,
     ],
@@ -503,6 +539,59 @@ def test_nothing_is_revealed_about_someone_elses_contact(
     checks(caller_attribute="brokerCaller", agent_wait_seconds=3.0)
     described(stub, attributes={"brokerCaller": "someone-else"}, **contact)
     assert answer(invoke(api_gateway_event(BODY))) == (404, CONTACT_NOT_FOUND)
+
+
+#: Another session of runtime_support's role ``app``: a name its assumer chose.
+OTHER_SESSION = "arn:aws:sts::123456789012:assumed-role/app/ana@example.com"
+
+
+@pytest.mark.parametrize("session", [CALLER_ARN, OTHER_SESSION], ids=["app", "ana"])
+def test_every_session_of_the_role_in_the_attribute_gets_the_participant(
+    stub: Stubber, invoke: Invoke, checks: Any, session: str
+) -> None:
+    checks(caller_attribute="brokerCaller")
+    described(stub, attributes={"brokerCaller": "arn:aws:sts::123456789012:assumed-role/app"})
+    created(stub)
+    assert invoke(signed_by(api_gateway_event(BODY), session))["statusCode"] == 201
+
+
+def test_a_session_name_matches_no_contact_by_default(
+    stub: Stubber, invoke: Invoke, checks: Any
+) -> None:
+    # A contact bound to a session ARN: whoever may assume the role could choose that session
+    # name, so by default it is no caller's (the caller is the role).
+    checks(caller_attribute="brokerCaller")
+    described(stub, attributes={"brokerCaller": CALLER_ARN})
+    assert answer(invoke(api_gateway_event(BODY))) == (404, CONTACT_NOT_FOUND)
+
+
+@pytest.mark.parametrize(
+    ("session", "status"), [(CALLER_ARN, 201), (OTHER_SESSION, 404)], ids=["own", "other"]
+)
+def test_iam_session_identity_binds_a_contact_to_one_session(
+    stub: Stubber, invoke: Invoke, checks: Any, session: str, status: int
+) -> None:
+    checks(caller_attribute="brokerCaller", iam_sessions=True)
+    described(stub, attributes={"brokerCaller": CALLER_ARN})
+    if status == 201:
+        created(stub)
+    assert invoke(signed_by(api_gateway_event(BODY), session))["statusCode"] == status
+
+
+@pytest.mark.parametrize(
+    ("pool_user", "status"),
+    [(POOL_USER, 201), ("eu-west-1:0b0b0b0b-0000-4000-8000-0000000b0b0b", 404)],
+    ids=["own", "other-user-same-role"],
+)
+def test_an_identity_pool_users_contact_is_theirs_alone(
+    stub: Stubber, invoke: Invoke, checks: Any, pool_user: str, status: int
+) -> None:
+    checks(caller_attribute="brokerCaller")
+    described(stub, attributes={"brokerCaller": POOL_USER})
+    if status == 201:
+        created(stub)
+    event = signed_by(api_gateway_event(BODY), IDENTITY_POOL_SESSION, cognito_identity_id=pool_user)
+    assert invoke(event)["statusCode"] == status
 
 
 def test_missing_caller_identity_is_500_and_connect_is_not_called(

@@ -20,7 +20,10 @@ import botocore
 import pytest
 from botocore.stub import Stubber
 from runtime_support import (
+    CALLER,
+    CALLER_ARN,
     CONNECT_RESPONSE,
+    IDENTITY_POOL_SESSION,
     PROBLEM_HEADERS,
     TOKEN,
     api_gateway_event,
@@ -28,6 +31,7 @@ from runtime_support import (
     client_token,
     expected_params,
     problem,
+    signed_by,
 )
 
 from runtime.broker import idempotency
@@ -37,6 +41,8 @@ CAPTURE = pytest.CaptureFixture[str]
 KEY = "order-42"
 BODY = {"displayName": "Ana Silva"}
 OTHER_CALLER = "arn:aws:sts::123456789012:assumed-role/other-app/session"
+#: The same role as :data:`runtime_support.CALLER_ARN`, after the SDK refreshed its credentials.
+REFRESHED = "arn:aws:sts::123456789012:assumed-role/app/botocore-session-1795657300"
 INTERNAL = problem(500, "internal", "Internal error", "The broker could not complete the request.")
 
 
@@ -54,11 +60,14 @@ def sent(client: Any) -> Iterator[list[str | None]]:
     client.meta.events.unregister(event, unique_id="test-idempotency-sent")
 
 
-def keyed(body: Any = BODY, key: str = KEY, caller: str | None = None) -> dict[str, Any]:
-    """An event carrying ``key``, from ``caller`` (the IAM principal) when given."""
+def keyed(
+    body: Any = BODY, key: str = KEY, caller: str | None = None, pool_user: str | None = None
+) -> dict[str, Any]:
+    """An event carrying ``key``, signed by ``caller`` (an IAM ``userArn``) when given, as
+    ``pool_user`` of a Cognito identity pool when given."""
     event = api_gateway_event(body, headers={"Idempotency-Key": key})
     if caller is not None:
-        event["requestContext"]["identity"]["userArn"] = caller
+        signed_by(event, caller, cognito_identity_id=pool_user)
     return event
 
 
@@ -114,9 +123,49 @@ def test_another_caller_with_the_same_key_gets_another_token(
     stub: Stubber, invoke: Invoke, sent: list[str | None]
 ) -> None:
     expect(stub, client_token(KEY))
-    expect(stub, client_token(KEY, caller=OTHER_CALLER))
+    expect(stub, client_token(KEY, caller="arn:aws:sts::123456789012:assumed-role/other-app"))
     assert invoke(keyed())["statusCode"] == 201
     assert invoke(keyed(caller=OTHER_CALLER))["statusCode"] == 201
+    assert sent[0] != sent[1]
+
+
+def test_a_retry_after_a_credential_refresh_gets_the_same_token(
+    stub: Stubber, invoke: Invoke, sent: list[str | None]
+) -> None:
+    # Refreshed credentials of an assumed role come with a new session name: the caller is
+    # still the role (CONTRACT v2.1), so the retry is the same request and Connect returns the
+    # participant it already added instead of adding a second one.
+    expect(stub, client_token(KEY, caller=CALLER))
+    expect(stub, client_token(KEY, caller=CALLER))
+    assert invoke(keyed(caller=CALLER_ARN))["statusCode"] == 201
+    assert invoke(keyed(caller=REFRESHED))["statusCode"] == 201
+    assert sent[0] == sent[1]
+
+
+def test_two_identity_pool_users_on_one_role_get_two_tokens(
+    stub: Stubber, invoke: Invoke, sent: list[str | None]
+) -> None:
+    # Every user of a Cognito identity pool signs with a session of the pool's role named
+    # CognitoIdentityCredentials: the caller is the identity, or they would share tokens.
+    ana, bob = (
+        "eu-west-1:0a1b2c3d-0000-4000-8000-00000000a0a0",
+        "eu-west-1:0b0b0b0b-0000-4000-8000-0000000b0b0b",
+    )
+    expect(stub, client_token(KEY, caller=ana))
+    expect(stub, client_token(KEY, caller=bob))
+    assert invoke(keyed(caller=IDENTITY_POOL_SESSION, pool_user=ana))["statusCode"] == 201
+    assert invoke(keyed(caller=IDENTITY_POOL_SESSION, pool_user=bob))["statusCode"] == 201
+    assert sent[0] != sent[1]
+
+
+def test_iam_session_identity_gives_each_session_its_own_token(
+    stub: Stubber, invoke: Invoke, configure: Any, sent: list[str | None]
+) -> None:
+    configure(iam_sessions=True)
+    expect(stub, client_token(KEY, caller=CALLER_ARN))
+    expect(stub, client_token(KEY, caller=REFRESHED))
+    assert invoke(keyed(caller=CALLER_ARN))["statusCode"] == 201
+    assert invoke(keyed(caller=REFRESHED))["statusCode"] == 201
     assert sent[0] != sent[1]
 
 

@@ -261,12 +261,18 @@ def synthesized_asset(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The Lambda asset directory of a synthesized stack holding one ParticipantBroker."""
     import aws_cdk as cdk
 
-    from constructs_lib import ParticipantBroker
+    from constructs_lib import ConnectInstance, ParticipantBroker
 
     outdir = tmp_path_factory.mktemp("cdk-out")
     app = cdk.App(outdir=str(outdir))
     stack = cdk.Stack(app, "AssetView")
-    ParticipantBroker(stack, "Broker", instance_id=INSTANCE_ID, alarms=False, dashboard=False)
+    ParticipantBroker(
+        stack,
+        "Broker",
+        instance=ConnectInstance.from_id(INSTANCE_ID),
+        alarms=False,
+        dashboard=False,
+    )
     assembly = app.synth()
     template = assembly.get_stack_by_name("AssetView").template
     functions = [

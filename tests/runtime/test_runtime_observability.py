@@ -116,6 +116,17 @@ def test_invalid_contact_id_is_logged_as_null(invoke: Invoke, capsys: CAPTURE) -
     assert "injected" not in text
 
 
+def test_a_body_member_named_contact_id_leaves_the_valid_path_contact_logged(
+    invoke: Invoke, capsys: CAPTURE
+) -> None:
+    """The contact ID logged is the path's, once valid, whatever the body's errors are named
+    (as on the invitation routes)."""
+    event = api_gateway_event({"displayName": DISPLAY_NAME, "contactId": "x"})
+    assert invoke(event)["statusCode"] == 400
+    (line,), _, _ = output_lines(capsys)
+    assert (line["contactId"], line["errorFields"]) == (CONTACT_ID, ["contactId"])
+
+
 def test_rejection_log_names_fields_not_values(invoke: Invoke, capsys: CAPTURE) -> None:
     invoke(api_gateway_event({"displayName": "Ana\u0007Silva"}))
     (line,), _, text = output_lines(capsys)

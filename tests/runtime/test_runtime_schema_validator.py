@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from runtime.broker.contract import FieldError, definition, validate
@@ -44,6 +46,18 @@ def test_type_list_names_every_type() -> None:
 
 def test_boolean_is_not_an_integer() -> None:
     assert validate(True, {"type": "integer"}, "n") == [FieldError("n", "must be an integer")]
+
+
+@pytest.mark.parametrize("value", [2.0, -0.0, 1e300, -7.0])
+def test_a_number_with_a_zero_fractional_part_is_an_integer(value: float) -> None:
+    # JSON Schema 2020-12, "Validation", 6.1.1: "integer" matches any number with a zero
+    # fractional part.
+    assert validate(value, {"type": "integer"}, "n") == []
+
+
+@pytest.mark.parametrize("value", [2.5, 1e-300, math.inf, -math.inf, math.nan])
+def test_a_fraction_or_a_number_that_is_none_is_not_an_integer(value: float) -> None:
+    assert validate(value, {"type": "integer"}, "n") == [FieldError("n", "must be an integer")]
 
 
 def test_pattern_must_match_the_whole_string() -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from botocore.retries.standard import ExponentialBackoff
 
-from constructs_lib import _validation, defaults
+from constructs_lib import _checks, defaults
 from runtime.broker import budget, connect
 
 API_GATEWAY_LIMIT_SECONDS = 29
@@ -65,7 +65,7 @@ def test_three_calls_and_the_default_wait_fit_the_default_timeout() -> None:
     """DescribeContact, the wait, a last DescribeContact, CreateParticipant, and the margin:
     what the construct checks at synth."""
     worst = 3 * budget.call_seconds() + defaults.AGENT_WAIT.to_seconds() + budget.MARGIN_SECONDS
-    assert worst == _validation.required_timeout_seconds(True, 3) == 25
+    assert worst == _checks.required_timeout_seconds(True, 3) == 25
     assert worst == defaults.TIMEOUT.to_seconds() < API_GATEWAY_LIMIT_SECONDS
 
 
@@ -91,6 +91,6 @@ def test_docstring_gives_the_bounds() -> None:
 
 
 def test_default_timeout_is_one_the_construct_accepts() -> None:
-    _validation.check_timeout(defaults.TIMEOUT)
-    assert defaults.TIMEOUT.to_seconds() <= _validation._MAX_TIMEOUT_SECONDS
-    assert _validation._MAX_TIMEOUT_SECONDS < API_GATEWAY_LIMIT_SECONDS
+    _checks.timeout(defaults.TIMEOUT)
+    assert defaults.TIMEOUT.to_seconds() <= _checks.MAX_TIMEOUT_SECONDS
+    assert _checks.MAX_TIMEOUT_SECONDS < API_GATEWAY_LIMIT_SECONDS

@@ -22,13 +22,19 @@ from aws_cdk import aws_ssm as ssm
 from aws_cdk import cx_api
 from cdk_support import load_example_app
 
-from constructs_lib import ParticipantBroker
+from constructs_lib import (
+    BrokerAuthorization,
+    BrokerEndpoint,
+    ConnectInstance,
+    InvitationOptions,
+    ParticipantBroker,
+)
 
 INSTANCE_ID = "11111111-2222-3333-4444-555555555555"
 ACCOUNT = "123456789012"
 #: Name of the example app's stack (app.py).
 EXAMPLE = "ParticipantBroker"
-#: The stack whose broker sets ``allow_unauthenticated_access=True``.
+#: The stack whose broker takes ``BrokerAuthorization.allow_unauthenticated_access()``.
 UNAUTHENTICATED = "Unauthenticated"
 #: The same opt-out, with the app acknowledging the findings the broker leaves to it.
 UNAUTHENTICATED_ACKNOWLEDGED = "UnauthenticatedAcknowledged"
@@ -43,16 +49,15 @@ def _iam_default(stack: cdk.Stack) -> dict[str, Any]:
     parameter = ssm.StringParameter.from_string_parameter_name(
         stack, "InstanceIdParameter", "/connect/instance-id"
     )
-    return {"instance_id_parameter": parameter}
+    return {"instance": ConnectInstance.from_parameter(parameter)}
 
 
 def _cognito(stack: cdk.Stack) -> dict[str, Any]:
     """A Cognito user pool authorizer with a scope."""
     pool = cognito.UserPool.from_user_pool_id(stack, "UserPool", "eu-west-2_AbCdEfGhI")
     return {
-        "instance_id": INSTANCE_ID,
-        "user_pool": pool,
-        "authorization_scopes": ["broker/participants.write"],
+        "instance": ConnectInstance.from_id(INSTANCE_ID),
+        "authorization": BrokerAuthorization.cognito(pool, scopes=["broker/participants.write"]),
     }
 
 
@@ -65,12 +70,18 @@ def _custom_authorizer(stack: cdk.Stack) -> dict[str, Any]:
         same_environment=True,
     )
     authorizer = apigateway.TokenAuthorizer(stack, "TokenAuthorizer", handler=function)
-    return {"instance_id": INSTANCE_ID, "authorizer": authorizer}
+    return {
+        "instance": ConnectInstance.from_id(INSTANCE_ID),
+        "authorization": BrokerAuthorization.authorizer(authorizer),
+    }
 
 
 def _unauthenticated(stack: cdk.Stack) -> dict[str, Any]:
     """The explicit, loudly named opt-out of authentication."""
-    return {"instance_id": INSTANCE_ID, "allow_unauthenticated_access": True}
+    return {
+        "instance": ConnectInstance.from_id(INSTANCE_ID),
+        "authorization": BrokerAuthorization.allow_unauthenticated_access(),
+    }
 
 
 def _private_endpoint(stack: cdk.Stack) -> dict[str, Any]:
@@ -79,9 +90,10 @@ def _private_endpoint(stack: cdk.Stack) -> dict[str, Any]:
         stack, "ExecuteApiEndpoint", vpc_endpoint_id="vpce-0123456789abcdef0", port=443
     )
     return {
-        "instance_id": INSTANCE_ID,
-        "private_endpoint_vpc_endpoints": [endpoint],
-        "allowed_vpc_endpoint_ids": ["vpce-0fedcba9876543210"],
+        "instance": ConnectInstance.from_id(INSTANCE_ID),
+        "endpoint": BrokerEndpoint.private(
+            [endpoint], allowed_vpc_endpoint_ids=["vpce-0fedcba9876543210"]
+        ),
     }
 
 
@@ -91,8 +103,10 @@ def _network_options(stack: cdk.Stack) -> dict[str, Any]:
         stack, "AlarmTopic", f"arn:aws:sns:eu-west-2:{ACCOUNT}:broker-alarms"
     )
     return {
-        "instance_id": INSTANCE_ID,
-        "allowed_principals": [iam.ArnPrincipal(f"arn:aws:iam::{ACCOUNT}:role/contact-app")],
+        "instance": ConnectInstance.from_id(INSTANCE_ID),
+        "authorization": BrokerAuthorization.iam(
+            allowed_principals=[iam.ArnPrincipal(f"arn:aws:iam::{ACCOUNT}:role/contact-app")]
+        ),
         "web_acl_arn": (
             f"arn:aws:wafv2:eu-west-2:{ACCOUNT}:regional/webacl/broker/"
             "0123abcd-0123-4567-89ab-0123456789ab"
@@ -115,10 +129,11 @@ def _invitations(stack: cdk.Stack) -> dict[str, Any]:
         f"arn:aws:kms:eu-west-2:{ACCOUNT}:key/0123abcd-0123-4567-89ab-0123456789ab",
     )
     return {
-        "instance_id": INSTANCE_ID,
-        "invitations": True,
-        "invitation_encryption_key": key,
-        "allowed_principals": [iam.ArnPrincipal(f"arn:aws:iam::{ACCOUNT}:role/contact-app")],
+        "instance": ConnectInstance.from_id(INSTANCE_ID),
+        "invitations": InvitationOptions(encryption_key=key),
+        "authorization": BrokerAuthorization.iam(
+            allowed_principals=[iam.ArnPrincipal(f"arn:aws:iam::{ACCOUNT}:role/contact-app")]
+        ),
         "cors_allowed_origins": ["https://app.example.com"],
         "dashboard": True,
     }
@@ -126,7 +141,7 @@ def _invitations(stack: cdk.Stack) -> dict[str, Any]:
 
 def _invitations_cognito(stack: cdk.Stack) -> dict[str, Any]:
     """Invitations created by Cognito users (the customer's own app)."""
-    return {**_cognito(stack), "invitations": True}
+    return {**_cognito(stack), "invitations": InvitationOptions()}
 
 
 #: Stack name -> the broker props it uses (built against the stack).

@@ -1,5 +1,5 @@
-"""No API method is unauthenticated unless ``allow_unauthenticated_access=True`` is set, and
-setting it warns at synth."""
+"""No API method is unauthenticated unless the broker takes
+``BrokerAuthorization.allow_unauthenticated_access()``, which warns at synth."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from security_stacks import (
 )
 
 UNAUTHENTICATED_WARNING_ID = "connect-participant-broker:unauthenticated"
-#: The stacks whose broker sets ``allow_unauthenticated_access=True``.
+#: The stacks whose broker takes ``BrokerAuthorization.allow_unauthenticated_access()``.
 OPEN = frozenset({UNAUTHENTICATED, UNAUTHENTICATED_ACKNOWLEDGED})
 EXPECTED_POST_AUTHORIZATION = {
     EXAMPLE: "AWS_IAM",
@@ -128,7 +128,9 @@ def test_post_method_uses_the_chosen_authorization(
 def test_explicit_prop_adds_the_warning_annotation(security_stacks: SecurityStacks) -> None:
     [warning] = unauthenticated_warnings(security_stacks, UNAUTHENTICATED)
     assert warning.id == f"/{UNAUTHENTICATED}/Broker"
-    assert str(warning.entry.data).startswith("allow_unauthenticated_access=True: anyone")
+    assert str(warning.entry.data).startswith(
+        "BrokerAuthorization.allow_unauthenticated_access(): anyone"
+    )
 
 
 @pytest.mark.parametrize("name", [EXAMPLE, *(n for n in VARIANTS if n not in OPEN)])

@@ -9,6 +9,7 @@ from __future__ import annotations
 import aws_cdk as cdk
 import pytest
 from cdk_nag import AwsSolutionsChecks, NagPack, ServerlessChecks
+from integ_support import IntegApp, committed_stacks
 from security_stacks import EXAMPLE, UNAUTHENTICATED, VARIANTS, SecurityStacks
 
 PACKS: dict[str, type[NagPack]] = {
@@ -30,9 +31,21 @@ PLACEHOLDERS = ("todo", "tbd", "fixme", "not needed", "n/a", "suppress", "false 
 MIN_REASON_LENGTH = 80
 
 
+#: The integration tests' stacks: test stacks (a broker and its probes) and assertion stacks.
+INTEG_STACKS = committed_stacks()
+#: Where an integration test stack may acknowledge findings: its broker and its probes.
+INTEG_OWNERS = ("Broker/", "Caller/", "Outsider/")
+
+
 def unacknowledged(stacks: SecurityStacks, name: str, pack: type[NagPack]) -> set[tuple[str, str]]:
     """Run ``pack`` over stack ``name``; return (rule id, path in the stack) per finding left."""
-    report = pack(stacks.app).validate_scope(stacks.stacks[name])
+    return scan(stacks.app, stacks.stacks[name], pack)
+
+
+def scan(app: cdk.App, stack: cdk.Stack, pack: type[NagPack]) -> set[tuple[str, str]]:
+    """Run ``pack`` over ``stack``; return (rule id, path in the stack) per finding left."""
+    name = stack.node.id
+    report = pack(app).validate_scope(stack)
     return {
         (violation.rule_name, resource.construct_path.removeprefix(f"{name}/"))
         for violation in report.violations
@@ -77,11 +90,37 @@ def test_unauthenticated_api_has_no_serverless_finding(security_stacks: Security
     assert not findings, _describe(findings)
 
 
+@pytest.mark.parametrize("pack", PACKS.values(), ids=PACKS.keys())
+@pytest.mark.parametrize(("app", "name"), INTEG_STACKS)
+def test_integration_stack_has_no_finding_without_an_acknowledgement(
+    integ_apps: dict[str, IntegApp], app: str, name: str, pack: type[NagPack]
+) -> None:
+    integ = integ_apps[app]
+    found = scan(integ.app, integ.stack(name), pack)
+    assert not found, f"unacknowledged cdk-nag findings in {name}:\n{_describe(found)}"
+
+
+@pytest.mark.parametrize(("app", "name"), committed_stacks(assertions=False))
+def test_integration_stack_acknowledgements_are_reasoned_and_narrow(
+    integ_apps: dict[str, IntegApp], app: str, name: str
+) -> None:
+    """On the broker or a probe function only, each with a specific reason."""
+    found = acknowledgements(integ_apps[app].stack(name))
+    assert_specific_reasons(name, found)
+    owned = tuple(f"{name}/{owner}" for owner in INTEG_OWNERS)
+    for path, rule, _ in found:
+        assert path.startswith(owned), f"{rule} acknowledged on {path}"
+
+
 @pytest.mark.parametrize("name", SCANNED)
 def test_every_acknowledgement_has_a_specific_reason(
     security_stacks: SecurityStacks, name: str
 ) -> None:
-    found = acknowledgements(security_stacks.stacks[name])
+    assert_specific_reasons(name, acknowledgements(security_stacks.stacks[name]))
+
+
+def assert_specific_reasons(name: str, found: list[tuple[str, str, str]]) -> None:
+    """At least one acknowledgement, each with a long, concrete reason (no placeholder)."""
     assert found, f"{name}: no acknowledgement recorded (the scan above would find them)"
     for path, rule, reason in found:
         words = reason.lower()

@@ -234,6 +234,11 @@ def _bodies() -> st.SearchStrategy[tuple[object, object]]:
     )
 
 
+#: Built once: a strategy built afresh for every draw loses Hypothesis's caches (most of
+#: this module's time went there).
+BODIES = _bodies()
+
+
 keys = st.one_of(
     st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), min_size=1, max_size=40), texts
 )
@@ -300,7 +305,7 @@ EVENT_PARTS = (
 def hostile_events(draw: st.DrawFn) -> dict[str, Any]:
     """An API Gateway proxy event with any of its parts replaced, removed or malformed."""
     event = api_gateway_event({"displayName": "Ana Silva"})
-    body, is_base64 = draw(_bodies())
+    body, is_base64 = draw(BODIES)
     event["body"], event["isBase64Encoded"] = body, is_base64
     if draw(st.booleans()):
         key = draw(keys)

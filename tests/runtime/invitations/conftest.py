@@ -8,23 +8,27 @@ from typing import Any
 
 import pytest
 from botocore.stub import Stubber
-from invitation_support import INVITATION_ID, NOW, SECRET, SETTINGS
+from invitation_support import INVITATION_ID, NOW, SECRET, SETTINGS, USE_ID
 from runtime_support import default_config
 
-from runtime.broker import dynamodb, handler, invitation_store, invitations
+from runtime.broker import dynamodb, handler
+from runtime.broker import invitation_store as store
+from runtime.broker import invitation_tokens as tokens
 from runtime.broker.config import Config
 
 
 @pytest.fixture(autouse=True)
 def _invitations_on(monkeypatch: pytest.MonkeyPatch) -> Iterator[Config]:
-    """Invitations on, the clock at NOW, the next secret fixed; no DynamoDB client left over."""
+    """Invitations on, the clock at NOW, the next secret and use ID fixed; no DynamoDB client
+    left over."""
     config = default_config(invitations=SETTINGS)
     handler.set_config(config)
-    invitations.set_clock(lambda: float(NOW))
-    monkeypatch.setattr(invitation_store, "new_secret", lambda: (INVITATION_ID, SECRET))
+    store.set_clock(lambda: float(NOW))
+    monkeypatch.setattr(tokens, "new_secret", lambda: (INVITATION_ID, SECRET))
+    monkeypatch.setattr(tokens, "new_use_id", lambda: USE_ID)
     dynamodb.set_client(None)
     yield config
-    invitations.set_clock(None)
+    store.set_clock(None)
     dynamodb.set_client(None)
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from runtime_support import (
     API_REQUEST_ID,
-    CALLER_ARN,
+    CALLER,
     CONTACT_ID,
     FUNCTION_NAME,
     api_gateway_event,
@@ -24,6 +24,8 @@ INVITATION_ID = "Vh2kQ9xW1mZr8TfA"
 RANDOM = "3q2-7wJvX0bYc1dZe2fAg3hBi4jCk5lDm6nEo7pFq8r"
 SECRET = f"{INVITATION_ID}.{RANDOM}"
 SECRET_HASH = hashlib.sha256(SECRET.encode()).hexdigest()
+#: The use ID of the redemption under test (random in the function: fixed here).
+USE_ID = "u7Kp2Qx9LmZ4wRtB"
 TABLE = "Stack-BrokerInvitationTable-1A2B3C4D5E6F"
 #: As the construct sets them by default: 15 minutes, at most an hour, at most 5 uses.
 SETTINGS = InvitationSettings(TABLE, 900, 3600, 5)
@@ -92,7 +94,8 @@ def item(
     secret_hash: str = SECRET_HASH,
     revoked_at: int | None = None,
     redemptions: list[str] | None = None,
-    created_by: str = CALLER_ARN,
+    use_ids: list[str] | None = None,
+    created_by: str = CALLER,
 ) -> dict[str, Any]:
     """An invitation item as DynamoDB holds it."""
     found: dict[str, Any] = {
@@ -114,6 +117,8 @@ def item(
         found["revokedAt"] = {"N": str(revoked_at)}
     if redemptions:
         found["redemptions"] = {"SS": redemptions}
+    if use_ids:
+        found["useIds"] = {"SS": use_ids}
     return found
 
 
@@ -148,25 +153,29 @@ def consume_params(*, key: str | None = None, display_name: str | None = None) -
         "#expiresAt": "expiresAt",
         "#revokedAt": "revokedAt",
         "#displayName": "displayName",
+        "#useIds": "useIds",
     }
     values: dict[str, Any] = {
         ":secretHash": {"S": SECRET_HASH},
         ":zero": {"N": "0"},
         ":now": {"N": str(NOW)},
+        ":useId": {"S": USE_ID},
         ":one": {"N": "1"},
+        ":useIds": {"SS": [USE_ID]},
     }
     exists = "attribute_not_exists" if display_name is not None else "attribute_exists"
     condition = (
         "#secretHash = :secretHash AND #usesLeft > :zero AND #expiresAt > :now AND "
-        f"attribute_not_exists(#revokedAt) AND {exists}(#displayName)"
+        f"attribute_not_exists(#revokedAt) AND {exists}(#displayName) AND "
+        "NOT contains(#useIds, :useId)"
     )
-    update = "SET #usesLeft = #usesLeft - :one"
+    update = "SET #usesLeft = #usesLeft - :one ADD #useIds :useIds"
     if key is not None:
         names["#redemptions"] = "redemptions"
         values[":redemption"] = {"S": redemption(key, display_name)}
         values[":redemptions"] = {"SS": [redemption(key, display_name)]}
         condition += " AND NOT contains(#redemptions, :redemption)"
-        update += " ADD #redemptions :redemptions"
+        update += ", #redemptions :redemptions"
     return {
         "TableName": TABLE,
         "Key": {"invitationId": {"S": INVITATION_ID}},
@@ -180,19 +189,21 @@ def consume_params(*, key: str | None = None, display_name: str | None = None) -
 
 
 def give_back_params(*, key: str | None = None, display_name: str | None = None) -> dict[str, Any]:
-    """The UpdateItem that returns a consumed use."""
-    names = {"#usesLeft": "usesLeft", "#uses": "uses"}
-    values: dict[str, Any] = {":one": {"N": "1"}}
-    update = "SET #usesLeft = #usesLeft + :one"
+    """The UpdateItem that returns the use this redemption's use ID took, and removes the ID."""
+    names = {"#usesLeft": "usesLeft", "#useIds": "useIds"}
+    values: dict[str, Any] = {":one": {"N": "1"}, ":useIds": {"SS": [USE_ID]}}
+    update = "SET #usesLeft = #usesLeft + :one DELETE #useIds :useIds"
     if key is not None:
-        names = {"#usesLeft": "usesLeft", "#redemptions": "redemptions", "#uses": "uses"}
+        names["#redemptions"] = "redemptions"
         values[":redemptions"] = {"SS": [redemption(key, display_name)]}
-        update += " DELETE #redemptions :redemptions"
+        update += ", #redemptions :redemptions"
+    values[":useId"] = {"S": USE_ID}
     return {
         "TableName": TABLE,
         "Key": {"invitationId": {"S": INVITATION_ID}},
         "UpdateExpression": update,
-        "ConditionExpression": "#usesLeft < #uses",
+        "ConditionExpression": "contains(#useIds, :useId)",
+        "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
         "ExpressionAttributeNames": names,
         "ExpressionAttributeValues": values,
     }
@@ -200,7 +211,7 @@ def give_back_params(*, key: str | None = None, display_name: str | None = None)
 
 def put_params(**overrides: Any) -> dict[str, Any]:
     """The PutItem of a new invitation: the defaults, created by the IAM caller at NOW."""
-    stored = item(expires_at=NOW + 900, created_by=CALLER_ARN)
+    stored = item(expires_at=NOW + 900, created_by=CALLER)
     stored["createdAt"] = {"N": str(NOW)}
     stored.update(overrides)
     return {

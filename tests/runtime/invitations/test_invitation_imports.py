@@ -11,17 +11,19 @@ import sys
 from pathlib import Path
 
 RUNTIME = Path(__file__).resolve().parents[3] / "runtime"
+PARTICIPANTS = "/contacts/{contactId}/participants"
 
 
-def _modules_after_one_request(env: dict[str, str]) -> set[str]:
-    """The ``broker.*`` modules a fresh interpreter has imported after one participants
-    request, with the Lambda environment ``env`` (a request without ``Content-Type``: 415, no
-    network)."""
+def _modules_after_one_request(env: dict[str, str], resource: str = PARTICIPANTS) -> set[str]:
+    """The ``broker.*`` modules a fresh interpreter has imported after one POST request on
+    ``resource``, with the Lambda environment ``env`` (a request without ``Content-Type``: 415,
+    no network)."""
     code = (
         "import json, sys; sys.path.insert(0, sys.argv[1]);"
         "from broker import handler;"
-        "handler.handler({'resource': '/contacts/{contactId}/participants'}, None);"
-        "print(json.dumps(sorted(m for m in sys.modules if m.startswith('broker'))))"
+        "answer = handler.handler({'httpMethod': 'POST', 'resource': sys.argv[2]}, None);"
+        "print(json.dumps([answer['statusCode'],"
+        " sorted(m for m in sys.modules if m.startswith('broker'))]))"
     )
     base = {
         "PATH": os.environ.get("PATH", ""),
@@ -33,20 +35,27 @@ def _modules_after_one_request(env: dict[str, str]) -> set[str]:
         "INSTANCE_ID": "i-1",
     }
     result = subprocess.run(
-        [sys.executable, "-I", "-c", code, str(RUNTIME)],
+        [sys.executable, "-I", "-c", code, str(RUNTIME), resource],
         env={**base, **env},
         capture_output=True,
         text=True,
         check=True,
         timeout=60,
     )
-    modules: list[str] = json.loads(result.stdout.splitlines()[-1])
+    status, modules = json.loads(result.stdout.splitlines()[-1])
+    assert status == 415
     return set(modules)
 
 
+#: The invitation routes, their store and its DynamoDB client (``broker.invitation_settings`` is
+#: read with the configuration at init when invitations are on).
 INVITATION_MODULES = {
     "broker.invitations",
+    "broker.invitation_redeem",
     "broker.invitation_store",
+    "broker.invitation_tally",
+    "broker.invitation_tokens",
+    "broker.invitation_schema",
     "broker.dynamodb",
 }
 
@@ -58,3 +67,8 @@ def test_without_invitations_nothing_of_them_is_imported() -> None:
 def test_with_invitations_the_participants_route_imports_none_of_them_either() -> None:
     # The DynamoDB client is created by the first invitation request, not at init.
     assert not INVITATION_MODULES & _modules_after_one_request({"INVITATIONS_TABLE": "t"})
+
+
+def test_the_first_invitation_request_imports_them() -> None:
+    modules = _modules_after_one_request({"INVITATIONS_TABLE": "t"}, "/invitations/redeem")
+    assert modules >= INVITATION_MODULES

@@ -66,3 +66,14 @@ def test_an_unknown_integer_member_is_refused_like_any_unknown_member() -> None:
     assert invitation_schema.validate({"uses": 2, "extra": 5}, CREATE) == [
         FieldError("extra", "is not allowed")
     ]
+
+
+def test_an_integer_written_as_a_float_is_checked_against_the_range_too() -> None:
+    # The handler reads 2.0 as 2 already (apigw); the validator on its own agrees with
+    # JSON Schema 2020-12 too, where 101.0 is an integer, so out of range.
+    body = {"uses": 101.0, "lifetimeSeconds": 59.0}
+    assert invitation_schema.validate(body, CREATE) == [
+        FieldError("uses", "must be at most 100"),
+        FieldError("lifetimeSeconds", "must be at least 60"),
+    ]
+    assert invitation_schema.validate({"uses": 2.0, "lifetimeSeconds": 6e2}, CREATE) == []

@@ -1,4 +1,4 @@
-"""The invitation secret: its randomness, its form, its hash."""
+"""The invitation secret: its randomness, its form, its hash; and a redemption's use ID."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ import re
 import pytest
 from invitation_support import INVITATION_ID, RANDOM, SECRET
 
-from runtime.broker import invitation_store
-from runtime.broker.invitation_store import new_secret
+from runtime.broker import invitation_tokens as tokens
+from runtime.broker.invitation_tokens import new_secret, new_use_id
 
-# ``new_secret`` as imported above is the real one (the fixtures fix the store's for the routes).
+# ``new_secret`` and ``new_use_id`` as imported above are the real ones (the fixtures fix the
+# store's for the routes).
 
 
 def test_a_new_secret_holds_its_id_and_256_random_bits() -> None:
@@ -20,7 +21,7 @@ def test_a_new_secret_holds_its_id_and_256_random_bits() -> None:
     assert (head, dot) == (invitation_id, ".")
     assert re.fullmatch(r"[A-Za-z0-9_-]{16}", head) and re.fullmatch(r"[A-Za-z0-9_-]{43}", tail)
     # 43 URL-safe base64 characters carry 32 bytes: 256 bits from the secrets module.
-    assert invitation_store.SECRET_BYTES * 8 == 256
+    assert tokens.SECRET_BYTES * 8 == 256
 
 
 def test_secrets_do_not_repeat() -> None:
@@ -29,7 +30,7 @@ def test_secrets_do_not_repeat() -> None:
 
 
 def test_the_stored_hash_is_sha256_of_the_whole_secret() -> None:
-    assert invitation_store.secret_hash(SECRET) == hashlib.sha256(SECRET.encode()).hexdigest()
+    assert tokens.secret_hash(SECRET) == hashlib.sha256(SECRET.encode()).hexdigest()
 
 
 @pytest.mark.parametrize(
@@ -45,13 +46,21 @@ def test_the_stored_hash_is_sha256_of_the_whole_secret() -> None:
     ],
 )
 def test_only_a_well_formed_secret_names_an_invitation(secret: str, found: str | None) -> None:
-    assert invitation_store.invitation_id_of(secret) == found
+    assert tokens.invitation_id_of(secret) == found
 
 
 def test_redemptions_differ_by_key_and_name() -> None:
     hashes = {
-        invitation_store.redemption_hash(INVITATION_ID, key, name)
+        tokens.redemption_hash(INVITATION_ID, key, name)
         for key in ("k1", "k2")
         for name in (None, "Bo", "bo")
     }
     assert len(hashes) == 6
+
+
+def test_use_ids_are_96_random_bits_in_url_safe_text() -> None:
+    """96 random bits: no redemption finds another's use ID in the item, nor guesses it."""
+    made = {new_use_id() for _ in range(200)}
+    assert len(made) == 200
+    assert all(re.fullmatch(r"[A-Za-z0-9_-]{16}", use_id) for use_id in made)
+    assert tokens.USE_ID_BYTES * 8 == 96

@@ -56,7 +56,7 @@ def test_a_bound_that_is_not_a_whole_number_of_at_least_one_is_a_configuration_e
     name: str, raw: str
 ) -> None:
     with pytest.raises(ConfigError) as caught:
-        read({"INVITATIONS_TABLE": "T", name: raw})
+        load({"INSTANCE_ID": "i-1", "INVITATIONS_TABLE": "T", name: raw})
     assert str(caught.value) == f"{name} must be a whole number of at least 1, got {raw!r}"
 
 
@@ -64,7 +64,7 @@ def test_the_default_lifetime_may_equal_the_longest_but_not_exceed_it() -> None:
     same = {"INVITATIONS_TABLE": "T", "INVITATION_LIFETIME_SECONDS": "3600"}
     assert read(same).default_lifetime_seconds == 3600
     with pytest.raises(ConfigError) as caught:
-        read({**same, "INVITATION_LIFETIME_SECONDS": "3601"})
+        load({"INSTANCE_ID": "i-1", **same, "INVITATION_LIFETIME_SECONDS": "3601"})
     assert str(caught.value) == (
         "INVITATION_LIFETIME_SECONDS (3601) must not exceed INVITATION_MAX_LIFETIME_SECONDS (3600)"
     )

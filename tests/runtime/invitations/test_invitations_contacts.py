@@ -26,7 +26,7 @@ from invitation_support import (
     route_event,
 )
 from runtime_support import (
-    CALLER_ARN,
+    CALLER,
     CONNECT_RESPONSE,
     CONTACT_ID,
     body_of,
@@ -36,6 +36,7 @@ from runtime_support import (
     log_line,
     problem,
     record_creations,
+    signed_by,
 )
 
 from runtime.broker import connect, contacts, handler
@@ -146,9 +147,25 @@ def test_the_callers_own_contact_takes_an_invitation(
     table: Stubber, stub: Stubber, invoke: Invoke, checks: Any
 ) -> None:
     checks(caller_attribute=ATTRIBUTE)
-    described(stub, attributes={ATTRIBUTE: CALLER_ARN})
+    described(stub, attributes={ATTRIBUTE: CALLER})
     table.add_response("put_item", {}, put_params())
     assert invoke(create())["statusCode"] == 201
+
+
+#: Another session of runtime_support's role ``app`` (a name its assumer chose).
+OTHER_SESSION = "arn:aws:sts::123456789012:assumed-role/app/ana@example.com"
+
+
+@pytest.mark.parametrize(
+    ("sessions", "created_by"), [(False, CALLER), (True, OTHER_SESSION)], ids=["role", "session"]
+)
+def test_an_invitation_is_the_roles_whichever_session_creates_it(
+    table: Stubber, stub: Stubber, invoke: Invoke, checks: Any, sessions: bool, created_by: str
+) -> None:
+    checks(caller_attribute=ATTRIBUTE, iam_sessions=sessions)
+    described(stub, attributes={ATTRIBUTE: created_by})
+    table.add_response("put_item", {}, put_params(createdBy={"S": created_by}))
+    assert invoke(signed_by(create(), OTHER_SESSION))["statusCode"] == 201
 
 
 # -- redeem ---------------------------------------------------------------------------------
@@ -161,7 +178,7 @@ def test_a_redemption_is_checked_again_for_the_creator(
     table.add_response(
         "update_item", {"Attributes": item(uses_left=0)}, consume_params(display_name="Bo")
     )
-    described(stub, attributes={ATTRIBUTE: CALLER_ARN})
+    described(stub, attributes={ATTRIBUTE: CALLER})
     stub.add_response("create_participant", CONNECT_RESPONSE, expected_params(display_name="Bo"))
     assert invoke(redeem())["statusCode"] == 201
 
@@ -334,7 +351,7 @@ def test_a_listing_creates_the_connect_client_in_the_functions_region(
     checks(caller_attribute=ATTRIBUTE)
     regions = record_creations(monkeypatch, connect, shared_client)
     connect.set_client(None)
-    described(stub, attributes={ATTRIBUTE: CALLER_ARN})
+    described(stub, attributes={ATTRIBUTE: CALLER})
     table.add_response("query", {"Items": []}, query_params())
     assert invoke(route_event("GET", CONTACT_RESOURCE))["statusCode"] == 200
     assert regions == ["eu-west-1"]
@@ -342,7 +359,7 @@ def test_a_listing_creates_the_connect_client_in_the_functions_region(
 
 @pytest.mark.parametrize(
     ("owner", "creator"),
-    [(CALLER_ARN, None), ("someone else", CALLER_ARN)],
+    [(CALLER, None), ("someone else", CALLER)],
     ids=["owner", "creator"],
 )
 def test_the_owner_revokes_any_invitation_of_the_contact_another_caller_only_its_own(
@@ -353,3 +370,19 @@ def test_the_owner_revokes_any_invitation_of_the_contact_another_caller_only_its
     table.add_response("update_item", {}, revoke_params(creator))
     response = invoke(route_event("DELETE", ONE_RESOURCE, invitation_id=INVITATION_ID))
     assert response["statusCode"] == 204
+
+
+@pytest.mark.parametrize(
+    ("sessions", "creator"), [(False, CALLER), (True, OTHER_SESSION)], ids=["role", "session"]
+)
+def test_a_caller_revokes_what_its_role_created_from_any_session(
+    table: Stubber, stub: Stubber, invoke: Invoke, checks: Any, sessions: bool, creator: str
+) -> None:
+    # Not the contact's owner: only invitations whose createdBy is this caller are revoked
+    # (DynamoDB's condition). By default that is the role, so an invitation made in one session
+    # is revoked from another; with iam_session_identity, only by the session that made it.
+    checks(caller_attribute=ATTRIBUTE, iam_sessions=sessions)
+    described(stub, attributes={ATTRIBUTE: "someone else"})
+    table.add_response("update_item", {}, revoke_params(creator))
+    event = route_event("DELETE", ONE_RESOURCE, invitation_id=INVITATION_ID)
+    assert invoke(signed_by(event, OTHER_SESSION))["statusCode"] == 204

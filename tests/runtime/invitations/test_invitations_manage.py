@@ -35,7 +35,8 @@ from runtime_support import (
     record_creations,
 )
 
-from runtime.broker import dynamodb, invitation_store
+from runtime.broker import dynamodb
+from runtime.broker import invitation_store as store
 from runtime.broker.invitation_settings import InvitationSettings
 
 Invoke = Any
@@ -375,11 +376,11 @@ def test_list_stops_at_its_limit_without_reading_another_page(
     table: Stubber, invoke: Invoke
 ) -> None:
     last = {"invitationId": {"S": INVITATION_ID}}
-    full_page = [listed() for _ in range(invitation_store.LIST_LIMIT)]
+    full_page = [listed() for _ in range(store.LIST_LIMIT)]
     table.add_response("query", {"Items": full_page, "LastEvaluatedKey": last}, query_params())
     response = invoke(route_event("GET", CONTACT_RESOURCE))
     assert response["statusCode"] == 200
-    assert len(body_of(response)["invitations"]) == invitation_store.LIST_LIMIT
+    assert len(body_of(response)["invitations"]) == store.LIST_LIMIT
 
 
 def test_list_reads_on_past_a_page_without_items(table: Stubber, invoke: Invoke) -> None:

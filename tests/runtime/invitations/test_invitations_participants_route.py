@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from botocore.stub import Stubber
 from runtime_support import (
     CONNECT_RESPONSE,
@@ -14,6 +15,8 @@ from runtime_support import (
     body_of,
     expected_params,
 )
+
+from runtime.broker import handler
 
 Invoke = Any
 
@@ -25,3 +28,13 @@ def test_the_participants_route_adds_a_participant_with_invitations_on(
     response = invoke(api_gateway_event({"displayName": "Ana Silva"}))
     assert response["statusCode"] == 201
     assert body_of(response)["participantId"] == PARTICIPANT_ID
+
+
+def test_a_participants_request_leaves_the_invitation_routes_unloaded(
+    stub: Stubber, invoke: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As in a fresh interpreter (test_invitation_imports.py), here in process."""
+    monkeypatch.setattr(handler, "_invitation_app", None)
+    stub.add_response("create_participant", CONNECT_RESPONSE, expected_params())
+    assert invoke(api_gateway_event({"displayName": "Ana Silva"}))["statusCode"] == 201
+    assert handler._invitation_app is None

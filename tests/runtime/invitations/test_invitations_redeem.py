@@ -17,6 +17,7 @@ from invitation_support import (
     SECRET,
     SECRET_HASH,
     SETTINGS,
+    USE_ID,
     consume_params,
     give_back_params,
     invitation_record,
@@ -209,6 +210,30 @@ def test_a_retried_redemption_replays_without_consuming_again(
     assert record == invitation_record(InvitationsRedeemed=1)
 
 
+def test_a_consuming_write_resent_by_the_sdk_finds_its_own_use_id(
+    table: Stubber, stub: Stubber, invoke: Invoke, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The first attempt was applied and its answer lost: the resent write's condition fails on
+    the use ID it added. Consumed once, not a replay: a refusal gives the use back."""
+    old = item(
+        uses=2,
+        uses_left=0,
+        display_name="Grandma",
+        revoked_at=NOW - 1,
+        use_ids=["another-use-id00", USE_ID],
+        redemptions=[redemption(KEY, None)],
+    )
+    table.add_client_error("update_item", **refused(old), expected_params=consume_params(key=KEY))
+    stub.add_client_error("create_participant", "ConflictException", "full", 409)
+    table.add_response("update_item", {}, give_back_params(key=KEY))
+    assert invoke(redeem(key=KEY))["statusCode"] == 409
+    lines, record, _ = observed(capsys.readouterr().out)
+    assert lines[0] == log_line(
+        "INFO", "invitation redeemed", CONTACT_ID, invitationId=INVITATION_ID, replayed=False
+    )
+    assert record == invitation_record(InvitationUsesGivenBack=1)
+
+
 def test_a_replay_that_connect_refuses_gives_nothing_back(
     table: Stubber, stub: Stubber, invoke: Invoke, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -349,7 +374,7 @@ def test_a_failed_give_back_keeps_the_answer(
     assert record == invitation_record(InvitationStoreErrors=1)
 
 
-def test_a_give_back_on_an_invitation_with_all_its_uses_changes_nothing(
+def test_a_give_back_on_an_invitation_that_is_gone_changes_nothing(
     table: Stubber, stub: Stubber, invoke: Invoke, capsys: pytest.CaptureFixture[str]
 ) -> None:
     table.add_response("update_item", consumed(display_name="Grandma"), consume_params())
@@ -361,6 +386,21 @@ def test_a_give_back_on_an_invitation_with_all_its_uses_changes_nothing(
         "INFO", "use not given back", CONTACT_ID, invitationId=INVITATION_ID
     )
     assert record == invitation_record()
+
+
+def test_a_give_back_resent_by_the_sdk_finds_its_use_id_gone_and_counts_once(
+    table: Stubber, stub: Stubber, invoke: Invoke, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The first attempt gave the use back (its answer lost): the item is there without the use
+    ID, which only this redemption removes. Nothing more is given back."""
+    table.add_response("update_item", consumed(display_name="Grandma"), consume_params())
+    stub.add_client_error("create_participant", "ConflictException", "full", 409)
+    now = item(uses=2, uses_left=1, display_name="Grandma", use_ids=["another-use-id00"])
+    table.add_client_error("update_item", **refused(now), expected_params=give_back_params())
+    assert invoke(redeem())["statusCode"] == 409
+    lines, record, _ = observed(capsys.readouterr().out)
+    assert lines[-1] == log_line("INFO", "use given back", CONTACT_ID, invitationId=INVITATION_ID)
+    assert record == invitation_record(InvitationUsesGivenBack=1)
 
 
 def test_a_store_failure_while_consuming(table: Stubber, invoke: Invoke) -> None:
