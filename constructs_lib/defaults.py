@@ -83,9 +83,11 @@ ASSET_EXCLUDE: Final[tuple[str, ...]] = (
     # What the broker answers is documentation (OpenAPI, tests): the function never reads it.
     "broker/answers.schema.json",
     # The root __init__.py makes the directory a package for the repository's tests; Lambda
-    # imports ``broker`` from the asset's root and never reads it (a "!" pattern re-includes).
+    # imports ``broker`` from the asset's root and never reads it ("!" patterns re-include the
+    # packages' own, at any depth the runtime has).
     "__init__.py",
     "!broker/__init__.py",
+    "!broker/*/__init__.py",
 )
 
 #: The invitation code in the asset: left out of a broker without invitations, which never
@@ -95,7 +97,7 @@ INVITATION_ASSET_FILES: Final[tuple[str, ...]] = (
     "broker/invitation_table.json",
     "broker/invitations.schema.json",
     "broker/dynamodb.py",
-    "broker/data/dynamodb",
+    "broker/aws/dynamodb.py",
 )
 
 # --- invitations (``InvitationOptions``) -----------------------------------------------------

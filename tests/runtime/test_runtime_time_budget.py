@@ -28,17 +28,16 @@ def delays(base_scale: float, retry_after: bool) -> float:
 
 
 def test_the_client_uses_the_budget() -> None:
-    config = connect.client_config()
+    client = connect.create_client("eu-west-1")
     assert (
-        (config.connect_timeout, config.read_timeout)
+        (client.connect_timeout, client.read_timeout)
         == (1, 2)
         == (
             budget.CONNECT_TIMEOUT_SECONDS,
             budget.READ_TIMEOUT_SECONDS,
         )
     )
-    assert config.retries == {"mode": "standard", "total_max_attempts": budget.MAX_ATTEMPTS}
-    assert budget.MAX_ATTEMPTS == 2
+    assert client.policy.max_attempts == budget.MAX_ATTEMPTS == 2
 
 
 def test_every_attempt_timing_out_takes_at_most_6_05_s() -> None:
