@@ -70,7 +70,7 @@ def botocore_client(
         _session = botocore.session.Session()
     connect_timeout, read_timeout, default_attempts = TIMEOUTS[service]
     attempts = attempts or default_attempts
-    return _session.create_client(
+    made = _session.create_client(
         service,
         region_name=region,
         endpoint_url=endpoint_url,
@@ -83,6 +83,17 @@ def botocore_client(
             retries={"mode": "standard", "total_max_attempts": attempts},
         ),
     )
+    # Registered once: registering clears the emitter's cache, which each call then rebuilds.
+    made.meta.events.register("before-send", _before_send)
+    return made
+
+
+_exchanges: list[Exchange] = []
+"""The exchange of the botocore call under way (:func:`run_botocore`)."""
+
+
+def _before_send(request: AWSPreparedRequest, **kwargs: Any) -> AWSResponse:
+    return _exchanges[-1].before_send(request, **kwargs)
 
 
 def our_client(
@@ -203,7 +214,7 @@ def botocore_quota(client: Any) -> int:
 
 def run_botocore(client: Any, method: str, params: dict[str, Any], exchange: Exchange) -> Outcome:
     """Call botocore's ``method`` with ``params``, its requests going to ``exchange``."""
-    handler_id = client.meta.events.register("before-send", exchange.before_send)
+    _exchanges.append(exchange)
     try:
         with frozen(exchange):
             return ("ok", getattr(client, method)(**params))
@@ -214,8 +225,7 @@ def run_botocore(client: Any, method: str, params: dict[str, Any], exchange: Exc
     except botocore.exceptions.ConnectionError as failure:
         return ("failure", type(failure).__name__)
     finally:
-        client.meta.events.unregister("before-send", exchange.before_send)
-        del handler_id
+        _exchanges.pop()
 
 
 def run_ours(client: Any, method: str, params: dict[str, Any], exchange: Exchange) -> Outcome:

@@ -43,6 +43,7 @@ NAMES = st.one_of(
 TABLES = st.text("abcXYZ019_.-", min_size=3, max_size=255)
 #: Code points of :func:`sample`'s text: ASCII (controls included), Latin-1, Greek, CJK, emoji.
 _CODE_POINTS = ((0, 0x7F), (0x80, 0xFF), (0x370, 0x3FF), (0x4E00, 0x4E80), (0x1F600, 0x1F64F))
+_CHARACTERS = [chr(code) for low, high in _CODE_POINTS for code in range(low, high + 1)]
 
 
 @functools.cache
@@ -55,14 +56,14 @@ def operation_model(service: str, operation: str) -> OperationModel:
     return service_model(service).operation_model(operation)
 
 
+@functools.cache
 def _bounds(shape: Shape) -> tuple[int, int]:
     low = int(shape.metadata.get("min", 0))
     return low, max(low, min(int(shape.metadata.get("max", low + 8)), low + 8))
 
 
 def _text(rng: random.Random, low: int, high: int) -> str:
-    size = rng.randint(low, high)
-    return "".join(chr(rng.randint(*rng.choice(_CODE_POINTS))) for _ in range(size))
+    return "".join(rng.choices(_CHARACTERS, k=rng.randint(low, high)))
 
 
 def _scalar(shape: Shape, rng: random.Random, wire: bool) -> Any:

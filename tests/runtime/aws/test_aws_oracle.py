@@ -39,7 +39,10 @@ from hypothesis import strategies as st
 from runtime.broker.aws.connect import ConnectClient
 from runtime.broker.aws.dynamodb import DynamoDBClient
 
-EXAMPLES = 1000
+#: Generated calls per operation: EXAMPLES examples of BATCH calls each (hypothesis's work per
+#: example, not per call).
+EXAMPLES = 100
+BATCH = 10
 REGION = "eu-west-2"
 #: A local or VPC endpoint: a port, and a base path the request path joins.
 ENDPOINT_URL = "http://localhost:4566/base/"
@@ -176,15 +179,20 @@ def _case(
     return params, answers(rng, service, operation), setting, trace
 
 
-def cases(method: str) -> st.SearchStrategy[Case]:
-    """The generated calls of ``method``, with the answers they get."""
-    return st.builds(
+def cases(method: str) -> st.SearchStrategy[list[Case]]:
+    """BATCH generated calls of ``method``, with the answers they get."""
+    one = st.builds(
         functools.partial(_case, method),
         RANDOMS,
         FIXED[OPERATIONS[method][0]],
         st.sampled_from(["token", "no-token", "endpoint-url"]),
         st.none() | TRACE_IDS,
     )
+    return st.lists(one, min_size=BATCH, max_size=BATCH)
+
+
+def test_a_thousand_calls_per_operation_are_generated() -> None:
+    assert EXAMPLES * BATCH >= 1000
 
 
 def _check(
@@ -210,30 +218,35 @@ def _check(
 
 
 @SETTINGS
-@given(case=cases("describe_contact"))
-def test_describe_contact_as_botocore(clients: Any, case: Case) -> None:
-    _check(clients, "describe_contact", case)
+@given(batch=cases("describe_contact"))
+def test_describe_contact_as_botocore(clients: Any, batch: list[Case]) -> None:
+    for case in batch:
+        _check(clients, "describe_contact", case)
 
 
 @SETTINGS
-@given(case=cases("create_participant"))
-def test_create_participant_as_botocore(clients: Any, case: Case) -> None:
-    _check(clients, "create_participant", case)
+@given(batch=cases("create_participant"))
+def test_create_participant_as_botocore(clients: Any, batch: list[Case]) -> None:
+    for case in batch:
+        _check(clients, "create_participant", case)
 
 
 @SETTINGS
-@given(case=cases("put_item"))
-def test_put_item_as_botocore(clients: Any, case: Case) -> None:
-    _check(clients, "put_item", case)
+@given(batch=cases("put_item"))
+def test_put_item_as_botocore(clients: Any, batch: list[Case]) -> None:
+    for case in batch:
+        _check(clients, "put_item", case)
 
 
 @SETTINGS
-@given(case=cases("update_item"))
-def test_update_item_as_botocore(clients: Any, case: Case) -> None:
-    _check(clients, "update_item", case)
+@given(batch=cases("update_item"))
+def test_update_item_as_botocore(clients: Any, batch: list[Case]) -> None:
+    for case in batch:
+        _check(clients, "update_item", case)
 
 
 @SETTINGS
-@given(case=cases("query"))
-def test_query_as_botocore(clients: Any, case: Case) -> None:
-    _check(clients, "query", case)
+@given(batch=cases("query"))
+def test_query_as_botocore(clients: Any, batch: list[Case]) -> None:
+    for case in batch:
+        _check(clients, "query", case)
