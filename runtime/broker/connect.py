@@ -7,8 +7,7 @@ Every call is traced in X-Ray when sampled (:mod:`.tracing`)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from . import budget, tracing
 from .aws import connect as aws_connect
@@ -31,8 +30,7 @@ class ConnectClient(Protocol):
     def describe_contact(self, *, InstanceId: str, ContactId: str) -> dict[str, Any]: ...
 
 
-@dataclass(frozen=True)
-class Failure:
+class Failure(NamedTuple):
     """How a failed call is answered (``problem``) and counted (``error_code``: Connect's
     exception name, ``Timeout`` or ``Unknown``); ``detail``: fixed text, never Connect's."""
 

@@ -8,6 +8,7 @@ mutation testing does not reach; these tests hold every row of them instead.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import botocore.session
@@ -69,7 +70,7 @@ def test_problem_catalogue_has_the_contracts_statuses_and_stable_types() -> None
 
 
 def test_catalogue_leaves_out_comments() -> None:
-    raw = json.loads(problems.PROBLEMS_PATH.read_text(encoding="utf-8"))
+    raw = json.loads(Path(problems.PROBLEMS_PATH).read_text(encoding="utf-8"))
     assert "$comment" in raw
     assert not any(code.startswith("$") for code in problems.catalogue())
 

@@ -8,20 +8,18 @@ from __future__ import annotations
 import functools
 import http.client
 import json
+import os
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .retries import Rules
 
-TABLE = Path(__file__).with_name("operations.json")
+TABLE = os.path.join(os.path.dirname(__file__), "operations.json")
 Convert = Callable[[dict[str, Any]], dict[str, Any]]
 
 
-@dataclass(frozen=True)
-class Operation:
+class Operation(NamedTuple):
     name: str
     rules: Rules
     errors: Mapping[str, Sequence[str]]
@@ -34,7 +32,8 @@ class Operation:
 
 @functools.cache
 def _table() -> dict[str, Any]:
-    loaded: dict[str, Any] = json.loads(TABLE.read_text(encoding="utf-8"))
+    with open(TABLE, encoding="utf-8") as handle:
+        loaded: dict[str, Any] = json.load(handle)
     return loaded
 
 

@@ -7,13 +7,11 @@ from __future__ import annotations
 import base64
 import json
 import os
-import random
 import sys
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from . import answers, endpoints, errors, retries, sigv4
@@ -26,8 +24,7 @@ Outcome = tuple[Response, dict[str, Any]] | errors.HTTPClientError
 USER_AGENT = "connect-participant-broker/1 lang/python#{}.{}.{}".format(*sys.version_info[:3])
 
 
-@dataclass(frozen=True)
-class Service:
+class Service(NamedTuple):
     name: str
     """botocore's service and signing name."""
     rest: bool
@@ -38,8 +35,7 @@ class Service:
     """Retry an answer whose ``x-amz-crc32`` does not match."""
 
 
-@dataclass(frozen=True)
-class Call:
+class Call(NamedTuple):
     """A finished call, for observers (X-Ray, metrics); ``status`` None: no answer."""
 
     operation: str
@@ -52,6 +48,11 @@ class Call:
 def utc_now() -> datetime:
     """UTC without tzinfo, as botocore's clock."""
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def jitter() -> float:
+    """Uniform in [0, 1), from the system's source (importing ``random`` costs a cold start)."""
+    return int.from_bytes(os.urandom(7), "big") / 2**56
 
 
 def new_uuid() -> str:
@@ -104,7 +105,7 @@ class Client:
         transport: Transport | None = None,
         clock: Callable[[], datetime] = utc_now,
         sleep: Callable[[float], None] = time.sleep,
-        random: Callable[[], float] = random.random,
+        random: Callable[[], float] | None = None,
         new_id: Callable[[], str] = new_uuid,
         time_left: Callable[[], float | None] = lambda: None,
     ) -> None:
@@ -117,7 +118,8 @@ class Client:
         self.policy = retries.Policy(max_attempts, service.scale, service.crc32)
         self.user_agent = user_agent
         self.transport = transport or Transport()
-        self.clock, self.sleep, self.random, self.new_id = clock, sleep, random, new_id
+        self.clock, self.sleep, self.new_id = clock, sleep, new_id
+        self.random = random or jitter
         self.time_left = time_left
         """Seconds the caller has left (None: no bound), read before each retry."""
         self.observers: list[Callable[[Call], None]] = []

@@ -7,16 +7,15 @@ every partition and Region, ``scripts/generate_aws_tables.py``) and the settings
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from .errors import ConfigurationError
 
-TABLE = Path(__file__).with_name("endpoints.json")
+TABLE = os.path.join(os.path.dirname(__file__), "endpoints.json")
 #: botocore's Region check (a host label, not all digits).
 _REGION = re.compile(r"(?![0-9]+$)(?!-)[a-zA-Z0-9-]{,63}(?<!-)")
 #: A host name or an IP address (botocore refuses others).
@@ -29,8 +28,7 @@ _DUALSTACK_OVERRIDE = (
 _table: dict[str, Any] | None = None
 
 
-@dataclass(frozen=True)
-class Endpoint:
+class Endpoint(NamedTuple):
     url: str
     """The service's base URL (scheme, host, optional port and path)."""
     signing_region: str
@@ -40,7 +38,8 @@ def table() -> dict[str, Any]:
     """The endpoint table, read once."""
     global _table
     if _table is None:
-        _table = json.loads(TABLE.read_text(encoding="utf-8"))
+        with open(TABLE, encoding="utf-8") as handle:
+            _table = json.load(handle)
     return _table
 
 

@@ -5,9 +5,8 @@ botocore, no retry whose delay and worst-case attempt exceed the time left."""
 from __future__ import annotations
 
 import threading
-import zlib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 TRANSIENT_CODES = frozenset(
     {"RequestTimeout", "RequestTimeoutException", "PriorRequestNotComplete"}
@@ -40,24 +39,22 @@ THROTTLING_RETRY_COST = 5
 NO_RETRY_INCREMENT = 1
 
 
-@dataclass(frozen=True)
-class Rules:
+class Rules(NamedTuple):
     """What the retry decision needs to know of an operation."""
 
     modeled: frozenset[str]
     """The operation's modeled error codes."""
-    retryable: Mapping[str, bool] = field(default_factory=dict)
+    retryable: Mapping[str, bool] = {}
     """Modeled errors marked retryable, and whether each is a throttle."""
 
 
-@dataclass(frozen=True)
-class Attempt:
+class Attempt(NamedTuple):
     """One attempt's outcome: an answer (``status``) or none (``status`` is None)."""
 
     number: int
     status: int | None = None
     code: str | None = None
-    headers: Mapping[str, str] = field(default_factory=dict)
+    headers: Mapping[str, str] = {}
     body: bytes = b""
 
 
@@ -92,6 +89,8 @@ def _crc32_mismatch(attempt: Attempt) -> bool:
     expected = attempt.headers.get("x-amz-crc32")
     if attempt.status is None or expected is None or not expected.isdigit():
         return False
+    import zlib  # DynamoDB's answers alone
+
     return int(expected) != zlib.crc32(attempt.body) & 0xFFFFFFFF
 
 
@@ -119,24 +118,22 @@ def delay(attempt: Attempt, rules: Rules, random: Callable[[], float], scale: fl
     return backoff if after < 0 else max(backoff, min(after, RETRY_AFTER_MAX_ADDITIONAL + backoff))
 
 
-@dataclass
 class CallState:
-    """What one call's attempts share."""
+    """What one call's attempts share: ``metadata`` (``MaxAttemptsReached`` or
+    ``RetryQuotaReached`` when the last attempt stopped so), ``capacity`` (the quota the last
+    retry took)."""
 
-    metadata: dict[str, bool] = field(default_factory=dict)
-    """``MaxAttemptsReached`` or ``RetryQuotaReached`` when the last attempt stopped so."""
-    capacity: int | None = None
-    """The quota the last retry took."""
+    def __init__(self) -> None:
+        self.metadata: dict[str, bool] = {}
+        self.capacity: int | None = None
 
 
-@dataclass
 class Policy:
     """The retry decisions of one client."""
 
-    max_attempts: int
-    scale: float = 0.05
-    crc32: bool = False
-    quota: Quota = field(default_factory=Quota)
+    def __init__(self, max_attempts: int, scale: float = 0.05, crc32: bool = False) -> None:
+        self.max_attempts, self.scale, self.crc32 = max_attempts, scale, crc32
+        self.quota = Quota()
 
     def next_delay(
         self,

@@ -11,7 +11,7 @@ import select
 import ssl
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from . import errors
@@ -20,8 +20,7 @@ MAX_IDLE = 10
 Connection = http.client.HTTPConnection
 
 
-@dataclass(frozen=True)
-class Response:
+class Response(NamedTuple):
     status: int
     headers: dict[str, str]
     """Names lowercased; the last of a repeated header, as botocore keeps it."""

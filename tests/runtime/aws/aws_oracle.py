@@ -109,6 +109,7 @@ def our_client(
         read_timeout=read_timeout,
         max_attempts=attempts,
         clock=lambda: NOW,
+        random=random.random,  # botocore's source, seeded alike
     )
 
 

@@ -146,3 +146,12 @@ def test_the_package_imports_only_the_standard_library() -> None:
     loaded = set(json.loads(out.replace("'", '"')))
     assert loaded.isdisjoint({"botocore", "boto3", "urllib3", "dateutil", "jmespath"})
     assert loaded - set(sys.stdlib_module_names) == {"__main__", "broker"}
+
+
+def test_the_default_jitter_is_uniform_in_the_unit_interval() -> None:
+    from runtime.broker.aws.client import jitter
+
+    drawn = [jitter() for _ in range(2000)]
+    assert all(0.0 <= value < 1.0 for value in drawn)
+    assert 0.45 < sum(drawn) / len(drawn) < 0.55
+    assert len(set(drawn)) == len(drawn)
