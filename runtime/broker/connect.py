@@ -89,6 +89,7 @@ def create_client(region: str | None, **options: Any) -> aws_connect.ConnectClie
         connect_timeout=CONNECT_TIMEOUT_SECONDS,
         read_timeout=READ_TIMEOUT_SECONDS,
         max_attempts=MAX_ATTEMPTS,
+        time_left=budget.time_left,
         **options,
     )
     client.observers.append(tracing.record)

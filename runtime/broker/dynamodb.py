@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Protocol, cast
 
+from . import budget
 from .aws import dynamodb as aws_dynamodb
 from .aws.errors import ClientError, ConnectTimeoutError, EndpointConnectionError, ReadTimeoutError
 
@@ -52,6 +53,7 @@ def create_client(region: str | None, **options: Any) -> aws_dynamodb.DynamoDBCl
         connect_timeout=CONNECT_TIMEOUT_SECONDS,
         read_timeout=READ_TIMEOUT_SECONDS,
         max_attempts=MAX_ATTEMPTS,
+        time_left=budget.time_left,
         **options,
     )
 
