@@ -57,8 +57,8 @@ ARCHITECTURE: Final[lambda_.Architecture] = lambda_.Architecture.ARM_64
 HANDLER: Final[str] = "broker.handler.handler"
 #: X-Ray tracing of the function (the API stage is traced too).
 TRACING_MODE: Final[str] = "Active"
-#: 512 MB buys a proportional CPU share that keeps the cold start (botocore import, model load)
-#: short; the function holds no state and stays well under it.
+#: 512 MB buys a proportional CPU share that keeps the cold start (imports, the first TLS
+#: handshake) short; the function holds no state and stays well under it.
 MEMORY_SIZE_MIB: Final[int] = 512
 #: Below API Gateway's 29 s integration timeout, above the runtime's Connect time budget (SDK
 #: connect/read timeouts times bounded retries, three calls with the contact checks and the

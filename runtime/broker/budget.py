@@ -9,7 +9,7 @@ from contextvars import ContextVar
 CONNECT_TIMEOUT_SECONDS = 1
 READ_TIMEOUT_SECONDS = 2
 MAX_ATTEMPTS = 2
-#: botocore's longest backoff before retry ``i`` (from 1) after throttling: ``2 ** (i - 1)`` s.
+#: Standard retry mode's longest backoff before retry ``i`` (from 1), throttled: ``2 ** (i - 1)`` s.
 THROTTLING_BACKOFF_BASE_SECONDS = 1
 MARGIN_SECONDS = 1
 AGENT_POLL_SECONDS = 1.0

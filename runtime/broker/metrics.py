@@ -34,6 +34,9 @@ class Invocation:
     """The check that refused the contact (``ContactCheck``), if one did."""
 
     def __init__(self, **values: Any) -> None:
+        unknown = set(values) - set(Invocation.__annotations__)
+        if unknown:
+            raise TypeError(f"Invocation has no {', '.join(sorted(unknown))}")
         self.__dict__.update(values)
 
     def counters(self) -> dict[str, int]:
