@@ -16,7 +16,7 @@ import pytest
 from runtime_support import api_gateway_event, body_of
 from wire_stub import WireStubber
 
-from runtime.broker import apigw, connect, contract, problems
+from runtime.broker import apigw, connect, contract, metrics, problems
 from runtime.broker.aws.errors import ClientError
 
 Invoke = Any
@@ -239,3 +239,9 @@ def test_schema_patterns_at_their_edges(name: str, accepted: list[str], refused:
 def test_display_name_refuses_exactly_the_control_characters(name: str, ok: bool) -> None:
     errors = contract.validate_named({"displayName": name}, "CreateParticipantRequest", "")
     assert (errors == []) is ok
+
+
+def test_an_invocation_refuses_a_counter_it_does_not_have() -> None:
+    with pytest.raises(TypeError, match=r"^Invocation has no connect_throttle$"):
+        metrics.Invocation(connect_throttle=1)
+    assert metrics.Invocation(connect_throttles=1).connect_throttles == 1
