@@ -58,7 +58,7 @@ sys.stderr.write(json.dumps({
 
 
 #: DescribeContact's answer for an ongoing WebRTC call whose agent has connected (a subset of
-#: what Connect sends, with members the broker's reduced model does not parse).
+#: what Connect sends, with members the broker does not read).
 CONTACT = {
     "Contact": {
         "Id": "c0ffee00-1234-4abc-8def-0123456789ab",

@@ -1,7 +1,8 @@
 """Property-based test: thousands of malformed or hostile API Gateway events to the runtime.
 
-Connect is the runtime's real botocore client (shipped model, so parameters are validated)
-with a ``WireStubber`` answering every call with success, so well-formed requests reach it.
+Connect is the runtime's own client with a ``WireStubber`` answering every call with success
+(each request read at the wire and validated against botocore's full model), so well-formed
+requests reach it.
 Whatever the event, the handler answers within the contract: a JSON body of the contract's
 shape, no stack trace, exception name, ARN or account ID in a body, and the participant token
 never in a log line. Never a 5xx, except the one API Gateway cannot cause: a 500 for an event
