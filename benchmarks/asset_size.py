@@ -5,7 +5,7 @@ from __future__ import annotations
 from .assets import Asset, zip_directory
 from .common import Figure, Section
 
-TARGET_BYTES = 32 * 1024
+TARGET_BYTES = 24 * 1024
 
 
 def bench_asset(asset: Asset) -> Section:

@@ -1,4 +1,5 @@
-"""Warm overhead: the handler's per-request time minus the bare botocore calls, in one process."""
+"""Warm overhead: the handler's per-request time minus the same calls made bare on the asset's
+own client (the broker's own code), and minus them made with botocore, in one process."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from .common import BENCH_DIR, Figure, Scenario, Section, lambda_env, median, py
 from .events import create_participant_event
 
 _DRIVER = BENCH_DIR / "warm_driver.py"
-TARGET_MS = 1.0
+TARGET_MS = 0.2
 
 
 def _one_process(
@@ -24,8 +25,8 @@ def _one_process(
     warmup: int,
     workdir: Path,
     scenario: Scenario,
-) -> tuple[list[int], list[int]]:
-    """Run one warm child; return the handler and bare durations in ns."""
+) -> tuple[list[int], list[int], list[int]]:
+    """Run one warm child; return the handler's, bare botocore's and bare own durations (ns)."""
     event_path = workdir / "event.marshal"
     event_path.write_bytes(marshal.dumps(scenario.event))
     result_path = workdir / "warm.json"
@@ -46,7 +47,7 @@ def _one_process(
     if proc.returncode != 0:
         raise RuntimeError(f"warm child failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
     result = json.loads(result_path.read_text(encoding="utf-8"))
-    return result["handler_ns"], result["bare_ns"]
+    return result["handler_ns"], result["bare_ns"], result["own_ns"]
 
 
 def bench_warm(
@@ -63,9 +64,10 @@ def bench_warm(
     handler_medians: list[float] = []
     bare_medians: list[float] = []
     paired: list[float] = []
+    own_overheads: list[float] = []
     with tempfile.TemporaryDirectory(prefix="bench-warm-") as tmp:
         for _ in range(runs):
-            handler_ns, bare_ns = _one_process(
+            handler_ns, bare_ns, own_ns = _one_process(
                 asset, endpoint, sdk, iterations, max(50, iterations // 10), Path(tmp), scenario
             )
             handler_ms = median(handler_ns) / 1e6
@@ -73,24 +75,34 @@ def bench_warm(
             handler_medians.append(handler_ms)
             bare_medians.append(bare_ms)
             overheads.append(handler_ms - bare_ms)
+            own_overheads.append(handler_ms - median(own_ns) / 1e6)
             paired.append(median([h - b for h, b in zip(handler_ns, bare_ns, strict=True)]) / 1e6)
-    overhead = median(overheads)
+    overhead, own = median(overheads), median(own_overheads)
     section = Section(name="warm")
     section.figures = [
         Figure(
-            f"{scenario.label}warm overhead per request (handler - bare botocore calls)",
-            overhead,
+            f"{scenario.label}warm overhead per request (handler - the same calls bare)",
+            own,
             "ms",
             f"<= {TARGET_MS:.1f} ms",
-            overhead <= TARGET_MS,
-            f"handler {median(handler_medians):.3f} ms, bare call {median(bare_medians):.3f} ms",
-        )
+            own <= TARGET_MS,
+            f"handler {median(handler_medians):.3f} ms, on the asset's own client",
+        ),
+        Figure(
+            f"{scenario.label}warm, handler - bare botocore calls",
+            overhead,
+            "ms",
+            "reported",
+            None,
+            f"bare botocore calls {median(bare_medians):.3f} ms",
+        ),
     ]
     section.data = {
         "runs": runs,
         "iterations": iterations,
         "asset_source": asset.source,
         "overhead_ms_per_run": overheads,
+        "own_overhead_ms_per_run": own_overheads,
         "paired_difference_ms_per_run": paired,
         "handler_ms_per_run": handler_medians,
         "bare_ms_per_run": bare_medians,

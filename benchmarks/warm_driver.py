@@ -1,11 +1,12 @@
 """Child process of the warm benchmark (run as ``python -I -S``; stdlib + botocore only).
 
 Arguments: code_dir sdk_site_packages module function event_path iterations warmup result_path.
-After a warm-up, it alternates one handler invocation and the bare botocore calls the handler
-makes (``describe_contact`` for the contact checks, on as the construct deploys them, then
-``create_participant``) against the same endpoint (``AWS_ENDPOINT_URL_CONNECT``), swapping their
+After a warm-up, it takes turns between one handler invocation and the calls the handler makes
+(``describe_contact`` for the contact checks, on as the construct deploys them, then
+``create_participant``) made bare with botocore and with the asset's own client
+(``broker.aws``), against the same endpoint (``AWS_ENDPOINT_URL_CONNECT``), rotating their
 order every iteration, and writes every duration in nanoseconds as JSON. With
-``BENCH_BARE_UPDATE`` set (a redemption), the bare side first makes the DynamoDB ``update_item``
+``BENCH_BARE_UPDATE`` set (a redemption), the bare sides first make the DynamoDB ``update_item``
 a redemption makes (``AWS_ENDPOINT_URL_DYNAMODB``, the table ``INVITATIONS_TABLE``).
 """
 
@@ -13,6 +14,7 @@ import marshal
 import os
 import sys
 import time
+from collections.abc import Callable
 from typing import Any
 
 
@@ -50,12 +52,22 @@ def main() -> None:
 
     import botocore.session
 
-    client: Any = botocore.session.Session().create_client("connect")
-    table: Any = (
-        botocore.session.Session().create_client("dynamodb")
-        if os.environ.get("BENCH_BARE_UPDATE")
-        else None
-    )
+    bare_update = bool(os.environ.get("BENCH_BARE_UPDATE"))
+    clients: dict[str, tuple[Any, Any]] = {
+        "botocore": (
+            botocore.session.Session().create_client("connect"),
+            botocore.session.Session().create_client("dynamodb") if bare_update else None,
+        )
+    }
+    import importlib
+
+    aws: Any = importlib.import_module("broker.aws.connect")
+    own: Any = aws.ConnectClient(connect_timeout=1, read_timeout=2, max_attempts=2)
+    own_table: Any = None
+    if bare_update:
+        aws = importlib.import_module("broker.aws.dynamodb")
+        own_table = aws.DynamoDBClient(connect_timeout=0.5, read_timeout=1, max_attempts=2)
+    clients["own"] = (own, own_table)
     instance_id = os.environ["INSTANCE_ID"]
     context = _Context()
     clock = time.perf_counter_ns
@@ -71,7 +83,8 @@ def main() -> None:
 
     checks = os.environ.get("CONTACT_CHECKS", "true") == "true"
 
-    def call_bare() -> int:
+    def call_bare(side: str = "botocore") -> int:
+        client, table = clients[side]
         start = clock()
         if table is not None:
             table.update_item(
@@ -92,23 +105,24 @@ def main() -> None:
         )
         return clock() - start
 
+    sides: dict[str, Callable[[], int]] = {
+        "handler_ns": call_handler,
+        "bare_ns": lambda: call_bare("botocore"),
+        "own_ns": lambda: call_bare("own"),
+    }
     for _ in range(warmup):
-        call_handler()
-        call_bare()
-    handler_ns: list[int] = []
-    bare_ns: list[int] = []
+        for call in sides.values():
+            call()
+    measured: dict[str, list[int]] = {name: [] for name in sides}
+    names = list(sides)
     for index in range(iterations):
-        if index % 2 == 0:
-            handler_ns.append(call_handler())
-            bare_ns.append(call_bare())
-        else:
-            bare_ns.append(call_bare())
-            handler_ns.append(call_handler())
+        for name in names[index % 3 :] + names[: index % 3]:
+            measured[name].append(sides[name]())
 
     import json
 
     with open(result_path, "w", encoding="utf-8") as handle:
-        json.dump({"handler_ns": handler_ns, "bare_ns": bare_ns}, handle)
+        json.dump(measured, handle)
 
 
 main()

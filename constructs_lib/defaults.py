@@ -57,8 +57,8 @@ ARCHITECTURE: Final[lambda_.Architecture] = lambda_.Architecture.ARM_64
 HANDLER: Final[str] = "broker.handler.handler"
 #: X-Ray tracing of the function (the API stage is traced too).
 TRACING_MODE: Final[str] = "Active"
-#: 512 MB buys a proportional CPU share that keeps the cold start (botocore import, model load)
-#: short; the function holds no state and stays well under it.
+#: 512 MB buys a proportional CPU share that keeps the cold start (imports, the first TLS
+#: handshake) short; the function holds no state and stays well under it.
 MEMORY_SIZE_MIB: Final[int] = 512
 #: Below API Gateway's 29 s integration timeout, above the runtime's Connect time budget (SDK
 #: connect/read timeouts times bounded retries, three calls with the contact checks and the
@@ -83,9 +83,11 @@ ASSET_EXCLUDE: Final[tuple[str, ...]] = (
     # What the broker answers is documentation (OpenAPI, tests): the function never reads it.
     "broker/answers.schema.json",
     # The root __init__.py makes the directory a package for the repository's tests; Lambda
-    # imports ``broker`` from the asset's root and never reads it (a "!" pattern re-includes).
+    # imports ``broker`` from the asset's root and never reads it ("!" patterns re-include the
+    # packages' own, at any depth the runtime has).
     "__init__.py",
     "!broker/__init__.py",
+    "!broker/*/__init__.py",
 )
 
 #: The invitation code in the asset: left out of a broker without invitations, which never
@@ -95,7 +97,7 @@ INVITATION_ASSET_FILES: Final[tuple[str, ...]] = (
     "broker/invitation_table.json",
     "broker/invitations.schema.json",
     "broker/dynamodb.py",
-    "broker/data/dynamodb",
+    "broker/aws/dynamodb.py",
 )
 
 # --- invitations (``InvitationOptions``) -----------------------------------------------------

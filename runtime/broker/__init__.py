@@ -1,2 +1,2 @@
 """The ParticipantBroker's Lambda function, handler ``broker.handler.handler`` (docs/development.md
-maps its modules). Only the standard library and botocore; imports inside are relative."""
+maps its modules). The standard library only; imports inside are relative."""

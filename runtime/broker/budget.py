@@ -3,13 +3,28 @@ library only: the construct loads this file to check ``timeout`` and ``agent_wai
 
 from __future__ import annotations
 
+import time
+from contextvars import ContextVar
+
 CONNECT_TIMEOUT_SECONDS = 1
 READ_TIMEOUT_SECONDS = 2
 MAX_ATTEMPTS = 2
-#: botocore's longest backoff before retry ``i`` (from 1) after throttling: ``2 ** (i - 1)`` s.
+#: Standard retry mode's longest backoff before retry ``i`` (from 1), throttled: ``2 ** (i - 1)`` s.
 THROTTLING_BACKOFF_BASE_SECONDS = 1
 MARGIN_SECONDS = 1
 AGENT_POLL_SECONDS = 1.0
+_deadline: ContextVar[float | None] = ContextVar("deadline", default=None)
+
+
+def start(remaining_seconds: float | None) -> None:
+    """Note when the invocation ends (``None``: not in Lambda); the clients retry only within."""
+    _deadline.set(None if remaining_seconds is None else time.monotonic() + remaining_seconds)
+
+
+def time_left() -> float | None:
+    """Seconds left of the invocation (``None``: no bound)."""
+    deadline = _deadline.get()
+    return None if deadline is None else deadline - time.monotonic()
 
 
 def call_seconds() -> float:

@@ -5,8 +5,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from .identity import AUTH_TYPES
 
@@ -23,8 +22,7 @@ class ConfigError(ValueError):
     """The environment does not describe a usable broker."""
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(NamedTuple):
     """Everything the broker needs to know about its deployment."""
 
     instance_id: str
@@ -39,7 +37,7 @@ class Config:
     cors_allowed_origins: frozenset[str] = frozenset()
     auth_type: str = "AWS_IAM"
     contact_checks: bool = True
-    channel_roles: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: CHANNEL_ROLES)
+    channel_roles: Mapping[str, tuple[str, ...]] = CHANNEL_ROLES
     agent_wait_seconds: float = DEFAULT_AGENT_WAIT_MS / 1000
     caller_attribute: str | None = None
     iam_sessions: bool = False

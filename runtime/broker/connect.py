@@ -1,72 +1,42 @@
-"""The Amazon Connect client: created once per execution environment, injectable for tests.
-
-The client is built through a botocore session whose ``data_path`` is this package's
-``data/`` directory, which holds Connect's service model reduced to the operations the broker
-calls (``scripts/reduce_connect_model.py``). Whatever botocore the Lambda runtime ships, the
-client therefore knows ``ParticipantCapabilities`` and a contact's ``Attributes``, and it loads a
-few kilobytes of model instead of Connect's whole one. Signing, retries, endpoints and error
-parsing stay botocore's.
-
-Timeouts and retries come from :mod:`.budget`: a call takes at most 7 s (12 s if Connect sent
-botocore's longest ``x-amz-retry-after``, which it is not documented to do), so the broker
-answers ``504`` itself, before the function's timeout and API Gateway's 29 s.
-"""
+"""The Amazon Connect client (:mod:`.aws.connect`): created once per execution environment,
+injectable for tests. Timeouts and attempts come from :mod:`.budget`: a call takes at most 7 s
+(12 s after the longest ``x-amz-retry-after``, which Connect is not documented to send), so the
+broker answers ``504`` itself, before the function's timeout and API Gateway's 29 s.
+Every call is traced in X-Ray when sampled (:mod:`.tracing`)."""
 
 from __future__ import annotations
 
-import functools
 import re
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Protocol, cast
-
-import botocore.session
-from botocore.config import Config
-from botocore.exceptions import (
-    ClientError,
-    ConnectTimeoutError,
-    EndpointConnectionError,
-    ReadTimeoutError,
-)
+from typing import Any, NamedTuple, Protocol
 
 from . import budget, tracing
+from .aws import connect as aws_connect
+from .aws.errors import ClientError, ConnectTimeoutError, EndpointConnectionError, ReadTimeoutError
 from .problems import INTERNAL_DETAIL
 
-#: The botocore data path shipped in the asset (``connect/2017-08-08/service-2.json``).
-DATA_PATH = Path(__file__).resolve().parent / "data"
 CONNECT_TIMEOUT_SECONDS = budget.CONNECT_TIMEOUT_SECONDS
 READ_TIMEOUT_SECONDS = budget.READ_TIMEOUT_SECONDS
 MAX_ATTEMPTS = budget.MAX_ATTEMPTS
 CREATE_PARTICIPANT = "CreateParticipant"
 DESCRIBE_CONTACT = "DescribeContact"
-USER_AGENT_EXTRA = "connect-participant-broker/1"
 
 _TIMEOUTS = (ReadTimeoutError, ConnectTimeoutError, EndpointConnectionError)
 _SAFE_CODE = re.compile(r"[A-Za-z][A-Za-z0-9]{0,63}")
 
 
 class ConnectClient(Protocol):
-    """The part of botocore's Connect client the broker uses."""
+    def create_participant(self, **kwargs: Any) -> dict[str, Any]: ...
 
-    def create_participant(self, **kwargs: Any) -> dict[str, Any]:
-        """Call Connect's CreateParticipant."""
-        ...
-
-    def describe_contact(self, **kwargs: Any) -> dict[str, Any]:
-        """Call Connect's DescribeContact."""
-        ...
+    def describe_contact(self, *, InstanceId: str, ContactId: str) -> dict[str, Any]: ...
 
 
-@dataclass(frozen=True)
-class Failure:
-    """How a failed Connect call is answered and counted."""
+class Failure(NamedTuple):
+    """How a failed call is answered (``problem``) and counted (``error_code``: Connect's
+    exception name, ``Timeout`` or ``Unknown``); ``detail``: fixed text, never Connect's."""
 
     problem: str
-    """The ``problems.json`` code of the response."""
     error_code: str
-    """The ``ErrorCode`` metric dimension: Connect's exception name, ``Timeout`` or ``Unknown``."""
     detail: str
-    """The problem's ``detail``: fixed text, never Connect's message."""
 
 
 _CLIENT_ERRORS: dict[str, tuple[str, str]] = {
@@ -96,8 +66,7 @@ _CLIENT_ERRORS: dict[str, tuple[str, str]] = {
         "Amazon Connect could not process the request; retry after the delay in Retry-After.",
     ),
 }
-#: DescribeContact on the broker's instance with a contact ID the contract allows: a contact
-#: Connect cannot find, or an ID it calls invalid, is no such contact in this instance.
+#: DescribeContact with a contact ID the contract allows: not found or invalid is no such contact.
 _DESCRIBE_ERRORS: dict[str, tuple[str, str]] = {
     "InvalidRequestException": _CLIENT_ERRORS["ResourceNotFoundException"],
     "InvalidParameterException": _CLIENT_ERRORS["ResourceNotFoundException"],
@@ -113,37 +82,22 @@ TIMEOUT = Failure(
 _client: ConnectClient | None = None
 
 
-def client_config() -> Config:
-    """Return the botocore ``Config`` of the broker's client (see the module docstring)."""
-    return Config(
+def create_client(region: str | None, **options: Any) -> aws_connect.ConnectClient:
+    """A traced client with the time budget (``options``: the client's test seams)."""
+    client = aws_connect.ConnectClient(
+        region=region,
         connect_timeout=CONNECT_TIMEOUT_SECONDS,
         read_timeout=READ_TIMEOUT_SECONDS,
-        retries={"mode": "standard", "total_max_attempts": MAX_ATTEMPTS},
-        user_agent_extra=USER_AGENT_EXTRA,
+        max_attempts=MAX_ATTEMPTS,
+        time_left=budget.time_left,
+        **options,
     )
-
-
-@functools.cache
-def session() -> botocore.session.Session:
-    """The function's one botocore session: its endpoint data loads once for every client."""
-    created = botocore.session.Session()
-    created.set_config_variable("data_path", str(DATA_PATH))
-    return created
-
-
-def create_client(region: str | None) -> ConnectClient:
-    """Create a Connect client that loads its model from :data:`DATA_PATH`.
-
-    The endpoint can be overridden with botocore's ``AWS_ENDPOINT_URL_CONNECT``. Every call is
-    traced in AWS X-Ray when the invocation is sampled (:mod:`.tracing`).
-    """
-    client = session().create_client("connect", region_name=region, config=client_config())
-    tracing.instrument(client.meta.events)
-    return cast(ConnectClient, client)
+    client.observers.append(tracing.record)
+    return client
 
 
 def get_client(region: str | None) -> ConnectClient:
-    """Return the module's client, creating it on first use."""
+    """The module's client, created on first use."""
     global _client
     if _client is None:
         _client = create_client(region)
@@ -157,7 +111,7 @@ def set_client(client: ConnectClient | None) -> None:
 
 
 def _error_code(code: object) -> str:
-    """Return a Connect error code fit for a metric dimension, else ``Unknown``."""
+    """A Connect error code fit for a metric dimension, else ``Unknown``."""
     if isinstance(code, str) and _SAFE_CODE.fullmatch(code):
         return code
     return "Unknown"

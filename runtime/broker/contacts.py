@@ -6,8 +6,7 @@ from __future__ import annotations
 import hmac
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import budget, problems
 from .config import Config
@@ -27,8 +26,7 @@ def set_clock(
     _now, _sleep = now or time.monotonic, sleep or time.sleep
 
 
-@dataclass(frozen=True)
-class Contact:
+class Contact(NamedTuple):
     """What the checks read of a contact."""
 
     channel: str
@@ -38,8 +36,7 @@ class Contact:
     attributes: Mapping[str, str]
 
 
-@dataclass(frozen=True)
-class Refusal:
+class Refusal(NamedTuple):
     """A problem code; ``check`` (default: the code) names the check for logs and metrics."""
 
     problem: str
@@ -52,8 +49,7 @@ class Refusal:
         return self.check or self.problem
 
 
-@dataclass(frozen=True)
-class Admitted:
+class Admitted(NamedTuple):
     """The contact takes the participant as ``role`` (once its agent connects, if pending)."""
 
     role: str

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Mapping, Sequence
 from contextvars import ContextVar
 from typing import Any, NamedTuple
@@ -16,7 +17,8 @@ from .logs import LOGGER
 from .problems import Problem
 
 #: Resource paths (the construct reads them too).
-ROUTES: dict[str, str] = json.loads(problems.PROBLEMS_PATH.with_name("routes.json").read_bytes())
+with open(os.path.join(os.path.dirname(__file__), "routes.json"), "rb") as _file:
+    ROUTES: dict[str, str] = json.loads(_file.read())
 
 VALIDATION_DETAIL = "The request is not valid; see errors for what to fix."
 MEDIA_TYPE_DETAIL = "The request body must be sent as application/json; see errors."

@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-SCHEMA_PATH = Path(__file__).resolve().parent / "contract.schema.json"
+SCHEMA_PATH = os.path.join(os.path.dirname(__file__), "contract.schema.json")
 
 _TYPE_NAMES = {
     "string": "a string",
@@ -26,8 +25,7 @@ _TYPE_NAMES = {
 }
 
 
-@dataclass(frozen=True)
-class FieldError:
+class FieldError(NamedTuple):
     """One validation failure: where (``field``) and what is wrong (``message``)."""
 
     field: str
@@ -40,7 +38,7 @@ class FieldError:
 
 @functools.cache
 def definitions() -> Mapping[str, Any]:
-    with SCHEMA_PATH.open(encoding="utf-8") as handle:
+    with open(SCHEMA_PATH, encoding="utf-8") as handle:
         schema: dict[str, Any] = json.load(handle)
     result: Mapping[str, Any] = schema["definitions"]
     return result

@@ -1,21 +1,12 @@
-"""The Amazon DynamoDB client of the invitation table: created by the first invitation request
-of an execution environment and kept for the next ones (the participants route never creates
-it), injectable for tests and the local broker.
+"""The DynamoDB client of the invitation table (:mod:`.aws.dynamodb`): created by the first
+invitation request of an execution environment (the participants route never creates it),
+injectable for tests and the local broker. The store calls through :func:`call`, which raises
+:class:`StoreFailure` (or :class:`ConditionFailed`, with the item as it was).
 
-The client is built on the Connect client's botocore session (:func:`broker.connect.session`:
-a second session would load botocore's endpoint data again, tens of milliseconds), whose data
-path holds DynamoDB's service model reduced to the three operations the invitation store calls.
-The endpoint can be overridden with botocore's ``AWS_ENDPOINT_URL_DYNAMODB``. The store calls
-through :func:`call`, which turns what botocore raises into :class:`StoreFailure` (or
-:class:`ConditionFailed`, with the item as it was), so nothing above this module reads botocore's.
-
-Time budget: DynamoDB answers a single-item write or a small query in milliseconds, so each
-attempt gets a 0.5 s connect and a 1 s read timeout, and standard retry mode makes at most 2
-attempts (backoff between them at most 1 s after throttling): at most 4 s per call
-(:func:`call_seconds`). A redemption makes one such call before the participants route's calls
-and, when it gives a use back, one after: it hands the contact checks the time left minus one
-call, so the wait for an agent shrinks instead of the function running out of time, and the
-construct checks that the function's timeout covers both calls (``docs/invitations.md``).
+Time budget: each attempt gets a 0.5 s connect and a 1 s read timeout, at most 2 attempts
+(backoff at most 1 s after throttling): at most 4 s per call (:func:`call_seconds`). A
+redemption makes one call before the participants route's calls and, when it gives a use back,
+one after: it hands the contact checks the time left minus one call (``docs/invitations.md``).
 """
 
 from __future__ import annotations
@@ -23,20 +14,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Protocol, cast
 
-from botocore.config import Config
-from botocore.exceptions import (
-    ClientError,
-    ConnectTimeoutError,
-    EndpointConnectionError,
-    ReadTimeoutError,
-)
-
-from . import connect
+from . import budget
+from .aws import dynamodb as aws_dynamodb
+from .aws.errors import ClientError, ConnectTimeoutError, EndpointConnectionError, ReadTimeoutError
 
 CONNECT_TIMEOUT_SECONDS = 0.5
 READ_TIMEOUT_SECONDS = 1.0
 MAX_ATTEMPTS = 2
-USER_AGENT_EXTRA = "connect-participant-broker/1"
 #: DynamoDB's throttling errors (after the SDK's retries).
 THROTTLING_CODES = frozenset(
     {"ProvisionedThroughputExceededException", "RequestLimitExceeded", "ThrottlingException"}
@@ -47,19 +31,11 @@ _METHODS = {"PutItem": "put_item", "UpdateItem": "update_item", "Query": "query"
 
 
 class DynamoDBClient(Protocol):
-    """The part of botocore's DynamoDB client the invitation store uses."""
+    def put_item(self, **kwargs: Any) -> dict[str, Any]: ...
 
-    def put_item(self, **kwargs: Any) -> dict[str, Any]:
-        """Call DynamoDB's PutItem."""
-        ...
+    def update_item(self, **kwargs: Any) -> dict[str, Any]: ...
 
-    def update_item(self, **kwargs: Any) -> dict[str, Any]:
-        """Call DynamoDB's UpdateItem."""
-        ...
-
-    def query(self, **kwargs: Any) -> dict[str, Any]:
-        """Call DynamoDB's Query."""
-        ...
+    def query(self, **kwargs: Any) -> dict[str, Any]: ...
 
 
 _client: DynamoDBClient | None = None
@@ -70,21 +46,16 @@ def call_seconds() -> float:
     return MAX_ATTEMPTS * (CONNECT_TIMEOUT_SECONDS + READ_TIMEOUT_SECONDS) + (MAX_ATTEMPTS - 1)
 
 
-def client_config() -> Config:
-    """Return the botocore ``Config`` of the store's client (see the module docstring)."""
-    return Config(
+def create_client(region: str | None, **options: Any) -> aws_dynamodb.DynamoDBClient:
+    """A client with the time budget (``options``: the client's test seams)."""
+    return aws_dynamodb.DynamoDBClient(
+        region=region,
         connect_timeout=CONNECT_TIMEOUT_SECONDS,
         read_timeout=READ_TIMEOUT_SECONDS,
-        retries={"mode": "standard", "total_max_attempts": MAX_ATTEMPTS},
-        user_agent_extra=USER_AGENT_EXTRA,
+        max_attempts=MAX_ATTEMPTS,
+        time_left=budget.time_left,
+        **options,
     )
-
-
-def create_client(region: str | None) -> DynamoDBClient:
-    """Create a DynamoDB client on the function's session."""
-    session = connect.session()
-    client = session.create_client("dynamodb", region_name=region, config=client_config())
-    return cast(DynamoDBClient, client)  # pragma: no mutate (typing only)
 
 
 def get_client(region: str | None) -> DynamoDBClient:

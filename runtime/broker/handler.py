@@ -8,7 +8,7 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from . import apigw, connect, logs, metrics, participants, problems
+from . import apigw, budget, connect, logs, metrics, participants, problems
 from .config import DEFAULT_NAMESPACE, Config, ConfigError, load
 from .context import Request, Route, Router, serve
 from .problems import Problem
@@ -108,6 +108,7 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         LOGGER.debug("request received")
         remaining = getattr(context, "get_remaining_time_in_millis", None)
         left = remaining() / 1000 if callable(remaining) else None
+        budget.start(left)
         config = get_config()
         route = find_route(event, config)
         response = serve(Request(event, config, invocation, left), route)

@@ -6,7 +6,7 @@ another request would silently return the first one. The token is the SHA-256 (h
 array, sorted keys and ASCII escapes (so requests Connect tells apart never give the same text),
 of a version tag (:data:`VERSION`), the caller's identity (empty without authentication), the
 contact ID, the key and the request as Connect receives it: the effective role, the display name
-and the capabilities. Without a key there is no token (botocore generates one per call). The
+and the capabilities. Without a key there is no token (the client generates one per call). The
 token, like the key, is a secret: never logged.
 """
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import sys
 import time
-from dataclasses import dataclass
 from typing import Any
 
 COUNT = "Count"
@@ -21,9 +20,8 @@ COUNTERS = (
 )
 
 
-@dataclass
 class Invocation:
-    """What one invocation did, in metric terms."""
+    """What one invocation did, in metric terms (class attributes: the defaults)."""
 
     participants_created: int = 0
     validation_rejections: int = 0
@@ -34,6 +32,12 @@ class Invocation:
     connect_error_operation: str | None = None
     contact_rejection: str | None = None
     """The check that refused the contact (``ContactCheck``), if one did."""
+
+    def __init__(self, **values: Any) -> None:
+        unknown = set(values) - set(Invocation.__annotations__)
+        if unknown:
+            raise TypeError(f"Invocation has no {', '.join(sorted(unknown))}")
+        self.__dict__.update(values)
 
     def counters(self) -> dict[str, int]:
         return {

@@ -4,9 +4,8 @@ invitation routes use too: policy, contact checks, ``ClientToken``, CreatePartic
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, NamedTuple
 
 from . import connect, contacts, context, idempotency, logs, problems
 from .config import Config
@@ -20,15 +19,14 @@ CAPABILITIES = {"video": "Video", "screenShare": "ScreenShare"}
 ROUTER = context.Router()
 
 
-@dataclass(frozen=True)
-class ParticipantRequest:
+class ParticipantRequest(NamedTuple):
     """A request that passed validation."""
 
     contact_id: str
     idempotency_key: str | None
     display_name: str
     role: str | None
-    capabilities: dict[str, str] = field(default_factory=dict)
+    capabilities: Mapping[str, str] = {}
 
 
 def parse() -> ParticipantRequest:
@@ -165,7 +163,7 @@ def check_contact(
     except Exception as error:
         raise connect_failure(error, elapsed_ms(start), connect.DESCRIBE_CONTACT) from None
     if isinstance(verdict, contacts.Admitted):
-        return replace(request, role=verdict.role)
+        return request._replace(role=verdict.role)
     current().invocation.contact_rejection = verdict.name
     raise reject(
         verdict.problem,

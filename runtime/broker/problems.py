@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 from .contract import FieldError
 
-PROBLEMS_PATH = Path(__file__).resolve().parent / "problems.json"
+PROBLEMS_PATH = os.path.join(os.path.dirname(__file__), "problems.json")
 
 POLICY_DETAIL = "The request asks for something this broker does not allow; see errors."
 INTERNAL_DETAIL = "The broker could not complete the request."
@@ -28,7 +28,7 @@ _COMMON_HEADERS: Mapping[str, str] = {
 @functools.cache
 def catalogue() -> Mapping[str, Mapping[str, Any]]:
     """The problem types by short code (read once)."""
-    with PROBLEMS_PATH.open(encoding="utf-8") as handle:
+    with open(PROBLEMS_PATH, encoding="utf-8") as handle:
         raw: dict[str, Any] = json.load(handle)
     return {code: entry for code, entry in raw.items() if not code.startswith("$")}
 

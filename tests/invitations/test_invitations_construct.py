@@ -33,7 +33,7 @@ INVITATION_FILES = {
     "broker/invitation_table.json",
     "broker/invitations.schema.json",
     "broker/dynamodb.py",
-    "broker/data/dynamodb/2012-08-10/service-2.json",
+    "broker/aws/dynamodb.py",
 }
 
 

@@ -1,5 +1,5 @@
 """The runtime's own invitation store against moto's DynamoDB (``LocalDynamoDB``), through the
-runtime's botocore client (the reduced model): conditional writes, expiry, revocation, the
+runtime's own DynamoDB client (``broker.aws``): conditional writes, expiry, revocation, the
 listing, many simultaneous redemptions, and writes whose answer is lost."""
 
 from __future__ import annotations
@@ -11,12 +11,11 @@ from typing import Any
 
 import pytest
 from aws_rules.dynamodb_items import MAX_ITEM_BYTES, item_size
-from local_http import local_client
 
 from constructs_lib.local.dynamodb import LocalDynamoDB
-from runtime.broker import connect
 from runtime.broker import invitation_store as store
 from runtime.broker import invitation_tokens as tokens
+from runtime.broker.aws.dynamodb import DynamoDBClient
 from runtime.broker.dynamodb import ConditionFailed
 
 TABLE = "invitations"
@@ -33,8 +32,20 @@ def dynamodb(local_dynamodb: LocalDynamoDB) -> Iterator[LocalDynamoDB]:
 
 
 def _client(dynamodb: LocalDynamoDB, attempts: int) -> Any:
-    """The runtime's session (reduced DynamoDB model), aimed at moto."""
-    return local_client("dynamodb", dynamodb.url, session=connect.session(), attempts=attempts)
+    """The runtime's DynamoDB client aimed at moto (``AWS_ENDPOINT_URL_DYNAMODB``)."""
+    environ = {
+        "AWS_ENDPOINT_URL_DYNAMODB": dynamodb.url,
+        "AWS_ACCESS_KEY_ID": "x",
+        "AWS_SECRET_ACCESS_KEY": "x",
+    }
+    return DynamoDBClient(
+        region="us-east-1",
+        connect_timeout=5,
+        read_timeout=10,
+        max_attempts=attempts,
+        environ=environ,
+        sleep=lambda _: None,
+    )
 
 
 @pytest.fixture(scope="module")

@@ -1,8 +1,8 @@
 """Fixtures for the runtime tests: API Gateway events, a fake Lambda context, a stubbed client.
 
-The Connect client under test is the real one the runtime builds (``connect.create_client``,
-loading the reduced model shipped in the asset), with botocore's ``Stubber`` on it, so every
-request the handler makes is checked against Connect's service model.
+The Connect client under test is the real one the runtime builds (``connect.create_client``),
+with a :class:`~wire_stub.WireStubber` as its transport, so every request the handler makes is
+read at the wire and checked against botocore's full Connect model.
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ from typing import Any
 from unittest import mock
 
 import pytest
-from botocore.stub import Stubber
+import wire_stub
 from runtime_support import INSTANCE_ID, FakeLambdaContext, default_config
+from wire_stub import WireStubber, stubbed
 
 from constructs_lib.local.events import LambdaContext
 
@@ -23,6 +24,7 @@ from constructs_lib.local.events import LambdaContext
 # with the function's environment, it has nothing to log (each test sets its own config).
 with mock.patch.dict(os.environ, {"INSTANCE_ID": INSTANCE_ID, "AWS_REGION": "eu-west-1"}):
     from runtime.broker import connect, contacts, handler, logs
+from runtime.broker.aws.retries import Quota
 from runtime.broker.config import Config
 
 
@@ -68,24 +70,23 @@ def configure() -> Callable[..., Config]:
 
 @pytest.fixture(scope="session")
 def shared_client() -> Any:
-    """One client built by the runtime (reduced model) for the whole run: building one costs
-    a few hundred milliseconds here. Tests that add event handlers build their own."""
-    return connect.create_client("eu-west-1")
+    """One client built by the runtime for the whole run (its retry quota is shared, as in an
+    execution environment)."""
+    return wire_stub.client("connect")
 
 
 @pytest.fixture
 def client(shared_client: Any) -> Any:
     """The runtime's own Connect client, injected into the handler."""
+    shared_client.policy.quota = Quota()
     connect.set_client(shared_client)
     return shared_client
 
 
 @pytest.fixture
-def stub(client: Any) -> Iterator[Stubber]:
-    """A Stubber on the injected client; asserts every queued response was used."""
-    with Stubber(client) as stubber:
-        yield stubber
-        stubber.assert_no_pending_responses()
+def stub(client: Any) -> Iterator[WireStubber]:
+    """A stubber on the injected client; asserts every queued response was used."""
+    yield from stubbed(client)
 
 
 @pytest.fixture

@@ -251,8 +251,8 @@ def contact_description(
     agent_connected: bool = True,
     attributes: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """DescribeContact's answer (as botocore parses it), by default an ongoing WebRTC call whose
-    agent has connected. Only members the broker's reduced model knows: Stubber validates it."""
+    """DescribeContact's answer (as the client parses it), by default an ongoing WebRTC call
+    whose agent has connected."""
     contact: dict[str, Any] = {"Channel": channel}
     if initiation is not None:
         contact["InitiationMethod"] = initiation

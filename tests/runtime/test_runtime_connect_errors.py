@@ -7,9 +7,6 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from botocore.awsrequest import AWSResponse
-from botocore.exceptions import ConnectTimeoutError, EndpointConnectionError, ReadTimeoutError
-from botocore.stub import Stubber
 from runtime_support import (
     PROBLEM_HEADERS,
     TOKEN,
@@ -18,8 +15,11 @@ from runtime_support import (
     expected_params,
     problem,
 )
+from wire_stub import WireStubber
 
 from runtime.broker import connect
+from runtime.broker.aws.errors import ConnectTimeoutError, EndpointConnectionError, ReadTimeoutError
+from runtime.broker.aws.transport import Response
 
 Invoke = Any
 ARN = "arn:aws:connect:eu-west-1:123456789012:instance/11111111-2222-3333-4444-555555555555"
@@ -116,7 +116,7 @@ def expected_headers(retry_after: str | None) -> dict[str, str]:
     ids=[case[0] for case in CLIENT_ERRORS],
 )
 def test_connect_error_is_mapped(
-    stub: Stubber,
+    stub: WireStubber,
     invoke: Invoke,
     code: str,
     connect_status: int,
@@ -137,7 +137,7 @@ def test_connect_error_is_mapped(
 
 
 @pytest.mark.parametrize("code", [case[0] for case in CLIENT_ERRORS] + ["AccessDeniedException"])
-def test_connect_error_body_leaks_nothing(stub: Stubber, invoke: Invoke, code: str) -> None:
+def test_connect_error_body_leaks_nothing(stub: WireStubber, invoke: Invoke, code: str) -> None:
     stub.add_client_error(
         "create_participant",
         service_error_code=code,
@@ -149,7 +149,7 @@ def test_connect_error_body_leaks_nothing(stub: Stubber, invoke: Invoke, code: s
         assert secret not in body
 
 
-def test_unmodelled_connect_error_is_internal(stub: Stubber, invoke: Invoke) -> None:
+def test_unmodelled_connect_error_is_internal(stub: WireStubber, invoke: Invoke) -> None:
     stub.add_client_error(
         "create_participant",
         service_error_code="AccessDeniedException",
@@ -162,7 +162,7 @@ def test_unmodelled_connect_error_is_internal(stub: Stubber, invoke: Invoke) -> 
     assert body_of(response) == INTERNAL
 
 
-def test_incomplete_connect_response_is_internal(stub: Stubber, invoke: Invoke) -> None:
+def test_incomplete_connect_response_is_internal(stub: WireStubber, invoke: Invoke) -> None:
     stub.add_response("create_participant", {"ParticipantId": "p-1"}, expected_params())
     response = invoke(api_gateway_event(EVENT_BODY))
     assert response["statusCode"] == 500
@@ -197,70 +197,63 @@ def test_configuration_error_is_internal(invoke: Invoke, monkeypatch: pytest.Mon
     assert body_of(response) == INTERNAL
 
 
-class RawBody:
-    """The ``raw`` of an ``AWSResponse``: a body to stream."""
+class Answering:
+    """A transport whose answer is ``answer()`` (which may raise); counts sends."""
 
-    def __init__(self, body: bytes) -> None:
-        self._body = body
+    def __init__(self, answer: Callable[[str], Response]) -> None:
+        self.answer, self.attempts = answer, 0
 
-    def stream(self, **_: Any) -> Any:
-        yield self._body
+    def send(self, *, url: str, **_: Any) -> Response:
+        self.attempts += 1
+        return self.answer(url)
 
 
-def client_answering(
-    answer: Callable[[], AWSResponse | None],
-) -> tuple[Any, list[int]]:
-    """A fresh runtime client whose HTTP layer is ``answer`` (which may raise); counts sends."""
-    client = connect.create_client("eu-west-1")
-    attempts: list[int] = []
-
-    def before_send(request: Any, **_: Any) -> AWSResponse | None:
-        attempts.append(1)
-        return answer()
-
-    client.meta.events.register("before-send.connect.CreateParticipant", before_send)
+def client_answering(answer: Callable[[str], Response]) -> tuple[Any, Answering]:
+    """A fresh runtime client (no sleeping between attempts) sending through ``answer``."""
+    transport = Answering(answer)
+    client = connect.create_client("eu-west-1", transport=transport, sleep=lambda _: None)
     connect.set_client(client)
-    return client, attempts
+    return client, transport
 
 
 TIMEOUT_ERRORS = [
-    ReadTimeoutError(endpoint_url="https://connect.eu-west-1.amazonaws.com"),
-    ConnectTimeoutError(endpoint_url="https://connect.eu-west-1.amazonaws.com"),
-    EndpointConnectionError(endpoint_url="https://connect.eu-west-1.amazonaws.com"),
+    ReadTimeoutError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
 ]
 
 
-@pytest.mark.parametrize("error", TIMEOUT_ERRORS, ids=lambda error: type(error).__name__)
-def test_timeout_after_bounded_retries_is_504(invoke: Invoke, error: Exception) -> None:
-    def fail() -> AWSResponse:
-        raise error
+@pytest.mark.parametrize("error", TIMEOUT_ERRORS, ids=lambda error: error.__name__)
+def test_timeout_after_bounded_retries_is_504(invoke: Invoke, error: type[Exception]) -> None:
+    def fail(url: str) -> Response:
+        raise error(url)
 
-    _, attempts = client_answering(fail)
+    _, transport = client_answering(fail)
     response = invoke(api_gateway_event(EVENT_BODY))
     assert response["statusCode"] == 504
     assert response["headers"] == PROBLEM_HEADERS
     assert body_of(response) == TIMEOUT
-    assert len(attempts) == connect.MAX_ATTEMPTS == 2
+    assert transport.attempts == connect.MAX_ATTEMPTS == 2
 
 
 def test_internal_service_exception_over_http_is_retried_then_503(invoke: Invoke) -> None:
-    def unavailable() -> AWSResponse:
+    def unavailable(url: str) -> Response:
         body = json.dumps({"message": "Internal"}).encode()
         headers = {
-            "x-amzn-ErrorType": "InternalServiceException:",
-            "Content-Type": "application/json",
+            "x-amzn-errortype": "InternalServiceException:",
+            "content-type": "application/json",
         }
-        return AWSResponse("https://connect", 500, headers, RawBody(body))
+        return Response(500, headers, body)
 
-    _, attempts = client_answering(unavailable)
+    _, transport = client_answering(unavailable)
     response = invoke(api_gateway_event(EVENT_BODY))
     assert response["statusCode"] == 503
     assert response["headers"]["Retry-After"] == "5"
-    assert len(attempts) == 2
+    assert transport.attempts == 2
 
 
 def test_success_over_http_parses_connect_wire_response(invoke: Invoke) -> None:
-    def created() -> AWSResponse:
+    def created(url: str) -> Response:
         body = json.dumps(
             {
                 "ParticipantId": "p-1",
@@ -270,11 +263,9 @@ def test_success_over_http_parses_connect_wire_response(invoke: Invoke) -> None:
                 },
             }
         ).encode()
-        return AWSResponse(
-            "https://connect", 200, {"Content-Type": "application/json"}, RawBody(body)
-        )
+        return Response(200, {"content-type": "application/json"}, body)
 
-    _, attempts = client_answering(created)
+    _, transport = client_answering(created)
     response = invoke(api_gateway_event(EVENT_BODY))
     assert response["statusCode"] == 201
     assert body_of(response) == {
@@ -283,4 +274,4 @@ def test_success_over_http_parses_connect_wire_response(invoke: Invoke) -> None:
         "expiry": "2026-11-26T02:41:28.172Z",
         "role": "CUSTOMER",
     }
-    assert len(attempts) == 1
+    assert transport.attempts == 1

@@ -9,7 +9,6 @@ import time
 from typing import Any
 
 import pytest
-from botocore.stub import Stubber
 from runtime_support import (
     API_REQUEST_ID,
     CONNECT_RESPONSE,
@@ -20,6 +19,7 @@ from runtime_support import (
     describe_params,
     expected_params,
 )
+from wire_stub import WireStubber
 
 from runtime.broker import connect, contacts, handler
 
@@ -47,7 +47,7 @@ def records(capsys: CAPTURE) -> tuple[list[dict[str, Any]], dict[str, Any]]:
 
 
 def test_a_channel_taking_several_roles_lists_them_all(
-    stub: Stubber, invoke: Invoke, configure: Any
+    stub: WireStubber, invoke: Invoke, configure: Any
 ) -> None:
     checks_on(configure, channel_roles={"CHAT": ("CUSTOM_BOT", "SUPERVISOR")})
     stub.add_response("describe_contact", contact_description(**CHAT), describe_params())
@@ -59,7 +59,7 @@ def test_a_channel_taking_several_roles_lists_them_all(
 
 
 def test_a_channel_the_map_adds_is_named_in_the_refusal(
-    stub: Stubber, invoke: Invoke, configure: Any
+    stub: WireStubber, invoke: Invoke, configure: Any
 ) -> None:
     checks_on(
         configure,
@@ -74,7 +74,7 @@ def test_a_channel_the_map_adds_is_named_in_the_refusal(
 
 
 def test_a_refusal_names_its_check_in_the_log_and_the_metric(
-    stub: Stubber, invoke: Invoke, configure: Any, capsys: CAPTURE, monkeypatch: Any
+    stub: WireStubber, invoke: Invoke, configure: Any, capsys: CAPTURE, monkeypatch: Any
 ) -> None:
     """The channel's roles are none this broker allows: 403, counted as role-not-allowed."""
     readings = iter([50.0, 50.0021234])
@@ -98,7 +98,7 @@ def test_a_refusal_names_its_check_in_the_log_and_the_metric(
 
 
 def test_without_contact_bound_callers_the_checks_need_no_identity(
-    stub: Stubber, invoke: Invoke, configure: Any
+    stub: WireStubber, invoke: Invoke, configure: Any
 ) -> None:
     """An IAM event without its principal (no Idempotency-Key, no caller attribute): the
     contact is checked and the participant added."""
@@ -111,7 +111,7 @@ def test_without_contact_bound_callers_the_checks_need_no_identity(
 
 
 def test_contact_bound_caller_without_an_identity_is_a_500_with_the_request_id(
-    stub: Stubber, invoke: Invoke, configure: Any
+    stub: WireStubber, invoke: Invoke, configure: Any
 ) -> None:
     checks_on(configure, caller_attribute="brokerCaller")
     event = api_gateway_event(BODY)

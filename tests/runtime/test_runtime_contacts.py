@@ -9,8 +9,6 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from botocore.exceptions import ReadTimeoutError
-from botocore.stub import Stubber
 from runtime_support import (
     API_REQUEST_ID,
     CALLER,
@@ -30,9 +28,11 @@ from runtime_support import (
     problem,
     signed_by,
 )
+from wire_stub import WireStubber
 
 from constructs_lib.edge import throttling as _throttling
 from runtime.broker import contacts, handler, participants
+from runtime.broker.aws.errors import ReadTimeoutError
 
 Invoke = Callable[[dict[str, Any]], dict[str, Any]]
 CAPTURE = pytest.CaptureFixture[str]
@@ -74,11 +74,11 @@ def checks(configure: Any, clock: FakeClock) -> Callable[..., Any]:
     return apply
 
 
-def described(stub: Stubber, **contact: Any) -> None:
+def described(stub: WireStubber, **contact: Any) -> None:
     stub.add_response("describe_contact", contact_description(**contact), describe_params())
 
 
-def created(stub: Stubber, role: str = "CUSTOMER") -> None:
+def created(stub: WireStubber, role: str = "CUSTOMER") -> None:
     stub.add_response("create_participant", CONNECT_RESPONSE, expected_params(role=role))
 
 
@@ -125,7 +125,7 @@ def answer(response: dict[str, Any]) -> tuple[int, dict[str, Any]]:
 
 
 def test_ongoing_webrtc_call_with_its_agent_gets_the_participant(
-    stub: Stubber, invoke: Invoke, checks: Any
+    stub: WireStubber, invoke: Invoke, checks: Any
 ) -> None:
     checks()
     described(stub)
@@ -135,7 +135,7 @@ def test_ongoing_webrtc_call_with_its_agent_gets_the_participant(
     assert body_of(response)["role"] == "CUSTOMER"
 
 
-def test_contact_that_does_not_exist_is_404(stub: Stubber, invoke: Invoke, checks: Any) -> None:
+def test_contact_that_does_not_exist_is_404(stub: WireStubber, invoke: Invoke, checks: Any) -> None:
     checks()
     stub.add_client_error(
         "describe_contact",
@@ -151,14 +151,14 @@ def test_contact_that_does_not_exist_is_404(stub: Stubber, invoke: Invoke, check
 
 @pytest.mark.parametrize("code", ["InvalidParameterException", "InvalidRequestException"])
 def test_contact_id_connect_calls_invalid_is_no_such_contact(
-    stub: Stubber, invoke: Invoke, checks: Any, code: str
+    stub: WireStubber, invoke: Invoke, checks: Any, code: str
 ) -> None:
     checks()
     stub.add_client_error("describe_contact", service_error_code=code, http_status_code=400)
     assert answer(invoke(api_gateway_event(BODY))) == (404, CONTACT_NOT_FOUND)
 
 
-def test_ended_contact_is_409_contact_ended(stub: Stubber, invoke: Invoke, checks: Any) -> None:
+def test_ended_contact_is_409_contact_ended(stub: WireStubber, invoke: Invoke, checks: Any) -> None:
     checks()
     described(stub, ended=True)
     response = invoke(api_gateway_event(BODY))
@@ -186,7 +186,7 @@ def test_ended_contact_is_409_contact_ended(stub: Stubber, invoke: Invoke, check
     ids=["task", "email", "telephony", "outbound-voice"],
 )
 def test_channel_that_takes_no_participants_is_409(
-    stub: Stubber, invoke: Invoke, checks: Any, contact: dict[str, Any], kind: str
+    stub: WireStubber, invoke: Invoke, checks: Any, contact: dict[str, Any], kind: str
 ) -> None:
     checks()
     described(stub, **contact)
@@ -202,7 +202,7 @@ def test_channel_that_takes_no_participants_is_409(
     ids=["subtype-only", "initiation-only"],
 )
 def test_either_webrtc_marker_makes_a_voice_contact_a_webrtc_call(
-    stub: Stubber, invoke: Invoke, checks: Any, contact: dict[str, Any]
+    stub: WireStubber, invoke: Invoke, checks: Any, contact: dict[str, Any]
 ) -> None:
     checks()
     described(stub, **contact)
@@ -211,7 +211,7 @@ def test_either_webrtc_marker_makes_a_voice_contact_a_webrtc_call(
 
 
 def test_webrtc_call_whose_agent_has_not_connected_is_409_with_retry_after(
-    stub: Stubber, invoke: Invoke, checks: Any, clock: FakeClock
+    stub: WireStubber, invoke: Invoke, checks: Any, clock: FakeClock
 ) -> None:
     checks()
     described(stub, agent_connected=False)
@@ -221,14 +221,14 @@ def test_webrtc_call_whose_agent_has_not_connected_is_409_with_retry_after(
     assert clock.sleeps == []
 
 
-def test_chat_contact_takes_no_customer(stub: Stubber, invoke: Invoke, checks: Any) -> None:
+def test_chat_contact_takes_no_customer(stub: WireStubber, invoke: Invoke, checks: Any) -> None:
     checks(allowed_roles=BOTH_ROLES)
     described(stub, channel="CHAT", subtype="connect:Chat", initiation="API")
     response = invoke(api_gateway_event({**BODY, "role": "CUSTOMER"}))
     assert answer(response) == (409, wrong_role("chat", "must be CUSTOM_BOT for a chat"))
 
 
-def test_webrtc_call_takes_no_custom_bot(stub: Stubber, invoke: Invoke, checks: Any) -> None:
+def test_webrtc_call_takes_no_custom_bot(stub: WireStubber, invoke: Invoke, checks: Any) -> None:
     checks(allowed_roles=BOTH_ROLES)
     described(stub)
     response = invoke(api_gateway_event({**BODY, "role": "CUSTOM_BOT"}))
@@ -239,7 +239,7 @@ def test_webrtc_call_takes_no_custom_bot(stub: Stubber, invoke: Invoke, checks: 
 
 
 def test_a_chat_agent_need_not_be_connected_for_a_custom_bot(
-    stub: Stubber, invoke: Invoke, checks: Any
+    stub: WireStubber, invoke: Invoke, checks: Any
 ) -> None:
     checks(allowed_roles=BOTH_ROLES)
     described(stub, channel="CHAT", subtype="connect:Chat", initiation="API", agent_connected=False)
@@ -253,7 +253,7 @@ def test_a_chat_agent_need_not_be_connected_for_a_custom_bot(
 
 
 def test_without_a_role_a_chat_gets_custom_bot_when_allowed(
-    stub: Stubber, invoke: Invoke, checks: Any
+    stub: WireStubber, invoke: Invoke, checks: Any
 ) -> None:
     checks(allowed_roles=BOTH_ROLES, default_role="CUSTOMER")
     described(stub, channel="CHAT", subtype="connect:Chat", initiation="API")
@@ -269,7 +269,7 @@ def test_without_a_role_a_chat_gets_custom_bot_when_allowed(
 
 
 def test_the_client_token_is_derived_with_the_role_the_channel_chose(
-    stub: Stubber, invoke: Invoke, checks: Any
+    stub: WireStubber, invoke: Invoke, checks: Any
 ) -> None:
     """CONTRACT v2: the token covers the request as Connect receives it, the effective role
     included, so the same key sent to a chat and to a WebRTC call are different requests."""
@@ -287,7 +287,7 @@ def test_the_client_token_is_derived_with_the_role_the_channel_chose(
 
 
 def test_without_a_role_a_chat_is_403_when_custom_bot_is_not_allowed(
-    stub: Stubber, invoke: Invoke, checks: Any
+    stub: WireStubber, invoke: Invoke, checks: Any
 ) -> None:
     checks()  # CUSTOMER only, the construct's default
     described(stub, channel="CHAT", subtype="connect:Chat", initiation="API")
@@ -310,7 +310,7 @@ def test_without_a_role_a_chat_is_403_when_custom_bot_is_not_allowed(
 
 
 def test_a_widened_channel_prefers_the_default_role(
-    stub: Stubber, invoke: Invoke, checks: Any
+    stub: WireStubber, invoke: Invoke, checks: Any
 ) -> None:
     checks(
         allowed_roles=frozenset({"CUSTOMER", "SUPERVISOR"}),
@@ -323,14 +323,16 @@ def test_a_widened_channel_prefers_the_default_role(
 
 
 def test_a_channel_the_map_leaves_out_is_not_supported(
-    stub: Stubber, invoke: Invoke, checks: Any
+    stub: WireStubber, invoke: Invoke, checks: Any
 ) -> None:
     checks(channel_roles={"VOICE": ("CUSTOMER",)})
     described(stub, channel="CHAT", subtype="connect:Chat", initiation="API")
     assert answer(invoke(api_gateway_event(BODY))) == (409, not_supported("chat"))
 
 
-def test_a_channel_the_map_adds_is_supported(stub: Stubber, invoke: Invoke, checks: Any) -> None:
+def test_a_channel_the_map_adds_is_supported(
+    stub: WireStubber, invoke: Invoke, checks: Any
+) -> None:
     checks(channel_roles={"VOICE": ("CUSTOMER",), "TASK": ("CUSTOMER",)})
     described(stub, channel="TASK", subtype=None, initiation="API", agent_connected=False)
     created(stub)
@@ -341,21 +343,21 @@ def test_a_channel_the_map_adds_is_supported(stub: Stubber, invoke: Invoke, chec
 
 
 def test_an_invalid_request_is_answered_without_describing_the_contact(
-    stub: Stubber, invoke: Invoke, checks: Any
+    stub: WireStubber, invoke: Invoke, checks: Any
 ) -> None:
     checks()
     assert invoke(api_gateway_event({"displayName": ""}))["statusCode"] == 400
 
 
 def test_a_role_the_broker_does_not_allow_is_answered_without_describing_the_contact(
-    stub: Stubber, invoke: Invoke, checks: Any
+    stub: WireStubber, invoke: Invoke, checks: Any
 ) -> None:
     checks()
     assert invoke(api_gateway_event({**BODY, "role": "AGENT"}))["statusCode"] == 403
 
 
 def test_without_contact_checks_connect_is_called_at_once(
-    stub: Stubber, invoke: Invoke, configure: Any
+    stub: WireStubber, invoke: Invoke, configure: Any
 ) -> None:
     configure(contact_checks=False)
     created(stub)
@@ -365,7 +367,7 @@ def test_without_contact_checks_connect_is_called_at_once(
 # --- Waiting for the agent (a fake clock: no real sleeping) -------------------------------------
 
 
-def agent_connects_after(stub: Stubber, seconds: float, polls: list[float]) -> None:
+def agent_connects_after(stub: WireStubber, seconds: float, polls: list[float]) -> None:
     """Queue DescribeContact answers, one per poll time, for an agent who connects ``seconds``
     after the request."""
     for moment in polls:
@@ -373,7 +375,7 @@ def agent_connects_after(stub: Stubber, seconds: float, polls: list[float]) -> N
 
 
 def test_agent_connecting_2_s_after_the_request_gets_201_when_the_wait_allows_it(
-    stub: Stubber, invoke: Invoke, checks: Any, clock: FakeClock
+    stub: WireStubber, invoke: Invoke, checks: Any, clock: FakeClock
 ) -> None:
     checks(agent_wait_seconds=3.0)
     agent_connects_after(stub, 2, polls=[0, 1, 2])
@@ -385,7 +387,7 @@ def test_agent_connecting_2_s_after_the_request_gets_201_when_the_wait_allows_it
 
 @pytest.mark.parametrize("wait", [0.0, 1.5, 3.0])
 def test_a_request_whose_agent_never_connects_makes_the_describe_calls_throttling_counts(
-    stub: Stubber, invoke: Invoke, checks: Any, clock: FakeClock, wait: float
+    stub: WireStubber, invoke: Invoke, checks: Any, clock: FakeClock, wait: float
 ) -> None:
     # The construct sizes the routes' throttles to Connect's DescribeContact quota with this
     # count (constructs_lib/edge/throttling.py); the stub refuses one call more.
@@ -396,7 +398,7 @@ def test_a_request_whose_agent_never_connects_makes_the_describe_calls_throttlin
 
 
 def test_connect_latency_leaves_the_agent_wait_out(
-    stub: Stubber,
+    stub: WireStubber,
     invoke: Invoke,
     checks: Any,
     clock: FakeClock,
@@ -415,7 +417,7 @@ def test_connect_latency_leaves_the_agent_wait_out(
 
 
 def test_agent_connecting_2_s_after_the_request_gets_409_when_the_wait_does_not(
-    stub: Stubber, invoke: Invoke, checks: Any, clock: FakeClock
+    stub: WireStubber, invoke: Invoke, checks: Any, clock: FakeClock
 ) -> None:
     checks(agent_wait_seconds=1.5)
     agent_connects_after(stub, 2, polls=[0, 1, 1.5])
@@ -426,7 +428,7 @@ def test_agent_connecting_2_s_after_the_request_gets_409_when_the_wait_does_not(
 
 
 def test_contact_ending_while_the_broker_waits_is_contact_ended(
-    stub: Stubber, invoke: Invoke, checks: Any, clock: FakeClock
+    stub: WireStubber, invoke: Invoke, checks: Any, clock: FakeClock
 ) -> None:
     checks(agent_wait_seconds=3.0)
     described(stub, agent_connected=False)
@@ -436,7 +438,7 @@ def test_contact_ending_while_the_broker_waits_is_contact_ended(
 
 
 def test_the_wait_is_cut_to_the_time_the_function_has_left(
-    stub: Stubber, checks: Any, clock: FakeClock
+    stub: WireStubber, checks: Any, clock: FakeClock
 ) -> None:
     checks(agent_wait_seconds=3.0)
     # 16.5 s left: a last DescribeContact (7 s), CreateParticipant (7 s) and the 1 s margin
@@ -449,7 +451,9 @@ def test_the_wait_is_cut_to_the_time_the_function_has_left(
     assert clock.sleeps == [1.0, 0.5]
 
 
-def test_no_time_left_to_wait_answers_at_once(stub: Stubber, checks: Any, clock: FakeClock) -> None:
+def test_no_time_left_to_wait_answers_at_once(
+    stub: WireStubber, checks: Any, clock: FakeClock
+) -> None:
     checks(agent_wait_seconds=3.0)
     described(stub, agent_connected=False)
     response = handler.handler(api_gateway_event(BODY), FakeLambdaContext(remaining_ms=10_000))
@@ -458,7 +462,7 @@ def test_no_time_left_to_wait_answers_at_once(stub: Stubber, checks: Any, clock:
 
 
 def test_throttled_poll_while_waiting_is_429(
-    stub: Stubber, invoke: Invoke, checks: Any, clock: FakeClock
+    stub: WireStubber, invoke: Invoke, checks: Any, clock: FakeClock
 ) -> None:
     checks(agent_wait_seconds=3.0)
     described(stub, agent_connected=False)
@@ -493,7 +497,7 @@ def custom(event: dict[str, Any], principal: str) -> dict[str, Any]:
     ids=["iam", "cognito", "custom"],
 )
 def test_the_callers_own_contact_gets_the_participant(
-    stub: Stubber,
+    stub: WireStubber,
     invoke: Invoke,
     checks: Any,
     auth_type: str,
@@ -519,7 +523,7 @@ def test_the_callers_own_contact_gets_the_participant(
     ids=["another-caller", "almost", "empty", "other-case", "no-attribute", "no-attributes"],
 )
 def test_someone_elses_contact_is_404_exactly_like_a_missing_one(
-    stub: Stubber, invoke: Invoke, checks: Any, attributes: dict[str, str] | None
+    stub: WireStubber, invoke: Invoke, checks: Any, attributes: dict[str, str] | None
 ) -> None:
     checks(caller_attribute="brokerCaller")
     described(stub, attributes=attributes)
@@ -534,7 +538,7 @@ def test_someone_elses_contact_is_404_exactly_like_a_missing_one(
     ids=["ended", "task", "agent-pending"],
 )
 def test_nothing_is_revealed_about_someone_elses_contact(
-    stub: Stubber, invoke: Invoke, checks: Any, contact: dict[str, Any]
+    stub: WireStubber, invoke: Invoke, checks: Any, contact: dict[str, Any]
 ) -> None:
     checks(caller_attribute="brokerCaller", agent_wait_seconds=3.0)
     described(stub, attributes={"brokerCaller": "someone-else"}, **contact)
@@ -547,7 +551,7 @@ OTHER_SESSION = "arn:aws:sts::123456789012:assumed-role/app/ana@example.com"
 
 @pytest.mark.parametrize("session", [CALLER_ARN, OTHER_SESSION], ids=["app", "ana"])
 def test_every_session_of_the_role_in_the_attribute_gets_the_participant(
-    stub: Stubber, invoke: Invoke, checks: Any, session: str
+    stub: WireStubber, invoke: Invoke, checks: Any, session: str
 ) -> None:
     checks(caller_attribute="brokerCaller")
     described(stub, attributes={"brokerCaller": "arn:aws:sts::123456789012:assumed-role/app"})
@@ -556,7 +560,7 @@ def test_every_session_of_the_role_in_the_attribute_gets_the_participant(
 
 
 def test_a_session_name_matches_no_contact_by_default(
-    stub: Stubber, invoke: Invoke, checks: Any
+    stub: WireStubber, invoke: Invoke, checks: Any
 ) -> None:
     # A contact bound to a session ARN: whoever may assume the role could choose that session
     # name, so by default it is no caller's (the caller is the role).
@@ -569,7 +573,7 @@ def test_a_session_name_matches_no_contact_by_default(
     ("session", "status"), [(CALLER_ARN, 201), (OTHER_SESSION, 404)], ids=["own", "other"]
 )
 def test_iam_session_identity_binds_a_contact_to_one_session(
-    stub: Stubber, invoke: Invoke, checks: Any, session: str, status: int
+    stub: WireStubber, invoke: Invoke, checks: Any, session: str, status: int
 ) -> None:
     checks(caller_attribute="brokerCaller", iam_sessions=True)
     described(stub, attributes={"brokerCaller": CALLER_ARN})
@@ -584,7 +588,7 @@ def test_iam_session_identity_binds_a_contact_to_one_session(
     ids=["own", "other-user-same-role"],
 )
 def test_an_identity_pool_users_contact_is_theirs_alone(
-    stub: Stubber, invoke: Invoke, checks: Any, pool_user: str, status: int
+    stub: WireStubber, invoke: Invoke, checks: Any, pool_user: str, status: int
 ) -> None:
     checks(caller_attribute="brokerCaller")
     described(stub, attributes={"brokerCaller": POOL_USER})
@@ -595,7 +599,7 @@ def test_an_identity_pool_users_contact_is_theirs_alone(
 
 
 def test_missing_caller_identity_is_500_and_connect_is_not_called(
-    stub: Stubber, invoke: Invoke, checks: Any, capsys: CAPTURE
+    stub: WireStubber, invoke: Invoke, checks: Any, capsys: CAPTURE
 ) -> None:
     checks(auth_type="COGNITO_USER_POOLS", caller_attribute="brokerCaller")
     response = invoke(api_gateway_event(BODY))  # no authorizer claims in the event
@@ -616,7 +620,7 @@ def test_missing_caller_identity_is_500_and_connect_is_not_called(
     ],
 )
 def test_describe_failures_are_answered_as_the_contract_says(
-    stub: Stubber,
+    stub: WireStubber,
     invoke: Invoke,
     checks: Any,
     code: str,
@@ -631,17 +635,10 @@ def test_describe_failures_are_answered_as_the_contract_says(
     assert response["headers"].get("Retry-After") == retry_after
 
 
-def test_describe_timeout_is_504(invoke: Invoke, checks: Any, client: Any) -> None:
+def test_describe_timeout_is_504(stub: WireStubber, invoke: Invoke, checks: Any) -> None:
     checks()
-
-    def time_out(**_: Any) -> None:
-        raise ReadTimeoutError(endpoint_url="https://connect.eu-west-1.amazonaws.com")
-
-    client.meta.events.register_first("before-call.connect.DescribeContact", time_out)
-    try:
-        assert invoke(api_gateway_event(BODY))["statusCode"] == 504
-    finally:
-        client.meta.events.unregister("before-call.connect.DescribeContact", time_out)
+    stub.add_exception("describe_contact", ReadTimeoutError)
+    assert invoke(api_gateway_event(BODY))["statusCode"] == 504
 
 
 def emf(capsys: CAPTURE) -> tuple[list[dict[str, Any]], dict[str, Any]]:
@@ -651,7 +648,7 @@ def emf(capsys: CAPTURE) -> tuple[list[dict[str, Any]], dict[str, Any]]:
 
 
 def test_throttled_describe_is_counted_by_operation_and_code(
-    stub: Stubber, invoke: Invoke, checks: Any, capsys: CAPTURE
+    stub: WireStubber, invoke: Invoke, checks: Any, capsys: CAPTURE
 ) -> None:
     checks()
     stub.add_client_error(
@@ -679,7 +676,7 @@ def test_throttled_describe_is_counted_by_operation_and_code(
 
 
 def test_a_refused_contact_is_logged_and_counted_by_check(
-    stub: Stubber, invoke: Invoke, checks: Any, capsys: CAPTURE
+    stub: WireStubber, invoke: Invoke, checks: Any, capsys: CAPTURE
 ) -> None:
     checks()
     described(stub, agent_connected=False)
@@ -698,7 +695,7 @@ def test_a_refused_contact_is_logged_and_counted_by_check(
 
 
 def test_someone_elses_contact_is_logged_for_operators_only(
-    stub: Stubber, invoke: Invoke, checks: Any, capsys: CAPTURE
+    stub: WireStubber, invoke: Invoke, checks: Any, capsys: CAPTURE
 ) -> None:
     checks(caller_attribute="brokerCaller")
     described(stub, attributes={"brokerCaller": "someone-else"})
@@ -709,7 +706,7 @@ def test_someone_elses_contact_is_logged_for_operators_only(
 
 
 def test_success_after_the_checks_logs_no_token(
-    stub: Stubber, invoke: Invoke, checks: Any, capsys: CAPTURE
+    stub: WireStubber, invoke: Invoke, checks: Any, capsys: CAPTURE
 ) -> None:
     checks()
     described(stub)

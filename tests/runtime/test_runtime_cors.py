@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from aws_rules.cors import readable
-from botocore.stub import Stubber
 from runtime_support import CONNECT_RESPONSE, api_gateway_event, expected_params
+from wire_stub import WireStubber
 
 from runtime.broker.config import load
 
@@ -19,7 +19,9 @@ CORS_HEADERS = {
 }
 
 
-def test_allowed_origin_is_echoed_on_success(stub: Stubber, invoke: Invoke, configure: Any) -> None:
+def test_allowed_origin_is_echoed_on_success(
+    stub: WireStubber, invoke: Invoke, configure: Any
+) -> None:
     configure(cors_allowed_origins=frozenset({ORIGIN, "https://other.example.com"}))
     stub.add_response("create_participant", CONNECT_RESPONSE, expected_params())
     response = invoke(api_gateway_event({"displayName": "Ana Silva"}, headers={"Origin": ORIGIN}))

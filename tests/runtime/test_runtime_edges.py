@@ -8,7 +8,6 @@ import json
 from typing import Any
 
 import pytest
-from botocore.stub import Stubber
 from runtime_support import (
     CONNECT_RESPONSE,
     LAMBDA_REQUEST_ID,
@@ -20,24 +19,25 @@ from runtime_support import (
     invalid,
     problem,
 )
+from wire_stub import WireStubber
 
 Invoke = Any
 JSON = {"Content-Type": ["application/json"]}
 INTERNAL = problem(500, "internal", "Internal error", "The broker could not complete the request.")
 
 
-def test_display_name_of_one_character_is_accepted(stub: Stubber, invoke: Invoke) -> None:
+def test_display_name_of_one_character_is_accepted(stub: WireStubber, invoke: Invoke) -> None:
     stub.add_response("create_participant", CONNECT_RESPONSE, expected_params(display_name="A"))
     assert invoke(api_gateway_event({"displayName": "A"}))["statusCode"] == 201
 
 
-def test_contact_id_of_one_character_is_accepted(stub: Stubber, invoke: Invoke) -> None:
+def test_contact_id_of_one_character_is_accepted(stub: WireStubber, invoke: Invoke) -> None:
     stub.add_response("create_participant", CONNECT_RESPONSE, expected_params(contact_id="7"))
     event = api_gateway_event({"displayName": "Ana Silva"}, contact_id="7")
     assert invoke(event)["statusCode"] == 201
 
 
-def test_idempotency_key_of_one_character_is_accepted(stub: Stubber, invoke: Invoke) -> None:
+def test_idempotency_key_of_one_character_is_accepted(stub: WireStubber, invoke: Invoke) -> None:
     stub.add_response(
         "create_participant", CONNECT_RESPONSE, expected_params(client_token=client_token("~"))
     )
@@ -55,7 +55,7 @@ def test_idempotency_key_of_one_character_is_accepted(stub: Stubber, invoke: Inv
     ids=["star", "newline", "trailing-bang"],
 )
 def test_base64_body_with_characters_outside_the_alphabet_is_rejected(
-    stub: Stubber, invoke: Invoke, tamper: Any
+    stub: WireStubber, invoke: Invoke, tamper: Any
 ) -> None:
     """A lenient decoder would drop the stray characters and read a valid request."""
     encoded = base64.b64encode(json.dumps({"displayName": "Ana Silva"}).encode()).decode()
@@ -68,7 +68,7 @@ def test_base64_body_with_characters_outside_the_alphabet_is_rejected(
 
 @pytest.mark.parametrize("body", [{"displayName": "Ana Silva"}, ["x"], 42, True])
 def test_a_body_that_is_not_text_is_not_a_json_object(
-    stub: Stubber, invoke: Invoke, body: Any
+    stub: WireStubber, invoke: Invoke, body: Any
 ) -> None:
     """API Gateway sends the body as a string; a direct invocation might not."""
     event = api_gateway_event({"displayName": "Ana Silva"})
@@ -76,7 +76,7 @@ def test_a_body_that_is_not_text_is_not_a_json_object(
     assert body_of(invoke(event)) == invalid(("body", "must be a JSON object"))
 
 
-def test_base64_flag_as_a_string_is_not_base64(stub: Stubber, invoke: Invoke) -> None:
+def test_base64_flag_as_a_string_is_not_base64(stub: WireStubber, invoke: Invoke) -> None:
     """Only the boolean ``true`` API Gateway sends means the body is encoded."""
     stub.add_response("create_participant", CONNECT_RESPONSE, expected_params())
     event = api_gateway_event({"displayName": "Ana Silva"})
@@ -103,7 +103,7 @@ def test_an_event_that_is_not_an_object_is_a_500_with_cors_on(
 
 @pytest.mark.parametrize("value", ["", 123, None])
 def test_an_empty_or_odd_api_request_id_is_no_request_id(
-    stub: Stubber, invoke: Invoke, capsys: pytest.CaptureFixture[str], value: Any
+    stub: WireStubber, invoke: Invoke, capsys: pytest.CaptureFixture[str], value: Any
 ) -> None:
     event = api_gateway_event("not json")
     event["requestContext"]["requestId"] = value
@@ -113,7 +113,7 @@ def test_an_empty_or_odd_api_request_id_is_no_request_id(
     assert "apiRequestId" not in record
 
 
-def test_without_any_request_id_the_body_says_unknown(stub: Stubber) -> None:
+def test_without_any_request_id_the_body_says_unknown(stub: WireStubber) -> None:
     from runtime.broker import handler
 
     event = api_gateway_event("not json")
@@ -121,7 +121,7 @@ def test_without_any_request_id_the_body_says_unknown(stub: Stubber) -> None:
     assert body_of(handler.handler(event, object()))["requestId"] == "unknown"
 
 
-def test_multi_value_headers_win_over_headers(stub: Stubber, invoke: Invoke) -> None:
+def test_multi_value_headers_win_over_headers(stub: WireStubber, invoke: Invoke) -> None:
     """API Gateway fills both; ``multiValueHeaders`` holds every value sent."""
     stub.add_response(
         "create_participant", CONNECT_RESPONSE, expected_params(client_token=client_token("mv"))
@@ -134,7 +134,7 @@ def test_multi_value_headers_win_over_headers(stub: Stubber, invoke: Invoke) -> 
     assert invoke(event)["statusCode"] == 201
 
 
-def test_header_values_that_are_not_strings_are_ignored(stub: Stubber, invoke: Invoke) -> None:
+def test_header_values_that_are_not_strings_are_ignored(stub: WireStubber, invoke: Invoke) -> None:
     expected = expected_params(client_token=client_token("k"))
     stub.add_response("create_participant", CONNECT_RESPONSE, expected)
     event = api_gateway_event({"displayName": "Ana Silva"})
@@ -143,7 +143,9 @@ def test_header_values_that_are_not_strings_are_ignored(stub: Stubber, invoke: I
     assert invoke(event)["statusCode"] == 201
 
 
-def test_header_map_with_odd_entries_falls_back_to_headers(stub: Stubber, invoke: Invoke) -> None:
+def test_header_map_with_odd_entries_falls_back_to_headers(
+    stub: WireStubber, invoke: Invoke
+) -> None:
     expected = expected_params(client_token=client_token("h"))
     stub.add_response("create_participant", CONNECT_RESPONSE, expected)
     event = api_gateway_event({"displayName": "Ana Silva"})
@@ -152,7 +154,7 @@ def test_header_map_with_odd_entries_falls_back_to_headers(stub: Stubber, invoke
     assert invoke(event)["statusCode"] == 201
 
 
-def test_idempotency_key_with_a_non_ascii_display_name(stub: Stubber, invoke: Invoke) -> None:
+def test_idempotency_key_with_a_non_ascii_display_name(stub: WireStubber, invoke: Invoke) -> None:
     """The token's encoding escapes what is not ASCII, as the documented encoding says."""
     name = "Zoë 山田"
     token = client_token("k-1", display_name=name)

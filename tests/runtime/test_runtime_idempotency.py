@@ -12,13 +12,12 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import botocore
 import pytest
-from botocore.stub import Stubber
 from runtime_support import (
     CALLER,
     CALLER_ARN,
@@ -33,6 +32,7 @@ from runtime_support import (
     problem,
     signed_by,
 )
+from wire_stub import WireStubber
 
 from runtime.broker import idempotency
 
@@ -46,18 +46,34 @@ REFRESHED = "arn:aws:sts::123456789012:assumed-role/app/botocore-session-1795657
 INTERNAL = problem(500, "internal", "Internal error", "The broker could not complete the request.")
 
 
+class Sent(Sequence[str | None]):
+    """The ``ClientToken`` of every CreateParticipant sent, read at the wire; ``None`` for one
+    the client generated (the broker gave none)."""
+
+    def __init__(self, stub: WireStubber) -> None:
+        self.stub = stub
+
+    def _tokens(self) -> list[str | None]:
+        made = self.stub.client.new_id.made
+        bodies = [body for _, url, _, body in self.stub.sent if url.endswith("create-participant")]
+        tokens = [json.loads(body or b"{}").get("ClientToken") for body in bodies]
+        return [None if token in made else token for token in tokens]
+
+    def __getitem__(self, index: Any) -> Any:
+        return self._tokens()[index]
+
+    def __len__(self) -> int:
+        return len(self._tokens())
+
+    def __eq__(self, other: object) -> bool:
+        return self._tokens() == other
+
+    __hash__ = None  # type: ignore[assignment]
+
+
 @pytest.fixture
-def sent(client: Any) -> Iterator[list[str | None]]:
-    """The ``ClientToken`` of every CreateParticipant call, as the client received it."""
-    tokens: list[str | None] = []
-
-    def record(params: dict[str, Any], **_: Any) -> None:
-        tokens.append(params.get("ClientToken"))
-
-    event = "provide-client-params.connect.CreateParticipant"
-    client.meta.events.register(event, record, unique_id="test-idempotency-sent")
-    yield tokens
-    client.meta.events.unregister(event, unique_id="test-idempotency-sent")
+def sent(stub: WireStubber) -> Sent:
+    return Sent(stub)
 
 
 def keyed(
@@ -71,7 +87,7 @@ def keyed(
     return event
 
 
-def expect(stub: Stubber, token: str, **params: Any) -> None:
+def expect(stub: WireStubber, token: str, **params: Any) -> None:
     stub.add_response(
         "create_participant", CONNECT_RESPONSE, expected_params(client_token=token, **params)
     )
@@ -110,7 +126,7 @@ def test_token_fits_connects_client_token_limit() -> None:
 
 
 def test_same_caller_key_and_request_get_the_same_token(
-    stub: Stubber, invoke: Invoke, sent: list[str | None]
+    stub: WireStubber, invoke: Invoke, sent: Sent
 ) -> None:
     expect(stub, client_token(KEY))
     expect(stub, client_token(KEY))
@@ -120,7 +136,7 @@ def test_same_caller_key_and_request_get_the_same_token(
 
 
 def test_another_caller_with_the_same_key_gets_another_token(
-    stub: Stubber, invoke: Invoke, sent: list[str | None]
+    stub: WireStubber, invoke: Invoke, sent: Sent
 ) -> None:
     expect(stub, client_token(KEY))
     expect(stub, client_token(KEY, caller="arn:aws:sts::123456789012:assumed-role/other-app"))
@@ -130,7 +146,7 @@ def test_another_caller_with_the_same_key_gets_another_token(
 
 
 def test_a_retry_after_a_credential_refresh_gets_the_same_token(
-    stub: Stubber, invoke: Invoke, sent: list[str | None]
+    stub: WireStubber, invoke: Invoke, sent: Sent
 ) -> None:
     # Refreshed credentials of an assumed role come with a new session name: the caller is
     # still the role (CONTRACT v2.1), so the retry is the same request and Connect returns the
@@ -143,7 +159,7 @@ def test_a_retry_after_a_credential_refresh_gets_the_same_token(
 
 
 def test_two_identity_pool_users_on_one_role_get_two_tokens(
-    stub: Stubber, invoke: Invoke, sent: list[str | None]
+    stub: WireStubber, invoke: Invoke, sent: Sent
 ) -> None:
     # Every user of a Cognito identity pool signs with a session of the pool's role named
     # CognitoIdentityCredentials: the caller is the identity, or they would share tokens.
@@ -159,7 +175,7 @@ def test_two_identity_pool_users_on_one_role_get_two_tokens(
 
 
 def test_iam_session_identity_gives_each_session_its_own_token(
-    stub: Stubber, invoke: Invoke, configure: Any, sent: list[str | None]
+    stub: WireStubber, invoke: Invoke, configure: Any, sent: Sent
 ) -> None:
     configure(iam_sessions=True)
     expect(stub, client_token(KEY, caller=CALLER_ARN))
@@ -182,10 +198,10 @@ def test_iam_session_identity_gives_each_session_its_own_token(
     ids=["display-name", "capabilities", "role"],
 )
 def test_same_key_with_another_request_gets_another_token(
-    stub: Stubber,
+    stub: WireStubber,
     invoke: Invoke,
     configure: Any,
-    sent: list[str | None],
+    sent: Sent,
     body: dict[str, Any],
     params: dict[str, Any],
 ) -> None:
@@ -204,7 +220,7 @@ def test_same_key_with_another_request_gets_another_token(
 
 
 def test_same_key_for_another_contact_gets_another_token(
-    stub: Stubber, invoke: Invoke, sent: list[str | None]
+    stub: WireStubber, invoke: Invoke, sent: Sent
 ) -> None:
     expect(stub, client_token(KEY))
     expect(stub, client_token(KEY, contact_id="other-contact"), contact_id="other-contact")
@@ -215,7 +231,7 @@ def test_same_key_for_another_contact_gets_another_token(
 
 
 def test_the_effective_request_is_what_counts(
-    stub: Stubber, invoke: Invoke, sent: list[str | None]
+    stub: WireStubber, invoke: Invoke, sent: Sent
 ) -> None:
     # No role means the default role and no capabilities means none: Connect receives the
     # same request, so the token is the same.
@@ -236,7 +252,7 @@ def test_the_effective_request_is_what_counts(
     ],
 )
 def test_caller_comes_from_the_api_authorization(
-    stub: Stubber,
+    stub: WireStubber,
     invoke: Invoke,
     configure: Any,
     auth_type: str,
@@ -251,9 +267,7 @@ def test_caller_comes_from_the_api_authorization(
     assert invoke(event)["statusCode"] == 201
 
 
-def test_no_key_sends_no_client_token(
-    stub: Stubber, invoke: Invoke, sent: list[str | None]
-) -> None:
+def test_no_key_sends_no_client_token(stub: WireStubber, invoke: Invoke, sent: Sent) -> None:
     stub.add_response("create_participant", CONNECT_RESPONSE, expected_params())
     assert invoke(api_gateway_event(BODY))["statusCode"] == 201
     assert sent == [None]
@@ -269,7 +283,7 @@ def test_no_key_sends_no_client_token(
     ids=["iam", "cognito", "custom"],
 )
 def test_missing_identity_is_an_internal_error_naming_the_auth_type(
-    stub: Stubber, invoke: Invoke, configure: Any, capsys: CAPTURE, auth_type: str, remove: Any
+    stub: WireStubber, invoke: Invoke, configure: Any, capsys: CAPTURE, auth_type: str, remove: Any
 ) -> None:
     configure(auth_type=auth_type)
     event = keyed()
@@ -289,7 +303,7 @@ def test_missing_identity_is_an_internal_error_naming_the_auth_type(
     assert KEY not in json.dumps(lines)
 
 
-def test_missing_identity_does_not_matter_without_a_key(stub: Stubber, invoke: Invoke) -> None:
+def test_missing_identity_does_not_matter_without_a_key(stub: WireStubber, invoke: Invoke) -> None:
     event = api_gateway_event(BODY)
     del event["requestContext"]["identity"]["userArn"]
     stub.add_response("create_participant", CONNECT_RESPONSE, expected_params())
@@ -297,7 +311,7 @@ def test_missing_identity_does_not_matter_without_a_key(stub: Stubber, invoke: I
 
 
 def test_neither_key_nor_token_is_ever_logged(
-    stub: Stubber, invoke: Invoke, configure: Any, capsys: CAPTURE
+    stub: WireStubber, invoke: Invoke, configure: Any, capsys: CAPTURE
 ) -> None:
     configure(log_level="DEBUG")
     expect(stub, client_token(KEY))

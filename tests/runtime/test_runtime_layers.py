@@ -29,6 +29,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "apigw",
     ),
     ("connect", "dynamodb", "tracing"),
+    ("aws",),
     ("contract", "problems", "budget", "logs", "metrics", ""),
 )
 

@@ -11,7 +11,6 @@ import json
 from typing import Any
 
 import pytest
-from botocore.stub import Stubber
 from runtime_support import (
     CONNECT_RESPONSE,
     PROBLEM_HEADERS,
@@ -20,6 +19,7 @@ from runtime_support import (
     expected_params,
     problem,
 )
+from wire_stub import WireStubber
 
 Invoke = Any
 NOT_JSON = "must be application/json"
@@ -114,18 +114,18 @@ REFUSED = [
     ("values", "message"), [case[1:] for case in REFUSED], ids=[case[0] for case in REFUSED]
 )
 def test_content_type_other_than_json_is_refused(
-    stub: Stubber, invoke: Invoke, values: list[str], message: str
+    stub: WireStubber, invoke: Invoke, values: list[str], message: str
 ) -> None:
     assert_unsupported(invoke(with_content_type({"displayName": "Ana"}, *values)), message)
 
 
-def test_missing_content_type_is_refused(stub: Stubber, invoke: Invoke) -> None:
+def test_missing_content_type_is_refused(stub: WireStubber, invoke: Invoke) -> None:
     assert_unsupported(
         invoke(with_content_type({"displayName": "Ana"})), "is required: send application/json"
     )
 
 
-def test_missing_headers_are_a_missing_content_type(stub: Stubber, invoke: Invoke) -> None:
+def test_missing_headers_are_a_missing_content_type(stub: WireStubber, invoke: Invoke) -> None:
     event = api_gateway_event({"displayName": "Ana"})
     event["headers"], event["multiValueHeaders"] = None, None
     assert_unsupported(invoke(event), "is required: send application/json")
@@ -151,27 +151,27 @@ ACCEPTED = [
 @pytest.mark.parametrize(
     "value", [case[1] for case in ACCEPTED], ids=[case[0] for case in ACCEPTED]
 )
-def test_json_content_type_is_accepted(stub: Stubber, invoke: Invoke, value: str) -> None:
+def test_json_content_type_is_accepted(stub: WireStubber, invoke: Invoke, value: str) -> None:
     stub.add_response("create_participant", CONNECT_RESPONSE, expected_params())
     event = with_content_type({"displayName": "Ana Silva"}, value)
     assert invoke(event)["statusCode"] == 201
 
 
 @pytest.mark.parametrize("name", ["content-type", "CONTENT-TYPE"])
-def test_header_name_matches_in_any_case(stub: Stubber, invoke: Invoke, name: str) -> None:
+def test_header_name_matches_in_any_case(stub: WireStubber, invoke: Invoke, name: str) -> None:
     stub.add_response("create_participant", CONNECT_RESPONSE, expected_params())
     event = with_content_type({"displayName": "Ana Silva"}, "application/json", name=name)
     assert invoke(event)["statusCode"] == 201
 
 
-def test_same_header_in_two_cases_counts_twice(stub: Stubber, invoke: Invoke) -> None:
+def test_same_header_in_two_cases_counts_twice(stub: WireStubber, invoke: Invoke) -> None:
     event = with_content_type({"displayName": "Ana"}, "application/json")
     event["multiValueHeaders"]["content-type"] = ["application/json"]
     assert_unsupported(invoke(event), "must be sent once")
 
 
 def test_media_type_comes_before_every_validation_and_policy_failure(
-    stub: Stubber, invoke: Invoke
+    stub: WireStubber, invoke: Invoke
 ) -> None:
     # A bad path, a bad key, a body that breaks the schema and a role the broker refuses:
     # only the media type is answered, since nothing else is read.
@@ -181,13 +181,13 @@ def test_media_type_comes_before_every_validation_and_policy_failure(
     assert_unsupported(invoke(event), f"{NOT_JSON}, not text/plain")
 
 
-def test_unreadable_body_with_wrong_media_type_is_a_415(stub: Stubber, invoke: Invoke) -> None:
+def test_unreadable_body_with_wrong_media_type_is_a_415(stub: WireStubber, invoke: Invoke) -> None:
     event = with_content_type("displayName=Ana", "application/x-www-form-urlencoded")
     assert_unsupported(invoke(event), f"{NOT_JSON}, not application/x-www-form-urlencoded")
 
 
 def test_refusal_is_counted_and_logged_as_a_validation_rejection(
-    stub: Stubber, invoke: Invoke, capsys: pytest.CaptureFixture[str]
+    stub: WireStubber, invoke: Invoke, capsys: pytest.CaptureFixture[str]
 ) -> None:
     invoke(with_content_type({"displayName": "Ana"}, "text/plain"))
     records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]

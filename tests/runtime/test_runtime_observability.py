@@ -6,7 +6,6 @@ import json
 from typing import Any
 
 import pytest
-from botocore.stub import Stubber
 from runtime_support import (
     API_REQUEST_ID,
     CONNECT_RESPONSE,
@@ -17,6 +16,7 @@ from runtime_support import (
     api_gateway_event,
     expected_params,
 )
+from wire_stub import WireStubber
 
 from runtime.broker import connect, logs
 
@@ -59,13 +59,13 @@ def emf_metrics(record: dict[str, Any]) -> dict[str, tuple[str, Any, list[list[s
     return result
 
 
-def created(stub: Stubber, invoke: Invoke, **event: Any) -> None:
+def created(stub: WireStubber, invoke: Invoke, **event: Any) -> None:
     stub.add_response("create_participant", CONNECT_RESPONSE, expected_params())
     assert invoke(api_gateway_event({"displayName": DISPLAY_NAME}, **event))["statusCode"] == 201
 
 
 def test_every_log_line_carries_request_and_contact_ids(
-    stub: Stubber, invoke: Invoke, configure: Any, capsys: CAPTURE
+    stub: WireStubber, invoke: Invoke, configure: Any, capsys: CAPTURE
 ) -> None:
     configure(log_level="DEBUG")
     created(stub, invoke)
@@ -78,7 +78,7 @@ def test_every_log_line_carries_request_and_contact_ids(
 
 
 def test_success_log_line_describes_the_outcome(
-    stub: Stubber, invoke: Invoke, capsys: CAPTURE
+    stub: WireStubber, invoke: Invoke, capsys: CAPTURE
 ) -> None:
     created(stub, invoke)
     (line,), _, _ = output_lines(capsys)
@@ -89,7 +89,7 @@ def test_success_log_line_describes_the_outcome(
 
 
 def test_no_token_display_name_or_body_in_output(
-    stub: Stubber, invoke: Invoke, configure: Any, capsys: CAPTURE
+    stub: WireStubber, invoke: Invoke, configure: Any, capsys: CAPTURE
 ) -> None:
     configure(log_level="DEBUG")
     created(stub, invoke)
@@ -99,7 +99,7 @@ def test_no_token_display_name_or_body_in_output(
 
 
 def test_log_level_warning_hides_info_lines(
-    stub: Stubber, invoke: Invoke, configure: Any, capsys: CAPTURE
+    stub: WireStubber, invoke: Invoke, configure: Any, capsys: CAPTURE
 ) -> None:
     configure(log_level="WARNING")
     created(stub, invoke)
@@ -172,7 +172,7 @@ def test_unexpected_error_is_logged_without_its_message(invoke: Invoke, capsys: 
 
 
 def test_emf_record_for_a_created_participant(
-    stub: Stubber, invoke: Invoke, capsys: CAPTURE
+    stub: WireStubber, invoke: Invoke, capsys: CAPTURE
 ) -> None:
     created(stub, invoke)
     _, (record,), _ = output_lines(capsys)
@@ -191,7 +191,9 @@ def test_emf_record_for_a_created_participant(
     assert record["apiRequestId"] == API_REQUEST_ID
 
 
-def test_emf_record_for_a_throttled_call(stub: Stubber, invoke: Invoke, capsys: CAPTURE) -> None:
+def test_emf_record_for_a_throttled_call(
+    stub: WireStubber, invoke: Invoke, capsys: CAPTURE
+) -> None:
     stub.add_client_error(
         "create_participant", service_error_code="ThrottlingException", http_status_code=429
     )
@@ -219,7 +221,7 @@ def test_emf_record_for_a_throttled_call(stub: Stubber, invoke: Invoke, capsys: 
     [("ResourceNotFoundException", "ResourceNotFoundException"), ("Weird Code!", "Unknown")],
 )
 def test_emf_error_code_dimension(
-    stub: Stubber, invoke: Invoke, capsys: CAPTURE, code: str, dimension: str
+    stub: WireStubber, invoke: Invoke, capsys: CAPTURE, code: str, dimension: str
 ) -> None:
     stub.add_client_error("create_participant", service_error_code=code, http_status_code=404)
     invoke(api_gateway_event({"displayName": DISPLAY_NAME}))
@@ -254,7 +256,7 @@ def test_emf_namespace_comes_from_the_configuration(
     assert {d["Namespace"] for d in record["_aws"]["CloudWatchMetrics"]} == {"Team/Brokers"}
 
 
-def test_emf_never_holds_the_contact_id(stub: Stubber, invoke: Invoke, capsys: CAPTURE) -> None:
+def test_emf_never_holds_the_contact_id(stub: WireStubber, invoke: Invoke, capsys: CAPTURE) -> None:
     created(stub, invoke)
     _, (record,), _ = output_lines(capsys)
     assert CONTACT_ID not in json.dumps(record)

@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from botocore.exceptions import ClientError
 from runtime_support import (
     API_REQUEST_ID,
     CONNECT_RESPONSE,
@@ -27,6 +26,7 @@ from runtime_support import (
 )
 
 from runtime.broker import connect, logs, metrics
+from runtime.broker.aws.errors import ClientError
 
 Invoke = Any
 CAPTURE = pytest.CaptureFixture[str]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from botocore.stub import Stubber
 from runtime_support import PROBLEM_HEADERS, api_gateway_event, body_of, invalid, problem
+from wire_stub import WireStubber
 
 Invoke = Any
 ROLE_MESSAGE = "must be one of the roles this broker allows: CUSTOMER"
@@ -22,14 +22,14 @@ def not_allowed(*errors: tuple[str, str]) -> dict[str, Any]:
     )
 
 
-def test_role_not_allowed_is_forbidden(stub: Stubber, invoke: Invoke) -> None:
+def test_role_not_allowed_is_forbidden(stub: WireStubber, invoke: Invoke) -> None:
     response = invoke(api_gateway_event({"displayName": "Ana", "role": "AGENT"}))
     assert response["statusCode"] == 403
     assert response["headers"] == PROBLEM_HEADERS
     assert body_of(response) == not_allowed(("role", ROLE_MESSAGE))
 
 
-def test_allowed_roles_are_listed_sorted(stub: Stubber, invoke: Invoke, configure: Any) -> None:
+def test_allowed_roles_are_listed_sorted(stub: WireStubber, invoke: Invoke, configure: Any) -> None:
     configure(allowed_roles=frozenset({"CUSTOM_BOT", "CUSTOMER"}))
     response = invoke(api_gateway_event({"displayName": "Ana", "role": "SUPERVISOR"}))
     assert body_of(response) == not_allowed(
@@ -37,7 +37,7 @@ def test_allowed_roles_are_listed_sorted(stub: Stubber, invoke: Invoke, configur
     )
 
 
-def test_video_not_allowed_is_forbidden(stub: Stubber, invoke: Invoke, configure: Any) -> None:
+def test_video_not_allowed_is_forbidden(stub: WireStubber, invoke: Invoke, configure: Any) -> None:
     configure(allow_video=False)
     event = api_gateway_event({"displayName": "Ana", "capabilities": {"video": "SEND"}})
     response = invoke(event)
@@ -46,14 +46,14 @@ def test_video_not_allowed_is_forbidden(stub: Stubber, invoke: Invoke, configure
 
 
 def test_screen_share_not_allowed_is_forbidden(
-    stub: Stubber, invoke: Invoke, configure: Any
+    stub: WireStubber, invoke: Invoke, configure: Any
 ) -> None:
     configure(allow_screen_share=False)
     event = api_gateway_event({"displayName": "Ana", "capabilities": {"screenShare": "SEND"}})
     assert body_of(invoke(event)) == not_allowed(("capabilities.screenShare", CAPABILITY_MESSAGE))
 
 
-def test_every_policy_failure_is_listed(stub: Stubber, invoke: Invoke, configure: Any) -> None:
+def test_every_policy_failure_is_listed(stub: WireStubber, invoke: Invoke, configure: Any) -> None:
     configure(allow_video=False, allow_screen_share=False)
     event = api_gateway_event(
         {
@@ -70,7 +70,7 @@ def test_every_policy_failure_is_listed(stub: Stubber, invoke: Invoke, configure
 
 
 def test_validation_failure_takes_precedence_over_policy(
-    stub: Stubber, invoke: Invoke, configure: Any
+    stub: WireStubber, invoke: Invoke, configure: Any
 ) -> None:
     configure(allow_video=False)
     event = api_gateway_event(
@@ -81,7 +81,7 @@ def test_validation_failure_takes_precedence_over_policy(
     assert body_of(response) == invalid(("displayName", "must be at least 1 character long"))
 
 
-def test_bad_contact_id_takes_precedence_over_policy(stub: Stubber, invoke: Invoke) -> None:
+def test_bad_contact_id_takes_precedence_over_policy(stub: WireStubber, invoke: Invoke) -> None:
     event = api_gateway_event({"displayName": "Ana", "role": "AGENT"}, contact_id="a/b")
     response = invoke(event)
     assert response["statusCode"] == 400

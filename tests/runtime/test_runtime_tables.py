@@ -8,14 +8,16 @@ mutation testing does not reach; these tests hold every row of them instead.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
+import botocore.session
 import pytest
-from botocore.exceptions import ClientError
-from botocore.stub import Stubber
 from runtime_support import api_gateway_event, body_of
+from wire_stub import WireStubber
 
-from runtime.broker import apigw, connect, contract, problems
+from runtime.broker import apigw, connect, contract, metrics, problems
+from runtime.broker.aws.errors import ClientError
 
 Invoke = Any
 URN = "urn:connect-participant-broker:problem:"
@@ -68,7 +70,7 @@ def test_problem_catalogue_has_the_contracts_statuses_and_stable_types() -> None
 
 
 def test_catalogue_leaves_out_comments() -> None:
-    raw = json.loads(problems.PROBLEMS_PATH.read_text(encoding="utf-8"))
+    raw = json.loads(Path(problems.PROBLEMS_PATH).read_text(encoding="utf-8"))
     assert "$comment" in raw
     assert not any(code.startswith("$") for code in problems.catalogue())
 
@@ -84,10 +86,8 @@ def test_every_problem_has_its_status_and_retry_after(code: str) -> None:
 
 
 def test_connect_error_table_covers_every_error_the_model_declares() -> None:
-    model = json.loads(
-        (connect.DATA_PATH / "connect" / "2017-08-08" / "service-2.json").read_text("utf-8")
-    )
-    declared = {error["shape"] for error in model["operations"]["CreateParticipant"]["errors"]}
+    model = botocore.session.get_session().get_service_model("connect")
+    declared = {shape.name for shape in model.operation_model("CreateParticipant").error_shapes}
     assert declared == set(CONNECT_ERRORS)
 
 
@@ -98,7 +98,7 @@ def emf_record(text: str) -> dict[str, Any]:
 
 @pytest.mark.parametrize("code", sorted(CONNECT_ERRORS))
 def test_connect_error_row(
-    stub: Stubber, invoke: Invoke, capsys: pytest.CaptureFixture[str], code: str
+    stub: WireStubber, invoke: Invoke, capsys: pytest.CaptureFixture[str], code: str
 ) -> None:
     """Status, problem type, Retry-After, the ErrorCode metric and the throttle counter."""
     status, problem_code = CONNECT_ERRORS[code]
@@ -128,7 +128,7 @@ def test_connect_error_row(
     ],
 )
 def test_unmodelled_error_code_becomes_a_safe_dimension(
-    stub: Stubber, invoke: Invoke, capsys: pytest.CaptureFixture[str], code: str, dimension: str
+    stub: WireStubber, invoke: Invoke, capsys: pytest.CaptureFixture[str], code: str, dimension: str
 ) -> None:
     """A letter, then at most 63 letters or digits; anything else is ``Unknown``."""
     stub.add_client_error("create_participant", service_error_code=code, http_status_code=400)
@@ -177,13 +177,12 @@ def test_any_other_exception_from_the_client_is_counted_as_unknown(
 
 def test_client_is_built_with_the_time_budget() -> None:
     """The client ``create_client`` builds (``test_runtime_time_budget`` checks the budget)."""
-    config = connect.create_client("eu-west-1").meta.config
-    assert (config.connect_timeout, config.read_timeout) == (
+    client = connect.create_client("eu-west-1")
+    assert (client.connect_timeout, client.read_timeout) == (
         connect.CONNECT_TIMEOUT_SECONDS,
         connect.READ_TIMEOUT_SECONDS,
     )
-    assert config.retries == {"mode": "standard", "total_max_attempts": connect.MAX_ATTEMPTS}
-    assert config.user_agent_extra.endswith(connect.USER_AGENT_EXTRA)
+    assert client.policy.max_attempts == connect.MAX_ATTEMPTS
 
 
 # --- sizes and the schema's bounds -----------------------------------------------------------
@@ -240,3 +239,9 @@ def test_schema_patterns_at_their_edges(name: str, accepted: list[str], refused:
 def test_display_name_refuses_exactly_the_control_characters(name: str, ok: bool) -> None:
     errors = contract.validate_named({"displayName": name}, "CreateParticipantRequest", "")
     assert (errors == []) is ok
+
+
+def test_an_invocation_refuses_a_counter_it_does_not_have() -> None:
+    with pytest.raises(TypeError, match=r"^Invocation has no connect_throttle$"):
+        metrics.Invocation(connect_throttle=1)
+    assert metrics.Invocation(connect_throttles=1).connect_throttles == 1

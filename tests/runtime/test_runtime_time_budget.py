@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import pytest
 from botocore.retries.standard import ExponentialBackoff
+from runtime_support import FakeLambdaContext, api_gateway_event
+from wire_stub import WireStubber
 
 from constructs_lib import checks as _checks
 from constructs_lib import defaults
-from runtime.broker import budget, connect
+from runtime.broker import budget, connect, handler
 
 API_GATEWAY_LIMIT_SECONDS = 29
 ATTEMPT = connect.CONNECT_TIMEOUT_SECONDS + connect.READ_TIMEOUT_SECONDS
@@ -29,17 +31,16 @@ def delays(base_scale: float, retry_after: bool) -> float:
 
 
 def test_the_client_uses_the_budget() -> None:
-    config = connect.client_config()
+    client = connect.create_client("eu-west-1")
     assert (
-        (config.connect_timeout, config.read_timeout)
+        (client.connect_timeout, client.read_timeout)
         == (1, 2)
         == (
             budget.CONNECT_TIMEOUT_SECONDS,
             budget.READ_TIMEOUT_SECONDS,
         )
     )
-    assert config.retries == {"mode": "standard", "total_max_attempts": budget.MAX_ATTEMPTS}
-    assert budget.MAX_ATTEMPTS == 2
+    assert client.policy.max_attempts == budget.MAX_ATTEMPTS == 2
 
 
 def test_every_attempt_timing_out_takes_at_most_6_05_s() -> None:
@@ -95,3 +96,23 @@ def test_default_timeout_is_one_the_construct_accepts() -> None:
     _checks.timeout(defaults.TIMEOUT)
     assert defaults.TIMEOUT.to_seconds() <= _checks.MAX_TIMEOUT_SECONDS
     assert _checks.MAX_TIMEOUT_SECONDS < API_GATEWAY_LIMIT_SECONDS
+
+
+@pytest.mark.parametrize(("remaining_ms", "attempts"), [(20_000, 2), (2_900, 1)])
+def test_a_retry_is_made_only_when_it_fits_in_the_time_left(
+    stub: WireStubber, context: FakeLambdaContext, remaining_ms: int, attempts: int
+) -> None:
+    """A throttled CreateParticipant is retried (standard mode, 2 attempts) unless the backoff
+    and another attempt (3 s) would outlast the invocation."""
+    context.remaining_ms = remaining_ms
+    stub.add_client_error("create_participant", "ThrottlingException", "slow", 400)
+    response = handler.handler(api_gateway_event({"displayName": "Ana"}), context)
+    assert response["statusCode"] == 429
+    assert len(stub.sent) == attempts
+
+
+def test_outside_lambda_there_is_no_bound() -> None:
+    budget.start(None)
+    assert budget.time_left() is None
+    budget.start(10)
+    assert 9 < (budget.time_left() or 0) <= 10

@@ -17,8 +17,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from botocore.exceptions import ReadTimeoutError
-from botocore.stub import Stubber
 from runtime_support import (
     CONNECT_RESPONSE,
     CONTACT_ID,
@@ -28,8 +26,10 @@ from runtime_support import (
     client_token,
     expected_params,
 )
+from wire_stub import WireStubber
 
-from runtime.broker import connect, tracing
+from runtime.broker import tracing
+from runtime.broker.aws.errors import ReadTimeoutError
 
 Invoke = Any
 ROOT = "1-6745a6a0-0123456789abcdef01234567"
@@ -68,13 +68,13 @@ def nothing_sent(daemon: socket.socket) -> bool:
     return False
 
 
-def created(stub: Stubber, invoke: Invoke, **event: Any) -> None:
+def created(stub: WireStubber, invoke: Invoke, **event: Any) -> None:
     stub.add_response("create_participant", {**CONNECT_RESPONSE, "ResponseMetadata": META})
     assert invoke(api_gateway_event({"displayName": "Ana Silva"}, **event))["statusCode"] == 201
 
 
 def test_sampled_call_sends_one_subsegment(
-    stub: Stubber, invoke: Invoke, daemon: socket.socket
+    stub: WireStubber, invoke: Invoke, daemon: socket.socket
 ) -> None:
     created(stub, invoke)
     header, document = received(daemon)
@@ -101,7 +101,7 @@ def test_sampled_call_sends_one_subsegment(
 
 
 def test_subsegment_holds_no_parameter_value(
-    stub: Stubber, invoke: Invoke, daemon: socket.socket
+    stub: WireStubber, invoke: Invoke, daemon: socket.socket
 ) -> None:
     stub.add_response(
         "create_participant",
@@ -115,27 +115,29 @@ def test_subsegment_holds_no_parameter_value(
 
 
 @pytest.mark.parametrize(
-    ("code", "status", "flags"),
+    ("code", "status", "flags", "retries"),
     [
-        ("ThrottlingException", 429, {"error": True, "throttle": True}),
-        ("ResourceNotFoundException", 404, {"error": True}),
-        ("InvalidRequestException", 400, {"error": True}),
-        ("InternalServiceException", 500, {"fault": True}),
+        ("ThrottlingException", 429, {"error": True, "throttle": True}, 1),
+        ("ResourceNotFoundException", 404, {"error": True}, 0),
+        ("InvalidRequestException", 400, {"error": True}, 0),
+        ("InternalServiceException", 500, {"fault": True}, 1),
     ],
 )
 def test_failed_call_is_flagged_by_status(
-    stub: Stubber,
+    stub: WireStubber,
     invoke: Invoke,
     daemon: socket.socket,
     code: str,
     status: int,
     flags: dict[str, bool],
+    retries: int,
 ) -> None:
+    """One subsegment per call, its retries included (throttles and 5xx are retried once)."""
     stub.add_client_error(
         "create_participant",
         service_error_code=code,
         http_status_code=status,
-        response_meta={"RequestId": REQUEST_ID, "RetryAttempts": 2},
+        response_meta={"RequestId": REQUEST_ID},
     )
     invoke(api_gateway_event({"displayName": "Ana Silva"}))
     _, document = received(daemon)
@@ -145,17 +147,14 @@ def test_failed_call_is_flagged_by_status(
         "fault": flags.get("fault"),
     }
     assert document["http"] == {"response": {"status": status}}
-    assert (document["aws"]["request_id"], document["aws"]["retries"]) == (REQUEST_ID, 2)
+    assert (document["aws"]["request_id"], document["aws"]["retries"]) == (REQUEST_ID, retries)
+    assert nothing_sent(daemon)
 
 
-def test_call_without_an_answer_is_a_fault(invoke: Invoke, daemon: socket.socket) -> None:
-    def timeout(**_: Any) -> None:
-        raise ReadTimeoutError(endpoint_url="https://connect.eu-west-1.amazonaws.com")
-
-    # A client of the runtime's own whose endpoint never answers: botocore's after-call-error.
-    client = connect.create_client("eu-west-1")
-    client.meta.events.register("before-send.connect", timeout)
-    connect.set_client(client)
+def test_call_without_an_answer_is_a_fault(
+    stub: WireStubber, invoke: Invoke, daemon: socket.socket
+) -> None:
+    stub.add_exception("create_participant", ReadTimeoutError)
     response = invoke(api_gateway_event({"displayName": "Ana Silva"}))
     assert response["statusCode"] == 504
     _, document = received(daemon)
@@ -179,7 +178,7 @@ def test_call_without_an_answer_is_a_fault(invoke: Invoke, daemon: socket.socket
     ],
 )
 def test_unsampled_or_malformed_trace_sends_nothing(
-    stub: Stubber,
+    stub: WireStubber,
     invoke: Invoke,
     daemon: socket.socket,
     monkeypatch: pytest.MonkeyPatch,
@@ -191,7 +190,7 @@ def test_unsampled_or_malformed_trace_sends_nothing(
 
 
 def test_no_trace_header_sends_nothing(
-    stub: Stubber, invoke: Invoke, daemon: socket.socket, monkeypatch: pytest.MonkeyPatch
+    stub: WireStubber, invoke: Invoke, daemon: socket.socket, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv(tracing.TRACE_HEADER_ENV)
     created(stub, invoke)
@@ -211,7 +210,7 @@ def test_no_trace_header_sends_nothing(
     ],
 )
 def test_unusable_daemon_address_sends_nothing_and_the_call_succeeds(
-    stub: Stubber,
+    stub: WireStubber,
     invoke: Invoke,
     daemon: socket.socket,
     monkeypatch: pytest.MonkeyPatch,
@@ -241,17 +240,17 @@ def test_daemon_port_is_a_udp_port(port: int, usable: bool) -> None:
     assert tracing.daemon_address(f"127.0.0.1:{port}") == expected
 
 
-def test_instrumenting_a_client_twice_still_sends_one_subsegment_per_call(
-    stub: Stubber, invoke: Invoke, daemon: socket.socket, client: Any
+def test_the_runtimes_client_sends_one_subsegment_per_call(
+    stub: WireStubber, invoke: Invoke, daemon: socket.socket, client: Any
 ) -> None:
-    tracing.instrument(client.meta.events)
+    assert client.observers == [tracing.record]
     created(stub, invoke)
     received(daemon)
     assert nothing_sent(daemon)
 
 
 def test_a_failing_socket_never_breaks_the_call(
-    stub: Stubber, invoke: Invoke, daemon: socket.socket, monkeypatch: pytest.MonkeyPatch
+    stub: WireStubber, invoke: Invoke, daemon: socket.socket, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def refuse(*_: Any, **__: Any) -> None:
         raise OSError("no buffer space")

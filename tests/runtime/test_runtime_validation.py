@@ -7,7 +7,6 @@ import json
 from typing import Any
 
 import pytest
-from botocore.stub import Stubber
 from runtime_support import (
     CONNECT_RESPONSE,
     PROBLEM_HEADERS,
@@ -16,6 +15,7 @@ from runtime_support import (
     expected_params,
     invalid,
 )
+from wire_stub import WireStubber
 
 Invoke = Any
 ROLES = "AGENT, CUSTOMER, SYSTEM, CUSTOM_BOT, SUPERVISOR"
@@ -123,40 +123,42 @@ BODY_CASES: list[tuple[str, Any, list[tuple[str, str]]]] = [
     ("body", "errors"), [case[1:] for case in BODY_CASES], ids=[case[0] for case in BODY_CASES]
 )
 def test_bad_body_is_rejected(
-    stub: Stubber, invoke: Invoke, body: Any, errors: list[tuple[str, str]]
+    stub: WireStubber, invoke: Invoke, body: Any, errors: list[tuple[str, str]]
 ) -> None:
     assert_invalid(invoke(api_gateway_event(body)), *errors)
 
 
-def test_missing_body_is_rejected(stub: Stubber, invoke: Invoke) -> None:
+def test_missing_body_is_rejected(stub: WireStubber, invoke: Invoke) -> None:
     assert_invalid(invoke(api_gateway_event(None)), ("body", "is required"))
 
 
-def test_absent_body_key_is_rejected(stub: Stubber, invoke: Invoke) -> None:
+def test_absent_body_key_is_rejected(stub: WireStubber, invoke: Invoke) -> None:
     event = api_gateway_event({"displayName": "Ana"})
     del event["body"]
     assert_invalid(invoke(event), ("body", "is required"))
 
 
-def test_body_over_8_kib_is_rejected(stub: Stubber, invoke: Invoke) -> None:
+def test_body_over_8_kib_is_rejected(stub: WireStubber, invoke: Invoke) -> None:
     text = '{"displayName": "Ana"}'
     text += " " * (8193 - len(text))
     assert_invalid(invoke(api_gateway_event(text)), ("body", "must be at most 8192 bytes"))
 
 
-def test_body_limit_counts_utf8_bytes_not_characters(stub: Stubber, invoke: Invoke) -> None:
+def test_body_limit_counts_utf8_bytes_not_characters(stub: WireStubber, invoke: Invoke) -> None:
     text = json.dumps({"displayName": "Ana", "x": "é" * 4090}, ensure_ascii=False)
     assert len(text) < 8192 < len(text.encode("utf-8"))
     assert_invalid(invoke(api_gateway_event(text)), ("body", "must be at most 8192 bytes"))
 
 
-def test_base64_body_over_8_kib_after_decoding_is_rejected(stub: Stubber, invoke: Invoke) -> None:
+def test_base64_body_over_8_kib_after_decoding_is_rejected(
+    stub: WireStubber, invoke: Invoke
+) -> None:
     text = '{"displayName": "Ana"}' + " " * 8171
     event = api_gateway_event(text, base64_body=True)
     assert_invalid(invoke(event), ("body", "must be at most 8192 bytes"))
 
 
-def test_base64_body_is_measured_after_decoding(stub: Stubber, invoke: Invoke) -> None:
+def test_base64_body_is_measured_after_decoding(stub: WireStubber, invoke: Invoke) -> None:
     text = '{"displayName": "Ana Silva"}' + " " * 7000
     event = api_gateway_event(text, base64_body=True)
     assert len(event["body"]) > 8192
@@ -164,13 +166,13 @@ def test_base64_body_is_measured_after_decoding(stub: Stubber, invoke: Invoke) -
     assert invoke(event)["statusCode"] == 201
 
 
-def test_invalid_base64_is_rejected(stub: Stubber, invoke: Invoke) -> None:
+def test_invalid_base64_is_rejected(stub: WireStubber, invoke: Invoke) -> None:
     event = api_gateway_event({"displayName": "Ana"})
     event["body"], event["isBase64Encoded"] = "not*base64!", True
     assert_invalid(invoke(event), ("body", "is not valid JSON"))
 
 
-def test_body_not_utf8_is_rejected(stub: Stubber, invoke: Invoke) -> None:
+def test_body_not_utf8_is_rejected(stub: WireStubber, invoke: Invoke) -> None:
     event = api_gateway_event({"displayName": "Ana"})
     event["body"] = base64.b64encode(b'{"displayName": "\xff\xfe"}').decode("ascii")
     event["isBase64Encoded"] = True
@@ -187,7 +189,7 @@ def test_body_not_utf8_is_rejected(stub: Stubber, invoke: Invoke) -> None:
     ids=["lone-high", "lone-low-inside", "capability"],
 )
 def test_unknown_member_named_by_a_lone_surrogate_is_spelled_escaped(
-    stub: Stubber, invoke: Invoke, text: str, field: str
+    stub: WireStubber, invoke: Invoke, text: str, field: str
 ) -> None:
     # JSON may escape a lone surrogate, which no UTF-8 text can hold: the body names the
     # member by its escape, so API Gateway (and any client) receives valid UTF-8.
@@ -196,7 +198,7 @@ def test_unknown_member_named_by_a_lone_surrogate_is_spelled_escaped(
     assert_invalid(response, (field, "is not allowed"))
 
 
-def test_duplicate_member_is_rejected(stub: Stubber, invoke: Invoke) -> None:
+def test_duplicate_member_is_rejected(stub: WireStubber, invoke: Invoke) -> None:
     event = api_gateway_event('{"displayName": "Ana", "displayName": "Bob"}')
     assert_invalid(invoke(event), ("body", 'repeats the member "displayName"'))
 
@@ -218,13 +220,13 @@ CONTACT_CASES = [
     ids=[case[0] for case in CONTACT_CASES],
 )
 def test_bad_contact_id_is_rejected(
-    stub: Stubber, invoke: Invoke, contact_id: str, message: str
+    stub: WireStubber, invoke: Invoke, contact_id: str, message: str
 ) -> None:
     event = api_gateway_event({"displayName": "Ana"}, contact_id=contact_id)
     assert_invalid(invoke(event), ("contactId", message))
 
 
-def test_missing_path_parameters_are_rejected(stub: Stubber, invoke: Invoke) -> None:
+def test_missing_path_parameters_are_rejected(stub: WireStubber, invoke: Invoke) -> None:
     event = api_gateway_event({"displayName": "Ana"}, contact_id=None)
     assert_invalid(invoke(event), ("contactId", "is required"))
 
@@ -242,13 +244,13 @@ KEY_CASES = [
     ("key", "message"), [case[1:] for case in KEY_CASES], ids=[case[0] for case in KEY_CASES]
 )
 def test_bad_idempotency_key_is_rejected(
-    stub: Stubber, invoke: Invoke, key: str, message: str
+    stub: WireStubber, invoke: Invoke, key: str, message: str
 ) -> None:
     event = api_gateway_event({"displayName": "Ana"}, headers={"Idempotency-Key": key})
     assert_invalid(invoke(event), ("Idempotency-Key", message))
 
 
-def test_idempotency_key_sent_twice_is_rejected(stub: Stubber, invoke: Invoke) -> None:
+def test_idempotency_key_sent_twice_is_rejected(stub: WireStubber, invoke: Invoke) -> None:
     event = api_gateway_event(
         {"displayName": "Ana"},
         headers={"Idempotency-Key": "b"},
@@ -257,7 +259,7 @@ def test_idempotency_key_sent_twice_is_rejected(stub: Stubber, invoke: Invoke) -
     assert_invalid(invoke(event), ("Idempotency-Key", "must be sent at most once"))
 
 
-def test_all_validation_errors_are_listed_in_order(stub: Stubber, invoke: Invoke) -> None:
+def test_all_validation_errors_are_listed_in_order(stub: WireStubber, invoke: Invoke) -> None:
     event = api_gateway_event("not json", contact_id="a/b", headers={"Idempotency-Key": "k" * 501})
     assert_invalid(
         invoke(event),
@@ -267,7 +269,7 @@ def test_all_validation_errors_are_listed_in_order(stub: Stubber, invoke: Invoke
     )
 
 
-def test_request_id_falls_back_to_the_lambda_request_id(stub: Stubber, invoke: Invoke) -> None:
+def test_request_id_falls_back_to_the_lambda_request_id(stub: WireStubber, invoke: Invoke) -> None:
     event = api_gateway_event("not json")
     del event["requestContext"]
     body = body_of(invoke(event))

@@ -1,7 +1,8 @@
 """Property-based test: thousands of malformed or hostile API Gateway events to the runtime.
 
-Connect is the runtime's real botocore client (shipped model, so parameters are validated)
-with a ``Stubber`` answering every call with success, so well-formed requests reach it.
+Connect is the runtime's own client with a ``WireStubber`` answering every call with success
+(each request read at the wire and validated against botocore's full model), so well-formed
+requests reach it.
 Whatever the event, the handler answers within the contract: a JSON body of the contract's
 shape, no stack trace, exception name, ARN or account ID in a body, and the participant token
 never in a log line. Never a 5xx, except the one API Gateway cannot cause: a 500 for an event
@@ -22,7 +23,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from botocore.stub import Stubber
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 from runtime_support import (
@@ -37,6 +37,7 @@ from runtime_support import (
     api_gateway_event,
     default_config,
 )
+from wire_stub import WireStubber
 
 from runtime.broker import connect, handler, logs
 from runtime.broker.identity import MissingIdentity, caller_identity
@@ -70,11 +71,11 @@ ROLES = ("CUSTOMER", "AGENT", "SYSTEM", "CUSTOM_BOT", "SUPERVISOR", "customer", 
 
 
 class SucceedingConnect:
-    """The runtime's client; each call is answered by the Stubber with a valid response."""
+    """The runtime's client; each call is answered by the WireStubber with a valid response."""
 
     def __init__(self, client: Any) -> None:
         self.client = client
-        self.stubber = Stubber(client)
+        self.stubber = WireStubber(client)
         self.calls = 0
 
     def create_participant(self, **params: Any) -> dict[str, Any]:

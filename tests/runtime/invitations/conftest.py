@@ -1,5 +1,5 @@
 """Fixtures for the invitation routes: invitations on, a fixed clock and secret, and the
-runtime's own DynamoDB client (reduced model) with botocore's Stubber on it."""
+runtime's own DynamoDB client with a :class:`~wire_stub.WireStubber` as its transport."""
 
 from __future__ import annotations
 
@@ -7,13 +7,15 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from botocore.stub import Stubber
+import wire_stub
 from invitation_support import INVITATION_ID, NOW, SECRET, SETTINGS, USE_ID
 from runtime_support import default_config
+from wire_stub import WireStubber, stubbed
 
 from runtime.broker import dynamodb, handler
 from runtime.broker import invitation_store as store
 from runtime.broker import invitation_tokens as tokens
+from runtime.broker.aws.retries import Quota
 from runtime.broker.config import Config
 
 
@@ -34,14 +36,13 @@ def _invitations_on(monkeypatch: pytest.MonkeyPatch) -> Iterator[Config]:
 
 @pytest.fixture(scope="session")
 def shared_table_client() -> Any:
-    """One DynamoDB client built by the runtime (reduced model) for the whole run."""
-    return dynamodb.create_client("eu-west-1")
+    """One DynamoDB client built by the runtime for the whole run."""
+    return wire_stub.client("dynamodb")
 
 
 @pytest.fixture
-def table(shared_table_client: Any) -> Iterator[Stubber]:
-    """A Stubber on the runtime's DynamoDB client; asserts every queued response was used."""
+def table(shared_table_client: Any) -> Iterator[WireStubber]:
+    """A stubber on the runtime's DynamoDB client; asserts every queued response was used."""
+    shared_table_client.policy.quota = Quota()
     dynamodb.set_client(shared_table_client)
-    with Stubber(shared_table_client) as stubber:
-        yield stubber
-        stubber.assert_no_pending_responses()
+    yield from stubbed(shared_table_client)

@@ -8,9 +8,9 @@ import math
 from typing import Any
 
 import pytest
-from botocore.stub import Stubber
 from invitation_support import CONTACT_RESOURCE, NOW, put_params, route_event
 from runtime_support import PROBLEM_HEADERS, body_of, invalid, problem
+from wire_stub import WireStubber
 
 from runtime.broker import apigw
 
@@ -26,7 +26,7 @@ def create(text: str) -> dict[str, Any]:
     "uses", ["2", "2.0", "2e0", "2E+0", "20e-1", "0.2e1", "2.000", "2.0000000000000001"]
 )
 def test_uses_with_a_zero_fractional_part_is_the_integer(
-    table: Stubber, invoke: Invoke, uses: str
+    table: WireStubber, invoke: Invoke, uses: str
 ) -> None:
     table.add_response("put_item", {}, put_params(uses={"N": "2"}, usesLeft={"N": "2"}))
     response = invoke(create(f'{{"uses": {uses}}}'))
@@ -36,7 +36,7 @@ def test_uses_with_a_zero_fractional_part_is_the_integer(
 
 
 def test_lifetime_with_a_zero_fractional_part_is_the_integer(
-    table: Stubber, invoke: Invoke
+    table: WireStubber, invoke: Invoke
 ) -> None:
     table.add_response("put_item", {}, put_params(expiresAt={"N": str(NOW + 600)}))
     assert invoke(create('{"lifetimeSeconds": 6e2}'))["statusCode"] == 201
@@ -69,7 +69,7 @@ def test_lifetime_with_a_zero_fractional_part_is_the_integer(
     ],
 )
 def test_a_number_that_is_no_integer_in_range_is_400(
-    table: Stubber, invoke: Invoke, text: str, errors: list[tuple[str, str]]
+    table: WireStubber, invoke: Invoke, text: str, errors: list[tuple[str, str]]
 ) -> None:
     response = invoke(create(text))
     assert (response["statusCode"], response["headers"]) == (400, PROBLEM_HEADERS)
@@ -77,7 +77,7 @@ def test_a_number_that_is_no_integer_in_range_is_400(
 
 
 def test_an_integral_float_beyond_the_brokers_bound_is_refused_by_policy(
-    table: Stubber, invoke: Invoke
+    table: WireStubber, invoke: Invoke
 ) -> None:
     response = invoke(create('{"uses": 6.0}'))
     assert (response["statusCode"], response["headers"]) == (403, PROBLEM_HEADERS)

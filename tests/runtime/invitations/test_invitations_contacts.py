@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from botocore.stub import Stubber
 from invitation_support import (
     CONTACT_RESOURCE,
     INVITATION_ID,
@@ -38,6 +37,7 @@ from runtime_support import (
     record_creations,
     signed_by,
 )
+from wire_stub import WireStubber
 
 from runtime.broker import connect, contacts, handler
 
@@ -66,7 +66,7 @@ def checks(configure: Any) -> Any:
     contacts.set_clock()
 
 
-def described(stub: Stubber, **contact: Any) -> None:
+def described(stub: WireStubber, **contact: Any) -> None:
     stub.add_response("describe_contact", contact_description(**contact), describe_params())
 
 
@@ -84,7 +84,7 @@ def redeem() -> dict[str, Any]:
 
 
 def test_an_invitation_to_a_call_whose_agent_has_not_connected_is_created(
-    table: Stubber, stub: Stubber, invoke: Invoke, checks: Any
+    table: WireStubber, stub: WireStubber, invoke: Invoke, checks: Any
 ) -> None:
     checks(agent_wait_seconds=3.0)
     described(stub, agent_connected=False)
@@ -93,7 +93,7 @@ def test_an_invitation_to_a_call_whose_agent_has_not_connected_is_created(
 
 
 def test_an_invitation_to_a_call_whose_agent_has_not_connected_keeps_the_channels_role(
-    table: Stubber, stub: Stubber, invoke: Invoke, checks: Any
+    table: WireStubber, stub: WireStubber, invoke: Invoke, checks: Any
 ) -> None:
     checks(
         agent_wait_seconds=3.0,
@@ -118,8 +118,8 @@ def test_an_invitation_to_a_call_whose_agent_has_not_connected_keeps_the_channel
     ],
 )
 def test_an_invitation_gets_the_participants_routes_contact_checks(
-    table: Stubber,
-    stub: Stubber,
+    table: WireStubber,
+    stub: WireStubber,
     invoke: Invoke,
     checks: Any,
     contact: dict[str, Any],
@@ -136,7 +136,7 @@ def test_an_invitation_gets_the_participants_routes_contact_checks(
 
 
 def test_another_callers_contact_is_404_for_the_creator_too(
-    table: Stubber, stub: Stubber, invoke: Invoke, checks: Any
+    table: WireStubber, stub: WireStubber, invoke: Invoke, checks: Any
 ) -> None:
     checks(caller_attribute=ATTRIBUTE)
     described(stub, attributes={ATTRIBUTE: "arn:aws:sts::123456789012:assumed-role/other/x"})
@@ -144,7 +144,7 @@ def test_another_callers_contact_is_404_for_the_creator_too(
 
 
 def test_the_callers_own_contact_takes_an_invitation(
-    table: Stubber, stub: Stubber, invoke: Invoke, checks: Any
+    table: WireStubber, stub: WireStubber, invoke: Invoke, checks: Any
 ) -> None:
     checks(caller_attribute=ATTRIBUTE)
     described(stub, attributes={ATTRIBUTE: CALLER})
@@ -160,7 +160,12 @@ OTHER_SESSION = "arn:aws:sts::123456789012:assumed-role/app/ana@example.com"
     ("sessions", "created_by"), [(False, CALLER), (True, OTHER_SESSION)], ids=["role", "session"]
 )
 def test_an_invitation_is_the_roles_whichever_session_creates_it(
-    table: Stubber, stub: Stubber, invoke: Invoke, checks: Any, sessions: bool, created_by: str
+    table: WireStubber,
+    stub: WireStubber,
+    invoke: Invoke,
+    checks: Any,
+    sessions: bool,
+    created_by: str,
 ) -> None:
     checks(caller_attribute=ATTRIBUTE, iam_sessions=sessions)
     described(stub, attributes={ATTRIBUTE: created_by})
@@ -172,7 +177,7 @@ def test_an_invitation_is_the_roles_whichever_session_creates_it(
 
 
 def test_a_redemption_is_checked_again_for_the_creator(
-    table: Stubber, stub: Stubber, invoke: Invoke, checks: Any
+    table: WireStubber, stub: WireStubber, invoke: Invoke, checks: Any
 ) -> None:
     checks(caller_attribute=ATTRIBUTE)
     table.add_response(
@@ -184,7 +189,7 @@ def test_a_redemption_is_checked_again_for_the_creator(
 
 
 def test_a_contact_the_creator_no_longer_owns_refuses_and_gives_the_use_back(
-    table: Stubber, stub: Stubber, invoke: Invoke, checks: Any
+    table: WireStubber, stub: WireStubber, invoke: Invoke, checks: Any
 ) -> None:
     checks(caller_attribute=ATTRIBUTE)
     table.add_response(
@@ -196,7 +201,7 @@ def test_a_contact_the_creator_no_longer_owns_refuses_and_gives_the_use_back(
 
 
 def test_an_ended_call_refuses_a_redemption_and_gives_the_use_back(
-    table: Stubber, stub: Stubber, invoke: Invoke, checks: Any
+    table: WireStubber, stub: WireStubber, invoke: Invoke, checks: Any
 ) -> None:
     checks()
     table.add_response(
@@ -208,7 +213,7 @@ def test_an_ended_call_refuses_a_redemption_and_gives_the_use_back(
 
 
 def test_a_redemption_waits_for_the_agent_within_the_time_left_after_a_give_back(
-    table: Stubber, stub: Stubber, invoke: Invoke, checks: Any, context: Any
+    table: WireStubber, stub: WireStubber, invoke: Invoke, checks: Any, context: Any
 ) -> None:
     # 20 s left: a give-back (4 s), a last DescribeContact and CreateParticipant (7 s each)
     # and the margin (1 s) leave 1 s of the 3 s wait: one more DescribeContact a second later,
@@ -229,7 +234,7 @@ def test_a_redemption_waits_for_the_agent_within_the_time_left_after_a_give_back
 
 
 def test_a_redemption_outside_lambda_waits_for_the_agent_without_a_time_limit(
-    table: Stubber, stub: Stubber, checks: Any
+    table: WireStubber, stub: WireStubber, checks: Any
 ) -> None:
     """No Lambda context (no time left to read): the whole wait, as the participants route."""
     checks(agent_wait_seconds=3.0)
@@ -246,7 +251,7 @@ def test_a_redemption_outside_lambda_waits_for_the_agent_without_a_time_limit(
 
 
 def test_another_callers_contact_lists_nothing_it_answers_404(
-    table: Stubber, stub: Stubber, invoke: Invoke, checks: Any
+    table: WireStubber, stub: WireStubber, invoke: Invoke, checks: Any
 ) -> None:
     checks(caller_attribute=ATTRIBUTE)
     described(stub, attributes={ATTRIBUTE: "someone else"})
@@ -254,7 +259,7 @@ def test_another_callers_contact_lists_nothing_it_answers_404(
 
 
 def test_another_callers_contact_is_logged_and_counted_as_a_contact_refusal(
-    table: Stubber, stub: Stubber, invoke: Invoke, checks: Any, capsys: CAPTURE
+    table: WireStubber, stub: WireStubber, invoke: Invoke, checks: Any, capsys: CAPTURE
 ) -> None:
     checks(caller_attribute=ATTRIBUTE)
     described(stub, attributes={ATTRIBUTE: "someone else"})
@@ -284,7 +289,7 @@ LIST_AND_REVOKE = {
 
 @pytest.mark.parametrize("name", LIST_AND_REVOKE)
 def test_a_failed_describe_while_listing_or_revoking_answers_as_connects_failure(
-    table: Stubber, stub: Stubber, invoke: Invoke, checks: Any, capsys: CAPTURE, name: str
+    table: WireStubber, stub: WireStubber, invoke: Invoke, checks: Any, capsys: CAPTURE, name: str
 ) -> None:
     checks(caller_attribute=ATTRIBUTE)
     stub.add_client_error("describe_contact", "ThrottlingException", "slow down", 429)
@@ -306,7 +311,7 @@ def test_a_failed_describe_while_listing_or_revoking_answers_as_connects_failure
 
 @pytest.mark.parametrize("name", LIST_AND_REVOKE)
 def test_listing_or_revoking_without_the_callers_identity_is_a_500(
-    table: Stubber, invoke: Invoke, checks: Any, capsys: CAPTURE, name: str
+    table: WireStubber, invoke: Invoke, checks: Any, capsys: CAPTURE, name: str
 ) -> None:
     checks(caller_attribute=ATTRIBUTE)
     method, resource, invitation_id = LIST_AND_REVOKE[name]
@@ -327,7 +332,7 @@ def test_listing_or_revoking_without_the_callers_identity_is_a_500(
     "code", ["ResourceNotFoundException", "InvalidParameterException", "InvalidRequestException"]
 )
 def test_a_contact_connect_does_not_know_is_nobodys(
-    table: Stubber, stub: Stubber, invoke: Invoke, checks: Any, capsys: CAPTURE, code: str
+    table: WireStubber, stub: WireStubber, invoke: Invoke, checks: Any, capsys: CAPTURE, code: str
 ) -> None:
     checks(caller_attribute=ATTRIBUTE)
     stub.add_client_error("describe_contact", code, "gone", 400)
@@ -340,8 +345,8 @@ def test_a_contact_connect_does_not_know_is_nobodys(
 
 
 def test_a_listing_creates_the_connect_client_in_the_functions_region(
-    table: Stubber,
-    stub: Stubber,
+    table: WireStubber,
+    stub: WireStubber,
     shared_client: Any,
     invoke: Invoke,
     checks: Any,
@@ -363,7 +368,12 @@ def test_a_listing_creates_the_connect_client_in_the_functions_region(
     ids=["owner", "creator"],
 )
 def test_the_owner_revokes_any_invitation_of_the_contact_another_caller_only_its_own(
-    table: Stubber, stub: Stubber, invoke: Invoke, checks: Any, owner: str, creator: str | None
+    table: WireStubber,
+    stub: WireStubber,
+    invoke: Invoke,
+    checks: Any,
+    owner: str,
+    creator: str | None,
 ) -> None:
     checks(caller_attribute=ATTRIBUTE)
     described(stub, attributes={ATTRIBUTE: owner})
@@ -376,7 +386,7 @@ def test_the_owner_revokes_any_invitation_of_the_contact_another_caller_only_its
     ("sessions", "creator"), [(False, CALLER), (True, OTHER_SESSION)], ids=["role", "session"]
 )
 def test_a_caller_revokes_what_its_role_created_from_any_session(
-    table: Stubber, stub: Stubber, invoke: Invoke, checks: Any, sessions: bool, creator: str
+    table: WireStubber, stub: WireStubber, invoke: Invoke, checks: Any, sessions: bool, creator: str
 ) -> None:
     # Not the contact's owner: only invitations whose createdBy is this caller are revoked
     # (DynamoDB's condition). By default that is the role, so an invitation made in one session

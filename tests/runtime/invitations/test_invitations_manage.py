@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from botocore.stub import Stubber
 from invitation_support import (
     CONTACT_RESOURCE,
     INVITATION_ID,
@@ -34,6 +33,7 @@ from runtime_support import (
     problem,
     record_creations,
 )
+from wire_stub import WireStubber
 
 from runtime.broker import dynamodb
 from runtime.broker import invitation_store as store
@@ -58,7 +58,7 @@ def create(body: dict[str, Any] | str | None = None, **kwargs: Any) -> dict[str,
 
 
 def test_create_stores_only_the_hash_and_answers_the_secret(
-    table: Stubber, invoke: Invoke, capsys: pytest.CaptureFixture[str]
+    table: WireStubber, invoke: Invoke, capsys: pytest.CaptureFixture[str]
 ) -> None:
     table.add_response("put_item", {}, put_params())
     response = invoke(create())
@@ -75,7 +75,7 @@ def test_create_stores_only_the_hash_and_answers_the_secret(
     assert '"message":"invitation created"' in logged and '"InvitationsCreated":1' in logged
 
 
-def test_create_with_every_option(table: Stubber, invoke: Invoke, configure: Any) -> None:
+def test_create_with_every_option(table: WireStubber, invoke: Invoke, configure: Any) -> None:
     configure(allowed_roles=frozenset({"CUSTOMER", "CUSTOM_BOT"}), invitations=SETTINGS)
     expected = put_params(
         role={"S": "CUSTOM_BOT"},
@@ -98,7 +98,7 @@ def test_create_with_every_option(table: Stubber, invoke: Invoke, configure: Any
     assert body_of(response)["uses"] == 3 and body_of(response)["role"] == "CUSTOM_BOT"
 
 
-def test_create_needs_json(table: Stubber, invoke: Invoke) -> None:
+def test_create_needs_json(table: WireStubber, invoke: Invoke) -> None:
     response = invoke(create(headers={"Content-Type": "text/plain"}))
     assert (response["statusCode"], response["headers"]) == (415, PROBLEM_HEADERS)
     assert body_of(response) == problem(
@@ -119,7 +119,7 @@ def test_create_needs_json(table: Stubber, invoke: Invoke) -> None:
     ids=["at-the-bounds", "one-use-broker-by-default"],
 )
 def test_create_takes_what_the_broker_allows_up_to_its_bounds(
-    table: Stubber,
+    table: WireStubber,
     invoke: Invoke,
     configure: Any,
     settings: InvitationSettings,
@@ -132,7 +132,7 @@ def test_create_takes_what_the_broker_allows_up_to_its_bounds(
     assert invoke(create(body))["statusCode"] == 201
 
 
-def test_create_lists_every_validation_failure(table: Stubber, invoke: Invoke) -> None:
+def test_create_lists_every_validation_failure(table: WireStubber, invoke: Invoke) -> None:
     body = {"lifetimeSeconds": 30, "uses": 0, "displayName": "", "colour": "red"}
     response = invoke(create(body, contact_id="bad/id"))
     assert (response["statusCode"], response["headers"]) == (400, PROBLEM_HEADERS)
@@ -163,14 +163,14 @@ def test_create_lists_every_validation_failure(table: Stubber, invoke: Invoke) -
     ],
 )
 def test_create_rejects_each_bad_member(
-    table: Stubber, invoke: Invoke, body: dict[str, Any] | str, errors: list[tuple[str, str]]
+    table: WireStubber, invoke: Invoke, body: dict[str, Any] | str, errors: list[tuple[str, str]]
 ) -> None:
     response = invoke(create(body))
     assert body_of(response) == invalid(*errors)
 
 
 def test_create_refuses_what_the_broker_does_not_allow(
-    table: Stubber, invoke: Invoke, configure: Any
+    table: WireStubber, invoke: Invoke, configure: Any
 ) -> None:
     configure(allow_video=False, invitations=SETTINGS)
     body = {"role": "AGENT", "capabilities": {"video": "SEND"}, "lifetimeSeconds": 7200, "uses": 6}
@@ -188,7 +188,7 @@ def test_create_refuses_what_the_broker_does_not_allow(
 
 
 def test_create_without_the_caller_identity_is_a_500(
-    table: Stubber, invoke: Invoke, capsys: pytest.CaptureFixture[str]
+    table: WireStubber, invoke: Invoke, capsys: pytest.CaptureFixture[str]
 ) -> None:
     event = create()
     del event["requestContext"]["identity"]["userArn"]
@@ -218,7 +218,7 @@ STORE_FAILURES = [
 
 @pytest.mark.parametrize(("code", "http", "status", "type_code", "title", "retry"), STORE_FAILURES)
 def test_create_store_failures(
-    table: Stubber,
+    table: WireStubber,
     invoke: Invoke,
     code: str,
     http: int,
@@ -234,7 +234,7 @@ def test_create_store_failures(
 
 
 def test_create_unexpected_store_error_is_a_500_without_details(
-    table: Stubber, invoke: Invoke, capsys: pytest.CaptureFixture[str]
+    table: WireStubber, invoke: Invoke, capsys: pytest.CaptureFixture[str]
 ) -> None:
     table.add_client_error("put_item", "AccessDeniedException", "User arn:aws:iam::1:role/x", 400)
     response = invoke(create())
@@ -248,7 +248,7 @@ def test_create_unexpected_store_error_is_a_500_without_details(
 # -- list -----------------------------------------------------------------------------------
 
 
-def test_list_answers_the_open_invitations_page_by_page(table: Stubber, invoke: Invoke) -> None:
+def test_list_answers_the_open_invitations_page_by_page(table: WireStubber, invoke: Invoke) -> None:
     last = {"invitationId": {"S": INVITATION_ID}}
     table.add_response(
         "query", {"Items": [listed(uses=2, uses_left=1)], "LastEvaluatedKey": last}, query_params()
@@ -279,13 +279,13 @@ def test_list_answers_the_open_invitations_page_by_page(table: Stubber, invoke: 
     }
 
 
-def test_list_of_a_contact_without_invitations_is_empty(table: Stubber, invoke: Invoke) -> None:
+def test_list_of_a_contact_without_invitations_is_empty(table: WireStubber, invoke: Invoke) -> None:
     table.add_response("query", {"Items": []}, query_params())
     assert body_of(invoke(route_event("GET", CONTACT_RESOURCE))) == {"invitations": []}
 
 
 def test_the_first_invitation_request_creates_the_table_client_in_the_functions_region(
-    table: Stubber,
+    table: WireStubber,
     shared_table_client: Any,
     invoke: Invoke,
     monkeypatch: pytest.MonkeyPatch,
@@ -299,12 +299,12 @@ def test_the_first_invitation_request_creates_the_table_client_in_the_functions_
     assert regions == ["eu-west-1"]
 
 
-def test_list_checks_the_contact_id(table: Stubber, invoke: Invoke) -> None:
+def test_list_checks_the_contact_id(table: WireStubber, invoke: Invoke) -> None:
     response = invoke(route_event("GET", CONTACT_RESOURCE, contact_id="x" * 257))
     assert body_of(response) == invalid(("contactId", "must be at most 256 characters long"))
 
 
-def test_list_store_failure(table: Stubber, invoke: Invoke) -> None:
+def test_list_store_failure(table: WireStubber, invoke: Invoke) -> None:
     table.add_client_error("query", "InternalServerError", "boom", 500)
     response = invoke(route_event("GET", CONTACT_RESOURCE))
     assert body_of(response) == problem(
@@ -319,7 +319,7 @@ def revoke() -> dict[str, Any]:
     return route_event("DELETE", ONE_RESOURCE, invitation_id=INVITATION_ID)
 
 
-def test_revoke_answers_204_without_a_body(table: Stubber, invoke: Invoke) -> None:
+def test_revoke_answers_204_without_a_body(table: WireStubber, invoke: Invoke) -> None:
     table.add_response("update_item", {}, revoke_params())
     assert invoke(revoke()) == {
         "statusCode": 204,
@@ -330,7 +330,7 @@ def test_revoke_answers_204_without_a_body(table: Stubber, invoke: Invoke) -> No
 
 
 def test_revoking_another_contacts_or_no_invitation_is_a_404(
-    table: Stubber, invoke: Invoke
+    table: WireStubber, invoke: Invoke
 ) -> None:
     table.add_client_error(
         "update_item", "ConditionalCheckFailedException", "The conditional request failed", 400
@@ -350,13 +350,13 @@ def test_revoking_another_contacts_or_no_invitation_is_a_404(
     ],
 )
 def test_revoke_checks_the_invitation_id(
-    table: Stubber, invoke: Invoke, invitation_id: str, message: str
+    table: WireStubber, invoke: Invoke, invitation_id: str, message: str
 ) -> None:
     response = invoke(route_event("DELETE", ONE_RESOURCE, invitation_id=invitation_id))
     assert body_of(response) == invalid(("invitationId", message))
 
 
-def test_revoke_needs_the_invitation_id(table: Stubber, invoke: Invoke) -> None:
+def test_revoke_needs_the_invitation_id(table: WireStubber, invoke: Invoke) -> None:
     event = revoke()
     del event["pathParameters"]["invitationId"]
     response = invoke(event)
@@ -366,14 +366,14 @@ def test_revoke_needs_the_invitation_id(table: Stubber, invoke: Invoke) -> None:
     )
 
 
-def test_revoke_store_failure(table: Stubber, invoke: Invoke) -> None:
+def test_revoke_store_failure(table: WireStubber, invoke: Invoke) -> None:
     table.add_client_error("update_item", "ThrottlingException", "slow down", 400)
     response = invoke(revoke())
     assert body_of(response) == problem(429, "throttled", "Too many requests", STORE_DETAIL)
 
 
 def test_list_stops_at_its_limit_without_reading_another_page(
-    table: Stubber, invoke: Invoke
+    table: WireStubber, invoke: Invoke
 ) -> None:
     last = {"invitationId": {"S": INVITATION_ID}}
     full_page = [listed() for _ in range(store.LIST_LIMIT)]
@@ -383,7 +383,7 @@ def test_list_stops_at_its_limit_without_reading_another_page(
     assert len(body_of(response)["invitations"]) == store.LIST_LIMIT
 
 
-def test_list_reads_on_past_a_page_without_items(table: Stubber, invoke: Invoke) -> None:
+def test_list_reads_on_past_a_page_without_items(table: WireStubber, invoke: Invoke) -> None:
     last = {"invitationId": {"S": INVITATION_ID}}
     table.add_response("query", {"LastEvaluatedKey": last, "Count": 0}, query_params())
     table.add_response("query", {"Items": [listed()]}, query_params(last))

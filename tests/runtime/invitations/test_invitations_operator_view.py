@@ -7,8 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from botocore.exceptions import ReadTimeoutError
-from botocore.stub import Stubber
 from invitation_support import (
     CONTACT_RESOURCE,
     INVITATION_ID,
@@ -25,8 +23,10 @@ from invitation_support import (
     route_event,
 )
 from runtime_support import CONTACT_ID, body_of, log_line, printed, problem
+from wire_stub import WireStubber
 
 from runtime.broker import dynamodb
+from runtime.broker.aws.errors import ReadTimeoutError
 
 Invoke = Any
 CAPTURE = pytest.CaptureFixture[str]
@@ -46,7 +46,7 @@ def revoke() -> dict[str, Any]:
 
 
 def test_a_created_invitation_is_logged_and_counted(
-    table: Stubber, invoke: Invoke, capsys: CAPTURE
+    table: WireStubber, invoke: Invoke, capsys: CAPTURE
 ) -> None:
     table.add_response("put_item", {}, put_params())
     assert invoke(route_event("POST", CONTACT_RESOURCE, {}))["statusCode"] == 201
@@ -67,7 +67,7 @@ def test_a_created_invitation_is_logged_and_counted(
 
 
 def test_a_listing_is_logged_with_its_count_and_counts_nothing(
-    table: Stubber, invoke: Invoke, capsys: CAPTURE
+    table: WireStubber, invoke: Invoke, capsys: CAPTURE
 ) -> None:
     table.add_response("query", {"Items": [listed(), listed()]}, query_params())
     assert invoke(route_event("GET", CONTACT_RESOURCE))["statusCode"] == 200
@@ -77,7 +77,7 @@ def test_a_listing_is_logged_with_its_count_and_counts_nothing(
 
 
 def test_a_revoked_invitation_is_logged_and_counted(
-    table: Stubber, invoke: Invoke, capsys: CAPTURE
+    table: WireStubber, invoke: Invoke, capsys: CAPTURE
 ) -> None:
     table.add_response("update_item", {}, revoke_params())
     assert invoke(revoke())["statusCode"] == 204
@@ -89,7 +89,7 @@ def test_a_revoked_invitation_is_logged_and_counted(
 
 
 def test_revoking_no_such_invitation_is_logged_and_counts_nothing(
-    table: Stubber, invoke: Invoke, capsys: CAPTURE
+    table: WireStubber, invoke: Invoke, capsys: CAPTURE
 ) -> None:
     table.add_client_error("update_item", "ConditionalCheckFailedException", "failed", 400)
     assert invoke(revoke())["statusCode"] == 404
@@ -121,7 +121,7 @@ def route(name: str) -> dict[str, Any]:
 
 @pytest.mark.parametrize(("name", "method", "operation"), ROUTES)
 def test_a_throttled_store_call_names_its_operation_and_is_counted(
-    table: Stubber, invoke: Invoke, capsys: CAPTURE, name: str, method: str, operation: str
+    table: WireStubber, invoke: Invoke, capsys: CAPTURE, name: str, method: str, operation: str
 ) -> None:
     table.add_client_error(method, "ThrottlingException", "slow down", 400)
     response = invoke(route(name))
@@ -174,7 +174,7 @@ def test_a_store_timeout_is_a_503_logged_with_the_errors_type(
 
 
 def test_an_unexpected_store_error_is_logged_with_its_type_and_traceback(
-    table: Stubber, invoke: Invoke, capsys: CAPTURE
+    table: WireStubber, invoke: Invoke, capsys: CAPTURE
 ) -> None:
     table.add_client_error("query", "AccessDeniedException", "User arn:aws:iam::1:role/x", 400)
     assert invoke(route("list"))["statusCode"] == 500

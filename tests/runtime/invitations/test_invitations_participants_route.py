@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from botocore.stub import Stubber
 from runtime_support import (
     CONNECT_RESPONSE,
     PARTICIPANT_ID,
@@ -15,6 +14,7 @@ from runtime_support import (
     body_of,
     expected_params,
 )
+from wire_stub import WireStubber
 
 from runtime.broker import handler
 
@@ -22,7 +22,7 @@ Invoke = Any
 
 
 def test_the_participants_route_adds_a_participant_with_invitations_on(
-    stub: Stubber, table: Stubber, invoke: Invoke
+    stub: WireStubber, table: WireStubber, invoke: Invoke
 ) -> None:
     stub.add_response("create_participant", CONNECT_RESPONSE, expected_params())
     response = invoke(api_gateway_event({"displayName": "Ana Silva"}))
@@ -31,7 +31,7 @@ def test_the_participants_route_adds_a_participant_with_invitations_on(
 
 
 def test_a_participants_request_leaves_the_invitation_routes_unloaded(
-    stub: Stubber, invoke: Invoke, monkeypatch: pytest.MonkeyPatch
+    stub: WireStubber, invoke: Invoke, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """As in a fresh interpreter (test_invitation_imports.py), here in process."""
     monkeypatch.setattr(handler, "_invitation_app", None)

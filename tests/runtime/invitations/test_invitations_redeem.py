@@ -7,8 +7,6 @@ from __future__ import annotations
 from typing import Any, cast
 
 import pytest
-from botocore.exceptions import ReadTimeoutError
-from botocore.stub import Stubber
 from invitation_support import (
     INVITATION_ID,
     NOT_VALID,
@@ -41,8 +39,10 @@ from runtime_support import (
     log_line,
     problem,
 )
+from wire_stub import WireStubber
 
 from runtime.broker import dynamodb
+from runtime.broker.aws.errors import ReadTimeoutError
 
 Invoke = Any
 KEY = "redeem-7f3a"
@@ -78,7 +78,7 @@ def refused(old: dict[str, Any] | None) -> dict[str, Any]:
     return arguments
 
 
-def connect_adds(stub: Stubber, display_name: str) -> None:
+def connect_adds(stub: WireStubber, display_name: str) -> None:
     """Connect adds the invitee: CreateParticipant with the redemption's name and token."""
     token = invitation_token(KEY, display_name=display_name, capabilities={})
     stub.add_response(
@@ -89,7 +89,7 @@ def connect_adds(stub: Stubber, display_name: str) -> None:
 
 
 def test_redeem_consumes_a_use_and_adds_the_participant(
-    table: Stubber, stub: Stubber, invoke: Invoke, capsys: pytest.CaptureFixture[str]
+    table: WireStubber, stub: WireStubber, invoke: Invoke, capsys: pytest.CaptureFixture[str]
 ) -> None:
     table.add_response("update_item", consumed(display_name="Grandma"), consume_params(key=KEY))
     connect_adds(stub, "Grandma")
@@ -107,7 +107,7 @@ def test_redeem_consumes_a_use_and_adds_the_participant(
 
 
 def test_the_invitee_chooses_the_name_when_the_invitation_sets_none(
-    table: Stubber, stub: Stubber, invoke: Invoke
+    table: WireStubber, stub: WireStubber, invoke: Invoke
 ) -> None:
     table.add_response(
         "update_item",
@@ -124,7 +124,7 @@ def test_the_invitee_chooses_the_name_when_the_invitation_sets_none(
 
 
 def test_a_name_beyond_ascii_is_recorded_with_the_documented_encoding(
-    table: Stubber, stub: Stubber, invoke: Invoke
+    table: WireStubber, stub: WireStubber, invoke: Invoke
 ) -> None:
     """The redemption's hash escapes the name to ASCII (``redemption``), as a retry computes it."""
     table.add_response(
@@ -164,7 +164,7 @@ def test_a_name_beyond_ascii_is_recorded_with_the_documented_encoding(
     ],
 )
 def test_every_invitation_that_cannot_be_redeemed_gets_the_same_answer(
-    table: Stubber,
+    table: WireStubber,
     invoke: Invoke,
     capsys: pytest.CaptureFixture[str],
     old: dict[str, Any] | None,
@@ -187,7 +187,7 @@ def test_every_invitation_that_cannot_be_redeemed_gets_the_same_answer(
     ["no-dot-at-all", f"{INVITATION_ID}.short", f"{INVITATION_ID[:-1]}!.{'a' * 43}", "é" * 60],
 )
 def test_a_malformed_secret_is_unknown_without_a_lookup(
-    table: Stubber, invoke: Invoke, capsys: pytest.CaptureFixture[str], secret: str
+    table: WireStubber, invoke: Invoke, capsys: pytest.CaptureFixture[str], secret: str
 ) -> None:
     response = invoke(redeem({"secret": secret}))
     assert (response["statusCode"], body_of(response)) == (404, REFUSED)
@@ -196,7 +196,7 @@ def test_a_malformed_secret_is_unknown_without_a_lookup(
 
 
 def test_a_retried_redemption_replays_without_consuming_again(
-    table: Stubber, stub: Stubber, invoke: Invoke, capsys: pytest.CaptureFixture[str]
+    table: WireStubber, stub: WireStubber, invoke: Invoke, capsys: pytest.CaptureFixture[str]
 ) -> None:
     old = item(uses_left=0, display_name="Grandma", redemptions=[redemption(KEY, None)])
     table.add_client_error("update_item", **refused(old), expected_params=consume_params(key=KEY))
@@ -211,7 +211,7 @@ def test_a_retried_redemption_replays_without_consuming_again(
 
 
 def test_a_consuming_write_resent_by_the_sdk_finds_its_own_use_id(
-    table: Stubber, stub: Stubber, invoke: Invoke, capsys: pytest.CaptureFixture[str]
+    table: WireStubber, stub: WireStubber, invoke: Invoke, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """The first attempt was applied and its answer lost: the resent write's condition fails on
     the use ID it added. Consumed once, not a replay: a refusal gives the use back."""
@@ -235,7 +235,7 @@ def test_a_consuming_write_resent_by_the_sdk_finds_its_own_use_id(
 
 
 def test_a_replay_that_connect_refuses_gives_nothing_back(
-    table: Stubber, stub: Stubber, invoke: Invoke, capsys: pytest.CaptureFixture[str]
+    table: WireStubber, stub: WireStubber, invoke: Invoke, capsys: pytest.CaptureFixture[str]
 ) -> None:
     old = item(uses_left=0, display_name="Grandma", redemptions=[redemption(KEY, None)])
     table.add_client_error("update_item", **refused(old), expected_params=consume_params(key=KEY))
@@ -262,7 +262,7 @@ def test_a_replay_that_connect_refuses_gives_nothing_back(
     ids=["name-fixed", "name-required"],
 )
 def test_a_display_name_that_does_not_fit_consumes_nothing(
-    table: Stubber, invoke: Invoke, sent: dict[str, Any], old: dict[str, Any], message: str
+    table: WireStubber, invoke: Invoke, sent: dict[str, Any], old: dict[str, Any], message: str
 ) -> None:
     params = consume_params(display_name=sent.get("displayName"))
     table.add_client_error("update_item", **refused(old), expected_params=params)
@@ -281,8 +281,8 @@ CONNECT_REFUSALS = [
 
 @pytest.mark.parametrize(("code", "http", "status"), CONNECT_REFUSALS)
 def test_a_4xx_after_consuming_gives_the_use_back(
-    table: Stubber,
-    stub: Stubber,
+    table: WireStubber,
+    stub: WireStubber,
     invoke: Invoke,
     capsys: pytest.CaptureFixture[str],
     code: str,
@@ -301,8 +301,8 @@ def test_a_4xx_after_consuming_gives_the_use_back(
 
 @pytest.mark.parametrize("code", ["InternalServiceException", "SomethingNew"])
 def test_a_5xx_after_consuming_keeps_the_use_consumed(
-    table: Stubber,
-    stub: Stubber,
+    table: WireStubber,
+    stub: WireStubber,
     invoke: Invoke,
     capsys: pytest.CaptureFixture[str],
     code: str,
@@ -311,13 +311,13 @@ def test_a_5xx_after_consuming_keeps_the_use_consumed(
     stub.add_client_error("create_participant", code, "no", 500)
     response = invoke(redeem(key=KEY))
     assert response["statusCode"] == (503 if code == "InternalServiceException" else 500)
-    # No give-back queued: one sent would reach the Stubber, fail and count as a store error.
+    # No give-back queued: one sent would reach the WireStubber, fail and count as a store error.
     _, record, _ = observed(capsys.readouterr().out)
     assert record == invitation_record()
 
 
 def test_a_role_the_broker_no_longer_allows_is_refused_and_given_back(
-    table: Stubber, invoke: Invoke, configure: Any
+    table: WireStubber, invoke: Invoke, configure: Any
 ) -> None:
     configure(
         invitations=SETTINGS, allowed_roles=frozenset({"CUSTOM_BOT"}), default_role="CUSTOM_BOT"
@@ -352,8 +352,8 @@ class GiveBackTimesOut:
     "code", ["InternalServerError", "AccessDeniedException", "ReadTimeoutError"]
 )
 def test_a_failed_give_back_keeps_the_answer(
-    table: Stubber,
-    stub: Stubber,
+    table: WireStubber,
+    stub: WireStubber,
     invoke: Invoke,
     shared_table_client: Any,
     capsys: pytest.CaptureFixture[str],
@@ -375,7 +375,7 @@ def test_a_failed_give_back_keeps_the_answer(
 
 
 def test_a_give_back_on_an_invitation_that_is_gone_changes_nothing(
-    table: Stubber, stub: Stubber, invoke: Invoke, capsys: pytest.CaptureFixture[str]
+    table: WireStubber, stub: WireStubber, invoke: Invoke, capsys: pytest.CaptureFixture[str]
 ) -> None:
     table.add_response("update_item", consumed(display_name="Grandma"), consume_params())
     stub.add_client_error("create_participant", "ConflictException", "full", 409)
@@ -389,7 +389,7 @@ def test_a_give_back_on_an_invitation_that_is_gone_changes_nothing(
 
 
 def test_a_give_back_resent_by_the_sdk_finds_its_use_id_gone_and_counts_once(
-    table: Stubber, stub: Stubber, invoke: Invoke, capsys: pytest.CaptureFixture[str]
+    table: WireStubber, stub: WireStubber, invoke: Invoke, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """The first attempt gave the use back (its answer lost): the item is there without the use
     ID, which only this redemption removes. Nothing more is given back."""
@@ -403,7 +403,7 @@ def test_a_give_back_resent_by_the_sdk_finds_its_use_id_gone_and_counts_once(
     assert record == invitation_record(InvitationUsesGivenBack=1)
 
 
-def test_a_store_failure_while_consuming(table: Stubber, invoke: Invoke) -> None:
+def test_a_store_failure_while_consuming(table: WireStubber, invoke: Invoke) -> None:
     table.add_client_error("update_item", "InternalServerError", "down", 500)
     response = invoke(redeem())
     assert body_of(response) == problem(
@@ -433,7 +433,7 @@ def test_a_store_failure_while_consuming(table: Stubber, invoke: Invoke) -> None
     ],
 )
 def test_redeem_validates_before_any_lookup(
-    table: Stubber,
+    table: WireStubber,
     invoke: Invoke,
     body: dict[str, Any],
     headers: dict[str, str],
@@ -443,7 +443,7 @@ def test_redeem_validates_before_any_lookup(
     assert body_of(invoke(event)) == invalid(*errors)
 
 
-def test_redeem_needs_json(table: Stubber, invoke: Invoke) -> None:
+def test_redeem_needs_json(table: WireStubber, invoke: Invoke) -> None:
     event = route_event(
         "POST", REDEEM_RESOURCE, {"secret": SECRET}, contact_id=None, headers={"Content-Type": ""}
     )

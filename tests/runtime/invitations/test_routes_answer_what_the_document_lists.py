@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from botocore.exceptions import ClientError, ReadTimeoutError
 from invitation_support import (
     CONTACT_RESOURCE,
     INVITATION_ID,
@@ -45,6 +44,7 @@ from schema_support import document
 from constructs_lib import _contract
 from constructs_lib.openapi import invitations as _openapi_invitations
 from runtime.broker import connect, contacts, dynamodb, handler
+from runtime.broker.aws.errors import ClientError, ReadTimeoutError
 
 PARTICIPANTS = "/contacts/{contactId}/participants"
 URN = "urn:connect-participant-broker:problem:"
