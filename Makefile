@@ -35,9 +35,10 @@ install: $(STAMP)
 synth: $(STAMP)
 	cdk synth --quiet --no-notices $(CDK_ARGS)
 
+# Two pytest-xdist workers, a test file each at a time (a file's fixtures are built once).
 test: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadfile
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -21,8 +21,8 @@ def app_factory(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., cdk.A
     """Build a fresh ``App`` (cdk.json context, temporary outdir); keyword args add context."""
     from cdk_support import new_app
 
-    def factory(*, validate: bool = False, **context: Any) -> cdk.App:
-        return new_app(tmp_path_factory.mktemp("cdk"), validate=validate, **context)
+    def factory(**context: Any) -> cdk.App:
+        return new_app(tmp_path_factory.mktemp("cdk"), **context)
 
     return factory
 

@@ -8,6 +8,7 @@ rest of the suite, which runs first; the ``consumer`` fixture waits for it.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -53,15 +54,27 @@ class Consumer:
         return self.python.parent
 
 
+#: Under pytest-xdist, this process is one worker among several.
+_XDIST_WORKER = bool(os.environ.get("PYTEST_XDIST_WORKER"))
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The packaging tests run last: the consumer environment is prepared while the rest of the
-    suite runs."""
-    items.sort(key=lambda item: HERE in item.path.parents)
+    suite runs. Under pytest-xdist they run first instead, on whichever worker takes them,
+    which prepares the environment while the other workers run the rest."""
+    items.sort(key=lambda item: (HERE in item.path.parents) != _XDIST_WORKER)
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
+    if _XDIST_WORKER:
+        return  # every worker collects every test: the ``consumer`` fixture starts it
     if _job or not any(HERE in item.path.parents for item in session.items):
         return
+    _start()
+
+
+def _start() -> None:
+    """Prepare the consumer environment in a background process."""
     work = Path(tempfile.mkdtemp(prefix="cpb-consumer-"))
     log = (work / "prepare.log").open("w")
     # At a lower priority: the suite's own tests (some of them timed) come first.
@@ -88,6 +101,8 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 
 @pytest.fixture(scope="session")
 def consumer() -> Consumer:
+    if not _job:
+        _start()
     process, work = _job.get("process"), _job.get("work")
     assert isinstance(process, subprocess.Popen) and isinstance(work, Path)
     returncode = process.wait(timeout=600)
