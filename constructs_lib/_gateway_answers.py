@@ -45,6 +45,13 @@ CORS_EXPOSE_HEADERS: Final[tuple[str, ...]] = ("Retry-After",)
 UNKNOWN_ROUTE_DETAIL: Final[str] = (
     "The request is not authenticated, or no such resource or method exists."
 )
+#: The detail of the 5XX fallback, whose answer a failed function gets: 502, and a body without
+#: ``status`` (a status set on the fallback would become every 5xx type's).
+FUNCTION_FAILED_DETAIL: Final[str] = (
+    "The broker failed to answer; retry after the time in Retry-After."
+)
+#: The ``Retry-After`` the gateway's 429 and 5xx answers carry, in seconds.
+RETRY_AFTER_SECONDS: Final[int] = 1
 #: The detail of the REQUEST_TOO_LARGE answer (a body over API Gateway's payload quota).
 REQUEST_TOO_LARGE_DETAIL: Final[str] = "The request is too large."
 #: API Gateway's payload quota for a REST API request, 10 MB ("Amazon API Gateway quotas").

@@ -152,7 +152,7 @@ CORS_ALLOW_HEADERS: Final[tuple[str, ...]] = _gateway_answers.CORS_ALLOW_HEADERS
 CORS_ALLOW_METHODS: Final[tuple[str, ...]] = _gateway_answers.CORS_ALLOW_METHODS
 CORS_MAX_AGE: Final[Duration] = Duration.seconds(_gateway_answers.CORS_MAX_AGE_SECONDS)
 #: Seconds a client should wait after a gateway 429 (stage throttling or quota).
-RETRY_AFTER_SECONDS: Final[int] = 1
+RETRY_AFTER_SECONDS: Final[int] = _gateway_answers.RETRY_AFTER_SECONDS
 
 #: Access-log line: JSON, one object per request. The resource *template* is logged, not the
 #: path, and never a body or header value.

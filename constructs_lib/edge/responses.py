@@ -156,7 +156,7 @@ GATEWAY_PROBLEMS: tuple[GatewayProblem, ...] = (
         apigateway.ResponseType.DEFAULT_5_XX,
         "Default5XX",
         "bad-gateway",
-        "The broker failed to answer; retry after the time in Retry-After.",
+        _gateway_answers.FUNCTION_FAILED_DETAIL,
         None,
         retry_after=True,
     ),

@@ -25,6 +25,7 @@ serialized exactly as the function serializes its problems.
 
 from __future__ import annotations
 
+import json
 import urllib.parse
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -129,6 +130,19 @@ class LocalGateway:
                 )
             response["headers"] = {**response["headers"], **cors}
         return response
+
+    def function_failed(self, request_id: str) -> dict[str, Any]:
+        """A failed function's answer: 502, through the gateway's 5XX fallback, whose body
+        leaves ``status`` out and whose headers carry ``Retry-After``."""
+        response = self.problem("bad-gateway", _gateway_answers.FUNCTION_FAILED_DETAIL, request_id)
+        body = json.loads(response["body"])
+        del body["status"]
+        retry_after = str(_gateway_answers.RETRY_AFTER_SECONDS)
+        response["headers"] = {**response["headers"], "Retry-After": retry_after}
+        if len(self.origins) == 1:
+            exposed = ",".join(_gateway_answers.CORS_EXPOSE_HEADERS)
+            response["headers"]["Access-Control-Expose-Headers"] = exposed
+        return {**response, "statusCode": 502, "body": json.dumps(body, separators=(",", ":"))}
 
     def preflight(self, headers: Sequence[tuple[str, str]], route: Route) -> dict[str, Any]:
         """The CORS preflight answer of ``route``, as the deployed MOCK integration gives it."""

@@ -190,10 +190,8 @@ class LocalBroker(LoopbackService):
         try:
             response = runtime.handler(event, LambdaContext(timeout=self.config.function_timeout))
         except Exception:
-            traceback.print_exc()
-            response = gateway.problem(
-                "internal", "the broker failed; see the local broker's output", request_id
-            )
+            traceback.print_exc()  # API Gateway logs nothing of it; Lambda's log would
+            response = gateway.function_failed(request_id)
         return proxy_response(response)
 
 

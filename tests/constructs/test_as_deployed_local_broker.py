@@ -157,3 +157,22 @@ def test_invitation_preflights_match_the_deployed_mock_integrations(
     local_headers = {k: v for k, v in headers if k != "x-amzn-RequestId"}
     deployed = mock_integration.answer(options_method_of(synth, INVITATION_PREFLIGHTS[path]), sent)
     assert (status, local_headers, data) == (*deployed, b"")
+
+
+def test_a_failed_function_gets_the_deployed_502(
+    pair: tuple[Synthesized, LocalBroker], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A function that raises is answered by API Gateway with 502 through the 5XX fallback
+    (aws_rules.gateway_responses.FUNCTION_ERROR), not with the function's own 500."""
+    synth, local = pair
+    runtime = local._runtime
+    assert runtime is not None
+
+    def crash(event: dict[str, Any], context: object) -> dict[str, Any]:
+        raise RuntimeError("the function failed")
+
+    monkeypatch.setattr(local, "_runtime", dataclasses.replace(runtime, handler=crash))
+    answer = local_answer(local, "POST", ROUTE, b'{"displayName": "Ana"}')
+    deployed = deployed_problem(synth, gateway_responses.FUNCTION_ERROR, answer["request_id"])
+    assert {k: answer[k] for k in ("status", "headers", "body")} == deployed
+    assert answer["status"] == 502 and "status" not in answer["body"]
