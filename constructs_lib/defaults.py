@@ -174,6 +174,7 @@ ACCESS_LOG_FIELDS: Final[dict[str, str]] = {
     "userAgent": "$context.identity.userAgent",
     "caller": "$context.identity.caller",
     "userArn": "$context.identity.userArn",
+    "cognitoIdentityId": "$context.identity.cognitoIdentityId",
     "authorizerError": "$context.authorizer.error",
     "wafResponseCode": "$context.wafResponseCode",
     "tlsVersion": "$context.tlsVersion",

@@ -369,6 +369,15 @@ def test_access_logs_are_json_into_the_access_log_group(synth: Synthesized) -> N
     )
 
 
+def test_access_log_holds_every_caller_identity_the_broker_uses(synth: Synthesized) -> None:
+    """CONTRACT v2.1's caller is derived from ``userArn`` (IAM users and role sessions) or
+    ``cognitoIdentityId`` (identity-pool credentials, aws_rules.iam_identity): an operator
+    matching a contact-bound caller or an invitation's creator to a request needs both."""
+    line = json.loads(synth.only("AWS::ApiGateway::Stage")["AccessLogSetting"]["Format"])
+    assert line["userArn"] == "$context.identity.userArn"
+    assert line["cognitoIdentityId"] == "$context.identity.cognitoIdentityId"
+
+
 def test_access_log_never_holds_the_concrete_path_or_a_body(synth: Synthesized) -> None:
     fmt = synth.only("AWS::ApiGateway::Stage")["AccessLogSetting"]["Format"]
     assert "$context.path" not in fmt
