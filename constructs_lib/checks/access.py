@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from aws_cdk import aws_iam as iam
@@ -27,6 +28,11 @@ def allowed_principals(principals: Sequence[iam.IPrincipal]) -> None:
         )
     for principal in principals:
         allowed_principal(principal)
+
+
+#: A role session's ARN (IAM User Guide, "IAM identifiers"): its requests carry the role's ARN
+#: as ``aws:PrincipalArn``, so the allowlist's Deny would refuse the session it names.
+_ROLE_SESSION = re.compile(r"arn:(aws[a-z-]*):sts::(\d{12}):assumed-role/([^/]+)/.+")
 
 
 def _wildcard(value: object) -> bool:
@@ -80,6 +86,15 @@ def allowed_principal(principal: iam.IPrincipal) -> None:
             "'?'); a policy's Principal cannot match part of an ARN, so the Allow would not "
             "name it: list each role or user by its full ARN, or its account with "
             "iam.AccountPrincipal"
+        )
+    session = next((m for m in map(_ROLE_SESSION.fullmatch, map(str, values)) if m), None)
+    if session:
+        partition, account, role = session.groups()
+        raise ValueError(
+            f"allowed_principals contains the role session {session.group(0)!r}; a session's "
+            "requests carry its role's ARN as aws:PrincipalArn, so the allowlist's Deny would "
+            f"refuse it: list the role, iam.ArnPrincipal('arn:{partition}:iam::{account}:role/"
+            f"{role}') (with the role's path, if it has one)"
         )
     arns = shown.get("AWS")
     if arns is None or len(arns) != 1:

@@ -87,6 +87,14 @@ REFUSED: dict[str, tuple[Callable[[], iam.IPrincipal], str]] = {
             conditions=repr(VPCE),
         ),
     ),
+    "role-session": (
+        lambda: iam.ArnPrincipal("arn:aws-cn:sts::123456789012:assumed-role/app/i-0abc"),
+        "allowed_principals contains the role session "
+        "'arn:aws-cn:sts::123456789012:assumed-role/app/i-0abc'; a session's requests carry its "
+        "role's ARN as aws:PrincipalArn, so the allowlist's Deny would refuse it: list the role, "
+        "iam.ArnPrincipal('arn:aws-cn:iam::123456789012:role/app') (with the role's path, if it "
+        "has one)",
+    ),
     "organization": (
         lambda: iam.OrganizationPrincipal(ORG),
         WITH_CONDITIONS.format(
@@ -100,7 +108,7 @@ REFUSED: dict[str, tuple[Callable[[], iam.IPrincipal], str]] = {
 
 
 @pytest.mark.parametrize("case", sorted(REFUSED))
-def test_wildcards_and_conditions_are_refused_at_synth(
+def test_wildcards_conditions_and_sessions_are_refused_at_synth(
     app_factory: Callable[..., cdk.App], case: str
 ) -> None:
     make, message = REFUSED[case]
