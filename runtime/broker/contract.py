@@ -54,18 +54,20 @@ def _compiled(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
+_SIMPLE_TYPES: dict[str, type] = {"string": str, "object": dict, "array": list, "boolean": bool}
+
+
 def _is_type(instance: object, type_name: str) -> bool:
-    checks: dict[str, bool] = {
-        "string": isinstance(instance, str),
-        "object": isinstance(instance, dict),
-        "array": isinstance(instance, list),
-        "boolean": isinstance(instance, bool),
-        "null": instance is None,
-        "integer": not isinstance(instance, bool)
-        and (isinstance(instance, int) or (isinstance(instance, float) and instance.is_integer())),
-        "number": isinstance(instance, int | float) and not isinstance(instance, bool),
-    }
-    return checks.get(type_name, False)
+    simple = _SIMPLE_TYPES.get(type_name)
+    if simple is not None:
+        return isinstance(instance, simple)
+    if type_name == "null":
+        return instance is None
+    if isinstance(instance, bool):
+        return False
+    if type_name == "integer":
+        return isinstance(instance, int) or (isinstance(instance, float) and instance.is_integer())
+    return type_name == "number" and isinstance(instance, int | float)
 
 
 def _type_error(instance: object, schema: Mapping[str, Any]) -> str | None:
