@@ -1,7 +1,7 @@
-"""Validation by ``contract.schema.json``: a tiny JSON Schema 2020-12 interpreter of the keywords
+"""Validation by ``contract.schema.json``: a JSON Schema 2020-12 interpreter of the keywords
 it uses (docs/contract.md). An integer is any number with a zero fractional part; patterns use
 ``re.fullmatch``; lengths count code points; a string reports its first failure; a member is
-named as sent, a lone surrogate as its escape (bodies and logs stay valid UTF-8)."""
+named as sent, a lone surrogate as its escape."""
 
 from __future__ import annotations
 

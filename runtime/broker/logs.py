@@ -68,7 +68,7 @@ class JsonFormatter(logging.Formatter):
 
 
 class StdoutHandler(logging.Handler):
-    """Write to whatever ``sys.stdout`` is at emit time (Lambda ships stdout to CloudWatch)."""
+    """Write to whatever ``sys.stdout`` is at emit time."""
 
     def emit(self, record: logging.LogRecord) -> None:
         try:

@@ -21,7 +21,7 @@ COUNTERS = (
 
 
 class Invocation:
-    """What one invocation did, in metric terms (class attributes: the defaults)."""
+    """What one invocation did, in metric terms."""
 
     participants_created: int = 0
     validation_rejections: int = 0

@@ -1,6 +1,6 @@
 """RFC 9457 problem responses (types, statuses, titles: ``problems.json``). Every response carries
 ``Cache-Control: no-store`` and ``X-Content-Type-Options: nosniff``; a ``detail`` is text written
-here, never an exception's message, so nothing internal reaches a body."""
+here, never an exception's message."""
 
 from __future__ import annotations
 
