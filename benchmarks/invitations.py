@@ -7,7 +7,8 @@ participants route runs as without invitations (the DynamoDB client is created b
 invitation request, never by it); the redeem route adds the DynamoDB client, the consuming
 UpdateItem and the invitation code. Its
 naive comparison is the same naive handler (CreateParticipant only), and its warm baseline makes
-both calls bare (UpdateItem, then CreateParticipant), so the overhead is the broker's own code.
+the same calls bare (the store's UpdateItem, then DescribeContact and CreateParticipant), on an
+item kept small (``warm_driver``), so the overhead is the broker's own code.
 """
 
 from __future__ import annotations

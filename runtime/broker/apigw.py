@@ -92,16 +92,16 @@ def _number(text: str) -> float:
     return int(value) if value.is_integer() else value
 
 
+_DECODER = json.JSONDecoder(
+    object_pairs_hook=_no_duplicates, parse_float=_number, parse_constant=_reject_constant
+)
+
+
 def json_body(event: Mapping[str, Any]) -> object:
     """The decoded JSON body, or :class:`BodyError`."""
     raw = body_bytes(event)
     try:
-        return json.loads(
-            raw.decode("utf-8"),  # pragma: no mutate (codec case)
-            object_pairs_hook=_no_duplicates,
-            parse_float=_number,
-            parse_constant=_reject_constant,
-        )
+        return _DECODER.decode(raw.decode("utf-8"))  # pragma: no mutate (codec case)
     except BodyError:
         raise
     except ValueError:

@@ -1,7 +1,7 @@
-"""Validation by ``contract.schema.json``: a tiny JSON Schema 2020-12 interpreter of the keywords
+"""Validation by ``contract.schema.json``: a JSON Schema 2020-12 interpreter of the keywords
 it uses (docs/contract.md). An integer is any number with a zero fractional part; patterns use
 ``re.fullmatch``; lengths count code points; a string reports its first failure; a member is
-named as sent, a lone surrogate as its escape (bodies and logs stay valid UTF-8)."""
+named as sent, a lone surrogate as its escape."""
 
 from __future__ import annotations
 
@@ -54,18 +54,20 @@ def _compiled(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
+_SIMPLE_TYPES: dict[str, type] = {"string": str, "object": dict, "array": list, "boolean": bool}
+
+
 def _is_type(instance: object, type_name: str) -> bool:
-    checks: dict[str, bool] = {
-        "string": isinstance(instance, str),
-        "object": isinstance(instance, dict),
-        "array": isinstance(instance, list),
-        "boolean": isinstance(instance, bool),
-        "null": instance is None,
-        "integer": not isinstance(instance, bool)
-        and (isinstance(instance, int) or (isinstance(instance, float) and instance.is_integer())),
-        "number": isinstance(instance, int | float) and not isinstance(instance, bool),
-    }
-    return checks.get(type_name, False)
+    simple = _SIMPLE_TYPES.get(type_name)
+    if simple is not None:
+        return isinstance(instance, simple)
+    if type_name == "null":
+        return instance is None
+    if isinstance(instance, bool):
+        return False
+    if type_name == "integer":
+        return isinstance(instance, int) or (isinstance(instance, float) and instance.is_integer())
+    return type_name == "number" and isinstance(instance, int | float)
 
 
 def _type_error(instance: object, schema: Mapping[str, Any]) -> str | None:

@@ -18,6 +18,11 @@ LOGGER_NAME = __name__.rpartition(".")[0] or "broker"
 LOGGER = logging.getLogger(LOGGER_NAME)
 _EMPTY = dict.fromkeys(("apiRequestId", "lambdaRequestId", "contactId"))
 _context: ContextVar[dict[str, str | None]] = ContextVar("log", default=_EMPTY)
+_ENCODER = json.JSONEncoder(
+    default=str,
+    ensure_ascii=False,  # pragma: no mutate (JSON-equal)
+    separators=(",", ":"),  # pragma: no mutate (JSON-equal)
+)
 
 
 def bind(*, api_request_id: str | None, lambda_request_id: str | None) -> None:
@@ -59,16 +64,11 @@ class JsonFormatter(logging.Formatter):
         fields = getattr(record, "fields", None)
         if isinstance(fields, dict):
             entry.update(fields)
-        return json.dumps(
-            entry,
-            default=str,
-            ensure_ascii=False,  # pragma: no mutate (JSON-equal)
-            separators=(",", ":"),  # pragma: no mutate (JSON-equal)
-        )
+        return _ENCODER.encode(entry)
 
 
 class StdoutHandler(logging.Handler):
-    """Write to whatever ``sys.stdout`` is at emit time (Lambda ships stdout to CloudWatch)."""
+    """Write to whatever ``sys.stdout`` is at emit time."""
 
     def emit(self, record: logging.LogRecord) -> None:
         try:

@@ -21,7 +21,7 @@ COUNTERS = (
 
 
 class Invocation:
-    """What one invocation did, in metric terms (class attributes: the defaults)."""
+    """What one invocation did, in metric terms."""
 
     participants_created: int = 0
     validation_rejections: int = 0
@@ -34,10 +34,11 @@ class Invocation:
     """The check that refused the contact (``ContactCheck``), if one did."""
 
     def __init__(self, **values: Any) -> None:
-        unknown = set(values) - set(Invocation.__annotations__)
-        if unknown:
-            raise TypeError(f"Invocation has no {', '.join(sorted(unknown))}")
-        self.__dict__.update(values)
+        if values:
+            unknown = set(values) - set(Invocation.__annotations__)
+            if unknown:
+                raise TypeError(f"Invocation has no {', '.join(sorted(unknown))}")
+            self.__dict__.update(values)
 
     def counters(self) -> dict[str, int]:
         return {
@@ -108,10 +109,9 @@ def record(
     return document
 
 
+_ENCODER = json.JSONEncoder(separators=(",", ":"))  # pragma: no mutate (JSON-equal)
+
+
 def emit(document: dict[str, Any]) -> None:
-    line = json.dumps(
-        document,
-        separators=(",", ":"),  # pragma: no mutate (JSON-equal)
-    )
-    sys.stdout.write(line + "\n")
+    sys.stdout.write(_ENCODER.encode(document) + "\n")
     sys.stdout.flush()

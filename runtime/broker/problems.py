@@ -1,6 +1,6 @@
 """RFC 9457 problem responses (types, statuses, titles: ``problems.json``). Every response carries
 ``Cache-Control: no-store`` and ``X-Content-Type-Options: nosniff``; a ``detail`` is text written
-here, never an exception's message, so nothing internal reaches a body."""
+here, never an exception's message."""
 
 from __future__ import annotations
 
@@ -19,6 +19,10 @@ INTERNAL_DETAIL = "The broker could not complete the request."
 #: ``Retry-After`` (seconds) sent with these statuses.
 RETRY_AFTER_SECONDS: Mapping[int, int] = {429: 2, 503: 5}
 
+_ENCODER = json.JSONEncoder(
+    ensure_ascii=False,  # pragma: no mutate (JSON-equal)
+    separators=(",", ":"),  # pragma: no mutate (JSON-equal)
+)
 _COMMON_HEADERS: Mapping[str, str] = {
     "Cache-Control": "no-store",
     "X-Content-Type-Options": "nosniff",
@@ -44,11 +48,7 @@ def json_response(
     return {
         "statusCode": status,
         "headers": headers,
-        "body": json.dumps(
-            body,
-            ensure_ascii=False,  # pragma: no mutate (JSON-equal)
-            separators=(",", ":"),  # pragma: no mutate (JSON-equal)
-        ),
+        "body": _ENCODER.encode(body),
         "isBase64Encoded": False,
     }
 
