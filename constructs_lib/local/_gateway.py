@@ -119,9 +119,14 @@ class LocalGateway:
             return self.problem("too-large", _gateway_answers.REQUEST_TOO_LARGE_DETAIL, request_id)
         return None
 
-    def problem(self, code: str, detail: str, request_id: str) -> dict[str, Any]:
-        """A gateway problem: the runtime's serialization, the gateway's CORS headers."""
+    def problem(
+        self, code: str, detail: str, request_id: str, *, retry_after: int | None = None
+    ) -> dict[str, Any]:
+        """A gateway problem: the runtime's serialization, the gateway's ``Retry-After`` (if
+        given) and CORS headers."""
         response = self._problem(code, detail, request_id)
+        if retry_after is not None:
+            response["headers"] = {**response["headers"], "Retry-After": str(retry_after)}
         if len(self.origins) == 1:
             cors = {"Access-Control-Allow-Origin": self.origins[0], "Vary": "Origin"}
             if "Retry-After" in response["headers"]:
@@ -134,15 +139,15 @@ class LocalGateway:
     def function_failed(self, request_id: str) -> dict[str, Any]:
         """A failed function's answer: 502, through the gateway's 5XX fallback, whose body
         leaves ``status`` out and whose headers carry ``Retry-After``."""
-        response = self.problem("bad-gateway", _gateway_answers.FUNCTION_FAILED_DETAIL, request_id)
+        response = self.problem(
+            "bad-gateway",
+            _gateway_answers.FUNCTION_FAILED_DETAIL,
+            request_id,
+            retry_after=_gateway_answers.RETRY_AFTER_SECONDS,
+        )
         body = json.loads(response["body"])
         del body["status"]
-        retry_after = str(_gateway_answers.RETRY_AFTER_SECONDS)
-        response["headers"] = {**response["headers"], "Retry-After": retry_after}
-        if len(self.origins) == 1:
-            exposed = ",".join(_gateway_answers.CORS_EXPOSE_HEADERS)
-            response["headers"]["Access-Control-Expose-Headers"] = exposed
-        return {**response, "statusCode": 502, "body": json.dumps(body, separators=(",", ":"))}
+        return {**response, "body": json.dumps(body, separators=(",", ":"))}
 
     def preflight(self, headers: Sequence[tuple[str, str]], route: Route) -> dict[str, Any]:
         """The CORS preflight answer of ``route``, as the deployed MOCK integration gives it."""
