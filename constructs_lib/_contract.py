@@ -74,6 +74,13 @@ def routes() -> dict[str, str]:
     return dict(found)
 
 
+def settings() -> dict[str, Any]:
+    """Return ``settings.json``: the roles, channels, metrics namespace and metric names, agent
+    wait and invitation bounds the function reads too."""
+    found: dict[str, Any] = _load_json(runtime_dir() / _BROKER_PACKAGE / "settings.json")
+    return found
+
+
 def problems() -> dict[str, ProblemType]:
     """Return the problem catalogue keyed by short code (``$comment`` dropped)."""
     raw: dict[str, Any] = _load_json(runtime_dir() / _BROKER_PACKAGE / "problems.json")

@@ -13,11 +13,14 @@ from aws_cdk import aws_apigateway as apigateway
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 
-from . import _gateway_answers
+from . import _contract, _gateway_answers
+
+#: The names and defaults the function shares (``runtime/broker/settings.json``).
+_SHARED = _contract.settings()
 
 # --- participant policy ---------------------------------------------------------------------
 #: Every role the HTTP API accepts (the five of Connect's CreateParticipant API).
-VALID_ROLES: Final[tuple[str, ...]] = ("AGENT", "CUSTOMER", "SYSTEM", "CUSTOM_BOT", "SUPERVISOR")
+VALID_ROLES: Final[tuple[str, ...]] = tuple(_SHARED["roles"])
 #: Roles a caller may request unless ``allowed_roles`` says otherwise.
 ALLOWED_ROLES: Final[tuple[str, ...]] = ("CUSTOMER",)
 #: Role used when the request body names none (and ``CUSTOMER`` is allowed).
@@ -29,27 +32,26 @@ ALLOW_SCREEN_SHARE: Final[bool] = True
 #: of Connect's generic errors, and the role the contact's channel takes.
 CONTACT_CHECKS: Final[bool] = True
 #: Amazon Connect's channels (the ``Channel`` of DescribeContact).
-CHANNELS: Final[tuple[str, ...]] = ("VOICE", "CHAT", "TASK", "EMAIL")
+CHANNELS: Final[tuple[str, ...]] = tuple(_SHARED["channels"])
 #: The roles Connect accepts per channel. API reference, CreateParticipant, and the SDKs'
 #: ``ParticipantDetails``: "The only valid value for ParticipantRole is CUSTOM_BOT for chat
 #: contact and CUSTOMER for voice contact"; CreateParticipant "supports contacts in the CHAT
 #: channel and VOICE (WebRTC) channels". ``VOICE`` means a WebRTC call.
 CHANNEL_ROLES: Final[dict[str, tuple[str, ...]]] = {
-    "CHAT": ("CUSTOM_BOT",),
-    "VOICE": ("CUSTOMER",),
+    channel: tuple(roles) for channel, roles in _SHARED["channelRoles"].items()
 }
 #: How long the broker waits for a WebRTC call's agent before answering agent-not-connected.
 #: 3 s is what the default 25 s function timeout leaves after the worst case of three Connect
 #: calls (``runtime/broker/budget.py``): enough for the moments between an agent accepting the
 #: call and Connect reporting them connected; a customer who invites someone while still queued
 #: gets a prompt 409 with Retry-After instead of a request held open for the whole queue time.
-AGENT_WAIT: Final[Duration] = Duration.seconds(3)
+AGENT_WAIT: Final[Duration] = Duration.millis(_SHARED["agentWaitMs"])
 #: With AWS_IAM, the caller of an assumed-role session is the role (CONTRACT v2.1): whoever
 #: assumes a role chooses the session name, and refreshed credentials bring a new one.
 IAM_SESSION_IDENTITY: Final[bool] = False
-LOG_LEVELS: Final[tuple[str, ...]] = ("DEBUG", "INFO", "WARNING", "ERROR")
+LOG_LEVELS: Final[tuple[str, ...]] = tuple(_SHARED["logLevels"])
 LOG_LEVEL: Final[str] = "INFO"
-METRICS_NAMESPACE: Final[str] = "ConnectParticipantBroker"
+METRICS_NAMESPACE: Final[str] = _SHARED["metricsNamespace"]
 
 # --- Lambda function ------------------------------------------------------------------------
 RUNTIME: Final[lambda_.Runtime] = lambda_.Runtime.PYTHON_3_14
@@ -102,10 +104,10 @@ INVITATION_ASSET_FILES: Final[tuple[str, ...]] = (
 
 # --- invitations (``InvitationOptions``) -----------------------------------------------------
 #: An invitation lives long enough to be sent and opened during a call, and no longer.
-INVITATION_LIFETIME: Final[Duration] = Duration.minutes(15)
-INVITATION_MAX_LIFETIME: Final[Duration] = Duration.hours(1)
+INVITATION_LIFETIME: Final[Duration] = Duration.seconds(_SHARED["invitationLifetimeSeconds"])
+INVITATION_MAX_LIFETIME: Final[Duration] = Duration.seconds(_SHARED["invitationMaxLifetimeSeconds"])
 #: A WebRTC call takes at most six participants (Connect's multi-user calling).
-INVITATION_MAX_USES: Final[int] = 5
+INVITATION_MAX_USES: Final[int] = _SHARED["invitationMaxUses"]
 INVITATION_POINT_IN_TIME_RECOVERY: Final[bool] = True
 #: Every item expires within the maximum lifetime, so nothing of value outlives the broker:
 #: deleting the stack deletes the table (and any invitation still open).

@@ -1,11 +1,14 @@
 """What the construct and the runtime share, written once: the routes come from the runtime's
-``routes.json`` on both sides (``_contract.routes``); where a copy must stay (the runtime reads
-its own constants, the local broker runs without the CDK), these tests hold the copies equal."""
+``routes.json`` and the names and defaults from its ``settings.json``, on both sides
+(``_contract.routes``, ``_contract.settings``); the environment variable names, which the
+construct writes and the runtime reads, are held equal here."""
 
 from __future__ import annotations
 
 import ast
 from pathlib import Path
+
+import pytest
 
 from constructs_lib import _contract, defaults
 from constructs_lib import _gateway_answers as answers
@@ -14,7 +17,7 @@ from constructs_lib.local import _gateway
 from constructs_lib.local.settings import ROUTE, LocalBrokerConfig
 from constructs_lib.monitoring import metrics
 from constructs_lib.openapi import shared
-from runtime.broker import config, context, invitation_settings, participants
+from runtime.broker import context, invitation_settings, participants, settings
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -44,17 +47,66 @@ def test_the_metrics_namespace_is_one() -> None:
     assert {
         defaults.METRICS_NAMESPACE,
         metrics.DEFAULT_METRICS_NAMESPACE,
-        config.DEFAULT_NAMESPACE,
-    } == {"ConnectParticipantBroker"}
+        settings.DEFAULT_NAMESPACE,
+    } == {_contract.settings()["metricsNamespace"]}
 
 
 def test_roles_and_channels_are_the_runtimes() -> None:
-    assert defaults.VALID_ROLES == config.ROLES
-    assert {channel: tuple(roles) for channel, roles in defaults.CHANNEL_ROLES.items()} == (
-        config.CHANNEL_ROLES
-    )
+    assert defaults.VALID_ROLES == settings.ROLES
+    assert defaults.CHANNEL_ROLES == settings.CHANNEL_ROLES
     local = dict(pair.split("=") for pair in LocalBrokerConfig().channel_roles.split(";"))
-    assert {channel: (role,) for channel, role in local.items()} == config.CHANNEL_ROLES
+    assert {channel: (role,) for channel, role in local.items()} == settings.CHANNEL_ROLES
+    assert LocalBrokerConfig().agent_wait == defaults.AGENT_WAIT.to_seconds()
+
+
+def _python_files(*directories: str) -> list[Path]:
+    return [path for directory in directories for path in (ROOT / directory).rglob("*.py")]
+
+
+def _literal_lists(path: Path) -> list[set[str]]:
+    """The tuples and lists of two or more string constants written in ``path``."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Tuple | ast.List) and len(node.elts) > 1:
+            values = [e.value for e in node.elts if isinstance(e, ast.Constant)]
+            if len(values) == len(node.elts) and all(isinstance(v, str) for v in values):
+                found.append(set(values))
+    return found
+
+
+def test_settings_json_holds_the_only_copy_of_each_shared_list() -> None:
+    """The namespace and the lists of ``settings.json`` (roles, channels, log levels, metric
+    names) are written in no Python source of the construct or the runtime: both read the file.
+    A metric is still named where it is used; the monitoring refuses a name the function does not
+    emit (below) and the runtime's counters refuse one they do not have."""
+    shared = _contract.settings()
+    metric_names = shared["metrics"]
+    lists = [
+        set(shared["roles"]),
+        set(shared["channels"]),
+        set(shared["logLevels"]),
+        {*metric_names["counters"], *metric_names["invitationCounters"]},
+    ]
+    copies = {
+        path.relative_to(ROOT).as_posix()
+        for path in _python_files("constructs_lib", "runtime")
+        for written in _literal_lists(path)
+        if any(written <= names for names in lists) or shared["metricsNamespace"] in _strings(path)
+    }
+    assert copies == set()
+
+
+def test_the_monitoring_refuses_a_metric_the_function_does_not_emit() -> None:
+    broker_metrics = metrics.BrokerMetrics(
+        function=None,  # type: ignore[arg-type]
+        function_name="f",
+        api_name="a",
+        stage_name="s",
+        namespace="n",
+    )
+    refused = "the function emits no metric 'ParticipantCreated'; use one of "
+    with pytest.raises(ValueError, match=refused):
+        broker_metrics.runtime("ParticipantCreated", metrics.SUM, "Created")
 
 
 def test_invitation_defaults_are_the_runtimes() -> None:
@@ -105,9 +157,7 @@ def _runtime_metrics_read() -> set[str]:
 def test_the_monitoring_reads_only_metrics_the_runtime_writes() -> None:
     read = _runtime_metrics_read()
     assert {"ParticipantsCreated", "ConnectLatency", "InvitationRedemptionsRefused"} <= read
-    broker = ROOT / "runtime" / "broker"
-    written = _strings(broker / "metrics.py", broker / "invitation_tally.py")
-    assert read - written == set()
+    assert read - metrics.RUNTIME_METRICS == set()
 
 
 def _environment_keys(*paths: Path) -> set[str]:
@@ -144,3 +194,16 @@ def test_the_environment_the_construct_writes_is_what_the_runtime_reads() -> Non
     }
     assert {"INSTANCE_ID", "ALLOWED_ROLES", "CHANNEL_ROLES", "INVITATIONS_TABLE"} <= names
     assert names - read == set()
+
+
+def test_an_invitation_counter_the_settings_do_not_name_is_refused() -> None:
+    from runtime.broker import invitation_tally
+
+    token = invitation_tally._tally.set(invitation_tally.Tally())
+    try:
+        invitation_tally.count("InvitationsRedeemed")
+        with pytest.raises(KeyError, match="no invitation counter 'InvitationRedeemed'"):
+            invitation_tally.count("InvitationRedeemed")
+    finally:
+        invitation_tally._tally.reset(token)
+    assert tuple(invitation_tally.Tally().counts) == settings.INVITATION_COUNTERS

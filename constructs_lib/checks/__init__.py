@@ -35,6 +35,7 @@ from .options import (
     invitation_alarm,
     invitation_counts,
     invitation_lifetimes,
+    runtime_metric,
 )
 from .tokens import duration_seconds, is_unresolved, is_unresolved_number, seconds_text
 from .values import (
@@ -108,6 +109,7 @@ __all__ = [
     "required_timeout_seconds",
     "reserved_concurrency",
     "roles_meet_channels",
+    "runtime_metric",
     "seconds_text",
     "security_policy",
     "throttling",

@@ -119,3 +119,13 @@ def invitation_alarm(invitations: bool, failed_redemptions_threshold: int | None
             "failed_redemptions_threshold only applies with invitations=True, got "
             "invitations=False; pass invitations=True or drop it"
         )
+
+
+def runtime_metric(metric_name: str, emitted: frozenset[str]) -> str:
+    """A metric the function emits (``runtime/broker/settings.json``)."""
+    if metric_name in emitted:
+        return metric_name
+    raise ValueError(
+        f"the function emits no metric {metric_name!r}; use one of "
+        f"{', '.join(sorted(emitted))} (runtime/broker/settings.json)"
+    )

@@ -24,6 +24,7 @@ from .settings import (
     CHANNEL_ROLES,
     DEFAULT_INSTANCE_ID,
     DEFAULT_PORT,
+    LOG_LEVELS,
     LocalBrokerConfig,
 )
 
@@ -65,9 +66,7 @@ def _add_contact_options(parser: argparse.ArgumentParser) -> None:
         default=35.0,
         help="how long a slow- contact keeps Connect busy (default 35)",
     )
-    parser.add_argument(
-        "--log-level", default="INFO", choices=("DEBUG", "INFO", "WARNING", "ERROR")
-    )
+    parser.add_argument("--log-level", default="INFO", choices=LOG_LEVELS)
     parser.add_argument(
         "--invitations",
         action="store_true",

@@ -7,7 +7,10 @@ import os
 from dataclasses import dataclass
 from typing import Final
 
-from constructs_lib import _gateway_answers
+from constructs_lib import _contract, _gateway_answers
+
+#: The names and defaults the function shares (``runtime/broker/settings.json``).
+_SHARED = _contract.settings()
 
 ROUTE: Final = _gateway_answers.PARTICIPANTS_PATH
 STAGE: Final = "local"
@@ -18,7 +21,11 @@ INVITATION_TABLE: Final = "participant-broker-local-invitations"
 MAX_BODY: Final = _gateway_answers.MAX_PAYLOAD_BYTES
 #: The header the local broker reads the (simulated) caller identity from.
 CALLER_HEADER: Final = "X-Local-Caller"
-CHANNEL_ROLES: Final = "CHAT=CUSTOM_BOT;VOICE=CUSTOMER"
+LOG_LEVELS: Final[tuple[str, ...]] = tuple(_SHARED["logLevels"])
+#: The construct's default ``CHANNEL_ROLES``, as it writes them.
+CHANNEL_ROLES: Final = ";".join(
+    f"{channel}={','.join(roles)}" for channel, roles in _SHARED["channelRoles"].items()
+)
 
 BANNER: Final = """\
 ##########################################################################################
@@ -43,7 +50,7 @@ class LocalBrokerConfig:
     contact_checks: bool = True
     channel_roles: str = CHANNEL_ROLES
     """``CHANNEL=ROLE[,ROLE]`` pairs separated by ``;``, as the construct writes them."""
-    agent_wait: float = 3.0
+    agent_wait: float = _SHARED["agentWaitMs"] / 1000
     """Seconds the broker waits for a WebRTC call's agent (the construct's default)."""
     caller_attribute: str | None = None
     """Contact-bound callers: the contact attribute that must hold ``X-Local-Caller``."""
@@ -57,9 +64,9 @@ class LocalBrokerConfig:
     invitations: bool = False
     """Serve the invitation routes, their table in moto's DynamoDB in the same process (the
     ``local`` extra)."""
-    invitation_lifetime_seconds: int = 900
-    invitation_max_lifetime_seconds: int = 3600
-    invitation_max_uses: int = 5
+    invitation_lifetime_seconds: int = _SHARED["invitationLifetimeSeconds"]
+    invitation_max_lifetime_seconds: int = _SHARED["invitationMaxLifetimeSeconds"]
+    invitation_max_uses: int = _SHARED["invitationMaxUses"]
 
     def __post_init__(self) -> None:
         if "*" in self.cors_allowed_origins:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Final
 from aws_cdk import Duration
 from aws_cdk import aws_cloudwatch as cloudwatch
 
-from .. import _contract, defaults
+from .. import _contract, checks, defaults
 
 if TYPE_CHECKING:
     from aws_cdk import aws_lambda as lambda_
@@ -60,6 +60,11 @@ LATENCY_P99_EVALUATION_PERIODS: Final = 3
 CONNECT_THROTTLES_EVALUATION_PERIODS: Final = 1
 FAILED_REDEMPTIONS_EVALUATION_PERIODS: Final = 1
 
+_NAMES = _contract.settings()["metrics"]
+#: Every metric the runtime emits (``runtime/broker/settings.json``).
+RUNTIME_METRICS: Final = frozenset(
+    [*_NAMES["counters"], _NAMES["latency"], _NAMES["errors"], *_NAMES["invitationCounters"]]
+)
 API_NAMESPACE: Final = "AWS/ApiGateway"
 RUNBOOK: Final = "Runbook: 'Operating it' (docs/operating.md) of connect-participant-broker."
 
@@ -89,7 +94,7 @@ class BrokerMetrics:
         """A metric the runtime emits in Embedded Metric Format."""
         return cloudwatch.Metric(
             namespace=self.namespace,
-            metric_name=metric_name,
+            metric_name=checks.runtime_metric(metric_name, RUNTIME_METRICS),
             dimensions_map={"FunctionName": self.function_name},
             statistic=statistic,
             period=PERIOD,
@@ -133,7 +138,7 @@ class BrokerMetrics:
 
 def connect_errors_search(namespace: str, function_name: str) -> str:
     """A SEARCH expression: one ``ConnectErrors`` series per ``ErrorCode`` of one function."""
-    return metric_search(namespace, function_name, "ConnectErrors", "ErrorCode")
+    return metric_search(namespace, function_name, _NAMES["errors"], "ErrorCode")
 
 
 def metric_search(namespace: str, function_name: str, metric: str, dimension: str) -> str:

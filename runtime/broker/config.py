@@ -8,14 +8,14 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from .identity import AUTH_TYPES
-
-ROLES = ("AGENT", "CUSTOMER", "SYSTEM", "CUSTOM_BOT", "SUPERVISOR")
-CHANNELS = ("VOICE", "CHAT", "TASK", "EMAIL")
-#: The roles Connect takes per channel (``VOICE``: a WebRTC call).
-CHANNEL_ROLES: dict[str, tuple[str, ...]] = {"CHAT": ("CUSTOM_BOT",), "VOICE": ("CUSTOMER",)}
-DEFAULT_AGENT_WAIT_MS = 3000
-LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
-DEFAULT_NAMESPACE = "ConnectParticipantBroker"
+from .settings import (
+    CHANNEL_ROLES,
+    CHANNELS,
+    DEFAULT_AGENT_WAIT_MS,
+    DEFAULT_NAMESPACE,
+    LOG_LEVELS,
+    ROLES,
+)
 
 
 class ConfigError(ValueError):

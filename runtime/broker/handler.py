@@ -9,9 +9,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from . import apigw, budget, connect, logs, metrics, participants, problems
-from .config import DEFAULT_NAMESPACE, Config, ConfigError, load
+from .config import Config, ConfigError, load
 from .context import Request, Route, Router, serve
 from .problems import Problem
+from .settings import DEFAULT_NAMESPACE
 
 _config: Config | None = None
 _config_error: ConfigError | None = None

@@ -9,15 +9,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from . import settings as defaults
+
 
 @dataclass(frozen=True)
 class InvitationSettings:
     """Invitations: the table that holds them and the bounds of what a creator may ask for."""
 
     table_name: str
-    default_lifetime_seconds: int = 900
-    max_lifetime_seconds: int = 3600
-    max_uses: int = 5
+    default_lifetime_seconds: int = defaults.INVITATION_LIFETIME_SECONDS
+    max_lifetime_seconds: int = defaults.INVITATION_MAX_LIFETIME_SECONDS
+    max_uses: int = defaults.INVITATION_MAX_USES
 
 
 def of(config: Any) -> InvitationSettings:

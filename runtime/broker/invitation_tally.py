@@ -16,17 +16,11 @@ from .context import Route, current
 from .dynamodb import StoreFailure
 from .logs import LOGGER
 from .problems import INTERNAL_DETAIL, Problem
+from .settings import INVITATION_COUNTERS
 
 STORE_DETAIL = "The invitation store could not complete the request; retry after Retry-After."
 #: The counters of an invitation route's EMF record.
-COUNTERS = (
-    "InvitationsCreated",
-    "InvitationsRedeemed",
-    "InvitationRedemptionsRefused",
-    "InvitationUsesGivenBack",
-    "InvitationsRevoked",
-    "InvitationStoreErrors",
-)
+COUNTERS = INVITATION_COUNTERS
 
 
 @dataclass
@@ -43,6 +37,8 @@ _tally: ContextVar[Tally] = ContextVar("tally")
 def count(name: str, reason: str | None = None) -> None:
     """Set one counter of this invocation to 1 (a refusal also gives its reason)."""
     tally = _tally.get()
+    if name not in tally.counts:
+        raise KeyError(f"no invitation counter {name!r}")
     tally.counts[name] = 1
     tally.reason = reason or tally.reason
 

@@ -9,15 +9,10 @@ import sys
 import time
 from typing import Any
 
+from .settings import CONNECT_ERRORS, CONNECT_LATENCY, COUNTERS
+
 COUNT = "Count"
 MILLISECONDS = "Milliseconds"
-COUNTERS = (
-    "ParticipantsCreated",
-    "ValidationRejections",
-    "PolicyRejections",
-    "ContactRejections",
-    "ConnectThrottles",
-)
 
 
 class Invocation:
@@ -41,19 +36,20 @@ class Invocation:
             self.__dict__.update(values)
 
     def counters(self) -> dict[str, int]:
-        return {
-            "ParticipantsCreated": self.participants_created,
-            "ValidationRejections": self.validation_rejections,
-            "PolicyRejections": self.policy_rejections,
-            "ContactRejections": int(self.contact_rejection is not None),
-            "ConnectThrottles": self.connect_throttles,
-        }
+        values = (
+            self.participants_created,
+            self.validation_rejections,
+            self.policy_rejections,
+            int(self.contact_rejection is not None),
+            self.connect_throttles,
+        )
+        return dict(zip(COUNTERS, values, strict=True))
 
 
 def _directives(invocation: Invocation, namespace: str) -> list[dict[str, Any]]:
     metrics = [{"Name": name, "Unit": COUNT} for name in COUNTERS]
     if invocation.connect_latency_ms is not None:
-        metrics.append({"Name": "ConnectLatency", "Unit": MILLISECONDS})
+        metrics.append({"Name": CONNECT_LATENCY, "Unit": MILLISECONDS})
     directives: list[dict[str, Any]] = [
         {"Namespace": namespace, "Dimensions": [["FunctionName"]], "Metrics": metrics}
     ]
@@ -66,7 +62,7 @@ def _directives(invocation: Invocation, namespace: str) -> list[dict[str, Any]]:
                     ["FunctionName", "ErrorCode"],
                     ["FunctionName", "Operation", "ErrorCode"],
                 ],
-                "Metrics": [{"Name": "ConnectErrors", "Unit": COUNT}],
+                "Metrics": [{"Name": CONNECT_ERRORS, "Unit": COUNT}],
             }
         )
     if invocation.contact_rejection is not None:
@@ -98,11 +94,11 @@ def record(
         **invocation.counters(),
     }
     if invocation.connect_latency_ms is not None:
-        document["ConnectLatency"] = round(invocation.connect_latency_ms, 3)
+        document[CONNECT_LATENCY] = round(invocation.connect_latency_ms, 3)
     if invocation.connect_error_code is not None:
         document["ErrorCode"] = invocation.connect_error_code
         document["Operation"] = invocation.connect_error_operation or "CreateParticipant"
-        document["ConnectErrors"] = 1
+        document[CONNECT_ERRORS] = 1
     if invocation.contact_rejection is not None:
         document["ContactCheck"] = invocation.contact_rejection
     document.update({key: value for key, value in properties.items() if value is not None})

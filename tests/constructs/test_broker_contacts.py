@@ -18,7 +18,7 @@ from constructs_lib import (
     defaults,
 )
 from constructs_lib import checks as _checks
-from runtime.broker import config
+from runtime.broker import config, settings
 
 ROLES = "AGENT, CUSTOMER, SYSTEM, CUSTOM_BOT, SUPERVISOR"
 BUDGET = "each call up to 7 seconds with retries, plus 1 second"
@@ -48,9 +48,9 @@ def describe_statements(synth: Synthesized) -> list[dict[str, Any]]:
 
 def test_defaults_follow_aws_and_the_runtime() -> None:
     assert defaults.CONTACT_CHECKS is True
-    assert defaults.CHANNEL_ROLES == config.CHANNEL_ROLES
-    assert defaults.AGENT_WAIT.to_milliseconds() == config.DEFAULT_AGENT_WAIT_MS
-    assert defaults.CHANNELS == config.CHANNELS
+    assert defaults.CHANNEL_ROLES == settings.CHANNEL_ROLES
+    assert defaults.AGENT_WAIT.to_milliseconds() == settings.DEFAULT_AGENT_WAIT_MS
+    assert defaults.CHANNELS == settings.CHANNELS
     # The default wait is the longest the default timeout leaves room for.
     seconds = defaults.TIMEOUT.to_seconds()
     assert defaults.AGENT_WAIT.to_seconds() == _checks.max_agent_wait_seconds(seconds) == 3

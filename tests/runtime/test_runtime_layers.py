@@ -30,7 +30,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ),
     ("connect", "dynamodb", "tracing"),
     ("aws",),
-    ("contract", "problems", "budget", "logs", "metrics", ""),
+    ("contract", "problems", "budget", "logs", "metrics", "settings", ""),
 )
 
 
