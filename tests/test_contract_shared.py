@@ -194,6 +194,29 @@ def test_the_environment_the_construct_writes_is_what_the_runtime_reads() -> Non
     }
     assert {"INSTANCE_ID", "ALLOWED_ROLES", "CHANNEL_ROLES", "INVITATIONS_TABLE"} <= names
     assert names - read == set()
+    deployed = _environment_keys(function, invitations)
+    assert _environment_read(broker / "config.py", broker / "invitation_settings.py") == (
+        deployed | {"AWS_LAMBDA_FUNCTION_NAME", "AWS_REGION", "AWS_DEFAULT_REGION"}
+    )
+
+
+def _environment_read(*paths: Path) -> set[str]:
+    """The names the runtime looks up in ``env``: ``env.get(NAME ...)``, ``env[NAME]`` and
+    ``helper(env, NAME ...)``."""
+    found: set[str] = set()
+    for path in paths:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Subscript) and ast.unparse(node.value) == "env":
+                key = node.slice
+            elif isinstance(node, ast.Call) and ast.unparse(node.func) == "env.get":
+                key = node.args[0]
+            elif isinstance(node, ast.Call) and [ast.unparse(a) for a in node.args[:1]] == ["env"]:
+                key = node.args[1] if len(node.args) > 1 else node.args[0]
+            else:
+                continue
+            if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                found.add(key.value)
+    return found
 
 
 def test_an_invitation_counter_the_settings_do_not_name_is_refused() -> None:
