@@ -83,7 +83,14 @@ def settings() -> dict[str, Any]:
 
 def problems() -> dict[str, ProblemType]:
     """Return the problem catalogue keyed by short code (``$comment`` dropped)."""
-    raw: dict[str, Any] = _load_json(runtime_dir() / _BROKER_PACKAGE / "problems.json")
+    return {code: ProblemType(**entry) for code, entry in _catalogue(runtime_dir()).items()}
+
+
+@cache
+def _catalogue(directory: Path) -> dict[str, ProblemType]:
+    """The problem catalogue of the runtime in ``directory``, read once (a synth reads it for
+    every gateway answer of every broker)."""
+    raw: dict[str, Any] = _load_json(directory / _BROKER_PACKAGE / "problems.json")
     result: dict[str, ProblemType] = {}
     for code, entry in raw.items():
         if code.startswith("$"):
@@ -98,10 +105,10 @@ def problems() -> dict[str, ProblemType]:
 
 def problem(code: str) -> ProblemType:
     """Return one problem type by its short code; raise ``KeyError`` naming the known codes."""
-    catalogue = problems()
+    catalogue = _catalogue(runtime_dir())
     if code not in catalogue:
         raise KeyError(f"unknown problem code {code!r}; known codes: {sorted(catalogue)}")
-    return catalogue[code]
+    return ProblemType(**catalogue[code])
 
 
 @cache
