@@ -66,6 +66,7 @@ def asset_code(source: str, exclude: Sequence[str]) -> lambda_.Code:
 def stage(source: Path, output_dir: Path, exclude: Sequence[str]) -> None:
     """Copy ``source`` into ``output_dir`` as the CDK copies an asset (``exclude`` glob
     patterns), then strip the copied Python and JSON files in place."""
+    source, output_dir = source.resolve(), output_dir.resolve()
     FileSystem.copy_directory(str(source), str(output_dir), CopyOptions(exclude=list(exclude)))
     for path in sorted(output_dir.rglob("*")):
         if path.suffix in (".py", ".json") and path.is_file():
