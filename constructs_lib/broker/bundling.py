@@ -120,9 +120,11 @@ def _stripped(suffix: str, content: bytes, origin: Path) -> bytes:
             else:
                 _STRIPPED[key] = compact_json(content).encode("utf-8")
         except (SyntaxError, ValueError, tokenize.TokenError) as error:
-            raise ValueError(
+            # Not a prop's check (``checks``): a file of the package's runtime is broken.
+            kind = "Python" if suffix == ".py" else "JSON"
+            raise RuntimeError(
                 f"cannot strip {origin} for the Lambda asset: {error}; the file must be valid "
-                f"{'Python' if suffix == '.py' else 'JSON'}"
+                f"{kind}"
             ) from error
     return _STRIPPED[key]
 

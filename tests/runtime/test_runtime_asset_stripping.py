@@ -152,13 +152,13 @@ def test_the_stripper_keeps_every_line_of_code_as_written(
 )
 def test_a_module_that_does_not_parse_is_named(content: bytes, message: str) -> None:
     broken = Path("runtime/broker/broken.py")
-    with pytest.raises(ValueError) as raised:
+    with pytest.raises(RuntimeError) as raised:
         bundling._stripped(".py", content, broken)
     assert str(raised.value) == f"cannot strip {broken} for the Lambda asset: {message}"
 
 
 def test_json_that_python_reads_but_json_forbids_is_refused() -> None:
-    with pytest.raises(ValueError) as raised:
+    with pytest.raises(RuntimeError) as raised:
         bundling._stripped(".json", b'{"limit": 1e400}', Path("runtime/broker/x.json"))
     assert str(raised.value) == (
         "cannot strip runtime/broker/x.json for the Lambda asset: Out of range float values "
