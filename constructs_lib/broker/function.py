@@ -1,5 +1,5 @@
-"""The broker's Lambda function: its code (one asset per stack and file set), its own role and
-its configuration, which reaches the runtime through environment variables only."""
+"""The broker's Lambda function: its code (one stripped asset per stack and file set), its own
+role and its configuration, which reaches the runtime through environment variables only."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from constructs import Construct
 
 from .. import _contract, checks, defaults
 from ..invitations import resources as invitation_resources
-from . import nag
+from . import bundling, nag
 
 if TYPE_CHECKING:
     from aws_cdk import aws_dynamodb as dynamodb
@@ -141,12 +141,12 @@ _CODES: weakref.WeakKeyDictionary[Stack, dict[tuple[str, ...], lambda_.Code]] = 
 
 def _function_code(stack: Stack, exclude: tuple[str, ...]) -> lambda_.Code:
     """One asset code per stack and file set, which the stack's brokers share: aws-cdk-lib
-    stages the files once per app anyway, and a code bound once builds its asset once (an
-    asset belongs to one stack, so each stack has its own)."""
+    stages (and bundles) the files once per app and output directory anyway, and a code bound
+    once builds its asset once (an asset belongs to one stack, so each stack has its own)."""
     source = str(_contract.runtime_dir())
     codes = _CODES.setdefault(stack, {})
     if (source, *exclude) not in codes:
-        codes[(source, *exclude)] = lambda_.Code.from_asset(source, exclude=list(exclude))
+        codes[(source, *exclude)] = bundling.asset_code(source, exclude)
     return codes[(source, *exclude)]
 
 

@@ -1,0 +1,187 @@
+"""The Lambda asset ships the runtime stripped of docstrings, comments and blank lines, its JSON
+files compact (``constructs_lib/broker/bundling.py``); nothing else changes.
+
+The oracle is ``ast``: each stripped module parses to the same tree as its source with the
+docstrings taken out (``ast.dump`` leaves positions out), so only docstrings, comments and
+blank lines can have changed. The file set is the largest one (a broker with invitations).
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import json
+import tokenize
+from pathlib import Path
+
+import pytest
+
+from constructs_lib import defaults
+from constructs_lib.broker import bundling
+
+ROOT = Path(__file__).resolve().parents[2]
+RUNTIME = ROOT / "runtime"
+
+
+@pytest.fixture(scope="module")
+def staged(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The runtime as a broker with invitations ships it."""
+    output = tmp_path_factory.mktemp("stripped")
+    bundling.stage(RUNTIME, output, defaults.ASSET_EXCLUDE)
+    return output
+
+
+def files(directory: Path, suffix: str) -> list[Path]:
+    return sorted(path.relative_to(directory) for path in directory.rglob(f"*{suffix}"))
+
+
+def without_docstrings(tree: ast.Module) -> ast.Module:
+    """``tree`` without its module, class and function docstrings; an emptied body is ``pass``."""
+    documented = (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+    for node in ast.walk(tree):
+        if isinstance(node, documented) and ast.get_docstring(node, clean=False) is not None:
+            node.body = node.body[1:]
+            if not node.body and not isinstance(node, ast.Module):
+                node.body = [ast.Pass()]
+    return tree
+
+
+def docstrings(tree: ast.Module) -> list[str]:
+    documented = (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+    return [
+        text
+        for node in ast.walk(tree)
+        if isinstance(node, documented)
+        and (text := ast.get_docstring(node, clean=False)) is not None
+    ]
+
+
+def test_the_staged_asset_holds_the_source_files(staged: Path) -> None:
+    assert files(staged, ".py") and files(staged, ".json")
+    assert "broker/invitations.py" in {str(path) for path in files(staged, ".py")}
+    assert not files(staged, ".md") and not files(staged, ".pyc")
+
+
+def test_each_module_differs_from_its_source_by_docstrings_comments_and_blank_lines_only(
+    staged: Path,
+) -> None:
+    stripped_any = False
+    for relative in files(staged, ".py"):
+        source = (RUNTIME / relative).read_text(encoding="utf-8")
+        stripped = (staged / relative).read_text(encoding="utf-8")
+        expected = ast.dump(without_docstrings(ast.parse(source)))
+        assert ast.dump(ast.parse(stripped)) == expected, relative
+        stripped_any = stripped_any or len(stripped) < len(source)
+    assert stripped_any
+
+
+def test_each_json_file_holds_its_source_document_compact(staged: Path) -> None:
+    for relative in files(staged, ".json"):
+        source = (RUNTIME / relative).read_bytes()
+        stripped = (staged / relative).read_bytes()
+        document = json.loads(source)
+        assert json.loads(stripped) == document, relative
+        # No whitespace between tokens, the keys in their order, non-ASCII text as UTF-8.
+        compact = json.dumps(document, separators=(",", ":"), ensure_ascii=False)
+        assert stripped == compact.encode("utf-8"), relative
+
+
+def test_every_other_file_is_copied_byte_for_byte(staged: Path) -> None:
+    others = [
+        path.relative_to(staged)
+        for path in staged.rglob("*")
+        if path.is_file() and path.suffix not in (".py", ".json")
+    ]
+    for relative in others:
+        assert (staged / relative).read_bytes() == (RUNTIME / relative).read_bytes()
+
+
+def test_no_comment_docstring_or_blank_line_is_left(staged: Path) -> None:
+    for relative in files(staged, ".py"):
+        text = (staged / relative).read_text(encoding="utf-8")
+        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
+        assert not [token for token in tokens if token.type == tokenize.COMMENT], relative
+        blank = [t for t in tokens if t.type == tokenize.NL and not t.line.strip()]
+        assert not blank, relative
+        assert docstrings(ast.parse(text)) == [], relative
+        # Nothing is left to strip.
+        assert bundling.strip_python(text.encode("utf-8")) == text, relative
+
+
+def test_stripping_twice_gives_the_same_bytes(
+    staged: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(bundling, "_STRIPPED", {})  # strip afresh, not from the process's memo
+    again = tmp_path / "again"
+    bundling.stage(RUNTIME, again, defaults.ASSET_EXCLUDE)
+    assert files(again, "") == files(staged, "")
+    for relative in files(staged, ""):
+        if (staged / relative).is_file():
+            assert (again / relative).read_bytes() == (staged / relative).read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("source", "stripped"),
+    [
+        ('def f():\n    """Doc."""\n', "def f():\n    pass\n"),
+        (
+            'class A:\n    """Doc\n    on two lines."""\n\n    x = 1  # one\n',
+            "class A:\n    x = 1\n",
+        ),
+        ('def f(): "kept: it shares its line"; return 1\n', None),
+        ('x = """a\n\n# not a comment\n"""\n', None),
+        ('"""Module."""\n# comment\n\nimport os\n', "import os\n"),
+        ("x = (1,  # one\n     2)\r\n", "x = (1,\n     2)\n"),
+    ],
+)
+def test_the_stripper_keeps_every_line_of_code_as_written(
+    source: str, stripped: str | None
+) -> None:
+    assert bundling.strip_python(source.encode("utf-8")) == (stripped or source)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"def f(:\n", "invalid syntax (<unknown>, line 1); the file must be valid Python"),
+        (
+            b"def f():\n  return (\n",
+            "'(' was never closed (<unknown>, line 2); the file must be valid Python",
+        ),
+    ],
+)
+def test_a_module_that_does_not_parse_is_named(content: bytes, message: str) -> None:
+    broken = Path("runtime/broker/broken.py")
+    with pytest.raises(RuntimeError) as raised:
+        bundling._stripped(".py", content, broken)
+    assert str(raised.value) == f"cannot strip {broken} for the Lambda asset: {message}"
+
+
+def test_json_that_python_reads_but_json_forbids_is_refused() -> None:
+    with pytest.raises(RuntimeError) as raised:
+        bundling._stripped(".json", b'{"limit": 1e400}', Path("runtime/broker/x.json"))
+    assert str(raised.value) == (
+        "cannot strip runtime/broker/x.json for the Lambda asset: Out of range float values "
+        "are not JSON compliant; the file must be valid JSON"
+    )
+
+
+def test_the_runtime_never_reads_a_docstring() -> None:
+    """Stripping cannot change behaviour: no module reads ``__doc__`` or its own source."""
+    for path in sorted(RUNTIME.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+        names |= {node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)}
+        strings = {
+            node.value
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str)
+        }
+        imported = {
+            alias.name.split(".")[0]
+            for node in ast.walk(tree)
+            if isinstance(node, (ast.Import, ast.ImportFrom))
+            for alias in node.names
+        } | {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+        assert "__doc__" not in names | strings, path
+        assert not {"inspect", "pydoc", "linecache"} & imported, path
