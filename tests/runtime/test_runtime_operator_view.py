@@ -6,8 +6,6 @@ A fake clock makes each Connect call take exactly 12.3456 ms, so latencies are e
 
 from __future__ import annotations
 
-import json
-import logging
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -133,13 +131,15 @@ def test_timestamp_is_utc_with_milliseconds(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setenv("TZ", "America/Sao_Paulo")
     time.tzset()
     try:
-        record = logging.LogRecord("broker", logging.INFO, __file__, 1, "m", None, None)
-        record.created, record.msecs = 1795657288.0725, 72.5
-        entry = json.loads(logs.JsonFormatter().format(record))
+        written = [logs.timestamp(now) for now in (1795657288.0725, 1795657288.5, 1795657289.0)]
     finally:
         monkeypatch.delenv("TZ")
         time.tzset()
-    assert entry["timestamp"] == "2026-11-26T01:41:28.072Z"
+    assert written == [
+        "2026-11-26T01:41:28.072Z",
+        "2026-11-26T01:41:28.500Z",
+        "2026-11-26T01:41:29.000Z",
+    ]
 
 
 # --- EMF, read as CloudWatch reads it --------------------------------------------------------
