@@ -43,7 +43,7 @@ def header_values(event: Mapping[str, Any], name: str) -> list[str]:
     values: list[str] = []
     for key, items in _mapping(event.get("multiValueHeaders")).items():
         if isinstance(key, str) and key.lower() == wanted and isinstance(items, list):
-            values.extend(item for item in items if isinstance(item, str))
+            values += [item for item in items if isinstance(item, str)]
     if values:
         return values
     return [

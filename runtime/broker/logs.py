@@ -44,8 +44,9 @@ def clear() -> None:
     _context.set(_EMPTY)
 
 
-def context() -> dict[str, str | None]:
-    return dict(_context.get())
+def context() -> Mapping[str, str | None]:
+    """This invocation's IDs (read only)."""
+    return _context.get()
 
 
 def exception_fields(error: BaseException) -> dict[str, str]:

@@ -4,9 +4,11 @@ the :data:`COUNTERS` always (alarms see data whenever the function runs), ``Conn
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 import time
+from collections.abc import Mapping
 from typing import Any
 
 from .settings import CONNECT_ERRORS, CONNECT_LATENCY, COUNTERS
@@ -46,14 +48,18 @@ class Invocation:
         return dict(zip(COUNTERS, values, strict=True))
 
 
-def _directives(invocation: Invocation, namespace: str) -> list[dict[str, Any]]:
+@functools.cache
+def _directives(
+    namespace: str, latency: bool, connect_error: bool, contact_rejection: bool
+) -> list[dict[str, Any]]:
+    """The ``CloudWatchMetrics`` of a record (built once per kind; never changed after)."""
     metrics = [{"Name": name, "Unit": COUNT} for name in COUNTERS]
-    if invocation.connect_latency_ms is not None:
+    if latency:
         metrics.append({"Name": CONNECT_LATENCY, "Unit": MILLISECONDS})
     directives: list[dict[str, Any]] = [
         {"Namespace": namespace, "Dimensions": [["FunctionName"]], "Metrics": metrics}
     ]
-    if invocation.connect_error_code is not None:
+    if connect_error:
         directives.append(
             {
                 "Namespace": namespace,
@@ -65,7 +71,7 @@ def _directives(invocation: Invocation, namespace: str) -> list[dict[str, Any]]:
                 "Metrics": [{"Name": CONNECT_ERRORS, "Unit": COUNT}],
             }
         )
-    if invocation.contact_rejection is not None:
+    if contact_rejection:
         directives.append(
             {
                 "Namespace": namespace,
@@ -81,14 +87,19 @@ def record(
     *,
     namespace: str,
     function_name: str,
-    properties: dict[str, str | None],
+    properties: Mapping[str, str | None],
     timestamp_ms: int | None = None,
 ) -> dict[str, Any]:
     """Return the EMF record of an invocation; ``properties`` are extra searchable members."""
     document: dict[str, Any] = {
         "_aws": {
             "Timestamp": int(time.time() * 1000) if timestamp_ms is None else timestamp_ms,
-            "CloudWatchMetrics": _directives(invocation, namespace),
+            "CloudWatchMetrics": _directives(
+                namespace,
+                invocation.connect_latency_ms is not None,
+                invocation.connect_error_code is not None,
+                invocation.contact_rejection is not None,
+            ),
         },
         "FunctionName": function_name,
         **invocation.counters(),
