@@ -14,7 +14,7 @@ from .common import BENCH_DIR, Figure, Scenario, Section, lambda_env, median, py
 from .events import create_participant_event
 
 _DRIVER = BENCH_DIR / "warm_driver.py"
-TARGET_MS = 0.2
+TARGET_MS = 0.1
 
 
 def _one_process(

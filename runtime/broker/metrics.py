@@ -48,6 +48,11 @@ class Invocation:
         return dict(zip(COUNTERS, values, strict=True))
 
 
+_ENCODER = json.JSONEncoder(separators=(",", ":"))  # pragma: no mutate (JSON-equal)
+#: The JSON of each :func:`_directives` list, by its ``id`` (the lists live as long as this).
+_TEXTS: dict[int, str] = {}
+
+
 @functools.cache
 def _directives(
     namespace: str, latency: bool, connect_error: bool, contact_rejection: bool
@@ -79,6 +84,7 @@ def _directives(
                 "Metrics": [{"Name": "ContactRejections", "Unit": COUNT}],
             }
         )
+    _TEXTS[id(directives)] = _ENCODER.encode(directives)
     return directives
 
 
@@ -116,9 +122,18 @@ def record(
     return document
 
 
-_ENCODER = json.JSONEncoder(separators=(",", ":"))  # pragma: no mutate (JSON-equal)
+def line(document: Mapping[str, Any]) -> str:
+    """``document`` as JSON; the directives of a :func:`record` are encoded once per kind."""
+    aws = document["_aws"]
+    directives = _TEXTS.get(id(aws["CloudWatchMetrics"]))
+    if directives is None:
+        return _ENCODER.encode(document)
+    rest = _ENCODER.encode({key: value for key, value in document.items() if key != "_aws"})
+    return (
+        f'{{"_aws":{{"Timestamp":{aws["Timestamp"]},"CloudWatchMetrics":{directives}}},{rest[1:]}'
+    )
 
 
-def emit(document: dict[str, Any]) -> None:
-    sys.stdout.write(_ENCODER.encode(document) + "\n")
+def emit(document: Mapping[str, Any]) -> None:
+    sys.stdout.write(line(document) + "\n")
     sys.stdout.flush()

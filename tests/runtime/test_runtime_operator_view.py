@@ -6,6 +6,7 @@ A fake clock makes each Connect call take exactly 12.3456 ms, so latencies are e
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -253,3 +254,34 @@ def test_given_timestamp_is_kept() -> None:
         metrics.Invocation(), namespace="N", function_name="f", properties={}, timestamp_ms=7
     )
     assert document["_aws"]["Timestamp"] == 7
+
+
+@pytest.mark.parametrize(
+    "invocation",
+    [
+        metrics.Invocation(),
+        metrics.Invocation(participants_created=1, connect_latency_ms=12.3456),
+        metrics.Invocation(connect_latency_ms=3.0, connect_error_code="Timeout"),
+        metrics.Invocation(contact_rejection="contact-ended", validation_rejections=1),
+        metrics.Invocation(
+            connect_latency_ms=1.5,
+            connect_error_code="ThrottlingException",
+            connect_error_operation="DescribeContact",
+            connect_throttles=1,
+            contact_rejection="agent-not-connected",
+        ),
+    ],
+)
+def test_a_record_is_written_as_the_json_of_its_document(invocation: metrics.Invocation) -> None:
+    """The directives' text, encoded once per kind of record, is the JSON of the directives."""
+    properties = {"apiRequestId": "a\u00e9", "lambdaRequestId": None}
+    for _ in range(2):
+        document = metrics.record(
+            invocation, namespace="N\u00e9", function_name="f", properties=properties
+        )
+        assert metrics.line(document) == json.dumps(document, separators=(",", ":"))
+
+
+def test_a_document_not_built_by_record_is_written_whole() -> None:
+    document = {"_aws": {"Timestamp": 7, "CloudWatchMetrics": [{"Namespace": "N"}]}, "A": 1}
+    assert metrics.line(document) == json.dumps(document, separators=(",", ":"))
