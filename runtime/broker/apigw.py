@@ -24,7 +24,7 @@ class BodyError(ValueError):
         self.error = error
 
 
-#: What reads as a JSON object: a ``dict`` first, which ``isinstance`` answers without the ABC.
+#: ``dict`` first: ``isinstance`` answers it without the ABC.
 MAPPING = (dict, Mapping)
 
 

@@ -1,14 +1,11 @@
-"""JSON logs, one object per line on standard output (docs/operating.md). Every line carries
-``apiRequestId``, ``lambdaRequestId`` and ``contactId`` (null until a valid one is known), bound
-per invocation (:func:`bind`) in a context variable; callers add ``fields``. Never a token, a
-body or a display name; an exception only as its type and frames. Written without
-:mod:`logging`, which would cost more per line than the rest of a request."""
+"""JSON lines on standard output (docs/operating.md), with the IDs :func:`bind` sets in a context
+variable. Never a token, a body or a display name; an exception only as its type and frames.
+Not :mod:`logging`, which costs more per line than the rest of a request."""
 
 from __future__ import annotations
 
 import json
 import sys
-import threading
 import time
 from collections.abc import Mapping
 from contextvars import ContextVar
@@ -24,19 +21,16 @@ _ENCODER = json.JSONEncoder(
     ensure_ascii=False,  # pragma: no mutate (JSON-equal)
     separators=(",", ":"),  # pragma: no mutate (JSON-equal)
 )
-#: The last second written and its text (one tuple: threads read it whole).
-_second: tuple[int, str] = (-1, "")
+_second = -1, ""
 
 
 def bind(*, api_request_id: str | None, lambda_request_id: str | None) -> None:
     """Start an invocation's context: request IDs set, contact ID unknown."""
-    _context.set(
-        {"apiRequestId": api_request_id, "lambdaRequestId": lambda_request_id, "contactId": None}
-    )
+    _context.set({**_EMPTY, "apiRequestId": api_request_id, "lambdaRequestId": lambda_request_id})
 
 
 def bind_contact(contact_id: str) -> None:
-    """Add the (validated) contact ID to every following line of this invocation."""
+    """Add the (validated) contact ID to the invocation's following lines."""
     _context.set({**_context.get(), "contactId": contact_id})
 
 
@@ -45,74 +39,69 @@ def clear() -> None:
 
 
 def context() -> Mapping[str, str | None]:
-    """This invocation's IDs (read only)."""
     return _context.get()
 
 
 def exception_fields(error: BaseException) -> dict[str, str]:
     """Describe an exception for a log line without its message."""
-    import traceback  # only here: no request that goes well pays for importing it
+    import traceback  # only when needed
 
     frames = "".join(traceback.format_tb(error.__traceback__))
     return {"errorType": type(error).__name__, "traceback": frames}
 
 
 def timestamp(now: float) -> str:
-    """``now`` in UTC to the millisecond: ``2026-11-26T01:41:28.072Z``."""
+    """UTC to the millisecond (a second's text kept)."""
     global _second
     second, text = _second
     if second != int(now):
         second = int(now)
-        text = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second))
-        _second = (second, text)
+        _second = second, (text := time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second)))
     return f"{text}.{int((now - second) * 1000):03d}Z"
 
 
+Fields = Mapping[str, Any] | None
+
+
 class Logger:
-    """Writes lines at :attr:`level` and above to whatever ``sys.stdout`` is at write time."""
+    """Writes lines at :attr:`level` and above to ``sys.stdout`` (as it is at the time)."""
 
     def __init__(self, name: str) -> None:
-        self.name = name
-        self.level = LEVELS["INFO"]
-        self._lock = threading.Lock()
+        self.name, self.level = name, 20
 
-    def debug(self, message: str, fields: Mapping[str, Any] | None = None) -> None:
+    def debug(self, message: str, fields: Fields = None) -> None:
         if self.level <= 10:
             self.write("DEBUG", message, fields)
 
-    def info(self, message: str, fields: Mapping[str, Any] | None = None) -> None:
+    def info(self, message: str, fields: Fields = None) -> None:
         if self.level <= 20:
             self.write("INFO", message, fields)
 
-    def warning(self, message: str, fields: Mapping[str, Any] | None = None) -> None:
+    def warning(self, message: str, fields: Fields = None) -> None:
         if self.level <= 30:
             self.write("WARNING", message, fields)
 
-    def error(self, message: str, fields: Mapping[str, Any] | None = None) -> None:
+    def error(self, message: str, fields: Fields = None) -> None:
         self.write("ERROR", message, fields)
 
-    def write(self, level: str, message: str, fields: Mapping[str, Any] | None) -> None:
-        """Write one line; a failure is reported on standard error, never raised."""
+    def write(self, level: str, message: str, fields: Fields) -> None:
+        """Never raises: a failure goes to standard error."""
         try:
-            entry: dict[str, Any] = {
+            entry = {
                 "timestamp": timestamp(time.time()),
                 "level": level,
                 "logger": self.name,
                 "message": message,
                 **_context.get(),
+                **(fields or {}),
             }
-            if fields:
-                entry.update(fields)
             line = _ENCODER.encode(entry) + "\n"
-            with self._lock:
-                try:
-                    sys.stdout.write(line)
-                except UnicodeEncodeError:
-                    # Text the stream cannot encode (a lone surrogate in UTF-8): write its
-                    # escapes rather than lose the line.
-                    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
-                    sys.stdout.write(line.encode(encoding, "backslashreplace").decode(encoding))
-                sys.stdout.flush()
+            try:
+                sys.stdout.write(line)
+            except UnicodeEncodeError:  # a lone surrogate: its escape rather than no line
+                encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+                sys.stdout.write(line.encode(encoding, "backslashreplace").decode(encoding))
+            sys.stdout.flush()
         except Exception:
             import traceback
 
@@ -124,6 +113,6 @@ LOGGER = Logger(LOGGER_NAME)
 
 
 def configure(level: str) -> Logger:
-    """Return :data:`LOGGER`, writing lines at ``level`` (``DEBUG`` ... ``ERROR``) and above."""
+    """:data:`LOGGER`, at ``level`` (in :data:`LEVELS`)."""
     LOGGER.level = LEVELS[level]
     return LOGGER

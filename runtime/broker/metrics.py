@@ -49,22 +49,18 @@ class Invocation:
 
 
 _ENCODER = json.JSONEncoder(separators=(",", ":"))  # pragma: no mutate (JSON-equal)
-#: The JSON of each :func:`_directives` list, by its ``id`` (the lists live as long as this).
+#: The JSON of each :func:`_directives` list, by ``id``.
 _TEXTS: dict[int, str] = {}
 
 
 @functools.cache
-def _directives(
-    namespace: str, latency: bool, connect_error: bool, contact_rejection: bool
-) -> list[dict[str, Any]]:
-    """The ``CloudWatchMetrics`` of a record (built once per kind; never changed after)."""
+def _directives(namespace: str, latency: bool, error: bool, check: bool) -> list[dict[str, Any]]:
+    """Never changed."""
     metrics = [{"Name": name, "Unit": COUNT} for name in COUNTERS]
     if latency:
         metrics.append({"Name": CONNECT_LATENCY, "Unit": MILLISECONDS})
-    directives: list[dict[str, Any]] = [
-        {"Namespace": namespace, "Dimensions": [["FunctionName"]], "Metrics": metrics}
-    ]
-    if connect_error:
+    directives = [{"Namespace": namespace, "Dimensions": [["FunctionName"]], "Metrics": metrics}]
+    if error:
         directives.append(
             {
                 "Namespace": namespace,
@@ -76,7 +72,7 @@ def _directives(
                 "Metrics": [{"Name": CONNECT_ERRORS, "Unit": COUNT}],
             }
         )
-    if contact_rejection:
+    if check:
         directives.append(
             {
                 "Namespace": namespace,
@@ -97,41 +93,38 @@ def record(
     timestamp_ms: int | None = None,
 ) -> dict[str, Any]:
     """Return the EMF record of an invocation; ``properties`` are extra searchable members."""
+    latency, error = invocation.connect_latency_ms, invocation.connect_error_code
+    check = invocation.contact_rejection
     document: dict[str, Any] = {
         "_aws": {
             "Timestamp": int(time.time() * 1000) if timestamp_ms is None else timestamp_ms,
             "CloudWatchMetrics": _directives(
-                namespace,
-                invocation.connect_latency_ms is not None,
-                invocation.connect_error_code is not None,
-                invocation.contact_rejection is not None,
+                namespace, latency is not None, error is not None, check is not None
             ),
         },
         "FunctionName": function_name,
         **invocation.counters(),
     }
-    if invocation.connect_latency_ms is not None:
-        document[CONNECT_LATENCY] = round(invocation.connect_latency_ms, 3)
-    if invocation.connect_error_code is not None:
-        document["ErrorCode"] = invocation.connect_error_code
+    if latency is not None:
+        document[CONNECT_LATENCY] = round(latency, 3)
+    if error is not None:
+        document["ErrorCode"] = error
         document["Operation"] = invocation.connect_error_operation or "CreateParticipant"
         document[CONNECT_ERRORS] = 1
-    if invocation.contact_rejection is not None:
-        document["ContactCheck"] = invocation.contact_rejection
+    if check is not None:
+        document["ContactCheck"] = check
     document.update({key: value for key, value in properties.items() if value is not None})
     return document
 
 
 def line(document: Mapping[str, Any]) -> str:
-    """``document`` as JSON; the directives of a :func:`record` are encoded once per kind."""
+    """``document`` as JSON (a :func:`record`'s directives encoded once)."""
     aws = document["_aws"]
-    directives = _TEXTS.get(id(aws["CloudWatchMetrics"]))
-    if directives is None:
+    text = _TEXTS.get(id(aws["CloudWatchMetrics"]))
+    if text is None:
         return _ENCODER.encode(document)
     rest = _ENCODER.encode({key: value for key, value in document.items() if key != "_aws"})
-    return (
-        f'{{"_aws":{{"Timestamp":{aws["Timestamp"]},"CloudWatchMetrics":{directives}}},{rest[1:]}'
-    )
+    return f'{{"_aws":{{"Timestamp":{aws["Timestamp"]},"CloudWatchMetrics":{text}}},{rest[1:]}'
 
 
 def emit(document: Mapping[str, Any]) -> None:
