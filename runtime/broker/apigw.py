@@ -44,13 +44,14 @@ def path_parameter(event: Mapping[str, Any], name: str) -> object:
 def header_values(event: Mapping[str, Any], name: str) -> list[str]:
     """Return every value of header ``name`` (any case), preferring ``multiValueHeaders``."""
     wanted = name.lower()
-    values: list[str] = []
-    for key, items in mapping(event.get("multiValueHeaders")).items():
-        if isinstance(key, str) and key.lower() == wanted and isinstance(items, list):
-            values += [item for item in items if isinstance(item, str)]
-    if values:
-        return values
-    return [
+    values = [
+        item
+        for key, items in mapping(event.get("multiValueHeaders")).items()
+        if isinstance(key, str) and key.lower() == wanted and isinstance(items, list)
+        for item in items
+        if isinstance(item, str)
+    ]
+    return values or [
         value
         for key, value in mapping(event.get("headers")).items()
         if isinstance(key, str) and key.lower() == wanted and isinstance(value, str)
