@@ -24,12 +24,8 @@ class BodyError(ValueError):
         self.error = error
 
 
-#: ``dict`` first: ``isinstance`` answers it without the ABC.
-MAPPING = (dict, Mapping)
-
-
 def mapping(value: object) -> Mapping[str, Any]:
-    return value if isinstance(value, MAPPING) else {}
+    return value if isinstance(value, Mapping) else {}
 
 
 def request_id(event: Mapping[str, Any]) -> str | None:

@@ -4,6 +4,7 @@ Not :mod:`logging`, which costs more per line than the rest of a request."""
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 import time
@@ -21,7 +22,6 @@ _ENCODER = json.JSONEncoder(
     ensure_ascii=False,  # pragma: no mutate (JSON-equal)
     separators=(",", ":"),  # pragma: no mutate (JSON-equal)
 )
-_second = -1, ""
 
 
 def bind(*, api_request_id: str | None, lambda_request_id: str | None) -> None:
@@ -50,14 +50,14 @@ def exception_fields(error: BaseException) -> dict[str, str]:
     return {"errorType": type(error).__name__, "traceback": frames}
 
 
+@functools.lru_cache(maxsize=1)
+def _utc(second: int) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second))
+
+
 def timestamp(now: float) -> str:
-    """UTC to the millisecond (a second's text kept)."""
-    global _second
-    second, text = _second
-    if second != int(now):
-        second = int(now)
-        _second = second, (text := time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second)))
-    return f"{text}.{int((now - second) * 1000):03d}Z"
+    """UTC to the millisecond."""
+    return f"{_utc(int(now))}.{int((now - int(now)) * 1000):03d}Z"
 
 
 Fields = Mapping[str, Any] | None
