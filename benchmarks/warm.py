@@ -84,7 +84,7 @@ def bench_warm(
             f"{scenario.label}warm overhead per request (handler - the same calls bare)",
             own,
             "ms",
-            f"<= {TARGET_MS:.1f} ms",
+            f"<= {TARGET_MS:.2f} ms",
             own <= TARGET_MS,
             f"handler {median(handler_medians):.3f} ms, on the asset's own client",
         ),

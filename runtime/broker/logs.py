@@ -1,6 +1,6 @@
 """JSON lines on standard output (docs/operating.md), with the IDs :func:`bind` sets in a context
 variable. Never a token, a body or a display name; an exception only as its type and frames.
-Not :mod:`logging`, which costs more per line than the rest of a request."""
+Not :mod:`logging`, which takes twice as long a line."""
 
 from __future__ import annotations
 
