@@ -24,31 +24,32 @@ class BodyError(ValueError):
         self.error = error
 
 
-def _mapping(value: object) -> Mapping[str, Any]:
+def mapping(value: object) -> Mapping[str, Any]:
     return value if isinstance(value, Mapping) else {}
 
 
 def request_id(event: Mapping[str, Any]) -> str | None:
-    value = _mapping(event.get("requestContext")).get("requestId")
+    value = mapping(event.get("requestContext")).get("requestId")
     return value if isinstance(value, str) and value else None
 
 
 def path_parameter(event: Mapping[str, Any], name: str) -> object:
-    return _mapping(event.get("pathParameters")).get(name)
+    return mapping(event.get("pathParameters")).get(name)
 
 
 def header_values(event: Mapping[str, Any], name: str) -> list[str]:
     """Return every value of header ``name`` (any case), preferring ``multiValueHeaders``."""
     wanted = name.lower()
-    values: list[str] = []
-    for key, items in _mapping(event.get("multiValueHeaders")).items():
-        if isinstance(key, str) and key.lower() == wanted and isinstance(items, list):
-            values.extend(item for item in items if isinstance(item, str))
-    if values:
-        return values
-    return [
+    values = [
+        item
+        for key, items in mapping(event.get("multiValueHeaders")).items()
+        if isinstance(key, str) and key.lower() == wanted and isinstance(items, list)
+        for item in items
+        if isinstance(item, str)
+    ]
+    return values or [
         value
-        for key, value in _mapping(event.get("headers")).items()
+        for key, value in mapping(event.get("headers")).items()
         if isinstance(key, str) and key.lower() == wanted and isinstance(value, str)
     ]
 

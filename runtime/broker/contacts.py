@@ -76,19 +76,20 @@ def describe(client: ConnectClient, instance_id: str, contact_id: str) -> Contac
 def _role(contact: Contact, role: str | None, config: Config) -> Refusal | Admitted:
     """Check (or choose) the role for the contact's channel."""
     takes = config.channel_roles[contact.channel]
+    if role is None:
+        for candidate in (config.default_role, *takes):
+            if candidate in takes and candidate in config.allowed_roles:
+                return Admitted(candidate)
+    elif role in takes:
+        return Admitted(role)
     name, listed = _NAMES.get(contact.channel, f"{contact.channel} contact"), " or ".join(takes)
     if role is not None:
-        if role in takes:
-            return Admitted(role)
         message = f"must be {listed} for a {name}"
         return Refusal(
             "role-not-valid-for-channel",
             f"A {name} takes another role; see errors.",
             (FieldError("role", message),),
         )
-    for candidate in (config.default_role, *takes):
-        if candidate in takes and candidate in config.allowed_roles:
-            return Admitted(candidate)
     message = f"a {name} takes {listed}, which this broker does not allow"
     return Refusal(
         "not-allowed", problems.POLICY_DETAIL, (FieldError("role", message),), "role-not-allowed"

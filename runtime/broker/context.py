@@ -79,7 +79,7 @@ def reject(
     """Log a refusal (field names, never values); return its problem."""
     problem = Problem(code, detail, errors)
     fields.update(status=problem.status, errorFields=[e.field for e in errors])
-    LOGGER.info(message, extra={"fields": fields})
+    LOGGER.info(message, fields)
     return problem
 
 
@@ -144,5 +144,5 @@ def caller() -> str:
         return caller_identity(request.event, config.auth_type, config.iam_sessions)
     except MissingIdentity:
         fields = {"status": 500, "authType": config.auth_type}
-        LOGGER.error("caller identity missing", extra={"fields": fields})
+        LOGGER.error("caller identity missing", fields)
         raise Problem("internal", problems.INTERNAL_DETAIL) from None

@@ -74,9 +74,10 @@ def _type_error(instance: object, schema: Mapping[str, Any]) -> str | None:
     expected = schema.get("type")
     if expected is None:
         return None
-    names = [expected] if isinstance(expected, str) else list(expected)
-    if any(_is_type(instance, name) for name in names):
-        return None
+    names = [expected] if isinstance(expected, str) else expected
+    for name in names:
+        if _is_type(instance, name):
+            return None
     return "must be " + " or ".join(_TYPE_NAMES.get(name, name) for name in names)
 
 

@@ -58,7 +58,7 @@ def find_route(event: Mapping[str, Any], config: Config) -> Route:
     if route is None and config.invitations is not None:
         route = _with_invitations().routes.get(key)
     if route is None:
-        LOGGER.error("no such route", extra={"fields": {"status": 500}})
+        LOGGER.error("no such route", {"status": 500})
         raise Problem("internal", problems.INTERNAL_DETAIL)
     return route
 
@@ -116,7 +116,7 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     except Problem as problem:
         response = problem.response(request_id)
     except Exception as error:
-        LOGGER.error("unexpected error", extra={"fields": logs.exception_fields(error)})
+        LOGGER.error("unexpected error", logs.exception_fields(error))
         response = problems.problem("internal", problems.INTERNAL_DETAIL, request_id)
     _emit_metrics(invocation)
     logs.clear()
@@ -127,12 +127,12 @@ def _initialize() -> None:
     """Lambda's init phase: the configuration and the Connect client."""
     set_config(None)
     if _config_error is not None:
-        LOGGER.error("configuration error", extra={"fields": {"error": str(_config_error)}})
+        LOGGER.error("configuration error", {"error": str(_config_error)})
         return
     try:
         connect.get_client(get_config().region)
     except Exception as error:
-        LOGGER.warning("connect client not created", extra={"fields": logs.exception_fields(error)})
+        LOGGER.warning("connect client not created", logs.exception_fields(error))
 
 
 _initialize()

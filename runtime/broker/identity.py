@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from .apigw import mapping
+
 AUTH_TYPES = ("AWS_IAM", "COGNITO_USER_POOLS", "CUSTOM", "NONE")
 #: The identity of every caller of an API without authentication.
 ANONYMOUS = ""
@@ -13,10 +15,6 @@ ANONYMOUS = ""
 
 class MissingIdentity(LookupError):
     """The event lacks the identity its API's authorization type always provides."""
-
-
-def _mapping(value: object) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
 
 
 def _text(value: object) -> str | None:
@@ -43,10 +41,10 @@ def caller_identity(event: Mapping[str, Any], auth_type: str, sessions: bool = F
     type fills is empty (API Gateway always fills it)."""
     if auth_type == "NONE":
         return ANONYMOUS
-    context = _mapping(event.get("requestContext"))
-    authorizer = _mapping(context.get("authorizer"))
+    context = mapping(event.get("requestContext"))
+    authorizer = mapping(context.get("authorizer"))
     if auth_type == "AWS_IAM":
-        identity = _mapping(context.get("identity"))
+        identity = mapping(context.get("identity"))
         pooled = identity.get("cognitoIdentityId")
         if pooled in (None, ""):
             arn = _text(identity.get("userArn"))
@@ -54,7 +52,7 @@ def caller_identity(event: Mapping[str, Any], auth_type: str, sessions: bool = F
         else:
             value = _text(pooled)
     elif auth_type == "COGNITO_USER_POOLS":
-        value = _text(_mapping(authorizer.get("claims")).get("sub"))
+        value = _text(mapping(authorizer.get("claims")).get("sub"))
     else:
         value = _text(authorizer.get("principalId"))
     if value is None:

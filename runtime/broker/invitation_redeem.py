@@ -36,7 +36,7 @@ def _refused(reason: str) -> Problem:
     """The one answer to every invitation that cannot be redeemed (``reason`` is logged and
     counted, never answered)."""
     tally.count("InvitationRedemptionsRefused", reason)
-    LOGGER.info("redemption refused", extra={"fields": {"status": 404, "reason": reason}})
+    LOGGER.info("redemption refused", {"status": 404, "reason": reason})
     return Problem("invitation-not-valid", NOT_VALID_DETAIL)
 
 
@@ -58,12 +58,12 @@ def _give_back(
     except dynamodb.StoreFailure as failure:
         tally.count("InvitationStoreErrors")
         fields = {"operation": failure.operation, "errorCode": failure.code}
-        LOGGER.warning("use not given back", extra={"fields": fields})
+        LOGGER.warning("use not given back", fields)
         return
     if returned:
         tally.count("InvitationUsesGivenBack")
     fields = {"invitationId": invitation.invitation_id}
-    LOGGER.info("use given back" if returned else "use not given back", extra={"fields": fields})
+    LOGGER.info("use given back" if returned else "use not given back", fields)
 
 
 def _add(
@@ -115,7 +115,7 @@ def redeem() -> dict[str, Any]:
     invitation, replayed = outcome.invitation, isinstance(outcome, store.Replayed)
     logs.bind_contact(invitation.contact_id)
     fields = {"invitationId": invitation.invitation_id, "replayed": replayed}
-    LOGGER.info("invitation redeemed", extra={"fields": fields})
+    LOGGER.info("invitation redeemed", fields)
     left, remaining = None, current().remaining_seconds
     if remaining is not None:
         left = remaining - (time.monotonic() - started) - dynamodb.call_seconds()

@@ -78,7 +78,7 @@ def store_failure(failure: StoreFailure) -> Problem:
     }
     if problem.status == 500:
         fields.update(logs.exception_fields(failure.error))
-    LOGGER.warning("invitation store call failed", extra={"fields": fields})
+    LOGGER.warning("invitation store call failed", fields)
     return problem
 
 

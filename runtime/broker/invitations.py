@@ -140,7 +140,7 @@ def create() -> dict[str, Any]:
         "uses": invitation.uses,
         "expiresAt": invitation.expires_at,
     }
-    LOGGER.info("invitation created", extra={"fields": fields})
+    LOGGER.info("invitation created", fields)
     answer = {
         "invitationId": invitation_id,
         "secret": secret,
@@ -206,7 +206,7 @@ def list_open() -> dict[str, Any]:
             contactCheck="not-callers-contact",
         )
     found = store.for_config(current().config).list_open(contact_id)
-    LOGGER.info("invitations listed", extra={"fields": {"status": 200, "count": len(found)}})
+    LOGGER.info("invitations listed", {"status": 200, "count": len(found)})
     body = {"invitations": [_listed(invitation) for invitation in found]}
     return problems.json_response(200, body, JSON)
 
@@ -231,9 +231,7 @@ def revoke() -> dict[str, Any]:
         invitation_id=str(invitation_id), contact_id=contact_id, creator=creator
     )
     fields = {"status": 204 if revoked else 404, "invitationId": str(invitation_id)}
-    LOGGER.info(
-        "invitation revoked" if revoked else "invitation not found", extra={"fields": fields}
-    )
+    LOGGER.info("invitation revoked" if revoked else "invitation not found", fields)
     if not revoked:
         raise Problem("invitation-not-valid", NOT_VALID_DETAIL)
     tally.count("InvitationsRevoked")

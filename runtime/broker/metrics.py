@@ -4,9 +4,11 @@ the :data:`COUNTERS` always (alarms see data whenever the function runs), ``Conn
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 import time
+from collections.abc import Mapping
 from typing import Any
 
 from .settings import CONNECT_ERRORS, CONNECT_LATENCY, COUNTERS
@@ -46,14 +48,17 @@ class Invocation:
         return dict(zip(COUNTERS, values, strict=True))
 
 
-def _directives(invocation: Invocation, namespace: str) -> list[dict[str, Any]]:
+_ENCODER = json.JSONEncoder(separators=(",", ":"))  # pragma: no mutate (JSON-equal)
+
+
+@functools.cache
+def _directives(namespace: str, latency: bool, error: bool, check: bool) -> list[dict[str, Any]]:
+    """Never changed."""
     metrics = [{"Name": name, "Unit": COUNT} for name in COUNTERS]
-    if invocation.connect_latency_ms is not None:
+    if latency:
         metrics.append({"Name": CONNECT_LATENCY, "Unit": MILLISECONDS})
-    directives: list[dict[str, Any]] = [
-        {"Namespace": namespace, "Dimensions": [["FunctionName"]], "Metrics": metrics}
-    ]
-    if invocation.connect_error_code is not None:
+    directives = [{"Namespace": namespace, "Dimensions": [["FunctionName"]], "Metrics": metrics}]
+    if error:
         directives.append(
             {
                 "Namespace": namespace,
@@ -65,7 +70,7 @@ def _directives(invocation: Invocation, namespace: str) -> list[dict[str, Any]]:
                 "Metrics": [{"Name": CONNECT_ERRORS, "Unit": COUNT}],
             }
         )
-    if invocation.contact_rejection is not None:
+    if check:
         directives.append(
             {
                 "Namespace": namespace,
@@ -81,33 +86,34 @@ def record(
     *,
     namespace: str,
     function_name: str,
-    properties: dict[str, str | None],
+    properties: Mapping[str, str | None],
     timestamp_ms: int | None = None,
 ) -> dict[str, Any]:
     """Return the EMF record of an invocation; ``properties`` are extra searchable members."""
+    latency, error = invocation.connect_latency_ms, invocation.connect_error_code
+    check = invocation.contact_rejection
     document: dict[str, Any] = {
         "_aws": {
             "Timestamp": int(time.time() * 1000) if timestamp_ms is None else timestamp_ms,
-            "CloudWatchMetrics": _directives(invocation, namespace),
+            "CloudWatchMetrics": _directives(
+                namespace, latency is not None, error is not None, check is not None
+            ),
         },
         "FunctionName": function_name,
         **invocation.counters(),
     }
-    if invocation.connect_latency_ms is not None:
-        document[CONNECT_LATENCY] = round(invocation.connect_latency_ms, 3)
-    if invocation.connect_error_code is not None:
-        document["ErrorCode"] = invocation.connect_error_code
+    if latency is not None:
+        document[CONNECT_LATENCY] = round(latency, 3)
+    if error is not None:
+        document["ErrorCode"] = error
         document["Operation"] = invocation.connect_error_operation or "CreateParticipant"
         document[CONNECT_ERRORS] = 1
-    if invocation.contact_rejection is not None:
-        document["ContactCheck"] = invocation.contact_rejection
+    if check is not None:
+        document["ContactCheck"] = check
     document.update({key: value for key, value in properties.items() if value is not None})
     return document
 
 
-_ENCODER = json.JSONEncoder(separators=(",", ":"))  # pragma: no mutate (JSON-equal)
-
-
-def emit(document: dict[str, Any]) -> None:
+def emit(document: Mapping[str, Any]) -> None:
     sys.stdout.write(_ENCODER.encode(document) + "\n")
     sys.stdout.flush()

@@ -105,7 +105,7 @@ def connect_failure(
     }
     if failure.problem == "internal":
         fields.update(logs.exception_fields(error))
-    LOGGER.warning("connect call failed", extra={"fields": fields})
+    LOGGER.warning("connect call failed", fields)
     return problem
 
 
@@ -132,14 +132,12 @@ def create_participant(
     invocation.participants_created = 1
     LOGGER.info(
         "participant created",
-        extra={
-            "fields": {
-                "status": 201,
-                "participantId": result["ParticipantId"],
-                "role": params["ParticipantDetails"]["ParticipantRole"],
-                "capabilities": sorted(request.capabilities),
-                "latencyMs": round(invocation.connect_latency_ms, 3),
-            }
+        {
+            "status": 201,
+            "participantId": result["ParticipantId"],
+            "role": params["ParticipantDetails"]["ParticipantRole"],
+            "capabilities": sorted(request.capabilities),
+            "latencyMs": round(invocation.connect_latency_ms, 3),
         },
     )
     return response

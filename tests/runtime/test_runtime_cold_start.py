@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from runtime_support import CONNECT_RESPONSE, api_gateway_event, body_of, contact_description
 
+from constructs_lib.local.runtime import load_runtime
 from runtime.broker import connect, handler, logs
 from runtime.broker.config import load
 
@@ -151,15 +152,51 @@ def test_records_do_not_propagate_to_the_root_logger(
     finally:
         logging.getLogger().removeHandler(root_handler)
     assert received == []
-    assert len([line for line in lines(capsys) if "_aws" not in line]) == 2
+    captured = capsys.readouterr()
+    assert len([line for line in captured.out.splitlines() if "_aws" not in line]) == 2
+    assert captured.err == ""
+
+
+def test_a_fresh_execution_environment_writes_each_line_once(
+    monkeypatch: pytest.MonkeyPatch, capsys: CAPTURE
+) -> None:
+    """A new copy of the runtime, imported as Lambda's init phase imports it."""
+    environment(monkeypatch, INSTANCE_ID=None)
+    load_runtime()
+    captured = capsys.readouterr()
+    (line,) = [json.loads(text) for text in captured.out.splitlines()]
+    assert (line["level"], line["message"]) == ("ERROR", "configuration error")
+    assert line["logger"].startswith("_participant_broker_local_")
+    assert captured.err == ""
 
 
 def test_configuring_again_adds_no_second_writer(capsys: CAPTURE) -> None:
     for level in ("INFO", "DEBUG", "INFO"):
         logger = logs.configure(level)
+    logger.debug("below the level")
     logger.info("once")
     assert [line["message"] for line in lines(capsys)] == ["once"]
-    assert logger.level == logging.INFO
+
+
+@pytest.mark.parametrize(
+    ("level", "written"),
+    [
+        ("DEBUG", ["DEBUG", "INFO", "WARNING", "ERROR"]),
+        ("INFO", ["INFO", "WARNING", "ERROR"]),
+        ("WARNING", ["WARNING", "ERROR"]),
+        ("ERROR", ["ERROR"]),
+    ],
+)
+def test_a_level_writes_its_lines_and_those_above(
+    capsys: CAPTURE, level: str, written: list[str]
+) -> None:
+    logger = logs.configure(level)
+    try:
+        for write in (logger.debug, logger.info, logger.warning, logger.error):
+            write("m", {"n": 1})
+    finally:
+        logs.configure("INFO")
+    assert [(line["level"], line["n"]) for line in lines(capsys)] == [(n, 1) for n in written]
 
 
 def test_invocation_context_is_forgotten_after_the_response(stub: Any) -> None:
@@ -203,36 +240,42 @@ def test_a_line_the_stream_cannot_encode_is_written_as_json_escapes(
     one JSON object that reads back as the message."""
     stream = AsciiStream(encoding)
     monkeypatch.setattr("sys.stdout", stream)
-    # Only the broker's writer: pytest's log capture handlers (attached to the broker's logger
-    # in this suite) would put a lone surrogate in the test report, which a pytest-xdist worker
-    # cannot send.
-    logger = logging.getLogger(logs.LOGGER_NAME)
-    ours = [h for h in logger.handlers if isinstance(h, logs.StdoutHandler)]
-    monkeypatch.setattr(logger, "handlers", ours)
-    logging.getLogger(logs.LOGGER_NAME).warning(message)
+    logs.LOGGER.warning(message)
     (text,) = stream.written
     assert json.loads(text)["message"] == message
 
 
-def test_the_first_configuration_adds_one_json_writer(capsys: CAPTURE) -> None:
-    """As in a fresh execution environment, where the broker's logger has no handler yet."""
-    logger = logging.getLogger(logs.LOGGER_NAME)
-    ours = [h for h in logger.handlers if isinstance(h, logs.StdoutHandler)]
-    for existing in ours:
-        logger.removeHandler(existing)
-    try:
-        logs.configure("INFO").info("first")
-        added = [h for h in logger.handlers if isinstance(h, logs.StdoutHandler)]
-        assert len(added) == 1
-        assert [line["message"] for line in lines(capsys)] == ["first"]
-    finally:
-        for writer in [h for h in logger.handlers if isinstance(h, logs.StdoutHandler)]:
-            logger.removeHandler(writer)
-        for existing in ours:
-            logger.addHandler(existing)
+def test_the_stream_is_the_one_in_place_at_write_time(
+    monkeypatch: pytest.MonkeyPatch, capsys: CAPTURE
+) -> None:
+    """As the Lambda runtime and the local broker swap ``sys.stdout``: nothing is kept of the
+    stream at import, and each line is flushed at once."""
+    logs.configure("INFO").info("first")
+    stream = AsciiStream("utf-8")
+    monkeypatch.setattr("sys.stdout", stream)
+    logs.LOGGER.info("second")
+    monkeypatch.undo()
+    assert [line["message"] for line in lines(capsys)] == ["first"]
+    assert [json.loads(text)["message"] for text in stream.written] == ["second"]
 
 
 def test_a_field_json_cannot_hold_is_written_as_text(capsys: CAPTURE) -> None:
-    logging.getLogger(logs.LOGGER_NAME).warning("m", extra={"fields": {"odd": {1, 2}}})
+    logs.LOGGER.warning("m", {"odd": {1, 2}})
     (line,) = lines(capsys)
     assert line["odd"] == "{1, 2}"
+
+
+class Unprintable:
+    def __str__(self) -> str:
+        raise RuntimeError("no text")
+
+
+def test_a_line_that_cannot_be_written_is_reported_on_stderr_and_the_request_goes_on(
+    capsys: CAPTURE,
+) -> None:
+    logs.LOGGER.warning("m", {"odd": Unprintable()})
+    logs.LOGGER.info("next")
+    captured = capsys.readouterr()
+    assert [json.loads(line)["message"] for line in captured.out.splitlines()] == ["next"]
+    assert captured.err.startswith("--- Logging error ---\nTraceback")
+    assert "RuntimeError: no text" in captured.err

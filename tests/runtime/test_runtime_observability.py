@@ -147,7 +147,7 @@ def test_lone_surrogate_member_name_keeps_the_log_line(invoke: Invoke, capsys: C
 
 def test_text_stdout_cannot_encode_is_written_escaped(capsys: CAPTURE) -> None:
     logger = logs.configure("INFO")
-    logger.info("odd", extra={"fields": {"value": "a\ud800b"}})
+    logger.info("odd", {"value": "a\ud800b"})
     captured = capsys.readouterr()
     (line,), _, _ = output_lines_of(captured.out)
     assert (line["message"], line["value"]) == ("odd", "a\ud800b")

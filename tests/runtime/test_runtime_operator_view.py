@@ -7,7 +7,6 @@ A fake clock makes each Connect call take exactly 12.3456 ms, so latencies are e
 from __future__ import annotations
 
 import json
-import logging
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -133,13 +132,15 @@ def test_timestamp_is_utc_with_milliseconds(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setenv("TZ", "America/Sao_Paulo")
     time.tzset()
     try:
-        record = logging.LogRecord("broker", logging.INFO, __file__, 1, "m", None, None)
-        record.created, record.msecs = 1795657288.0725, 72.5
-        entry = json.loads(logs.JsonFormatter().format(record))
+        written = [logs.timestamp(now) for now in (1795657288.0725, 1795657288.5, 1795657289.0)]
     finally:
         monkeypatch.delenv("TZ")
         time.tzset()
-    assert entry["timestamp"] == "2026-11-26T01:41:28.072Z"
+    assert written == [
+        "2026-11-26T01:41:28.072Z",
+        "2026-11-26T01:41:28.500Z",
+        "2026-11-26T01:41:29.000Z",
+    ]
 
 
 # --- EMF, read as CloudWatch reads it --------------------------------------------------------
@@ -253,3 +254,32 @@ def test_given_timestamp_is_kept() -> None:
         metrics.Invocation(), namespace="N", function_name="f", properties={}, timestamp_ms=7
     )
     assert document["_aws"]["Timestamp"] == 7
+
+
+@pytest.mark.parametrize(
+    "invocation",
+    [
+        metrics.Invocation(),
+        metrics.Invocation(participants_created=1, connect_latency_ms=12.3456),
+        metrics.Invocation(connect_latency_ms=3.0, connect_error_code="Timeout"),
+        metrics.Invocation(contact_rejection="contact-ended", validation_rejections=1),
+        metrics.Invocation(
+            connect_latency_ms=1.5,
+            connect_error_code="ThrottlingException",
+            connect_error_operation="DescribeContact",
+            connect_throttles=1,
+            contact_rejection="agent-not-connected",
+        ),
+    ],
+)
+def test_a_record_is_written_as_the_json_of_its_document(
+    invocation: metrics.Invocation, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each kind of record (its directives built once) is written as its document's JSON."""
+    properties = {"apiRequestId": "a\u00e9", "lambdaRequestId": None}
+    for _ in range(2):
+        document = metrics.record(
+            invocation, namespace="N\u00e9", function_name="f", properties=properties
+        )
+        metrics.emit(document)
+        assert capsys.readouterr().out == json.dumps(document, separators=(",", ":")) + "\n"

@@ -16,10 +16,9 @@ import base64
 import contextlib
 import io
 import json
-import logging
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import pytest
@@ -85,25 +84,25 @@ class SucceedingConnect:
         return result
 
 
-class RecordText(logging.Handler):
-    """Keeps every log record the runtime emits, with all its attributes, as text."""
+class RecordText:
+    """Keeps every line the runtime asks its logger for, its fields as ``repr``, as text."""
 
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
+    def __init__(self, write: Callable[[str, str, Mapping[str, Any] | None], None]) -> None:
+        self.original = write
         self.text = io.StringIO()
 
-    def emit(self, record: logging.LogRecord) -> None:
-        self.text.write(f"{record.getMessage()} {record.__dict__!r}\n")
+    def write(self, level: str, message: str, fields: Mapping[str, Any] | None) -> None:
+        self.text.write(f"{level} {message} {fields!r}\n")
+        self.original(level, message, fields)
 
 
 @pytest.fixture(scope="module")
 def records() -> Iterator[RecordText]:
-    """Every record of the runtime's logger, whatever handlers print it."""
-    capture = RecordText()
-    logger = logging.getLogger(logs.LOGGER_NAME)
-    logger.addHandler(capture)
-    yield capture
-    logger.removeHandler(capture)
+    """Every line of the runtime's logger, whether or not it could be printed."""
+    capture = RecordText(logs.LOGGER.write)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(logs.LOGGER, "write", capture.write)
+        yield capture
 
 
 @pytest.fixture(scope="module")
