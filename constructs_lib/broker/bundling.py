@@ -174,8 +174,8 @@ def _docstring_lines(
     """The lines of each docstring alone on its lines (no code but strings in ``other_lines``),
     each with what replaces it: nothing, then ``pass`` on the first line of a docstring that is
     all of its body."""
-    for node in ast.walk(tree):
-        if not isinstance(node, _DOCUMENTED) or not node.body:
+    for node in _documented(tree):
+        if not node.body:
             continue
         first = node.body[0]
         if not (
@@ -191,3 +191,16 @@ def _docstring_lines(
         if len(node.body) == 1 and not isinstance(node, ast.Module):
             opening = lines[first.lineno - 1]
             yield first.lineno, opening[: len(opening) - len(opening.lstrip())] + "pass\n"
+
+
+def _documented(
+    node: ast.AST,
+) -> Iterator[ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef]:
+    """``node`` if it may hold a docstring, then every such node among its statements, at any
+    depth (a function defined in an ``if`` too); expressions are not visited, as no docstring
+    is in one."""
+    if isinstance(node, _DOCUMENTED):
+        yield node
+    for field in ("body", "orelse", "finalbody", "handlers", "cases"):
+        for child in getattr(node, field, ()):
+            yield from _documented(child)

@@ -132,6 +132,15 @@ def test_stripping_twice_gives_the_same_bytes(
         ('x = """a\n\n# not a comment\n"""\n', None),
         ('"""Module."""\n# comment\n\nimport os\n', "import os\n"),
         ("x = (1,  # one\n     2)\r\n", "x = (1,\n     2)\n"),
+        (
+            'try:\n    def f():\n        """Doc."""\nexcept ImportError:\n'
+            '    class A:\n        """Doc."""\n',
+            "try:\n    def f():\n        pass\nexcept ImportError:\n    class A:\n        pass\n",
+        ),
+        (
+            'if x:\n    pass\nelse:\n    async def f():\n        """Doc."""\n        return 1\n',
+            "if x:\n    pass\nelse:\n    async def f():\n        return 1\n",
+        ),
     ],
 )
 def test_the_stripper_keeps_every_line_of_code_as_written(
