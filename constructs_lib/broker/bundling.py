@@ -147,13 +147,15 @@ def strip_python(content: bytes) -> str:
     code_lines: set[int] = set()  # lines that hold a token of code
     other_lines: set[int] = set()  # lines that hold code other than a string
     comments: dict[int, int] = {}  # the column where a line's comment starts
-    for token in tokenize.generate_tokens(io.StringIO(text).readline):
-        if token.type == tokenize.COMMENT:
-            comments[token.start[0]] = token.start[1]
-        elif token.type not in _LAYOUT:
-            spanned = range(token.start[0], token.end[0] + 1)
+    for kind, _, (first, start), (last, _), _ in tokenize.generate_tokens(
+        io.StringIO(text).readline
+    ):
+        if kind == tokenize.COMMENT:
+            comments[first] = start
+        elif kind not in _LAYOUT:
+            spanned = (first,) if first == last else range(first, last + 1)
             code_lines.update(spanned)
-            if token.type != tokenize.STRING:
+            if kind != tokenize.STRING:
                 other_lines.update(spanned)
     replaced = dict(_docstring_lines(tree, other_lines, lines))
     kept: list[str] = []
