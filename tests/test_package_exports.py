@@ -43,3 +43,20 @@ def test_importing_the_package_loads_no_cdk() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     ).stdout
     assert out.strip() == "[]"
+
+
+def test_a_broker_without_invitations_loads_no_invitation_module() -> None:
+    """The invitation resources and aws_dynamodb (tens of ms of every synth) load only for a
+    broker that serves invitations."""
+    code = (
+        "import sys\n"
+        "from aws_cdk import App, Stack\n"
+        "from constructs_lib import ConnectInstance, ParticipantBroker\n"
+        "ParticipantBroker(Stack(App(), 'S'), 'B', instance=ConnectInstance.from_id('i-1'))\n"
+        "names = ('aws_cdk.aws_dynamodb', 'constructs_lib.invitations.resources')\n"
+        "print(sorted(m for m in names if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    ).stdout
+    assert out.strip().splitlines()[-1] == "[]"

@@ -14,7 +14,6 @@ from constructs import Construct
 
 from .. import checks, defaults
 from ..edge import access, responses, throttling
-from ..invitations import resources as invitation_resources
 from .account import account_settings
 
 if TYPE_CHECKING:
@@ -128,6 +127,8 @@ def add_methods(
         )
     if props.invitations is None:
         return method, None
+    from ..invitations import resources as invitation_resources  # only with invitations
+
     contact = participants.parent_resource
     assert isinstance(contact, apigateway.Resource)
     return method, invitation_resources.add_routes(

@@ -12,7 +12,6 @@ from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 
 from .. import checks, defaults
-from ..invitations import resources as invitation_resources
 from ..invitations.options import InvitationOptions
 from ..monitoring import BrokerMonitoring
 from ..monitoring.metrics import (
@@ -38,6 +37,8 @@ if TYPE_CHECKING:
     from aws_cdk import aws_dynamodb as dynamodb
     from aws_cdk import aws_lambda as lambda_
     from aws_cdk import aws_sns as sns
+
+    from ..invitations import resources as invitation_resources
 
 
 class ParticipantBroker(Construct):
@@ -250,9 +251,7 @@ class ParticipantBroker(Construct):
         self.instance_id_parameter, instance_id = self._build_instance_id(props.instance)
         self.log_group = logs.LogGroup(self, "FunctionLogs", retention=props.log_retention)
         self.invitation_table = (
-            None
-            if props.invitations is None
-            else invitation_resources.create_table(self, props.invitations)
+            None if props.invitations is None else _invitation_table(self, props.invitations)
         )
         self.lambda_function = build_function(
             self,
@@ -364,3 +363,11 @@ class ParticipantBroker(Construct):
             description="Amazon Connect instance ID used by a ParticipantBroker",
         )
         return created, instance.instance_id
+
+
+def _invitation_table(scope: Construct, options: InvitationOptions) -> dynamodb.Table:
+    """The invitation table; the invitation modules (and aws_dynamodb) load only for a broker
+    that serves invitations."""
+    from ..invitations import resources
+
+    return resources.create_table(scope, options)

@@ -15,7 +15,6 @@ from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
 from .. import _contract, checks, defaults
-from ..invitations import resources as invitation_resources
 from . import bundling, nag
 
 if TYPE_CHECKING:
@@ -51,6 +50,8 @@ def build_function(
     if table is None or props.invitations is None:
         asset_exclude += defaults.INVITATION_ASSET_FILES
     else:
+        from ..invitations import resources as invitation_resources  # only with invitations
+
         environment.update(invitation_resources.environment(table, props.invitations))
         extra_statements = invitation_resources.policy_statements(table, props.invitations)
     stack = Stack.of(scope)
