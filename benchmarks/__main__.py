@@ -92,7 +92,7 @@ def _run_all(args: argparse.Namespace, workdir: Path) -> tuple[list[Section], As
                 )
             )
     if "synth" in args.only:
-        sections.append(_guarded("synth", lambda: bench_synth(3 if quick else 7)))
+        sections.append(_guarded("synth", lambda: bench_synth(3 if quick else 11)))
     if asset is not None and "asset" in args.only:
         found_asset = asset
         sections.append(_guarded("asset", lambda: bench_asset(found_asset)))

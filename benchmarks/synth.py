@@ -1,4 +1,4 @@
-"""Synth: the pinned CDK CLI synthesizes four apps, interleaved, one warm-up run each.
+"""Synth: the pinned CDK CLI synthesizes four apps, each pair back to back, one warm-up run each.
 
 The example app against an app of one plain Lambda function, and 25 brokers in 5 stacks against
 one broker, all with cdk.json's context (its feature flags, CloudFormation validation on). The
@@ -58,13 +58,17 @@ def _synth_once(args: list[str]) -> tuple[float, float, dict[str, int]]:
         return elapsed, _children_cpu() - cpu, _measure_templates(Path(outdir))
 
 
+#: The apps each ratio compares, numerator first.
+_PAIRS: tuple[tuple[str, str], ...] = (("example", "one_function"), ("brokers_25", "brokers_1"))
+
+
 def _paired_ratio(samples: dict[str, list[float]], top: str, bottom: str) -> float:
     """Median over rounds of top/bottom, both measured in the same round (robust to load drift)."""
     return median([a / b for a, b in zip(samples[top], samples[bottom], strict=True)])
 
 
 def bench_synth(runs: int) -> Section:
-    """Rotate through the apps ``runs`` times; median of the per-round ratios."""
+    """``runs`` rounds of each pair of apps run back to back; median of the per-round ratios."""
     names = list(APPS)
     templates = {name: _synth_once(APPS[name])[2] for name in names}  # warm-up runs
     resources = {name: sizes["resources"] for name, sizes in templates.items()}
@@ -72,11 +76,13 @@ def bench_synth(runs: int) -> Section:
     samples: dict[str, list[float]] = {name: [] for name in names}
     cpu: dict[str, list[float]] = {name: [] for name in names}
     for index in range(runs):
-        shift = index % len(names)
-        for name in names[shift:] + names[:shift]:
-            wall, cpu_s, _ = _synth_once(APPS[name])
-            samples[name].append(wall)
-            cpu[name].append(cpu_s)
+        # Each ratio's two apps back to back (A B, then B A next round), so drift between
+        # them is as small as it can be.
+        for pair in _PAIRS:
+            for name in pair if index % 2 == 0 else reversed(pair):
+                wall, cpu_s, _ = _synth_once(APPS[name])
+                samples[name].append(wall)
+                cpu[name].append(cpu_s)
     medians = {name: median(values) for name, values in samples.items()}
     example_ratio = _paired_ratio(samples, "example", "one_function")
     many_ratio = _paired_ratio(samples, "brokers_25", "brokers_1")
