@@ -1,0 +1,80 @@
+"""Each operation the client calls, as ``answers.operation`` builds it (at import, for the
+modules that call it), held to botocore's full service model read here: the operation's own
+errors and those botocore retries (and whether as a throttle), the service's modeled errors
+with their members, and where the answer holds timestamps."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import botocore.session
+import pytest
+
+from runtime.broker.aws import answers
+
+OPERATIONS = [
+    ("connect", "DescribeContact"),
+    ("connect", "CreateParticipant"),
+    ("dynamodb", "PutItem"),
+    ("dynamodb", "UpdateItem"),
+    ("dynamodb", "Query"),
+]
+
+
+def _timestamps(
+    shape: Any, path: tuple[str, ...] = (), seen: frozenset[str] = frozenset()
+) -> set[tuple[str, ...]]:
+    """The paths of the timestamps under ``shape`` (a segment ending ``[]``: a list's members,
+    ``{}``: a map's values); a shape met again on its own path (DynamoDB's attribute values) is
+    not followed again."""
+    if shape.type_name == "timestamp":
+        return {path}
+    if shape.name in seen:
+        return set()
+    inner = seen | {shape.name}
+    if shape.type_name == "list":
+        return _timestamps(shape.member, _marked(path, "[]"), inner)
+    if shape.type_name == "map":
+        return _timestamps(shape.value, _marked(path, "{}"), inner)
+    found: set[tuple[str, ...]] = set()
+    for name, member in getattr(shape, "members", {}).items():
+        found |= _timestamps(member, (*path, name), inner)
+    return found
+
+
+def _marked(path: tuple[str, ...], mark: str) -> tuple[str, ...]:
+    return (*path[:-1], path[-1] + mark) if path else (mark,)
+
+
+@pytest.mark.parametrize(("service", "name"), OPERATIONS)
+def test_an_operation_is_what_botocores_model_says(service: str, name: str) -> None:
+    model = botocore.session.get_session().get_service_model(service)
+    expected = model.operation_model(name)
+    built = answers.operation(service, name)
+    assert built.name == name
+    assert built.rules.modeled == {shape.name for shape in expected.error_shapes}
+    assert dict(built.rules.retryable) == {
+        shape.name: bool(shape.metadata["retryable"].get("throttling"))
+        for shape in expected.error_shapes
+        if shape.metadata.get("retryable") is not None
+    }
+    assert {code: set(fields) for code, fields in built.errors.items()} == {
+        shape.name: set(shape.members) for shape in model.error_shapes
+    }
+    output = expected.output_shape
+    assert set(built.timestamps) == (set() if output is None else _timestamps(output))
+    assert built.convert is None
+
+
+def test_an_operation_keeps_its_converter() -> None:
+    def convert(answer: dict[str, Any]) -> dict[str, Any]:
+        return answer
+
+    assert answers.operation("dynamodb", "Query", convert).convert is convert
+
+
+def test_describe_contact_has_its_timestamps_where_connect_answers_them() -> None:
+    paths = answers.operation("connect", "DescribeContact").timestamps
+    assert ("Contact", "InitiationTimestamp") in paths
+    assert ("Contact", "AgentInfo", "ConnectedToAgentTimestamp") in paths
+    assert all(isinstance(path, tuple) for path in paths)
