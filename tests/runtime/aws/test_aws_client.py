@@ -113,6 +113,41 @@ def test_generated_ids_are_random_version_4_uuids() -> None:
         assert str(uuid.UUID(value)) == value
 
 
+@pytest.mark.parametrize("random", [bytes(range(16)), bytes(range(255, 239, -1)), bytes(16)])
+def test_a_generated_id_is_its_random_bytes_made_version_4(
+    random: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As ``uuid.uuid4`` makes it: the version and variant bits set, every other bit random."""
+    monkeypatch.setattr(client.os, "urandom", lambda size: random[:size])
+    assert client.new_uuid() == str(uuid.UUID(bytes=random, version=4))
+
+
+@pytest.mark.parametrize(
+    ("random", "expected"),
+    [(bytes(7), 0.0), (b"\x80" + bytes(6), 0.5), (b"\xff" * 7, (2**56 - 1) / 2**56)],
+)
+def test_jitter_is_seven_random_bytes_as_a_fraction_of_one(
+    random: bytes, expected: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(client.os, "urandom", lambda size: random[:size])
+    assert client.jitter() == expected
+
+
+def test_the_clock_is_utc_whatever_the_local_time_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+    from datetime import UTC, datetime, timedelta
+
+    monkeypatch.setenv("TZ", "Pacific/Kiritimati")  # UTC+14: never UTC's wall clock
+    time.tzset()
+    try:
+        now = datetime.now(UTC).replace(tzinfo=None)
+        assert abs(client.utc_now() - now) < timedelta(seconds=5)
+        assert client.utc_now().tzinfo is None
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
 def test_the_client_sends_its_own_user_agent() -> None:
     ours = our_client(ConnectClient, "eu-west-2", environ(token=False))
     sent: list[Any] = []

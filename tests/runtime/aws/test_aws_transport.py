@@ -8,8 +8,10 @@ from __future__ import annotations
 import datetime
 import socket
 import ssl
+import threading
 import time
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from unittest import mock
 
@@ -221,3 +223,45 @@ def test_close_closes_the_idle_connections(fresh: Server) -> None:
     (connection,) = next(iter(transport._idle.values()))
     transport.close()
     assert connection.sock is None
+
+
+class _PlainHandler(BaseHTTPRequestHandler):
+    """Answers 200 with keep-alive over plain HTTP, counting what it served."""
+
+    protocol_version = "HTTP/1.1"
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        self.server.paths.append(self.path)  # type: ignore[attr-defined]
+        self.send_response(200)
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"{}")
+
+    def log_message(self, *args: Any) -> None:
+        """Quiet."""
+
+
+@pytest.fixture
+def plain_servers() -> Iterator[list[ThreadingHTTPServer]]:
+    servers = [ThreadingHTTPServer(("127.0.0.1", 0), _PlainHandler) for _ in range(2)]
+    for server in servers:
+        server.paths = []  # type: ignore[attr-defined]
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield servers
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+def test_plain_http_endpoints_each_keep_their_own_connection(
+    plain_servers: list[ThreadingHTTPServer],
+) -> None:
+    """An ``AWS_ENDPOINT_URL`` over plain HTTP (a local emulator): each host and port gets its
+    own kept-alive connection."""
+    first, second = (f"http://127.0.0.1:{s.server_address[1]}" for s in plain_servers)
+    transport = Transport(tls_context({}))
+    answers = [_send(transport, f"{url}/{n}") for n, url in enumerate([first, second, first])]
+    assert [answer.status for answer in answers] == [200, 200, 200]
+    assert [server.paths for server in plain_servers] == [["/0", "/2"], ["/1"]]  # type: ignore[attr-defined]
+    assert transport.opened == 2
