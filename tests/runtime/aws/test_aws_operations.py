@@ -78,3 +78,22 @@ def test_describe_contact_has_its_timestamps_where_connect_answers_them() -> Non
     assert ("Contact", "InitiationTimestamp") in paths
     assert ("Contact", "AgentInfo", "ConnectedToAgentTimestamp") in paths
     assert all(isinstance(path, tuple) for path in paths)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        1773500966,
+        1773500966.123,
+        "1773500966.5",
+        "2026-03-14T15:09:26Z",
+        "2026-03-14T15:09:26.123+01:00",
+    ],
+)
+def test_a_timestamp_is_the_instant_botocore_reads(value: object) -> None:
+    """Epoch seconds (a number or its text) or ISO 8601 text, as botocore's parser reads them."""
+    from botocore.utils import parse_timestamp
+
+    parsed = answers.timestamp(value)
+    assert parsed == parse_timestamp(value)
+    assert parsed.utcoffset() is not None
