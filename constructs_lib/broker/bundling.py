@@ -15,6 +15,7 @@ import functools
 import hashlib
 import io
 import json
+import stat
 import tokenize
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -71,7 +72,11 @@ def stage(source: Path, output_dir: Path, exclude: Sequence[str]) -> None:
     for path in sorted(output_dir.rglob("*")):
         if path.suffix in (".py", ".json") and path.is_file():
             origin = source / path.relative_to(output_dir)
-            path.write_bytes(_stripped(path.suffix, path.read_bytes(), origin))
+            stripped = _stripped(path.suffix, path.read_bytes(), origin)
+            mode = path.stat().st_mode  # a read-only source is copied read-only
+            path.chmod(mode | stat.S_IWUSR)
+            path.write_bytes(stripped)
+            path.chmod(mode)
 
 
 @jsii.implements(ILocalBundling)
@@ -160,7 +165,9 @@ def strip_python(content: bytes) -> str:
     replaced = dict(_docstring_lines(tree, other_lines, lines))
     kept: list[str] = []
     for number, line in enumerate(lines, start=1):
-        if number in replaced:
+        if kept and kept[-1].rstrip("\n").endswith("\\"):
+            kept.append(line)  # the line a backslash joins to the one before: as written
+        elif number in replaced:
             kept.append(replaced[number])
         elif number in code_lines:
             column = comments.get(number)
@@ -187,8 +194,8 @@ def _docstring_lines(
         ):
             continue
         span = range(first.lineno, (first.end_lineno or first.lineno) + 1)
-        if other_lines.intersection(span):
-            continue  # it shares a line with code: kept
+        if other_lines.intersection(span) or lines[span[-1] - 1].rstrip("\n").endswith("\\"):
+            continue  # it shares a line with code (or a backslash joins code to it): kept
         yield from ((number, "") for number in span)
         if len(node.body) == 1 and not isinstance(node, ast.Module):
             opening = lines[first.lineno - 1]

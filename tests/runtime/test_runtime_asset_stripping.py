@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import io
 import json
+import stat
 import tokenize
 from pathlib import Path
 
@@ -132,6 +133,10 @@ def test_stripping_twice_gives_the_same_bytes(
         ('x = """a\n\n# not a comment\n"""\n', None),
         ('"""Module."""\n# comment\n\nimport os\n', "import os\n"),
         ("x = (1,  # one\n     2)\r\n", "x = (1,\n     2)\n"),
+        # A backslash joins the next line, blank or a comment: kept, or f(x) would call (y).
+        ("f(x) \\\n\n(y)\n", None),
+        ("x = 1 \\\n# c\ny = 2\n", None),
+        ('def f():\n    """d""" \\\n    ; return 1\n', None),
         (
             'try:\n    def f():\n        """Doc."""\nexcept ImportError:\n'
             '    class A:\n        """Doc."""\n',
@@ -194,3 +199,16 @@ def test_the_runtime_never_reads_a_docstring() -> None:
         } | {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
         assert "__doc__" not in names | strings, path
         assert not {"inspect", "pydoc", "linecache"} & imported, path
+
+
+def test_a_read_only_source_is_stripped_and_stays_read_only(tmp_path: Path) -> None:
+    """A runtime installed read-only (a locked site-packages) is copied read-only: the
+    stripped copy is written all the same and keeps the source's mode."""
+    module = tmp_path / "source" / "broker" / "m.py"
+    module.parent.mkdir(parents=True)
+    module.write_text('"""Doc."""\nx = 1  # one\n', encoding="utf-8")
+    module.chmod(0o444)
+    bundling.stage(tmp_path / "source", tmp_path / "out", [])
+    staged = tmp_path / "out" / "broker" / "m.py"
+    assert staged.read_text(encoding="utf-8") == "x = 1\n"
+    assert stat.S_IMODE(staged.stat().st_mode) == 0o444
