@@ -78,7 +78,8 @@ def settings() -> dict[str, Any]:
     """Return ``settings.json``: the roles, channels, metrics namespace and metric names, agent
     wait and invitation bounds the function reads too."""
     found: dict[str, Any] = _load_json(runtime_dir() / _BROKER_PACKAGE / "settings.json")
-    return found
+    copied: dict[str, Any] = json.loads(json.dumps(found))  # the cached one stays as read
+    return copied
 
 
 def problems() -> dict[str, ProblemType]:

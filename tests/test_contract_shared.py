@@ -230,3 +230,15 @@ def test_an_invitation_counter_the_settings_do_not_name_is_refused() -> None:
     finally:
         invitation_tally._tally.reset(token)
     assert tuple(invitation_tally.Tally().counts) == settings.INVITATION_COUNTERS
+
+
+def test_the_function_writes_at_every_level_the_settings_name() -> None:
+    from runtime.broker import logs
+
+    assert tuple(logs.LEVELS) == settings.LOG_LEVELS
+
+
+def test_the_settings_the_construct_reads_are_its_own_copy() -> None:
+    read = _contract.settings()
+    read["roles"].append("NOBODY")
+    assert "NOBODY" not in _contract.settings()["roles"]

@@ -52,8 +52,10 @@ _ENCODER = json.JSONEncoder(separators=(",", ":"))  # pragma: no mutate (JSON-eq
 
 
 @functools.cache
-def _directives(namespace: str, latency: bool, error: bool, check: bool) -> list[dict[str, Any]]:
-    """Never changed."""
+def _directives(
+    namespace: str, latency: bool, error: bool, check: bool
+) -> tuple[dict[str, Any], ...]:
+    """One per kind of record, shared by its records: a tuple, and never changed."""
     metrics = [{"Name": name, "Unit": COUNT} for name in COUNTERS]
     if latency:
         metrics.append({"Name": CONNECT_LATENCY, "Unit": MILLISECONDS})
@@ -78,7 +80,7 @@ def _directives(namespace: str, latency: bool, error: bool, check: bool) -> list
                 "Metrics": [{"Name": "ContactRejections", "Unit": COUNT}],
             }
         )
-    return directives
+    return tuple(directives)
 
 
 def record(
@@ -89,7 +91,8 @@ def record(
     properties: Mapping[str, str | None],
     timestamp_ms: int | None = None,
 ) -> dict[str, Any]:
-    """Return the EMF record of an invocation; ``properties`` are extra searchable members."""
+    """Return the EMF record of an invocation; ``properties`` are extra searchable members.
+    Its ``CloudWatchMetrics`` are shared by the records of its kind: read, never change them."""
     latency, error = invocation.connect_latency_ms, invocation.connect_error_code
     check = invocation.contact_rejection
     document: dict[str, Any] = {

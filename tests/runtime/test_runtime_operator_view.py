@@ -283,3 +283,12 @@ def test_a_record_is_written_as_the_json_of_its_document(
         )
         metrics.emit(document)
         assert capsys.readouterr().out == json.dumps(document, separators=(",", ":")) + "\n"
+
+
+def test_a_records_shared_directives_cannot_grow() -> None:
+    """Records of one kind share their directives (built once): none can add to them."""
+    first = metrics.record(metrics.Invocation(), namespace="N", function_name="f", properties={})
+    with pytest.raises(AttributeError):
+        first["_aws"]["CloudWatchMetrics"].append({"Namespace": "other"})
+    again = metrics.record(metrics.Invocation(), namespace="N", function_name="f", properties={})
+    assert len(again["_aws"]["CloudWatchMetrics"]) == 1
