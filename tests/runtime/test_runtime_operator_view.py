@@ -292,3 +292,19 @@ def test_a_records_shared_directives_cannot_grow() -> None:
         first["_aws"]["CloudWatchMetrics"].append({"Namespace": "other"})
     again = metrics.record(metrics.Invocation(), namespace="N", function_name="f", properties={})
     assert len(again["_aws"]["CloudWatchMetrics"]) == 1
+
+
+@pytest.mark.parametrize(
+    ("values", "name"),
+    [
+        ({"participants_created": 1}, "ParticipantsCreated"),
+        ({"validation_rejections": 1}, "ValidationRejections"),
+        ({"policy_rejections": 1}, "PolicyRejections"),
+        ({"contact_rejection": "contact-ended"}, "ContactRejections"),
+        ({"connect_throttles": 1}, "ConnectThrottles"),
+    ],
+)
+def test_each_counter_is_written_under_its_own_name(values: dict[str, Any], name: str) -> None:
+    """The counters' names come from settings.json in order: each value lands on its name."""
+    counters = metrics.Invocation(**values).counters()
+    assert {key for key, value in counters.items() if value} == {name}
