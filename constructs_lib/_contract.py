@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from types import ModuleType
@@ -80,6 +81,11 @@ def settings() -> dict[str, Any]:
     found: dict[str, Any] = _load_json(runtime_dir() / _BROKER_PACKAGE / "settings.json")
     copied: dict[str, Any] = json.loads(json.dumps(found))  # the cached one stays as read
     return copied
+
+
+def channel_roles_variable(channel_roles: Mapping[str, Sequence[str]]) -> str:
+    """``CHANNEL_ROLES`` as the function reads it: ``CHAT=CUSTOM_BOT;VOICE=CUSTOMER``."""
+    return ";".join(f"{channel}={','.join(roles)}" for channel, roles in channel_roles.items())
 
 
 def problems() -> dict[str, ProblemType]:

@@ -197,7 +197,7 @@ def _contact_environment(
     seconds = checks.duration_seconds(agent_wait)
     return {
         "CONTACT_CHECKS": "true",
-        "CHANNEL_ROLES": ";".join(f"{c}={','.join(r)}" for c, r in channel_roles.items()),
+        "CHANNEL_ROLES": _contract.channel_roles_variable(channel_roles),
         "AGENT_WAIT_MS": (
             Token.as_string(agent_wait.to_milliseconds())
             if seconds is None

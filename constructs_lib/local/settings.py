@@ -23,9 +23,7 @@ MAX_BODY: Final = _gateway_answers.MAX_PAYLOAD_BYTES
 CALLER_HEADER: Final = "X-Local-Caller"
 LOG_LEVELS: Final[tuple[str, ...]] = tuple(_SHARED["logLevels"])
 #: The construct's default ``CHANNEL_ROLES``, as it writes them.
-CHANNEL_ROLES: Final = ";".join(
-    f"{channel}={','.join(roles)}" for channel, roles in _SHARED["channelRoles"].items()
-)
+CHANNEL_ROLES: Final = _contract.channel_roles_variable(_SHARED["channelRoles"])
 
 BANNER: Final = """\
 ##########################################################################################
