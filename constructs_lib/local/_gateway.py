@@ -147,7 +147,9 @@ class LocalGateway:
         )
         body = json.loads(response["body"])
         del body["status"]
-        return {**response, "body": json.dumps(body, separators=(",", ":"))}
+        # Written back as the runtime writes its problems (compact, non-ASCII as is).
+        text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+        return {**response, "body": text}
 
     def preflight(self, headers: Sequence[tuple[str, str]], route: Route) -> dict[str, Any]:
         """The CORS preflight answer of ``route``, as the deployed MOCK integration gives it."""
