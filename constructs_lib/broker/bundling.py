@@ -2,9 +2,9 @@
 its JSON files compact, everything else byte for byte. The CDK's local bundling builds it, in
 this process and never in Docker; the source stays as readable as it is.
 
-The stripping is deterministic across Python versions: ``tokenize`` finds the comments and the
-lines that hold code, ``ast`` only locates the docstrings, and the kept lines are the source's
-own text (no ``ast.unparse``). The asset hash is the CDK's SOURCE hash (the runtime's files, the
+The stripping is deterministic across Python versions: ``ast`` locates the docstrings and the
+string literals (a ``#`` outside them starts a comment), and the kept lines are the source's own
+text (no ``ast.unparse``). The asset hash is the CDK's SOURCE hash (the runtime's files, the
 exclude list and the bundling options, which name this module's digest), so it is known before
 bundling and a second synth into the same ``cdk.out`` reuses the staged asset."""
 
@@ -33,20 +33,17 @@ from aws_cdk import aws_lambda as lambda_
 
 #: The image the bundling options must name; never pulled, as the local bundling always succeeds.
 _IMAGE = "local-bundling-only"
-#: Tokens that hold no code: a line with nothing else is dropped.
-_LAYOUT = frozenset(
-    {
-        tokenize.COMMENT,
-        tokenize.NL,
-        tokenize.NEWLINE,
-        tokenize.INDENT,
-        tokenize.DEDENT,
-        tokenize.ENCODING,
-        tokenize.ENDMARKER,
-    }
+#: Literals taken whole, not their parts: f-strings (and t-strings from Python 3.14).
+_WHOLE: tuple[type[ast.expr], ...] = tuple(
+    getattr(ast, name) for name in ("JoinedStr", "TemplateStr") if hasattr(ast, name)
 )
+#: The tokens that open and close an f-string or t-string (Python 3.12 and later).
+_OPENING = frozenset(getattr(tokenize, name, -1) for name in ("FSTRING_START", "TSTRING_START"))
+_CLOSING = frozenset(getattr(tokenize, name, -1) for name in ("FSTRING_END", "TSTRING_END"))
 #: Nodes whose body may open with a docstring.
 _DOCUMENTED = (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+#: Nodes that may be decorated.
+_DEFINITIONS = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
 
 
 def asset_code(source: str, exclude: Sequence[str]) -> lambda_.Code:
@@ -124,7 +121,7 @@ def _stripped(suffix: str, content: bytes, origin: Path) -> bytes:
                 _STRIPPED[key] = strip_python(content).encode("utf-8")
             else:
                 _STRIPPED[key] = compact_json(content).encode("utf-8")
-        except (SyntaxError, ValueError, tokenize.TokenError) as error:
+        except (SyntaxError, ValueError) as error:
             # Not a prop's check (``checks``): a file of the package's runtime is broken.
             kind = "Python" if suffix == ".py" else "JSON"
             raise RuntimeError(
@@ -147,21 +144,32 @@ def strip_python(content: bytes) -> str:
     encoding, _ = tokenize.detect_encoding(io.BytesIO(content).readline)
     # Python reads every line ending as "\n", inside strings too.
     text = content.decode(encoding).replace("\r\n", "\n").replace("\r", "\n")
-    tree = ast.parse(text)  # a file that does not parse is named here, before tokenize
+    tree = ast.parse(text)  # a file that does not parse is named here
     lines = io.StringIO(text).readlines()
-    code_lines: set[int] = set()  # lines that hold a token of code
-    other_lines: set[int] = set()  # lines that hold code other than a string
+    strings = _string_columns(tree, lines)
+    code_lines: set[int] = set()  # lines that hold code: a string or anything else
+    other_lines: set[int] = set()  # lines that hold code besides the strings located
     comments: dict[int, int] = {}  # the column where a line's comment starts
-    for kind, _, (first, start), (last, _), _ in tokenize.generate_tokens(
-        io.StringIO(text).readline
-    ):
-        if kind == tokenize.COMMENT:
-            comments[first] = start
-        elif kind not in _LAYOUT:
-            spanned = (first,) if first == last else range(first, last + 1)
-            code_lines.update(spanned)
-            if kind != tokenize.STRING:
-                other_lines.update(spanned)
+    for number, line in enumerate(lines, start=1):
+        spans = strings.get(number)
+        if spans is None:  # a "#" starts a comment
+            comment = line.find("#")
+            code = line if comment < 0 else line[:comment]
+        else:  # a "#" outside the strings starts a comment
+            code_lines.add(number)
+            code, start = "", 0
+            for begin, end in (*spans, (len(line), len(line))):
+                comment = line.find("#", start, begin)
+                code += line[start : begin if comment < 0 else comment]
+                if comment >= 0:
+                    break
+                start = end
+        if comment >= 0:
+            comments[number] = comment
+        # A backslash that ends a line joins the next one: like blanks, no code.
+        if code.strip() not in ("", "\\"):
+            code_lines.add(number)
+            other_lines.add(number)
     replaced = dict(_docstring_lines(tree, other_lines, lines))
     kept: list[str] = []
     for number, line in enumerate(lines, start=1):
@@ -175,6 +183,112 @@ def strip_python(content: bytes) -> str:
                 line = line[:column].rstrip() + ("\n" if line.endswith("\n") else "")
             kept.append(line)
     return "".join(kept)
+
+
+def _string_columns(tree: ast.Module, lines: Sequence[str]) -> dict[int, list[tuple[int, int]]]:
+    """The columns string literals take, by line number, in order: a literal on several lines
+    takes the rest of its first line, all of the lines between and the start of its last."""
+    columns: dict[int, list[tuple[int, int]]] = {}
+    for first, start, last, end in _literals(tree, lines):
+        if first == last:
+            columns.setdefault(first, []).append((start, end))
+            continue
+        columns.setdefault(first, []).append((start, len(lines[first - 1])))
+        for number in range(first + 1, last):
+            columns[number] = [(0, len(lines[number - 1]))]
+        columns.setdefault(last, []).append((0, end))
+    for spans in columns.values():
+        spans.sort()
+    return columns
+
+
+def _literals(tree: ast.Module, lines: Sequence[str]) -> Iterator[tuple[int, int, int, int]]:
+    """The first line, start column, last line and end column of the string literals
+    ``_strings`` finds: each part of an implicit concatenation with a comment, blank line or
+    lone backslash between its lines (which tokenize tells apart), any other one whole."""
+    for node in _strings(tree, lines):
+        first, last = node.lineno, node.end_lineno or node.lineno
+        start = _column(lines[first - 1], node.col_offset)
+        end = _column(lines[last - 1], node.end_col_offset or 0)
+        if first == last:
+            yield first, start, last, end
+            continue
+        source = "".join(
+            (lines[first - 1][start:], *lines[first : last - 1], lines[last - 1][:end])
+        )
+        prefix = len(source) - len(source.lstrip("bBfFrRuU"))
+        quote = source[prefix : prefix + 3]
+        quote = quote if quote in ('"""', "'''") else source[prefix]
+        if source.find(quote, prefix + len(quote)) == len(source) - len(quote) or (
+            "#" not in source
+            and all(line.strip() not in ("", "\\") for line in lines[first : last - 1])
+        ):
+            # One literal (its first closing quote ends it), or nothing between its lines
+            # but code.
+            yield first, start, last, end
+            continue
+        # In brackets, so that tokenize reads no indentation.
+        for (row, column), (end_row, end_column) in _parts("(" + source + ")"):
+            yield (
+                first + row - 1,
+                column - 1 + start if row == 1 else column,
+                first + end_row - 1,
+                end_column - 1 + start if end_row == 1 else end_column,
+            )
+
+
+def _strings(tree: ast.Module, lines: Sequence[str]) -> Iterator[ast.expr]:
+    """The string and bytes literals of the nodes that span a line whose strings may change
+    what is kept: one with a ``#`` (a comment's or a string's), one blank or with a lone
+    backslash (code only in a string), one that opens with a string (perhaps a docstring).
+    Any other line holds code and no comment, whatever its strings. An f-string is one
+    literal: the positions of its parts are unreliable before Python 3.12."""
+    marked = [0]  # how many such lines there are up to each line
+    for line in lines:
+        text = line.strip()
+        opens = text.lstrip("bBfFrRuU")[:1] in ('"', "'")
+        marked.append(marked[-1] + ("#" in text or text in ("", "\\") or opens))
+    stack: list[ast.AST] = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Constant):
+            if isinstance(node.value, (str, bytes)):
+                yield node
+            continue
+        if isinstance(node, _WHOLE):
+            yield node
+            continue
+        if isinstance(node, (ast.stmt, ast.expr)) and node.end_lineno is not None:
+            first = node.lineno
+            if isinstance(node, _DEFINITIONS) and node.decorator_list:
+                first = node.decorator_list[0].lineno  # decorators are above a definition
+            if marked[node.end_lineno] == marked[first - 1]:
+                continue
+        stack.extend(ast.iter_child_nodes(node))
+
+
+def _parts(source: str) -> Iterator[tuple[tuple[int, int], tuple[int, int]]]:
+    """The start and end of each string token of ``source``, an f-string from its start token
+    to the end token that closes it (Python 3.12 and later tokenize an f-string's parts)."""
+    depth = 0
+    opening = (0, 0)
+    for token in tokenize.generate_tokens(io.StringIO(source).readline):
+        if token.type in _OPENING:
+            depth += 1
+            opening = token.start if depth == 1 else opening
+        elif token.type in _CLOSING:
+            depth -= 1
+            if depth == 0:
+                yield opening, token.end
+        elif token.type == tokenize.STRING and depth == 0:
+            yield token.start, token.end
+
+
+def _column(line: str, offset: int) -> int:
+    """The column of the character at ``offset``, which ``ast`` counts in UTF-8 bytes."""
+    if line.isascii():
+        return offset
+    return len(line.encode("utf-8")[:offset].decode("utf-8"))
 
 
 def _docstring_lines(

@@ -155,6 +155,44 @@ def test_the_stripper_keeps_every_line_of_code_as_written(
 
 
 @pytest.mark.parametrize(
+    ("source", "stripped"),
+    [
+        # A "#" in a string, bytes or f-string (its format spec too) is the string's.
+        ('x = "a # b"  # c\n', 'x = "a # b"\n'),
+        ("x = b'#' + rb\"\\#\"  # c\n", "x = b'#' + rb\"\\#\"\n"),
+        ("x = f\"{y:#x} #{z!r:#>4} {d['#']}\"  # c\n", "x = f\"{y:#x} #{z!r:#>4} {d['#']}\"\n"),
+        ('x = (f"{a}#"  f"#{b}")  # c\n', 'x = (f"{a}#"  f"#{b}")\n'),
+        # A comment alone on its line in brackets goes, as does a blank line.
+        ("x = [\n    1,\n    # one\n\n    2,  # two\n]\n", "x = [\n    1,\n    2,\n]\n"),
+        # A string on several lines keeps each of its lines, blank and "#" ones too.
+        ('x = f"""{a}\n\n  # b\n"""  # c\ny = 1\n', 'x = f"""{a}\n\n  # b\n"""\ny = 1\n'),
+        ("x = b'''\n#'''; y = '#'  # c\n", "x = b'''\n#'''; y = '#'\n"),
+        ('x = """a\n\nc"""\n', None),
+        ('x = """a\n\\\nc"""\n', None),
+        # A lone backslash outside a string joins two lines: no code of its own.
+        ("x = (1,\n     \\\n     2)\n", "x = (1,\n     2)\n"),
+        # Between the parts of a concatenation, comments and blank lines go.
+        (
+            'x = ("a"  # one\n\n     # two\n     "#"\n     f"""b\n\n#"""  # three\n)\n',
+            'x = ("a"\n     "#"\n     f"""b\n\n#"""\n)\n',
+        ),
+        # Non-ASCII text before a string: ast counts UTF-8 bytes, a line characters.
+        ('d = {"éü": "#"}  # ça\n# ü\n', 'd = {"éü": "#"}\n'),
+        ('if x:\n\ty = "\t#"\t# c\n', 'if x:\n\ty = "\t#"\n'),
+        # The line a backslash joins to the one before is as written, its comment too.
+        ("x = 1 + \\\n    2  # c\n", None),
+        # A decorator's strings are above its definition's first line.
+        ('@d("#")  # c\nclass A:\n    x = 1\n', '@d("#")\nclass A:\n    x = 1\n'),
+        # A docstring that shares a line with code is kept.
+        ('def f():\n    """Doc."""; return 1  # c\n', 'def f():\n    """Doc."""; return 1\n'),
+        ('class A: """Doc."""\n', None),
+    ],
+)
+def test_a_hash_outside_every_string_starts_a_comment(source: str, stripped: str | None) -> None:
+    assert bundling.strip_python(source.encode("utf-8")) == (stripped or source)
+
+
+@pytest.mark.parametrize(
     ("content", "message"),
     [
         (b"def f(:\n", "invalid syntax (<unknown>, line 1); the file must be valid Python"),
