@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import gc
 import hashlib
 import io
 import json
@@ -40,8 +41,12 @@ _WHOLE: tuple[type[ast.expr], ...] = tuple(
 #: The tokens that open and close an f-string or t-string (Python 3.12 and later).
 _OPENING = frozenset(getattr(tokenize, name, -1) for name in ("FSTRING_START", "TSTRING_START"))
 _CLOSING = frozenset(getattr(tokenize, name, -1) for name in ("FSTRING_END", "TSTRING_END"))
+#: The letters a string literal's prefix is made of.
+_PREFIXES = "bBfFrRtTuU"
 #: Nodes whose body may open with a docstring.
 _DOCUMENTED = (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+#: Nodes whose children lie on their lines (a definition's decorators excepted).
+_POSITIONED = (ast.stmt, ast.expr, ast.arg, ast.keyword)
 #: Nodes that may be decorated.
 _DEFINITIONS = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
 
@@ -144,10 +149,22 @@ def strip_python(content: bytes) -> str:
     encoding, _ = tokenize.detect_encoding(io.BytesIO(content).readline)
     # Python reads every line ending as "\n", inside strings too.
     text = content.decode(encoding).replace("\r\n", "\n").replace("\r", "\n")
+    # A syntax tree holds no reference cycle: the collector, run for its many nodes, would
+    # find nothing to free.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _strip(text)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _strip(text: str) -> str:
+    """``strip_python`` of the module's text, its line endings read."""
     tree = ast.parse(text)  # a file that does not parse is named here
     lines = io.StringIO(text).readlines()
     strings = _string_columns(tree, lines)
-    code_lines: set[int] = set()  # lines that hold code: a string or anything else
     other_lines: set[int] = set()  # lines that hold code besides the strings located
     comments: dict[int, int] = {}  # the column where a line's comment starts
     for number, line in enumerate(lines, start=1):
@@ -156,7 +173,6 @@ def strip_python(content: bytes) -> str:
             comment = line.find("#")
             code = line if comment < 0 else line[:comment]
         else:  # a "#" outside the strings starts a comment
-            code_lines.add(number)
             code, start = "", 0
             for begin, end in (*spans, (len(line), len(line))):
                 comment = line.find("#", start, begin)
@@ -168,7 +184,6 @@ def strip_python(content: bytes) -> str:
             comments[number] = comment
         # A backslash that ends a line joins the next one: like blanks, no code.
         if code.strip() not in ("", "\\"):
-            code_lines.add(number)
             other_lines.add(number)
     replaced = dict(_docstring_lines(tree, other_lines, lines))
     kept: list[str] = []
@@ -177,7 +192,7 @@ def strip_python(content: bytes) -> str:
             kept.append(line)  # the line a backslash joins to the one before: as written
         elif number in replaced:
             kept.append(replaced[number])
-        elif number in code_lines:
+        elif number in other_lines or number in strings:  # a line of code
             column = comments.get(number)
             if column is not None:
                 line = line[:column].rstrip() + ("\n" if line.endswith("\n") else "")
@@ -216,7 +231,7 @@ def _literals(tree: ast.Module, lines: Sequence[str]) -> Iterator[tuple[int, int
         source = "".join(
             (lines[first - 1][start:], *lines[first : last - 1], lines[last - 1][:end])
         )
-        prefix = len(source) - len(source.lstrip("bBfFrRuU"))
+        prefix = len(source) - len(source.lstrip(_PREFIXES))
         quote = source[prefix : prefix + 3]
         quote = quote if quote in ('"""', "'''") else source[prefix]
         if source.find(quote, prefix + len(quote)) == len(source) - len(quote) or (
@@ -238,15 +253,15 @@ def _literals(tree: ast.Module, lines: Sequence[str]) -> Iterator[tuple[int, int
 
 
 def _strings(tree: ast.Module, lines: Sequence[str]) -> Iterator[ast.expr]:
-    """The string and bytes literals of the nodes that span a line whose strings may change
-    what is kept: one with a ``#`` (a comment's or a string's), one blank or with a lone
-    backslash (code only in a string), one that opens with a string (perhaps a docstring).
-    Any other line holds code and no comment, whatever its strings. An f-string is one
-    literal: the positions of its parts are unreliable before Python 3.12."""
+    """The string and bytes literals on the lines where they change what is kept, with some
+    others: a node is searched only if one of its lines has a ``#`` (a comment's or a
+    string's), is blank or a lone backslash (code only inside a string) or opens with a string
+    (a docstring perhaps). Any other line holds code and no comment, whatever its strings. An
+    f-string is one literal: the positions of its parts are unreliable before Python 3.12."""
     marked = [0]  # how many such lines there are up to each line
     for line in lines:
         text = line.strip()
-        opens = text.lstrip("bBfFrRuU")[:1] in ('"', "'")
+        opens = text.lstrip(_PREFIXES)[:1] in ('"', "'")
         marked.append(marked[-1] + ("#" in text or text in ("", "\\") or opens))
     stack: list[ast.AST] = [tree]
     while stack:
@@ -258,13 +273,18 @@ def _strings(tree: ast.Module, lines: Sequence[str]) -> Iterator[ast.expr]:
         if isinstance(node, _WHOLE):
             yield node
             continue
-        if isinstance(node, (ast.stmt, ast.expr)) and node.end_lineno is not None:
+        if isinstance(node, _POSITIONED) and node.end_lineno is not None:
             first = node.lineno
             if isinstance(node, _DEFINITIONS) and node.decorator_list:
                 first = node.decorator_list[0].lineno  # decorators are above a definition
             if marked[node.end_lineno] == marked[first - 1]:
                 continue
-        stack.extend(ast.iter_child_nodes(node))
+        for field in node._fields:
+            value = getattr(node, field)
+            if isinstance(value, list):
+                stack.extend([item for item in value if isinstance(item, ast.AST)])
+            elif isinstance(value, ast.AST) and not isinstance(value, ast.expr_context):
+                stack.append(value)
 
 
 def _parts(source: str) -> Iterator[tuple[tuple[int, int], tuple[int, int]]]:

@@ -9,6 +9,7 @@ blank lines can have changed. The file set is the largest one (a broker with inv
 from __future__ import annotations
 
 import ast
+import gc
 import io
 import json
 import stat
@@ -207,6 +208,20 @@ def test_a_module_that_does_not_parse_is_named(content: bytes, message: str) -> 
     with pytest.raises(RuntimeError) as raised:
         bundling._stripped(".py", content, broken)
     assert str(raised.value) == f"cannot strip {broken} for the Lambda asset: {message}"
+
+
+def test_stripping_leaves_the_garbage_collector_as_it_was() -> None:
+    """The collector is off while a module is stripped, back on after, a broken one too."""
+    assert gc.isenabled()
+    with pytest.raises(SyntaxError):
+        bundling.strip_python(b"def f(:\n")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        assert bundling.strip_python(b"x = 1  # one\n") == "x = 1\n"
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_json_that_python_reads_but_json_forbids_is_refused() -> None:
