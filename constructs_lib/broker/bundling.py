@@ -15,6 +15,7 @@ import functools
 import gc
 import hashlib
 import io
+import itertools
 import json
 import stat
 import tokenize
@@ -164,25 +165,26 @@ def _strip(text: str) -> str:
     """``strip_python`` of the module's text, its line endings read."""
     tree = ast.parse(text)  # a file that does not parse is named here
     lines = io.StringIO(text).readlines()
-    strings = _string_columns(tree, lines)
-    other_lines: set[int] = set()  # lines that hold code besides the strings located
+    texts = [line.strip() for line in lines]
+    strings = _string_columns(tree, lines, texts)
+    # Lines that hold code besides the strings located; a backslash that ends a line joins the
+    # next one: like blanks, no code. First the lines with no "#" and no string located.
+    other_lines = {
+        number
+        for number, text in enumerate(texts, start=1)
+        if text not in ("", "\\") and "#" not in text and number not in strings
+    }
     comments: dict[int, int] = {}  # the column where a line's comment starts
-    for number, line in enumerate(lines, start=1):
-        spans = strings.get(number)
-        if spans is None:  # a "#" starts a comment
-            comment = line.find("#")
-            code = line if comment < 0 else line[:comment]
-        else:  # a "#" outside the strings starts a comment
-            code, start = "", 0
-            for begin, end in (*spans, (len(line), len(line))):
-                comment = line.find("#", start, begin)
-                code += line[start : begin if comment < 0 else comment]
-                if comment >= 0:
-                    break
-                start = end
-        if comment >= 0:
-            comments[number] = comment
-        # A backslash that ends a line joins the next one: like blanks, no code.
+    for number in strings.keys() | {n for n, text in enumerate(texts, start=1) if "#" in text}:
+        line, code, start = lines[number - 1], "", 0
+        # The first "#" outside the line's strings starts a comment.
+        for begin, end in (*strings.get(number, ()), (len(line), len(line))):
+            comment = line.find("#", start, begin)
+            code += line[start : begin if comment < 0 else comment]
+            if comment >= 0:
+                comments[number] = comment
+                break
+            start = end
         if code.strip() not in ("", "\\"):
             other_lines.add(number)
     replaced = dict(_docstring_lines(tree, other_lines, lines))
@@ -200,11 +202,13 @@ def _strip(text: str) -> str:
     return "".join(kept)
 
 
-def _string_columns(tree: ast.Module, lines: Sequence[str]) -> dict[int, list[tuple[int, int]]]:
+def _string_columns(
+    tree: ast.Module, lines: Sequence[str], texts: Sequence[str]
+) -> dict[int, list[tuple[int, int]]]:
     """The columns string literals take, by line number, in order: a literal on several lines
     takes the rest of its first line, all of the lines between and the start of its last."""
     columns: dict[int, list[tuple[int, int]]] = {}
-    for first, start, last, end in _literals(tree, lines):
+    for first, start, last, end in _literals(tree, lines, texts):
         if first == last:
             columns.setdefault(first, []).append((start, end))
             continue
@@ -217,11 +221,13 @@ def _string_columns(tree: ast.Module, lines: Sequence[str]) -> dict[int, list[tu
     return columns
 
 
-def _literals(tree: ast.Module, lines: Sequence[str]) -> Iterator[tuple[int, int, int, int]]:
+def _literals(
+    tree: ast.Module, lines: Sequence[str], texts: Sequence[str]
+) -> Iterator[tuple[int, int, int, int]]:
     """The first line, start column, last line and end column of the string literals
     ``_strings`` finds: each part of an implicit concatenation with a comment, blank line or
     lone backslash between its lines (which tokenize tells apart), any other one whole."""
-    for node in _strings(tree, lines):
+    for node in _strings(tree, texts):
         first, last = node.lineno, node.end_lineno or node.lineno
         start = _column(lines[first - 1], node.col_offset)
         end = _column(lines[last - 1], node.end_col_offset or 0)
@@ -235,8 +241,7 @@ def _literals(tree: ast.Module, lines: Sequence[str]) -> Iterator[tuple[int, int
         quote = source[prefix : prefix + 3]
         quote = quote if quote in ('"""', "'''") else source[prefix]
         if source.find(quote, prefix + len(quote)) == len(source) - len(quote) or (
-            "#" not in source
-            and all(line.strip() not in ("", "\\") for line in lines[first : last - 1])
+            "#" not in source and all(text not in ("", "\\") for text in texts[first : last - 1])
         ):
             # One literal (its first closing quote ends it), or nothing between its lines
             # but code.
@@ -252,17 +257,17 @@ def _literals(tree: ast.Module, lines: Sequence[str]) -> Iterator[tuple[int, int
             )
 
 
-def _strings(tree: ast.Module, lines: Sequence[str]) -> Iterator[ast.expr]:
+def _strings(tree: ast.Module, texts: Sequence[str]) -> Iterator[ast.expr]:
     """The string and bytes literals on the lines where they change what is kept, with some
     others: a node is searched only if one of its lines has a ``#`` (a comment's or a
     string's), is blank or a lone backslash (code only inside a string) or opens with a string
     (a docstring perhaps). Any other line holds code and no comment, whatever its strings. An
     f-string is one literal: the positions of its parts are unreliable before Python 3.12."""
-    marked = [0]  # how many such lines there are up to each line
-    for line in lines:
-        text = line.strip()
-        opens = text.lstrip(_PREFIXES)[:1] in ('"', "'")
-        marked.append(marked[-1] + ("#" in text or text in ("", "\\") or opens))
+    searched = [
+        "#" in text or text in ("", "\\") or text.lstrip(_PREFIXES)[:1] in ('"', "'")
+        for text in texts
+    ]
+    marked = [0, *itertools.accumulate(searched)]  # how many such lines up to each line
     stack: list[ast.AST] = [tree]
     while stack:
         node = stack.pop()

@@ -172,6 +172,7 @@ def test_the_stripper_keeps_every_line_of_code_as_written(
         ('x = """a\n\\\nc"""\n', None),
         # A lone backslash outside a string joins two lines: no code of its own.
         ("x = (1,\n     \\\n     2)\n", "x = (1,\n     2)\n"),
+        ('x = ("a"\n     \\\n     "b")\n', 'x = ("a"\n     "b")\n'),
         # Between the parts of a concatenation, comments and blank lines go.
         (
             'x = ("a"  # one\n\n     # two\n     "#"\n     f"""b\n\n#"""  # three\n)\n',
