@@ -48,6 +48,8 @@ _PREFIXES = "bBfFrRtTuU"
 _DOCUMENTED = (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
 #: Nodes whose children lie on their lines (a definition's decorators excepted).
 _POSITIONED = (ast.stmt, ast.expr, ast.arg, ast.keyword)
+#: The fields that hold statements (a docstring among them, perhaps).
+_BODIES = ("body", "orelse", "finalbody", "handlers", "cases")
 #: Nodes that may be decorated.
 _DEFINITIONS = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
 
@@ -258,16 +260,17 @@ def _literals(
 
 
 def _strings(tree: ast.Module, texts: Sequence[str]) -> Iterator[ast.expr]:
-    """The string and bytes literals on the lines where they change what is kept, with some
-    others: a node is searched only if one of its lines has a ``#`` (a comment's or a
-    string's), is blank or a lone backslash (code only inside a string) or opens with a string
-    (a docstring perhaps). Any other line holds code and no comment, whatever its strings. An
+    """The string and bytes literals on the lines where they change what is kept, and some
+    others. A node is searched whole if one of its lines has a ``#`` (a comment's or a
+    string's), is blank or a lone backslash (code only inside a string); else, if one of its
+    lines opens with a string, only for the statements that are a string alone (a docstring
+    perhaps); else not at all: its lines hold code and no comment, whatever their strings. An
     f-string is one literal: the positions of its parts are unreliable before Python 3.12."""
-    searched = [
-        "#" in text or text in ("", "\\") or text.lstrip(_PREFIXES)[:1] in ('"', "'")
-        for text in texts
+    marked = [0, *itertools.accumulate(["#" in text or text in ("", "\\") for text in texts])]
+    opening = [
+        0,
+        *itertools.accumulate([text.lstrip(_PREFIXES)[:1] in ('"', "'") for text in texts]),
     ]
-    marked = [0, *itertools.accumulate(searched)]  # how many such lines up to each line
     stack: list[ast.AST] = [tree]
     while stack:
         node = stack.pop()
@@ -279,10 +282,16 @@ def _strings(tree: ast.Module, texts: Sequence[str]) -> Iterator[ast.expr]:
             yield node
             continue
         if isinstance(node, _POSITIONED) and node.end_lineno is not None:
-            first = node.lineno
+            first, last = node.lineno, node.end_lineno
             if isinstance(node, _DEFINITIONS) and node.decorator_list:
                 first = node.decorator_list[0].lineno  # decorators are above a definition
-            if marked[node.end_lineno] == marked[first - 1]:
+            if marked[last] == marked[first - 1]:
+                if opening[last] == opening[first - 1] or isinstance(node, ast.expr):
+                    continue
+                if isinstance(node, ast.Expr):
+                    stack.append(node.value)
+                else:
+                    stack.extend(child for field in _BODIES for child in getattr(node, field, ()))
                 continue
         for field in node._fields:
             value = getattr(node, field)
@@ -349,6 +358,6 @@ def _documented(
     is in one."""
     if isinstance(node, _DOCUMENTED):
         yield node
-    for field in ("body", "orelse", "finalbody", "handlers", "cases"):
+    for field in _BODIES:
         for child in getattr(node, field, ()):
             yield from _documented(child)

@@ -147,6 +147,14 @@ def test_stripping_twice_gives_the_same_bytes(
             'if x:\n    pass\nelse:\n    async def f():\n        """Doc."""\n        return 1\n',
             "if x:\n    pass\nelse:\n    async def f():\n        return 1\n",
         ),
+        (
+            'try:\n    pass\nfinally:\n    def f():\n        """Doc."""\n        return 1\n',
+            "try:\n    pass\nfinally:\n    def f():\n        return 1\n",
+        ),
+        (
+            'match x:\n    case 1:\n        class A:\n            """Doc."""\n',
+            "match x:\n    case 1:\n        class A:\n            pass\n",
+        ),
     ],
 )
 def test_the_stripper_keeps_every_line_of_code_as_written(
