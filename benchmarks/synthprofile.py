@@ -6,16 +6,19 @@ app.py`` or a test suite does, and prints per phase (the kernel's start, the imp
 construct, the first broker, each further broker, the synthesis) the wall time, this process's
 CPU time, the CPU time of the jsii kernel (the Node.js process that runs aws-cdk-lib) and the
 round trips (every request Python sends to the kernel, callback answers included); then the
-round trips of one further broker by the function of ``constructs_lib`` that made them.
-``--no-validation`` sets ``CDK_VALIDATION=false`` (aws-cdk-lib's built-in CloudFormation
-validation off); ``--node-profile DIR`` has the kernel write a V8 CPU profile there and prints
-where its time went. A diagnostic, not a figure.
+round trips of the first broker and of one further broker by the function of
+``constructs_lib`` that made them. ``--no-validation`` sets ``CDK_VALIDATION=false``
+(aws-cdk-lib's built-in CloudFormation validation off); ``--node-profile DIR`` has the kernel
+write a V8 CPU profile there and prints where its time went, in the whole run or, with
+``--node-phase``, in one phase (Linux: the profile's clock is ``time.monotonic``'s). A
+diagnostic, not a figure.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import resource
 import sys
@@ -31,6 +34,8 @@ from typing import Any
 from .common import ROOT, tool_env
 
 _LIB = str(ROOT / "constructs_lib") + os.sep
+#: The phases, in the order they run.
+_PHASES = ("kernel start", "import construct", "first broker", "further brokers", "synth")
 
 
 @dataclass
@@ -125,6 +130,8 @@ class _Phase:
     own_cpu: float
     kernel_cpu: float
     round_trips: int
+    window: tuple[float, float]
+    """``time.monotonic()`` at its start and end."""
 
 
 class _Clock:
@@ -133,15 +140,18 @@ class _Clock:
     def __init__(self) -> None:
         self.phases: list[_Phase] = []
         self._last = (time.perf_counter(), _own_cpu(), 0.0)
+        self._started = time.monotonic()
 
     def start(self, phase: str) -> None:
         _CALLS.phase = phase
+        self._started = time.monotonic()
 
     def stop(self, kernel: bool = True) -> None:
+        window = (self._started, time.monotonic())
         now = (time.perf_counter(), _own_cpu(), _kernel_cpu() if kernel else 0.0)
         wall, own, node = (a - b for a, b in zip(now, self._last, strict=True))
         phase = _CALLS.phase
-        self.phases.append(_Phase(phase, wall, own, node, _CALLS.per_phase[phase]))
+        self.phases.append(_Phase(phase, wall, own, node, _CALLS.per_phase[phase], window))
         self._last = now
 
 
@@ -157,27 +167,30 @@ def _print_phases(phases: list[_Phase], further: int) -> None:
         )
 
 
-def _print_callers(further: int, top: int) -> None:
-    """Round trips of one further broker, by the function that made them, then by request."""
-    if not further:
+def _print_callers(phase: str, brokers: int, top: int) -> None:
+    """Round trips of one broker of ``phase``, by the function that made them, then by
+    request."""
+    if not brokers:
         return
     by_caller: Counter[str] = Counter()
     by_request: Counter[tuple[str, str]] = Counter()
-    for (phase, caller, name), count in _CALLS.detail.items():
-        if phase == "further brokers":
+    for (made_in, caller, name), count in _CALLS.detail.items():
+        if made_in == phase:
             by_caller[caller] += count
             by_request[(caller, name)] += count
-    print(f"\nround trips of one further broker: {sum(by_caller.values()) / further:.1f}")
+    one = "the first broker" if phase == "first broker" else "one further broker"
+    print(f"\nround trips of {one}: {sum(by_caller.values()) / brokers:.1f}")
     for caller, count in by_caller.most_common():
         requests = sorted(
             ((name, n) for (c, name), n in by_request.items() if c == caller), key=lambda x: -x[1]
         )
-        shown = ", ".join(f"{n / further:g}x {name}" for name, n in requests[:top])
-        print(f"{count / further:6.1f}  {caller}: {shown}")
+        shown = ", ".join(f"{n / brokers:g}x {name}" for name, n in requests[:top])
+        print(f"{count / brokers:6.1f}  {caller}: {shown}")
 
 
-def _print_node_profile(directory: Path, top: int) -> None:
-    """Inclusive time of the kernel's heaviest aws-cdk-lib functions, from its V8 profile."""
+def _print_node_profile(directory: Path, top: int, phase: _Phase | None = None) -> None:
+    """Inclusive time of the kernel's heaviest aws-cdk-lib functions, from its V8 profile: in
+    the whole run, or in ``phase`` only."""
     profiles = sorted(directory.glob("*.cpuprofile"), key=lambda path: path.stat().st_size)
     if not profiles:
         print(f"\nno V8 profile in {directory}")
@@ -185,9 +198,13 @@ def _print_node_profile(directory: Path, top: int) -> None:
     profile = json.loads(profiles[-1].read_text(encoding="utf-8"))
     nodes = {node["id"]: node for node in profile["nodes"]}
     parent = {child: node["id"] for node in profile["nodes"] for child in node.get("children", [])}
+    start, end = (-math.inf, math.inf) if phase is None else phase.window
     self_us: Counter[int] = Counter()
+    at = float(profile["startTime"])  # microseconds, on time.monotonic()'s clock
     for sample, delta in zip(profile["samples"], profile["timeDeltas"], strict=True):
-        self_us[sample] += delta
+        at += delta
+        if start * 1e6 <= at <= end * 1e6:
+            self_us[sample] += delta
     inclusive: Counter[str] = Counter()
     for node_id, micros in self_us.items():
         seen: set[str] = set()
@@ -201,7 +218,8 @@ def _print_node_profile(directory: Path, top: int) -> None:
                 seen.add(label)
             current = parent.get(current)
     total = sum(self_us.values()) / 1e6
-    print(f"\nkernel V8 profile {profiles[-1].name}: {total:.2f} s sampled")
+    where = "" if phase is None else f" in {phase.name}"
+    print(f"\nkernel V8 profile {profiles[-1].name}: {total:.2f} s sampled{where}")
     print("aws-cdk-lib functions, inclusive time:")
     for label, micros in inclusive.most_common(top):
         print(f"{micros / 1e6:8.3f} s  {label}")
@@ -215,6 +233,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-validation", action="store_true", help="CDK_VALIDATION=false")
     parser.add_argument("--top", type=int, default=40, help="rows of the V8 profile")
     parser.add_argument("--node-profile", type=Path, help="write the kernel's V8 profile here")
+    parser.add_argument(
+        "--node-phase",
+        choices=_PHASES,
+        help="summarize the V8 profile over this phase only (default: the whole run)",
+    )
     args = parser.parse_args(argv)
     environment = tool_env({"CDK_VALIDATION": "false"} if args.no_validation else None)
     if args.node_profile:
@@ -252,12 +275,14 @@ def main(argv: list[str] | None = None) -> None:
         f"{validation}, kernel CPU so far {_kernel_cpu():.2f} s"
     )
     _print_phases(clock.phases, further)
-    _print_callers(further, top=8)
+    _print_callers("first broker", min(args.brokers, 1), top=8)
+    _print_callers("further brokers", further, top=8)
     if args.node_profile:
         from jsii._kernel import Kernel
 
         Kernel().provider._process.stop()  # type: ignore[attr-defined]  # writes the profile
-        _print_node_profile(args.node_profile, args.top)
+        chosen = [phase for phase in clock.phases if phase.name == args.node_phase]
+        _print_node_profile(args.node_profile, args.top, chosen[0] if chosen else None)
 
 
 if __name__ == "__main__":

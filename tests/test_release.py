@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 import subprocess
+import sys
 import tomllib
+import zipfile
 from datetime import date
 from pathlib import Path
 
@@ -93,13 +95,19 @@ def _git(*args: str) -> str:
     ).stdout.strip()
 
 
-def test_each_release_tag_is_annotated_and_carries_its_version() -> None:
+def release_tags() -> set[str]:
+    """This clone's ``v*`` tags (skips the test in a clone without any)."""
     try:
         tags = set(_git("tag", "--list", "v*").split())
     except (OSError, subprocess.CalledProcessError):
         pytest.skip("not a git checkout")
     if not tags:
         pytest.skip("a clone without tags (git clone --no-tags, or a shallow CI checkout)")
+    return tags
+
+
+def test_each_release_tag_is_annotated_and_carries_its_version() -> None:
+    tags = release_tags()
     for version, _ in releases():
         tag = f"v{version}"
         if tag == "v0.1.0":
@@ -108,3 +116,52 @@ def test_each_release_tag_is_annotated_and_carries_its_version() -> None:
         assert _git("cat-file", "-t", tag) == "tag", f"{tag} must be an annotated tag"
         pyproject = _git("show", f"{tag}:pyproject.toml")
         assert f'\nversion = "{version}"\n' in pyproject, f"{tag} does not carry {version}"
+
+
+#: The README's placeholder repository, as its git-tag command writes it.
+_PLACEHOLDER = "https://github.com/<your-org>/connect-participant-broker"
+
+
+def readme_git_requirement() -> str:
+    """The quoted requirement of the README's ``# from a git tag`` command."""
+    lines = (REPO / "README.md").read_text(encoding="utf-8").splitlines()
+    command = lines[lines.index("# from a git tag") + 1]
+    assert command.startswith('pip install "'), command
+    return command.split('"')[1]
+
+
+def packaged_name(tracked: str) -> str:
+    """Where a tracked file lands in the wheel: ``runtime/`` installs as
+    ``constructs_lib/_runtime/`` (pyproject's ``package-dir``)."""
+    if tracked.startswith("runtime/"):
+        return "constructs_lib/_runtime/" + tracked.removeprefix("runtime/")
+    return tracked
+
+
+def test_the_readme_git_tag_route_builds_the_newest_release(tmp_path: Path) -> None:
+    """The README's git-tag command as written, ``file://`` standing in for the placeholder
+    URL: pip clones the tag and builds from what is committed there, so a file the package
+    needs that git does not track, or a tag that does not build, fails here (the wheel route
+    is tested in a fresh virtualenv by ``tests/packaging``)."""
+    newest = releases()[0][0]
+    tag = f"v{newest}"
+    if tag not in release_tags():
+        pytest.skip(f"{tag} is not in this clone")
+    requirement = readme_git_requirement()
+    assert f"{_PLACEHOLDER}@v<version>" in requirement, requirement
+    requirement = requirement.replace(_PLACEHOLDER, REPO.as_uri()).replace("<version>", str(newest))
+    # --no-deps and --no-build-isolation (this environment's setuptools): nothing downloaded
+    pip = [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation"]
+    subprocess.run(
+        [*pip, "-w", str(tmp_path), requirement],
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = tmp_path.glob("*.whl")
+    assert wheel.name == f"connect_participant_broker-{newest}-py3-none-any.whl"
+    with zipfile.ZipFile(wheel) as archive:
+        shipped = set(archive.namelist())
+    tracked = _git("ls-tree", "-r", "--name-only", tag, "runtime", "constructs_lib").split()
+    missing = sorted(packaged_name(name) for name in tracked if packaged_name(name) not in shipped)
+    assert tracked, f"{tag} tracks no runtime/ or constructs_lib/ file"
+    assert not missing, f"{tag} built without: {missing}"

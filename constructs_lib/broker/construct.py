@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -67,8 +68,6 @@ class ParticipantBroker(Construct):
     invitation_methods: invitation_resources.InvitationMethods | None
     """The invitation methods (``create``, ``list``, ``revoke``, ``redeem``); ``None`` without
     invitations."""
-    url: str
-    """The API's base URL (``https://.../v1/``); the method is ``POST {url}contacts/...``."""
     monitoring: BrokerMonitoring | None
     """The alarms and dashboard; ``None`` when ``alarms=False`` and ``dashboard=False``."""
     lambda_errors_alarm: cloudwatch.Alarm | None
@@ -267,8 +266,10 @@ class ParticipantBroker(Construct):
             self, self.rest_api, self.lambda_function, props
         )
         web_acl = build_gateway_edges(self, self.rest_api, props)
-        self.url = self.rest_api.url
-        self.monitoring = watch = build_monitoring(self, props, self.lambda_function, self.rest_api)
+        stage = self.rest_api.deployment_stage  # read once: each read is a call into the CDK
+        self.monitoring = watch = build_monitoring(
+            self, props, self.lambda_function, self.rest_api, stage
+        )
         self._metrics_namespace = props.metrics_namespace
         self.lambda_errors_alarm = watch.lambda_errors_alarm if watch else None
         self.lambda_throttles_alarm = watch.lambda_throttles_alarm if watch else None
@@ -280,6 +281,7 @@ class ParticipantBroker(Construct):
         nag.acknowledge_findings(
             function=self.lambda_function,
             api=self.rest_api,
+            stage=stage,
             method=self.create_participant_method,
             invitation_methods=self.invitation_methods,
             authorization=props.authorization.method_authorization_type(),
@@ -287,6 +289,12 @@ class ParticipantBroker(Construct):
         )
 
     # ----------------------------------------------------------------------------- public API
+    @functools.cached_property
+    def url(self) -> str:
+        """The API's base URL (``https://.../v1/``); the method is ``POST {url}contacts/...``.
+        Read from the CDK on first use: a broker whose URL nothing reads spares the call."""
+        return self.rest_api.url
+
     def grant_invoke(self, grantee: iam.IGrantable) -> iam.Grant:
         """Let ``grantee`` call the API: ``execute-api:Invoke`` on exactly the POST method.
 

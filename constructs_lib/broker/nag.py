@@ -154,7 +154,7 @@ def acknowledge_account_role(role: iam.Role, log_groups_arn: str, stack: Stack) 
 
 
 def _acknowledge_api(
-    api: apigateway.RestApi,
+    stage: apigateway.Stage,
     method: apigateway.Method,
     invitation_methods: InvitationMethods | None,
     authorization: apigateway.AuthorizationType,
@@ -168,7 +168,7 @@ def _acknowledge_api(
     authenticated = authorization != apigateway.AuthorizationType.NONE
     if authenticated and not web_acl:
         reason = WAF_REASON if invitation_methods is None else WAF_WITH_INVITATIONS_REASON
-        _acknowledge(api.deployment_stage, ("AwsSolutions-APIG3", reason))
+        _acknowledge(stage, ("AwsSolutions-APIG3", reason))
     if invitation_methods is None:
         return
     _acknowledge(
@@ -190,6 +190,7 @@ def acknowledge_findings(
     *,
     function: lambda_.Function,
     api: apigateway.RestApi,
+    stage: apigateway.Stage,
     method: apigateway.Method,
     invitation_methods: InvitationMethods | None,
     authorization: apigateway.AuthorizationType,
@@ -197,12 +198,13 @@ def acknowledge_findings(
 ) -> None:
     """Acknowledge the findings of the finished broker's parts, each with its reason.
 
-    ``authorization`` is the POST method's authorization type; ``web_acl`` says whether the
-    broker associated a web ACL (passed in: looking it up is a call into the CDK). The IAM5
+    ``stage`` is ``api``'s deployment stage, ``authorization`` the POST method's authorization
+    type; ``web_acl`` says whether the broker associated a web ACL (each passed in: looking it
+    up is a call into the CDK). The IAM5
     wildcards are acknowledged where the broker writes them (:func:`acknowledge_function_role`,
     :func:`acknowledge_account_role`): knowing the resource spares resolving whole policy
     documents for every broker.
     """
     _acknowledge(function, ("Serverless-LambdaDLQ", DLQ_REASON))
     _acknowledge(api, ("AwsSolutions-APIG2", VALIDATION_REASON))
-    _acknowledge_api(api, method, invitation_methods, authorization, web_acl)
+    _acknowledge_api(stage, method, invitation_methods, authorization, web_acl)

@@ -22,8 +22,10 @@ def build_monitoring(
     props: ParticipantBrokerProps,
     function: lambda_.Function,
     api: apigateway.RestApi,
+    stage: apigateway.Stage,
 ) -> BrokerMonitoring | None:
-    """The alarms and dashboard (constructs_lib/monitoring/), unless both are off."""
+    """The alarms and dashboard (constructs_lib/monitoring/) of ``api``'s deployment
+    ``stage``, unless both are off."""
     if not (props.alarms or props.dashboard):
         return None
     return BrokerMonitoring(
@@ -31,6 +33,7 @@ def build_monitoring(
         "Monitoring",
         function=function,
         rest_api=api,
+        stage=stage,
         metrics_namespace=props.metrics_namespace,
         alarms=props.alarms,
         dashboard=props.dashboard,

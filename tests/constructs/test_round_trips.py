@@ -20,7 +20,7 @@ from constructs_lib import ConnectInstance, ParticipantBroker
 
 #: Round trips of a default broker added to a stack that already holds one. Lower it when a
 #: change saves some; raising it needs a reason worth that cost in every app.
-ROUND_TRIPS_PER_BROKER = 66
+ROUND_TRIPS_PER_BROKER = 64
 
 
 def _describe(request: Any) -> str:

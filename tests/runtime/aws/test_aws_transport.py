@@ -153,6 +153,23 @@ def test_a_connect_timeout_is_a_connect_timeout_error() -> None:
     assert str(raised.value) == 'Connect timeout on endpoint URL: "http://192.0.2.1:81/"'
 
 
+def test_the_connect_timeout_bounds_a_connection_nobody_accepts() -> None:
+    """A listener whose one-place backlog is taken never completes the next handshake (Linux
+    drops the SYN): the connection attempt gives up after ``connect_timeout``, not the read
+    timeout, and says so."""
+    with socket.socket() as listener, socket.socket() as first:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(0)
+        port = listener.getsockname()[1]
+        first.connect(("127.0.0.1", port))  # fills the backlog; never accepted
+        start = time.monotonic()
+        with pytest.raises(errors.ConnectTimeoutError) as raised:
+            _send(Transport(), f"http://127.0.0.1:{port}/", connect_timeout=0.2, read_timeout=3)
+        elapsed = time.monotonic() - start
+    assert str(raised.value) == f'Connect timeout on endpoint URL: "http://127.0.0.1:{port}/"'
+    assert 0.15 <= elapsed < 2, elapsed
+
+
 def _wire(received: Received) -> tuple[str, list[tuple[str, str]], bytes]:
     return (
         received.request_line,
