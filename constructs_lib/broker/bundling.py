@@ -2,9 +2,9 @@
 its JSON files compact, everything else byte for byte. The CDK's local bundling builds it, in
 this process and never in Docker; the source stays as readable as it is.
 
-The stripping is deterministic across Python versions: ``tokenize`` finds the comments and the
-lines that hold code, ``ast`` only locates the docstrings, and the kept lines are the source's
-own text (no ``ast.unparse``). The asset hash is the CDK's SOURCE hash (the runtime's files, the
+The stripping is deterministic across Python versions: ``ast`` locates the docstrings and the
+string literals (a ``#`` outside them starts a comment), and the kept lines are the source's own
+text (no ``ast.unparse``). The asset hash is the CDK's SOURCE hash (the runtime's files, the
 exclude list and the bundling options, which name this module's digest), so it is known before
 bundling and a second synth into the same ``cdk.out`` reuses the staged asset."""
 
@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import ast
 import functools
+import gc
 import hashlib
 import io
+import itertools
 import json
 import stat
 import tokenize
@@ -33,20 +35,23 @@ from aws_cdk import aws_lambda as lambda_
 
 #: The image the bundling options must name; never pulled, as the local bundling always succeeds.
 _IMAGE = "local-bundling-only"
-#: Tokens that hold no code: a line with nothing else is dropped.
-_LAYOUT = frozenset(
-    {
-        tokenize.COMMENT,
-        tokenize.NL,
-        tokenize.NEWLINE,
-        tokenize.INDENT,
-        tokenize.DEDENT,
-        tokenize.ENCODING,
-        tokenize.ENDMARKER,
-    }
+#: Literals taken whole, not their parts: f-strings (and t-strings from Python 3.14).
+_WHOLE: tuple[type[ast.expr], ...] = tuple(
+    getattr(ast, name) for name in ("JoinedStr", "TemplateStr") if hasattr(ast, name)
 )
+#: The tokens that open and close an f-string or t-string (Python 3.12 and later).
+_OPENING = frozenset(getattr(tokenize, name, -1) for name in ("FSTRING_START", "TSTRING_START"))
+_CLOSING = frozenset(getattr(tokenize, name, -1) for name in ("FSTRING_END", "TSTRING_END"))
+#: The letters a string literal's prefix is made of.
+_PREFIXES = "bBfFrRtTuU"
 #: Nodes whose body may open with a docstring.
 _DOCUMENTED = (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+#: Nodes whose children lie on their lines (a definition's decorators excepted).
+_POSITIONED = (ast.stmt, ast.expr, ast.arg, ast.keyword)
+#: The fields that hold statements (a docstring among them, perhaps).
+_BODIES = ("body", "orelse", "finalbody", "handlers", "cases")
+#: Nodes that may be decorated.
+_DEFINITIONS = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
 
 
 def asset_code(source: str, exclude: Sequence[str]) -> lambda_.Code:
@@ -124,7 +129,7 @@ def _stripped(suffix: str, content: bytes, origin: Path) -> bytes:
                 _STRIPPED[key] = strip_python(content).encode("utf-8")
             else:
                 _STRIPPED[key] = compact_json(content).encode("utf-8")
-        except (SyntaxError, ValueError, tokenize.TokenError) as error:
+        except (SyntaxError, ValueError) as error:
             # Not a prop's check (``checks``): a file of the package's runtime is broken.
             kind = "Python" if suffix == ".py" else "JSON"
             raise RuntimeError(
@@ -147,21 +152,43 @@ def strip_python(content: bytes) -> str:
     encoding, _ = tokenize.detect_encoding(io.BytesIO(content).readline)
     # Python reads every line ending as "\n", inside strings too.
     text = content.decode(encoding).replace("\r\n", "\n").replace("\r", "\n")
-    tree = ast.parse(text)  # a file that does not parse is named here, before tokenize
+    # A syntax tree holds no reference cycle: the collector, run for its many nodes, would
+    # find nothing to free.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _strip(text)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _strip(text: str) -> str:
+    """``strip_python`` of the module's text, its line endings read."""
+    tree = ast.parse(text)  # a file that does not parse is named here
     lines = io.StringIO(text).readlines()
-    code_lines: set[int] = set()  # lines that hold a token of code
-    other_lines: set[int] = set()  # lines that hold code other than a string
+    texts = [line.strip() for line in lines]
+    strings = _string_columns(tree, lines, texts)
+    # Lines that hold code besides the strings located; a backslash that ends a line joins the
+    # next one: like blanks, no code. First the lines with no "#" and no string located.
+    other_lines = {
+        number
+        for number, text in enumerate(texts, start=1)
+        if text not in ("", "\\") and "#" not in text and number not in strings
+    }
     comments: dict[int, int] = {}  # the column where a line's comment starts
-    for kind, _, (first, start), (last, _), _ in tokenize.generate_tokens(
-        io.StringIO(text).readline
-    ):
-        if kind == tokenize.COMMENT:
-            comments[first] = start
-        elif kind not in _LAYOUT:
-            spanned = (first,) if first == last else range(first, last + 1)
-            code_lines.update(spanned)
-            if kind != tokenize.STRING:
-                other_lines.update(spanned)
+    for number in strings.keys() | {n for n, text in enumerate(texts, start=1) if "#" in text}:
+        line, code, start = lines[number - 1], "", 0
+        # The first "#" outside the line's strings starts a comment.
+        for begin, end in (*strings.get(number, ()), (len(line), len(line))):
+            comment = line.find("#", start, begin)
+            code += line[start : begin if comment < 0 else comment]
+            if comment >= 0:
+                comments[number] = comment
+                break
+            start = end
+        if code.strip() not in ("", "\\"):
+            other_lines.add(number)
     replaced = dict(_docstring_lines(tree, other_lines, lines))
     kept: list[str] = []
     for number, line in enumerate(lines, start=1):
@@ -169,12 +196,133 @@ def strip_python(content: bytes) -> str:
             kept.append(line)  # the line a backslash joins to the one before: as written
         elif number in replaced:
             kept.append(replaced[number])
-        elif number in code_lines:
+        elif number in other_lines or number in strings:  # a line of code
             column = comments.get(number)
             if column is not None:
                 line = line[:column].rstrip() + ("\n" if line.endswith("\n") else "")
             kept.append(line)
     return "".join(kept)
+
+
+def _string_columns(
+    tree: ast.Module, lines: Sequence[str], texts: Sequence[str]
+) -> dict[int, list[tuple[int, int]]]:
+    """The columns string literals take, by line number, in order: a literal on several lines
+    takes the rest of its first line, all of the lines between and the start of its last."""
+    columns: dict[int, list[tuple[int, int]]] = {}
+    for first, start, last, end in _literals(tree, lines, texts):
+        if first == last:
+            columns.setdefault(first, []).append((start, end))
+            continue
+        columns.setdefault(first, []).append((start, len(lines[first - 1])))
+        for number in range(first + 1, last):
+            columns[number] = [(0, len(lines[number - 1]))]
+        columns.setdefault(last, []).append((0, end))
+    for spans in columns.values():
+        spans.sort()
+    return columns
+
+
+def _literals(
+    tree: ast.Module, lines: Sequence[str], texts: Sequence[str]
+) -> Iterator[tuple[int, int, int, int]]:
+    """The first line, start column, last line and end column of the string literals
+    ``_strings`` finds: each part of an implicit concatenation with a comment, blank line or
+    lone backslash between its lines (which tokenize tells apart), any other one whole."""
+    for node in _strings(tree, texts):
+        first, last = node.lineno, node.end_lineno or node.lineno
+        start = _column(lines[first - 1], node.col_offset)
+        end = _column(lines[last - 1], node.end_col_offset or 0)
+        if first == last:
+            yield first, start, last, end
+            continue
+        source = "".join(
+            (lines[first - 1][start:], *lines[first : last - 1], lines[last - 1][:end])
+        )
+        prefix = len(source) - len(source.lstrip(_PREFIXES))
+        quote = source[prefix : prefix + 3]
+        quote = quote if quote in ('"""', "'''") else source[prefix]
+        if source.find(quote, prefix + len(quote)) == len(source) - len(quote) or (
+            "#" not in source and all(text not in ("", "\\") for text in texts[first : last - 1])
+        ):
+            # One literal (its first closing quote ends it), or nothing between its lines
+            # but code.
+            yield first, start, last, end
+            continue
+        # In brackets, so that tokenize reads no indentation.
+        for (row, column), (end_row, end_column) in _parts("(" + source + ")"):
+            yield (
+                first + row - 1,
+                column - 1 + start if row == 1 else column,
+                first + end_row - 1,
+                end_column - 1 + start if end_row == 1 else end_column,
+            )
+
+
+def _strings(tree: ast.Module, texts: Sequence[str]) -> Iterator[ast.expr]:
+    """The string and bytes literals on the lines where they change what is kept, and some
+    others. A node is searched whole if one of its lines has a ``#`` (a comment's or a
+    string's), is blank or a lone backslash (code only inside a string); else, if one of its
+    lines opens with a string, only for the statements that are a string alone (a docstring
+    perhaps); else not at all: its lines hold code and no comment, whatever their strings. An
+    f-string is one literal: the positions of its parts are unreliable before Python 3.12."""
+    marked = [0, *itertools.accumulate(["#" in text or text in ("", "\\") for text in texts])]
+    opening = [
+        0,
+        *itertools.accumulate([text.lstrip(_PREFIXES)[:1] in ('"', "'") for text in texts]),
+    ]
+    stack: list[ast.AST] = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Constant):
+            if isinstance(node.value, (str, bytes)):
+                yield node
+            continue
+        if isinstance(node, _WHOLE):
+            yield node
+            continue
+        if isinstance(node, _POSITIONED) and node.end_lineno is not None:
+            first, last = node.lineno, node.end_lineno
+            if isinstance(node, _DEFINITIONS) and node.decorator_list:
+                first = node.decorator_list[0].lineno  # decorators are above a definition
+            if marked[last] == marked[first - 1]:
+                if opening[last] == opening[first - 1] or isinstance(node, ast.expr):
+                    continue
+                if isinstance(node, ast.Expr):
+                    stack.append(node.value)
+                else:
+                    stack.extend(child for field in _BODIES for child in getattr(node, field, ()))
+                continue
+        for field in node._fields:
+            value = getattr(node, field)
+            if isinstance(value, list):
+                stack.extend([item for item in value if isinstance(item, ast.AST)])
+            elif isinstance(value, ast.AST) and not isinstance(value, ast.expr_context):
+                stack.append(value)
+
+
+def _parts(source: str) -> Iterator[tuple[tuple[int, int], tuple[int, int]]]:
+    """The start and end of each string token of ``source``, an f-string from its start token
+    to the end token that closes it (Python 3.12 and later tokenize an f-string's parts)."""
+    depth = 0
+    opening = (0, 0)
+    for token in tokenize.generate_tokens(io.StringIO(source).readline):
+        if token.type in _OPENING:
+            depth += 1
+            opening = token.start if depth == 1 else opening
+        elif token.type in _CLOSING:
+            depth -= 1
+            if depth == 0:
+                yield opening, token.end
+        elif token.type == tokenize.STRING and depth == 0:
+            yield token.start, token.end
+
+
+def _column(line: str, offset: int) -> int:
+    """The column of the character at ``offset``, which ``ast`` counts in UTF-8 bytes."""
+    if line.isascii():
+        return offset
+    return len(line.encode("utf-8")[:offset].decode("utf-8"))
 
 
 def _docstring_lines(
@@ -210,6 +358,6 @@ def _documented(
     is in one."""
     if isinstance(node, _DOCUMENTED):
         yield node
-    for field in ("body", "orelse", "finalbody", "handlers", "cases"):
+    for field in _BODIES:
         for child in getattr(node, field, ()):
             yield from _documented(child)

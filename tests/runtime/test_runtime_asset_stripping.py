@@ -9,6 +9,7 @@ blank lines can have changed. The file set is the largest one (a broker with inv
 from __future__ import annotations
 
 import ast
+import gc
 import io
 import json
 import stat
@@ -146,11 +147,58 @@ def test_stripping_twice_gives_the_same_bytes(
             'if x:\n    pass\nelse:\n    async def f():\n        """Doc."""\n        return 1\n',
             "if x:\n    pass\nelse:\n    async def f():\n        return 1\n",
         ),
+        (
+            'try:\n    pass\nfinally:\n    def f():\n        """Doc."""\n        return 1\n',
+            "try:\n    pass\nfinally:\n    def f():\n        return 1\n",
+        ),
+        (
+            'match x:\n    case 1:\n        class A:\n            """Doc."""\n',
+            "match x:\n    case 1:\n        class A:\n            pass\n",
+        ),
     ],
 )
 def test_the_stripper_keeps_every_line_of_code_as_written(
     source: str, stripped: str | None
 ) -> None:
+    assert bundling.strip_python(source.encode("utf-8")) == (stripped or source)
+
+
+@pytest.mark.parametrize(
+    ("source", "stripped"),
+    [
+        # A "#" in a string, bytes or f-string (its format spec too) is the string's.
+        ('x = "a # b"  # c\n', 'x = "a # b"\n'),
+        ("x = b'#' + rb\"\\#\"  # c\n", "x = b'#' + rb\"\\#\"\n"),
+        ("x = f\"{y:#x} #{z!r:#>4} {d['#']}\"  # c\n", "x = f\"{y:#x} #{z!r:#>4} {d['#']}\"\n"),
+        ('x = (f"{a}#"  f"#{b}")  # c\n', 'x = (f"{a}#"  f"#{b}")\n'),
+        # A comment alone on its line in brackets goes, as does a blank line.
+        ("x = [\n    1,\n    # one\n\n    2,  # two\n]\n", "x = [\n    1,\n    2,\n]\n"),
+        # A string on several lines keeps each of its lines, blank and "#" ones too.
+        ('x = f"""{a}\n\n  # b\n"""  # c\ny = 1\n', 'x = f"""{a}\n\n  # b\n"""\ny = 1\n'),
+        ("x = b'''\n#'''; y = '#'  # c\n", "x = b'''\n#'''; y = '#'\n"),
+        ('x = """a\n\nc"""\n', None),
+        ('x = """a\n\\\nc"""\n', None),
+        # A lone backslash outside a string joins two lines: no code of its own.
+        ("x = (1,\n     \\\n     2)\n", "x = (1,\n     2)\n"),
+        ('x = ("a"\n     \\\n     "b")\n', 'x = ("a"\n     "b")\n'),
+        # Between the parts of a concatenation, comments and blank lines go.
+        (
+            'x = ("a"  # one\n\n     # two\n     "#"\n     f"""b\n\n#"""  # three\n)\n',
+            'x = ("a"\n     "#"\n     f"""b\n\n#"""\n)\n',
+        ),
+        # Non-ASCII text before a string: ast counts UTF-8 bytes, a line characters.
+        ('d = {"éü": "#"}  # ça\n# ü\n', 'd = {"éü": "#"}\n'),
+        ('if x:\n\ty = "\t#"\t# c\n', 'if x:\n\ty = "\t#"\n'),
+        # The line a backslash joins to the one before is as written, its comment too.
+        ("x = 1 + \\\n    2  # c\n", None),
+        # A decorator's strings are above its definition's first line.
+        ('@d("#")  # c\nclass A:\n    x = 1\n', '@d("#")\nclass A:\n    x = 1\n'),
+        # A docstring that shares a line with code is kept.
+        ('def f():\n    """Doc."""; return 1  # c\n', 'def f():\n    """Doc."""; return 1\n'),
+        ('class A: """Doc."""\n', None),
+    ],
+)
+def test_a_hash_outside_every_string_starts_a_comment(source: str, stripped: str | None) -> None:
     assert bundling.strip_python(source.encode("utf-8")) == (stripped or source)
 
 
@@ -169,6 +217,20 @@ def test_a_module_that_does_not_parse_is_named(content: bytes, message: str) -> 
     with pytest.raises(RuntimeError) as raised:
         bundling._stripped(".py", content, broken)
     assert str(raised.value) == f"cannot strip {broken} for the Lambda asset: {message}"
+
+
+def test_stripping_leaves_the_garbage_collector_as_it_was() -> None:
+    """The collector is off while a module is stripped, back on after, a broken one too."""
+    assert gc.isenabled()
+    with pytest.raises(SyntaxError):
+        bundling.strip_python(b"def f(:\n")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        assert bundling.strip_python(b"x = 1  # one\n") == "x = 1\n"
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_json_that_python_reads_but_json_forbids_is_refused() -> None:
