@@ -67,33 +67,16 @@ MEMORY_SIZE_MIB: Final[int] = 512
 #: default agent wait), so the runtime answers 504 itself first.
 TIMEOUT: Final[Duration] = Duration.seconds(25)
 LOG_RETENTION: Final[logs.RetentionDays] = logs.RetentionDays.ONE_YEAR
-#: Files under ``runtime/`` that never go into the Lambda asset.
-ASSET_EXCLUDE: Final[tuple[str, ...]] = (
-    "tests",
-    "**/tests",
-    "**/__pycache__",
-    "**/*.pyc",
-    "**/*.pyo",
-    ".mypy_cache",
-    ".pytest_cache",
-    ".ruff_cache",
-    ".hypothesis",
-    "**/*.egg-info",
-    "**/*.md",
-    "**/py.typed",
-    ".DS_Store",
-    # What the broker answers is documentation (OpenAPI, tests): the function never reads it.
-    "broker/answers.schema.json",
-    # The root __init__.py makes the directory a package for the repository's tests; Lambda
-    # imports ``broker`` from the asset's root and never reads it ("!" patterns re-include the
-    # packages' own, at any depth the runtime has).
-    "__init__.py",
-    "!broker/__init__.py",
-    "!broker/*/__init__.py",
-)
+#: What the Lambda asset holds of ``runtime/``: the ``broker`` package's Python and JSON files, at
+#: any depth; nothing else (tests, caches, notes, the root ``__init__.py`` the repository's tests
+#: import ``runtime`` through), and no directory named ``tests``, ``__pycache__`` or ``.*``.
+ASSET_PACKAGE: Final[str] = "broker"
+ASSET_SUFFIXES: Final[tuple[str, ...]] = (".py", ".json")
+#: What the broker answers is documentation (OpenAPI, tests): the function never reads it.
+ASSET_LEFT_OUT: Final[tuple[str, ...]] = ("broker/answers.schema.json",)
 
 #: The invitation code in the asset: left out of a broker without invitations, which never
-#: imports it (gitignore-style patterns relative to the asset root).
+#: imports it (``fnmatch`` patterns of paths relative to the asset root).
 INVITATION_ASSET_FILES: Final[tuple[str, ...]] = (
     "broker/invitation*.py",
     "broker/invitation_table.json",

@@ -1,37 +1,32 @@
-"""The function's code as it ships: ``runtime/`` without docstrings, comments and blank lines,
-its JSON files compact, everything else byte for byte. The CDK's local bundling builds it, in
-this process and never in Docker; the source stays as readable as it is.
+"""The function's code as it ships: the runtime's files (:func:`asset_files`) without
+docstrings, comments and blank lines, its JSON files compact. The CDK's local bundling builds it,
+in this process and never in Docker; the source stays as readable as it is.
 
 The stripping is deterministic across Python versions: ``ast`` locates the docstrings and the
 string literals (a ``#`` outside them starts a comment), and the kept lines are the source's own
-text (no ``ast.unparse``). The asset hash is the CDK's SOURCE hash (the runtime's files, the
-exclude list and the bundling options, which name this module's digest), so it is known before
-bundling and a second synth into the same ``cdk.out`` reuses the staged asset."""
+text (no ``ast.unparse``). The asset hash is a CUSTOM one, of the files' names and contents and
+this module's digest, so it is known before bundling: a second synth into the same ``cdk.out``
+reuses the staged asset, and the CDK neither fingerprints nor copies ``runtime/`` itself."""
 
 from __future__ import annotations
 
 import ast
+import fnmatch
 import functools
-import gc
 import hashlib
 import io
 import itertools
 import json
-import stat
+import os
 import tokenize
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import jsii
-from aws_cdk import (
-    BundlingOptions,
-    BundlingOutput,
-    CopyOptions,
-    DockerImage,
-    FileSystem,
-    ILocalBundling,
-)
+from aws_cdk import AssetHashType, BundlingOptions, BundlingOutput, DockerImage, ILocalBundling
 from aws_cdk import aws_lambda as lambda_
+
+from .. import defaults
 
 #: The image the bundling options must name; never pulled, as the local bundling always succeeds.
 _IMAGE = "local-bundling-only"
@@ -54,55 +49,88 @@ _BODIES = ("body", "orelse", "finalbody", "handlers", "cases")
 _DEFINITIONS = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
 
 
-def asset_code(source: str, exclude: Sequence[str]) -> lambda_.Code:
-    """The Lambda code of ``source`` without ``exclude``, stripped by local bundling."""
+def asset_files(source: Path, *, invitations: bool) -> tuple[str, ...]:
+    """The files of ``source`` (``runtime/``) the asset holds, as sorted POSIX paths relative to
+    it: ``defaults.ASSET_PACKAGE``'s Python and JSON files, without ``defaults.ASSET_LEFT_OUT``
+    and, unless ``invitations``, ``defaults.INVITATION_ASSET_FILES``."""
+    left_out = defaults.ASSET_LEFT_OUT + (() if invitations else defaults.INVITATION_ASSET_FILES)
+    found: list[str] = []
+    for directory, subdirectories, names in os.walk(source / defaults.ASSET_PACKAGE):
+        subdirectories[:] = [
+            name
+            for name in subdirectories
+            if name not in ("tests", "__pycache__") and not name.startswith(".")
+        ]
+        relative = Path(directory).relative_to(source).as_posix()
+        found.extend(
+            f"{relative}/{name}" for name in names if name.endswith(defaults.ASSET_SUFFIXES)
+        )
+    return tuple(
+        sorted(
+            path
+            for path in found
+            if not any(fnmatch.fnmatchcase(path, pattern) for pattern in left_out)
+        )
+    )
+
+
+def asset_code(source: str, files: Sequence[str]) -> lambda_.Code:
+    """The Lambda code of ``files`` of ``source``, stripped by local bundling."""
     return lambda_.Code.from_asset(
         source,
-        exclude=list(exclude),
+        asset_hash=source_hash(Path(source), files),
+        asset_hash_type=AssetHashType.CUSTOM,
         bundling=BundlingOptions(
             image=_image(),
-            local=_bundler(source, tuple(exclude)),
+            local=_bundler(source, tuple(files)),
             output_type=BundlingOutput.NOT_ARCHIVED,
-            # Part of the asset hash: a changed stripper changes the asset.
-            environment={"STRIPPER_DIGEST": _stripper_digest()},
         ),
     )
 
 
-def stage(source: Path, output_dir: Path, exclude: Sequence[str]) -> None:
-    """Copy ``source`` into ``output_dir`` as the CDK copies an asset (``exclude`` glob
-    patterns), then strip the copied Python and JSON files in place."""
-    source, output_dir = source.resolve(), output_dir.resolve()
-    FileSystem.copy_directory(str(source), str(output_dir), CopyOptions(exclude=list(exclude)))
-    for path in sorted(output_dir.rglob("*")):
-        if path.suffix in (".py", ".json") and path.is_file():
-            origin = source / path.relative_to(output_dir)
-            stripped = _stripped(path.suffix, path.read_bytes(), origin)
-            mode = path.stat().st_mode  # a read-only source is copied read-only
-            path.chmod(mode | stat.S_IWUSR)
-            path.write_bytes(stripped)
-            path.chmod(mode)
+def source_hash(source: Path, files: Sequence[str]) -> str:
+    """SHA-256 of the stripper's digest and each file's name and content: a changed file, a
+    file more or less, or a changed stripper changes the asset."""
+    digest = hashlib.sha256(_stripper_digest().encode("ascii"))
+    for name in files:
+        digest.update(name.encode("utf-8") + b"\0")
+        digest.update(hashlib.sha256((source / name).read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def stage(source: Path, output_dir: Path, files: Sequence[str]) -> None:
+    """Write ``files`` of ``source`` into ``output_dir``, Python and JSON stripped, each with
+    its source's permissions (a read-only source is staged read-only)."""
+    for name in files:
+        origin, target = source / name, output_dir / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        content = origin.read_bytes()
+        suffix = origin.suffix
+        target.write_bytes(
+            _stripped(suffix, content, origin) if suffix in (".py", ".json") else content
+        )
+        target.chmod(origin.stat().st_mode & 0o7777)
 
 
 @jsii.implements(ILocalBundling)
 class _StrippingBundler:
     """Local bundling that always succeeds, so the CDK never starts Docker."""
 
-    def __init__(self, source: str, exclude: tuple[str, ...]) -> None:
+    def __init__(self, source: str, files: tuple[str, ...]) -> None:
         self._source = Path(source)
-        self._exclude = exclude
+        self._files = files
 
     def try_bundle(self, output_dir: str, *_options: object, **_fields: object) -> bool:
         """Write the stripped runtime into ``output_dir`` (the CDK's bundling directory); the
         bundling options (passed as one ``BundlingOptions``) say nothing it needs."""
-        stage(self._source, Path(output_dir), self._exclude)
+        stage(self._source, Path(output_dir), self._files)
         return True
 
 
 @functools.cache
-def _bundler(source: str, exclude: tuple[str, ...]) -> _StrippingBundler:
+def _bundler(source: str, files: tuple[str, ...]) -> _StrippingBundler:
     """One bundler per source and file set, shared by every stack of the process."""
-    return _StrippingBundler(source, exclude)
+    return _StrippingBundler(source, files)
 
 
 @functools.cache
@@ -152,15 +180,7 @@ def strip_python(content: bytes) -> str:
     encoding, _ = tokenize.detect_encoding(io.BytesIO(content).readline)
     # Python reads every line ending as "\n", inside strings too.
     text = content.decode(encoding).replace("\r\n", "\n").replace("\r", "\n")
-    # A syntax tree holds no reference cycle: the collector, run for its many nodes, would
-    # find nothing to free.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        return _strip(text)
-    finally:
-        if collecting:
-            gc.enable()
+    return _strip(text)
 
 
 def _strip(text: str) -> str:

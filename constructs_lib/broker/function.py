@@ -46,10 +46,9 @@ def build_function(
     """The function, its role and its configuration (environment variables only)."""
     environment = _function_environment(props, checked, instance_id)
     extra_statements: list[iam.PolicyStatement] = []
-    asset_exclude = list(defaults.ASSET_EXCLUDE)
-    if table is None or props.invitations is None:
-        asset_exclude += defaults.INVITATION_ASSET_FILES
-    else:
+    invitations = False  # the asset leaves the invitation modules out
+    if table is not None and props.invitations is not None:
+        invitations = True
         from ..invitations import resources as invitation_resources  # only with invitations
 
         environment.update(invitation_resources.environment(table, props.invitations))
@@ -62,7 +61,7 @@ def build_function(
         runtime=defaults.RUNTIME,
         architecture=defaults.ARCHITECTURE,
         handler=defaults.HANDLER,
-        code=_function_code(stack, tuple(asset_exclude)),
+        code=_function_code(stack, invitations),
         memory_size=props.memory_size,
         timeout=props.timeout,
         role=_function_role(
@@ -135,20 +134,23 @@ def _function_role(
 
 #: The Lambda code of each stack, per source directory and file set (with or without the
 #: invitation modules).
-_CODES: weakref.WeakKeyDictionary[Stack, dict[tuple[str, ...], lambda_.Code]] = (
+_CODES: weakref.WeakKeyDictionary[Stack, dict[tuple[str, bool], lambda_.Code]] = (
     weakref.WeakKeyDictionary()
 )
 
 
-def _function_code(stack: Stack, exclude: tuple[str, ...]) -> lambda_.Code:
+def _function_code(stack: Stack, invitations: bool) -> lambda_.Code:
     """One asset code per stack and file set, which the stack's brokers share: aws-cdk-lib
     stages (and bundles) the files once per app and output directory anyway, and a code bound
     once builds its asset once (an asset belongs to one stack, so each stack has its own)."""
-    source = str(_contract.runtime_dir())
+    source = _contract.runtime_dir()
     codes = _CODES.setdefault(stack, {})
-    if (source, *exclude) not in codes:
-        codes[(source, *exclude)] = bundling.asset_code(source, exclude)
-    return codes[(source, *exclude)]
+    key = (str(source), invitations)
+    if key not in codes:
+        codes[key] = bundling.asset_code(
+            str(source), bundling.asset_files(source, invitations=invitations)
+        )
+    return codes[key]
 
 
 def _allow(sid: str, actions: list[str], resources: list[str]) -> dict[str, object]:

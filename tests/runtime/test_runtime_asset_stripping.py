@@ -9,7 +9,6 @@ blank lines can have changed. The file set is the largest one (a broker with inv
 from __future__ import annotations
 
 import ast
-import gc
 import io
 import json
 import stat
@@ -18,7 +17,6 @@ from pathlib import Path
 
 import pytest
 
-from constructs_lib import defaults
 from constructs_lib.broker import bundling
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,7 +27,7 @@ RUNTIME = ROOT / "runtime"
 def staged(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The runtime as a broker with invitations ships it."""
     output = tmp_path_factory.mktemp("stripped")
-    bundling.stage(RUNTIME, output, defaults.ASSET_EXCLUDE)
+    bundling.stage(RUNTIME, output, bundling.asset_files(RUNTIME, invitations=True))
     return output
 
 
@@ -88,14 +86,74 @@ def test_each_json_file_holds_its_source_document_compact(staged: Path) -> None:
         assert stripped == compact.encode("utf-8"), relative
 
 
-def test_every_other_file_is_copied_byte_for_byte(staged: Path) -> None:
-    others = [
-        path.relative_to(staged)
-        for path in staged.rglob("*")
-        if path.is_file() and path.suffix not in (".py", ".json")
+def test_the_asset_is_the_broker_package_python_and_json_files() -> None:
+    """Every ``.py`` and ``.json`` file of ``runtime/broker`` but the answers' schema (read by
+    the docs and tests only); without invitations, not their modules either."""
+    package = sorted(
+        path.relative_to(RUNTIME).as_posix()
+        for path in (RUNTIME / "broker").rglob("*")
+        if path.suffix in (".py", ".json") and "__pycache__" not in path.parts
+    )
+    with_invitations = bundling.asset_files(RUNTIME, invitations=True)
+    assert list(with_invitations) == [p for p in package if p != "broker/answers.schema.json"]
+    without = bundling.asset_files(RUNTIME, invitations=False)
+    assert {"broker/handler.py", "broker/aws/client.py", "broker/problems.json"} <= set(without)
+    assert sorted(set(with_invitations) - set(without)) == [
+        "broker/aws/dynamodb.py",
+        "broker/dynamodb.py",
+        "broker/invitation_redeem.py",
+        "broker/invitation_schema.py",
+        "broker/invitation_settings.py",
+        "broker/invitation_store.py",
+        "broker/invitation_table.json",
+        "broker/invitation_tally.py",
+        "broker/invitation_tokens.py",
+        "broker/invitations.py",
+        "broker/invitations.schema.json",
     ]
-    for relative in others:
-        assert (staged / relative).read_bytes() == (RUNTIME / relative).read_bytes()
+
+
+def test_tests_caches_notes_and_the_root_package_never_ship(tmp_path: Path) -> None:
+    for junk in (
+        "__init__.py",
+        "tests/test_x.py",
+        ".pytest_cache/v.json",
+        "broker/notes.md",
+        "broker/py.typed",
+        "broker/__pycache__/m.cpython-314.pyc",
+        "broker/__pycache__/cache.json",
+        "broker/tests/test_m.py",
+        "broker/.hypothesis/examples.json",
+        "broker/m.py",
+        "broker/sub/n.py",
+        "broker/data.json",
+    ):
+        (tmp_path / junk).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / junk).write_text("{}")
+    assert bundling.asset_files(tmp_path, invitations=True) == (
+        "broker/data.json",
+        "broker/m.py",
+        "broker/sub/n.py",
+    )
+
+
+def test_the_asset_hash_follows_each_name_each_content_and_the_stripper(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "broker").mkdir()
+    for name in ("a.py", "b.py"):
+        (tmp_path / "broker" / name).write_text("x = 1\n")
+    files = ["broker/a.py", "broker/b.py"]
+    first = bundling.source_hash(tmp_path, files)
+    assert bundling.source_hash(tmp_path, list(files)) == first
+    assert bundling.source_hash(tmp_path, files[:1]) != first  # a file less
+    (tmp_path / "broker" / "b.py").write_text("x = 2\n")
+    changed = bundling.source_hash(tmp_path, files)
+    assert changed != first
+    (tmp_path / "broker" / "b.py").rename(tmp_path / "broker" / "c.py")
+    assert bundling.source_hash(tmp_path, ["broker/a.py", "broker/c.py"]) != changed  # renamed
+    monkeypatch.setattr(bundling, "_stripper_digest", lambda: "0" * 64)
+    assert bundling.source_hash(tmp_path, ["broker/a.py", "broker/c.py"]) != changed
 
 
 def test_no_comment_docstring_or_blank_line_is_left(staged: Path) -> None:
@@ -115,7 +173,7 @@ def test_stripping_twice_gives_the_same_bytes(
 ) -> None:
     monkeypatch.setattr(bundling, "_STRIPPED", {})  # strip afresh, not from the process's memo
     again = tmp_path / "again"
-    bundling.stage(RUNTIME, again, defaults.ASSET_EXCLUDE)
+    bundling.stage(RUNTIME, again, bundling.asset_files(RUNTIME, invitations=True))
     assert files(again, "") == files(staged, "")
     for relative in files(staged, ""):
         if (staged / relative).is_file():
@@ -219,20 +277,6 @@ def test_a_module_that_does_not_parse_is_named(content: bytes, message: str) -> 
     assert str(raised.value) == f"cannot strip {broken} for the Lambda asset: {message}"
 
 
-def test_stripping_leaves_the_garbage_collector_as_it_was() -> None:
-    """The collector is off while a module is stripped, back on after, a broken one too."""
-    assert gc.isenabled()
-    with pytest.raises(SyntaxError):
-        bundling.strip_python(b"def f(:\n")
-    assert gc.isenabled()
-    gc.disable()
-    try:
-        assert bundling.strip_python(b"x = 1  # one\n") == "x = 1\n"
-        assert not gc.isenabled()
-    finally:
-        gc.enable()
-
-
 def test_json_that_python_reads_but_json_forbids_is_refused() -> None:
     with pytest.raises(RuntimeError) as raised:
         bundling._stripped(".json", b'{"limit": 1e400}', Path("runtime/broker/x.json"))
@@ -270,7 +314,7 @@ def test_a_read_only_source_is_stripped_and_stays_read_only(tmp_path: Path) -> N
     module.parent.mkdir(parents=True)
     module.write_text('"""Doc."""\nx = 1  # one\n', encoding="utf-8")
     module.chmod(0o444)
-    bundling.stage(tmp_path / "source", tmp_path / "out", [])
+    bundling.stage(tmp_path / "source", tmp_path / "out", ["broker/m.py"])
     staged = tmp_path / "out" / "broker" / "m.py"
     assert staged.read_text(encoding="utf-8") == "x = 1\n"
     assert stat.S_IMODE(staged.stat().st_mode) == 0o444

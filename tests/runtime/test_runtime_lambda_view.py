@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -125,19 +126,17 @@ def connect_endpoint() -> Iterator[tuple[str, list[dict[str, Any]]]]:
 
 def copy_runtime(target: Path, *, stripped: bool = True, invitations: bool = True) -> Path:
     """``runtime/`` as the construct packages it (by default for a broker with invitations): the
-    CDK's copy with the construct's exclude list, stripped as the construct's bundling strips it."""
-    from aws_cdk import CopyOptions, FileSystem
-
-    from constructs_lib import defaults
+    asset's files, stripped as the construct's bundling strips them unless ``stripped`` is off."""
     from constructs_lib.broker import bundling
 
-    exclude = defaults.ASSET_EXCLUDE + (() if invitations else defaults.INVITATION_ASSET_FILES)
+    source = ROOT / "runtime"
+    files = bundling.asset_files(source, invitations=invitations)
     if stripped:
-        bundling.stage(ROOT / "runtime", target, exclude)
-    else:
-        FileSystem.copy_directory(
-            str(ROOT / "runtime"), str(target), CopyOptions(exclude=list(exclude))
-        )
+        bundling.stage(source, target, files)
+        return target
+    for name in files:
+        (target / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source / name, target / name)
     return target
 
 
