@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -109,3 +109,36 @@ def test_context_instance_id_is_used_literally(app_factory: Callable[..., cdk.Ap
 def test_example_stack_is_environment_agnostic(app_factory: Callable[..., cdk.App]) -> None:
     _, stack = load_example_app().build_app(app_factory())
     assert cdk.Token.is_unresolved(stack.account) and cdk.Token.is_unresolved(stack.region)
+
+
+def test_a_second_synth_into_the_same_cloud_assembly_reuses_the_staged_asset(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The asset's hash is known before bundling (docs/performance.md), so a synth into an
+    output directory that already holds the asset does not strip the runtime again; a new
+    output directory does."""
+    from cdk_support import new_app
+
+    from constructs_lib.broker import bundling
+
+    staged: list[Path] = []
+    stage = bundling.stage
+
+    def spy(source: Path, output_dir: Path, files: Sequence[str]) -> None:
+        staged.append(output_dir)
+        stage(source, output_dir, files)
+
+    monkeypatch.setattr(bundling, "stage", spy)
+
+    def synth_into(outdir: Path) -> set[str]:
+        cdk.AssetStaging.clear_asset_hash_cache()  # as a new process starts
+        app = new_app(outdir)
+        synth_example(app)
+        return {path.name for path in outdir.glob("asset.*")}
+
+    first = synth_into(tmp_path / "out")
+    assert len(first) == 1 and len(staged) == 1
+    assert synth_into(tmp_path / "out") == first
+    assert len(staged) == 1, "the staged asset was bundled again"
+    assert synth_into(tmp_path / "other") == first
+    assert len(staged) == 2
