@@ -132,13 +132,15 @@ def test_timestamp_is_utc_with_milliseconds(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setenv("TZ", "America/Sao_Paulo")
     time.tzset()
     try:
-        written = [logs.timestamp(now) for now in (1795657288.0725, 1795657288.5, 1795657289.0)]
+        moments = (1795657288.0725, 1795657288.5, 1795657288.9996, 1795657289.0)
+        written = [logs.timestamp(now) for now in moments]
     finally:
         monkeypatch.delenv("TZ")
         time.tzset()
     assert written == [
         "2026-11-26T01:41:28.072Z",
         "2026-11-26T01:41:28.500Z",
+        "2026-11-26T01:41:28.999Z",  # milliseconds are cut, never rounded up to the next second
         "2026-11-26T01:41:29.000Z",
     ]
 
