@@ -69,7 +69,8 @@ TIMEOUT: Final[Duration] = Duration.seconds(25)
 LOG_RETENTION: Final[logs.RetentionDays] = logs.RetentionDays.ONE_YEAR
 #: What the Lambda asset holds of ``runtime/``: the ``broker`` package's Python and JSON files, at
 #: any depth; nothing else (tests, caches, notes, the root ``__init__.py`` the repository's tests
-#: import ``runtime`` through), and no directory named ``tests``, ``__pycache__`` or ``.*``.
+#: import ``runtime`` through), nothing in a directory named ``tests``, ``__pycache__`` or ``.*``,
+#: and no file named ``.*`` (an editor's lock or backup).
 ASSET_PACKAGE: Final[str] = "broker"
 ASSET_SUFFIXES: Final[tuple[str, ...]] = (".py", ".json")
 #: What the broker answers is documentation (OpenAPI, tests): the function never reads it.

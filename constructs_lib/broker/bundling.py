@@ -63,7 +63,9 @@ def asset_files(source: Path, *, invitations: bool) -> tuple[str, ...]:
         ]
         relative = Path(directory).relative_to(source).as_posix()
         found.extend(
-            f"{relative}/{name}" for name in names if name.endswith(defaults.ASSET_SUFFIXES)
+            f"{relative}/{name}"
+            for name in names
+            if name.endswith(defaults.ASSET_SUFFIXES) and not name.startswith(".")
         )
     return tuple(
         sorted(

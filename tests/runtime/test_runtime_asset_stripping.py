@@ -124,6 +124,7 @@ def test_tests_caches_notes_and_the_root_package_never_ship(tmp_path: Path) -> N
         "broker/__pycache__/cache.json",
         "broker/tests/test_m.py",
         "broker/.hypothesis/examples.json",
+        "broker/.#m.py",
         "broker/m.py",
         "broker/sub/n.py",
         "broker/data.json",
