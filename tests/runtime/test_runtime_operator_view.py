@@ -242,6 +242,22 @@ def test_record_without_a_configuration_uses_the_defaults(
     assert record["FunctionName"] == "unknown"
 
 
+def test_an_invocation_names_every_field_it_does_not_have() -> None:
+    with pytest.raises(TypeError) as raised:
+        metrics.Invocation(participants_created=1, retries=2, colour="red")
+    assert str(raised.value) == "Invocation has no colour, retries"
+
+
+def test_a_counter_settings_json_lists_without_a_value_fails_loudly(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A counter added to settings.json but not to ``Invocation.counters`` is an error, not a
+    metric silently left out of every record."""
+    monkeypatch.setattr(metrics, "COUNTERS", (*metrics.COUNTERS, "NewCounter"))
+    with pytest.raises(ValueError, match="zip"):
+        metrics.Invocation().counters()
+
+
 def test_a_failed_call_without_an_operation_counts_as_create_participant() -> None:
     failed = metrics.Invocation(connect_error_code="ConflictException")
     document = metrics.record(failed, namespace="N", function_name="f", properties={})
