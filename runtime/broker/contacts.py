@@ -13,7 +13,8 @@ from .config import Config
 from .connect import ConnectClient
 from .contract import FieldError
 
-_NAMES = {"VOICE": "WebRTC call", "CHAT": "chat"}
+#: How a refusal names a contact of each channel ("": Connect left the channel out).
+_NAMES = {"VOICE": "WebRTC call", "CHAT": "chat", "": "contact without a channel"}
 _now: Callable[[], float] = time.monotonic
 _sleep: Callable[[float], None] = time.sleep
 

@@ -182,8 +182,9 @@ def test_ended_contact_is_409_contact_ended(stub: WireStubber, invoke: Invoke, c
             {"channel": "VOICE", "subtype": None, "initiation": "OUTBOUND"},
             "voice call that is not a WebRTC call",
         ),
+        ({"channel": "", "subtype": None, "initiation": "API"}, "contact without a channel"),
     ],
-    ids=["task", "email", "telephony", "outbound-voice"],
+    ids=["task", "email", "telephony", "outbound-voice", "no-channel"],
 )
 def test_channel_that_takes_no_participants_is_409(
     stub: WireStubber, invoke: Invoke, checks: Any, contact: dict[str, Any], kind: str
