@@ -101,16 +101,13 @@ def source_hash(source: Path, files: Sequence[str]) -> str:
 
 
 def stage(source: Path, output_dir: Path, files: Sequence[str]) -> None:
-    """Write ``files`` of ``source`` into ``output_dir``, Python and JSON stripped, each with
-    its source's permissions (a read-only source is staged read-only)."""
+    """Write ``files`` of ``source`` (its Python and JSON files, :func:`asset_files`) into
+    ``output_dir`` stripped, each with its source's permissions (a read-only source is staged
+    read-only)."""
     for name in files:
         origin, target = source / name, output_dir / name
         target.parent.mkdir(parents=True, exist_ok=True)
-        content = origin.read_bytes()
-        suffix = origin.suffix
-        target.write_bytes(
-            _stripped(suffix, content, origin) if suffix in (".py", ".json") else content
-        )
+        target.write_bytes(_stripped(origin.suffix, origin.read_bytes(), origin))
         target.chmod(origin.stat().st_mode & 0o7777)
 
 
