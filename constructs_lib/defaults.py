@@ -84,6 +84,7 @@ INVITATION_ASSET_FILES: Final[tuple[str, ...]] = (
     "broker/invitations.schema.json",
     "broker/dynamodb.py",
     "broker/aws/dynamodb.py",
+    "broker/aws/dynamodb.json",
 )
 
 # --- invitations (``InvitationOptions``) -----------------------------------------------------

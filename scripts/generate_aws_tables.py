@@ -1,6 +1,8 @@
-"""Write the two tables of the runtime's AWS client from the installed botocore.
+"""Write the tables of the runtime's AWS client from the installed botocore: one per service
+(``runtime/broker/aws/<service>.json``, its ``endpoints`` and what its ``operations`` need, so a
+broker without invitations ships no DynamoDB table) and ``partitions.json``.
 
-``runtime/broker/aws/endpoints.json``: what botocore's endpoint rule sets
+Endpoints: what botocore's endpoint rule sets
 (``data/<service>/*/endpoint-rule-set-1.json``) resolve for Amazon Connect and DynamoDB from
 ``data/partitions.json``. For each partition its ID, Region pattern, dual-stack DNS suffix and
 Regions; for each service and partition one URL template per variant (plain, FIPS, dual-stack,
@@ -12,10 +14,10 @@ botocore refuses to create a client with, whatever the endpoint URL (its legacy 
 is resolved with botocore's own resolvers, plus the names a rule set compares the Region with
 (DynamoDB's ``local``).
 
-``runtime/broker/aws/operations.json``: what the client needs of the full service models to
-answer as botocore does. Per service, every modeled error (code and members, which botocore
-adds beside ``Error``) and those marked retryable (and whether as a throttle); per operation,
-its modeled errors and the paths of the timestamps in its answer. The script refuses a model
+Operations: what the client needs of the full service models to answer as botocore does.
+Per service, every modeled error (code and members, which botocore adds beside ``Error``) and
+those marked retryable (and whether as a throttle); per operation, its modeled errors and the
+paths of the timestamps in its answer. The script refuses a model
 the client cannot follow: a renamed or header-bound answer member, a timestamp format, a
 timestamp in a recursive shape, a blob outside DynamoDB's attribute values.
 
@@ -242,16 +244,18 @@ def operations() -> dict[str, Any]:
     return table
 
 
-def render(table: dict[str, Any]) -> str:
+def render(table: Any) -> str:
     return json.dumps(table, sort_keys=True, separators=(",", ":")) + "\n"
 
 
 def tables() -> dict[Path, str]:
     """Each table's path and text."""
-    return {
-        OUTPUT / "endpoints.json": render(endpoints()),
-        OUTPUT / "operations.json": render(operations()),
-    }
+    endpoint_table, operation_table = endpoints(), operations()
+    written = {OUTPUT / "partitions.json": render(endpoint_table.pop("partitions"))}
+    for service in OPERATIONS:
+        own = {"endpoints": endpoint_table[service], **operation_table[service]}
+        written[OUTPUT / f"{service}.json"] = render(own)
+    return written
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -110,8 +110,9 @@ def test_wheel_ships_runtime_asset_and_contract(consumer: Consumer) -> None:
         "constructs_lib/_runtime/broker/handler.py",
         "constructs_lib/_runtime/broker/contract.schema.json",
         "constructs_lib/_runtime/broker/problems.json",
-        "constructs_lib/_runtime/broker/aws/endpoints.json",
-        "constructs_lib/_runtime/broker/aws/operations.json",
+        "constructs_lib/_runtime/broker/aws/connect.json",
+        "constructs_lib/_runtime/broker/aws/dynamodb.json",
+        "constructs_lib/_runtime/broker/aws/partitions.json",
     ):
         assert required in names, f"{required} missing from {consumer.wheel.name}"
     checkout = {

@@ -99,6 +99,7 @@ def test_the_asset_is_the_broker_package_python_and_json_files() -> None:
     without = bundling.asset_files(RUNTIME, invitations=False)
     assert {"broker/handler.py", "broker/aws/client.py", "broker/problems.json"} <= set(without)
     assert sorted(set(with_invitations) - set(without)) == [
+        "broker/aws/dynamodb.json",
         "broker/aws/dynamodb.py",
         "broker/dynamodb.py",
         "broker/invitation_redeem.py",

@@ -279,7 +279,7 @@ def test_synthesized_asset_holds_only_what_lambda_needs(synthesized_asset: Path)
         if path.is_file()
     )
     assert all(name.endswith((".py", ".json")) for name in files), files
-    assert {"broker/aws/endpoints.json", "broker/aws/operations.json"} <= set(files)
+    assert {"broker/aws/connect.json", "broker/aws/partitions.json"} <= set(files)
     assert "broker/__init__.py" in files and "__init__.py" not in files
     assert "broker/aws/__init__.py" in files
     # A broker without invitations ships no invitation code.

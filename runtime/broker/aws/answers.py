@@ -1,21 +1,19 @@
-"""Answers parsed as botocore parses them with the full service models, which
-``operations.json`` summarizes (``scripts/generate_aws_tables.py``): per service its modeled
+"""Answers parsed as botocore parses them with the full service models, which the service
+tables summarize (``scripts/generate_aws_tables.py``): per service its modeled
 errors (whose members botocore adds beside ``Error``) and the retryable ones; per operation its
 own errors and its answer's timestamps. Members botocore's model does not know are kept."""
 
 from __future__ import annotations
 
-import functools
 import http.client
 import json
-import os
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
+from .endpoints import service_table
 from .retries import Rules
 
-TABLE = os.path.join(os.path.dirname(__file__), "operations.json")
 Convert = Callable[[dict[str, Any]], dict[str, Any]]
 
 
@@ -30,16 +28,9 @@ class Operation(NamedTuple):
     """Converts other members in place (DynamoDB's binary values)."""
 
 
-@functools.cache
-def _table() -> dict[str, Any]:
-    with open(TABLE, encoding="utf-8") as handle:
-        loaded: dict[str, Any] = json.load(handle)
-    return loaded
-
-
 def operation(service: str, name: str, convert: Convert | None = None) -> Operation:
     """The operation ``name`` of ``service`` (botocore's names)."""
-    table = _table()[service]
+    table = service_table(service)
     own, marked = table["operations"][name], table["retryable"]
     retryable = {code: marked[code] for code in own["errors"] if code in marked}
     paths = tuple(tuple(path.split(".")) for path in own["timestamps"])

@@ -1,11 +1,13 @@
-"""Endpoints as botocore resolves them, from ``endpoints.json`` (its rule sets resolved for
-every partition and Region, ``scripts/generate_aws_tables.py``) and the settings it reads:
+"""Endpoints as botocore resolves them, from the service tables and ``partitions.json`` (its
+rule sets resolved for every partition and Region, ``scripts/generate_aws_tables.py``) and the
+settings it reads:
 ``AWS_USE_FIPS_ENDPOINT``, ``AWS_USE_DUALSTACK_ENDPOINT``, ``AWS_ENDPOINT_URL(_<SERVICE>)``,
 ``AWS_IGNORE_CONFIGURED_ENDPOINT_URLS``. No shared config files, no account-based endpoints.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -15,7 +17,8 @@ from urllib.parse import urlsplit
 
 from .errors import ConfigurationError
 
-TABLE = os.path.join(os.path.dirname(__file__), "endpoints.json")
+DIRECTORY = os.path.dirname(__file__)
+PARTITIONS = os.path.join(DIRECTORY, "partitions.json")
 #: botocore's Region check (a host label, not all digits).
 _REGION = re.compile(r"(?![0-9]+$)(?!-)[a-zA-Z0-9-]{,63}(?<!-)")
 #: A host name or an IP address (botocore refuses others).
@@ -25,7 +28,6 @@ _DUALSTACK_OVERRIDE = (
     "functionality by enabling the configuration. For more details, see: "
     "https://docs.aws.amazon.com/sdkref/latest/guide/feature-endpoints.html"
 )
-_table: dict[str, Any] | None = None
 
 
 class Endpoint(NamedTuple):
@@ -34,13 +36,23 @@ class Endpoint(NamedTuple):
     signing_region: str
 
 
-def table() -> dict[str, Any]:
-    """The endpoint table, read once."""
-    global _table
-    if _table is None:
-        with open(TABLE, encoding="utf-8") as handle:
-            _table = json.load(handle)
-    return _table
+def _read(path: str) -> Any:
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+@functools.cache
+def service_table(service: str) -> dict[str, Any]:
+    """``<service>.json`` (its ``endpoints``, and what its answers need), read once."""
+    table: dict[str, Any] = _read(os.path.join(DIRECTORY, f"{service}.json"))
+    return table
+
+
+@functools.cache
+def partitions() -> list[list[Any]]:
+    """``[id, pattern, dual-stack DNS suffix, Regions]`` of each partition, ``aws`` first."""
+    listed: list[list[Any]] = _read(PARTITIONS)
+    return listed
 
 
 def _true(environ: Mapping[str, str], name: str) -> bool:
@@ -56,11 +68,11 @@ def configured_url(service: str, environ: Mapping[str, str]) -> str | None:
 
 def partition(region: str) -> list[Any]:
     """``[id, pattern, dual-stack DNS suffix, Regions]``: listed, else matched, else ``aws``."""
-    partitions: list[list[Any]] = table()["partitions"]
-    for candidate in partitions:
+    listed = partitions()
+    for candidate in listed:
         if region in candidate[3] or re.match(candidate[1], region):
             return candidate
-    return partitions[0]
+    return listed[0]
 
 
 def _valid(url: str) -> bool:
@@ -96,7 +108,8 @@ def resolve(service: str, region: str | None, environ: Mapping[str, str]) -> End
     variant = _true(environ, "AWS_USE_FIPS_ENDPOINT") + 2 * _true(
         environ, "AWS_USE_DUALSTACK_ENDPOINT"
     )
-    entries = table()[service]["regions"].get(region) or table()[service][partition(region)[0]]
+    table = service_table(service)["endpoints"]
+    entries = table["regions"].get(region) or table[partition(region)[0]]
     entry: str = entries[variant]
     if entry.startswith("!!"):  # botocore refuses the variant, whatever the endpoint URL
         raise ConfigurationError(entry[2:])

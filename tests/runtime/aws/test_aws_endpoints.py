@@ -34,7 +34,7 @@ from runtime.broker.aws.errors import ConfigurationError
 
 SERVICES = {"connect": ("describe_contact", {"InstanceId": "i", "ContactId": "c"}, "/contacts/i/c")}
 SERVICES["dynamodb"] = ("query", {"TableName": "t"}, "/")
-TABLE = json.loads(Path(endpoints.TABLE).read_text(encoding="utf-8"))
+PARTITIONS = json.loads(Path(endpoints.PARTITIONS).read_text(encoding="utf-8"))
 #: A Region each partition does not list yet but its pattern matches, and names none match.
 UNLISTED = [
     "us-west-9",
@@ -48,7 +48,7 @@ UNLISTED = [
     "xx-nowhere-1",
     "local",
 ]
-REGIONS = sorted({r for p in TABLE["partitions"] for r in p[3]}) + UNLISTED
+REGIONS = sorted({r for p in PARTITIONS for r in p[3]}) + UNLISTED
 VARIANTS = {
     "plain": {},
     "fips": {"AWS_USE_FIPS_ENDPOINT": "true"},
@@ -56,7 +56,7 @@ VARIANTS = {
     "both": {"AWS_USE_FIPS_ENDPOINT": "True", "AWS_USE_DUALSTACK_ENDPOINT": "true"},
 }
 #: Listed Regions of each partition, the unlisted ones, and DynamoDB's ``local``.
-SOME_REGIONS = sorted({p[3][-1] for p in TABLE["partitions"]}) + UNLISTED
+SOME_REGIONS = sorted({p[3][-1] for p in PARTITIONS}) + UNLISTED
 CONFIG = (
     "AWS_USE_FIPS_ENDPOINT",
     "AWS_USE_DUALSTACK_ENDPOINT",
