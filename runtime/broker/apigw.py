@@ -25,7 +25,8 @@ class BodyError(ValueError):
 
 
 def mapping(value: object) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
+    """``value`` if it is an object (JSON decodes to ``dict``), else an empty one."""
+    return value if isinstance(value, dict) else {}
 
 
 def request_id(event: Mapping[str, Any]) -> str | None:

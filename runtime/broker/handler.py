@@ -84,7 +84,7 @@ def with_cors(
     response: dict[str, Any], event: Mapping[str, Any], config: Config | None
 ) -> dict[str, Any]:
     """Echo an allowed ``Origin`` (never ``*``), with ``Vary: Origin`` for shared caches."""
-    if config is None or not config.cors_allowed_origins or not isinstance(event, Mapping):
+    if config is None or not config.cors_allowed_origins or not isinstance(event, dict):
         return response
     origins = apigw.header_values(event, "Origin")  # pragma: no mutate (any case)
     if len(origins) == 1 and origins[0] in config.cors_allowed_origins:
@@ -101,7 +101,7 @@ def with_cors(
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Serve one API Gateway REST proxy event; never raises, never leaks internals."""
     lambda_request_id = getattr(context, "aws_request_id", None)
-    api_request_id = apigw.request_id(event) if isinstance(event, Mapping) else None
+    api_request_id = apigw.request_id(event) if isinstance(event, dict) else None
     request_id = api_request_id or lambda_request_id or "unknown"
     logs.bind(api_request_id=api_request_id, lambda_request_id=lambda_request_id)
     invocation = metrics.Invocation()

@@ -48,13 +48,27 @@ class Invocation:
         return dict(zip(COUNTERS, values, strict=True))
 
 
-_ENCODER = json.JSONEncoder(separators=(",", ":"))  # pragma: no mutate (JSON-equal)
+#: A record is a tree: no circular reference to look for.
+_ENCODER = json.JSONEncoder(
+    check_circular=False,  # pragma: no mutate (JSON-equal)
+    separators=(",", ":"),  # pragma: no mutate (JSON-equal)
+)
+
+
+class Directives(tuple[dict[str, Any], ...]):
+    """The ``CloudWatchMetrics`` of a kind of record: shared by its records, encoded once."""
+
+    encoded: str
+
+
+def _shared(directives: list[dict[str, Any]]) -> Directives:
+    shared = Directives(directives)
+    shared.encoded = _ENCODER.encode(shared)
+    return shared
 
 
 @functools.cache
-def _directives(
-    namespace: str, latency: bool, error: bool, check: bool
-) -> tuple[dict[str, Any], ...]:
+def _directives(namespace: str, latency: bool, error: bool, check: bool) -> Directives:
     """One per kind of record, shared by its records: a tuple, and never changed."""
     metrics = [{"Name": name, "Unit": COUNT} for name in COUNTERS]
     if latency:
@@ -80,7 +94,7 @@ def _directives(
                 "Metrics": [{"Name": "ContactRejections", "Unit": COUNT}],
             }
         )
-    return tuple(directives)
+    return _shared(directives)
 
 
 def record(
@@ -117,6 +131,20 @@ def record(
     return document
 
 
+def line(document: Mapping[str, Any]) -> str:
+    """``document`` as JSON. A :func:`record`'s shared directives are not encoded again: its
+    ``_aws`` (first) holds its ``Timestamp`` and them, and only the members after it are."""
+    aws = document["_aws"]
+    directives = aws["CloudWatchMetrics"]
+    if not isinstance(directives, Directives):
+        return _ENCODER.encode(document)
+    rest = _ENCODER.encode({key: value for key, value in document.items() if key != "_aws"})
+    timestamp = aws["Timestamp"]
+    return (
+        f'{{"_aws":{{"Timestamp":{timestamp},"CloudWatchMetrics":{directives.encoded}}},{rest[1:]}'
+    )
+
+
 def emit(document: Mapping[str, Any]) -> None:
-    sys.stdout.write(_ENCODER.encode(document) + "\n")
+    sys.stdout.write(line(document) + "\n")
     sys.stdout.flush()
