@@ -37,11 +37,15 @@ def sdk_site_packages() -> str:
 
 
 def tool_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
-    """Environment for the CDK CLI and synth: venv first on PATH, no telemetry, no credentials."""
+    """Environment for the CDK CLI and synth: venv first on PATH, no telemetry, no credentials,
+    and bytecode cached as Python caches it by default (an environment that sets
+    ``PYTHONDONTWRITEBYTECODE`` would charge every synth for compiling the library, which an
+    installed package or a second run never pays)."""
+    left_out = {"CDK_DEFAULT_ACCOUNT", "CDK_DEFAULT_REGION", "PYTHONDONTWRITEBYTECODE"}
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith("AWS_") and key not in {"CDK_DEFAULT_ACCOUNT", "CDK_DEFAULT_REGION"}
+        if not key.startswith("AWS_") and key not in left_out
     }
     env["PATH"] = os.pathsep.join(
         [str(VENV_BIN), str(CDK_CLI.parent), env.get("PATH", "/usr/bin:/bin")]

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import aws_cdk
+import pytest
 from cdk_support import CDK_CONTEXT, ROOT
 
 
@@ -77,3 +78,18 @@ def _without_function_environment() -> dict[str, str]:
         for name, value in os.environ.items()
         if name not in ("INSTANCE_ID", "AWS_REGION", "AWS_DEFAULT_REGION")
     }
+
+
+def test_benchmarks_synthesize_with_bytecode_cached_and_without_credentials(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``make bench`` times synth as a user's machine runs it: Python caches bytecode (an
+    environment that turns that off would charge every synth for compiling the library), and
+    no AWS credentials or default account reach the app."""
+    from benchmarks.common import tool_env
+
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+    monkeypatch.setenv("CDK_DEFAULT_ACCOUNT", "123456789012")
+    env = tool_env()
+    assert not {"PYTHONDONTWRITEBYTECODE", "AWS_ACCESS_KEY_ID", "CDK_DEFAULT_ACCOUNT"} & set(env)
