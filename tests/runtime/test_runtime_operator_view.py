@@ -303,6 +303,19 @@ def test_a_record_is_written_as_the_json_of_its_document(
         assert capsys.readouterr().out == json.dumps(document, separators=(",", ":")) + "\n"
 
 
+def test_a_records_directives_are_written_as_encoded_for_its_kind() -> None:
+    """A record's shared directives are written as they were encoded when built, not encoded
+    again for each record (the other members are)."""
+    document = metrics.record(metrics.Invocation(), namespace="N", function_name="f", properties={})
+    built = document["_aws"]["CloudWatchMetrics"]
+    assert built.encoded == json.dumps(list(built), separators=(",", ":"))
+    marked = metrics.Directives(built)
+    marked.encoded = '"as encoded"'
+    document["_aws"] = {**document["_aws"], "CloudWatchMetrics": marked}
+    assert metrics.line(document).startswith('{"_aws":{"Timestamp":')
+    assert '"CloudWatchMetrics":"as encoded"},"FunctionName":"f",' in metrics.line(document)
+
+
 def test_a_records_shared_directives_cannot_grow() -> None:
     """Records of one kind share their directives (built once): none can add to them."""
     first = metrics.record(metrics.Invocation(), namespace="N", function_name="f", properties={})

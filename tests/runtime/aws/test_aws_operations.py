@@ -97,3 +97,10 @@ def test_a_timestamp_is_the_instant_botocore_reads(value: object) -> None:
     parsed = answers.timestamp(value)
     assert parsed == parse_timestamp(value)
     assert parsed.utcoffset() is not None
+
+
+def test_an_error_body_that_is_not_utf8_is_its_message_with_replacement_characters() -> None:
+    """A proxy's error page in another encoding is read, not a crash in the client: its text
+    (undecodable bytes as U+FFFD) is the message, its status the code."""
+    found = answers.error(403, {}, b"Zugriff verweigert: \xe4", rest=True)
+    assert found["Error"] == {"Code": "403", "Message": "Zugriff verweigert: \ufffd"}

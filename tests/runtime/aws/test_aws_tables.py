@@ -4,6 +4,7 @@ answer fails here until the tables are regenerated (and the oracle tests then ch
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -36,3 +37,15 @@ def test_check_mode_reports_a_difference(
     assert capsys.readouterr().err.count("differs from the installed botocore's") == 3
     assert generate_aws_tables.main([]) == 0
     assert generate_aws_tables.main(["--check"]) == 0
+
+
+def test_the_client_reads_the_committed_tables() -> None:
+    """Read afresh (not the copy its import cached), each table is the committed JSON."""
+    from runtime.broker.aws import endpoints
+
+    directory = ROOT / "runtime" / "broker" / "aws"
+    for service in ("connect", "dynamodb"):
+        committed = json.loads((directory / f"{service}.json").read_text(encoding="utf-8"))
+        assert endpoints.service_table.__wrapped__(service) == committed
+    committed = json.loads((directory / "partitions.json").read_text(encoding="utf-8"))
+    assert endpoints.partitions.__wrapped__() == committed
