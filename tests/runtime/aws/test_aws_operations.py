@@ -9,6 +9,7 @@ from typing import Any
 
 import botocore.session
 import pytest
+from botocore.parsers import JSONParser, RestJSONParser
 
 from runtime.broker.aws import answers
 
@@ -104,3 +105,31 @@ def test_an_error_body_that_is_not_utf8_is_its_message_with_replacement_characte
     (undecodable bytes as U+FFFD) is the message, its status the code."""
     found = answers.error(403, {}, b"Zugriff verweigert: \xe4", rest=True)
     assert found["Error"] == {"Code": "403", "Message": "Zugriff verweigert: \ufffd"}
+
+
+@pytest.mark.parametrize(
+    ("headers", "body"),
+    [
+        ({}, b'{"__type":"com.amazon#inner#ThrottlingException:http://x","message":"m"}'),
+        ({"x-amzn-errortype": "a#b#ConflictException:http://y"}, b"{}"),
+    ],
+)
+@pytest.mark.parametrize("rest", [True, False])
+def test_an_error_code_is_what_follows_its_last_hash_as_botocore_reads_it(
+    headers: dict[str, str], body: bytes, rest: bool
+) -> None:
+    """``ns#inner#Code:url`` is ``Code`` (botocore's parsers: ``rsplit('#', 1)``)."""
+    parser = RestJSONParser() if rest else JSONParser()
+    theirs = parser.parse({"status_code": 400, "headers": headers, "body": body}, None)
+    assert answers.error(400, headers, body, rest=rest)["Error"] == theirs["Error"]
+
+
+@pytest.mark.parametrize(("status", "body"), [(599, b""), (503, b"  "), (502, b"<html>bad</html>")])
+@pytest.mark.parametrize("rest", [True, False])
+def test_a_server_error_without_a_body_is_its_status_as_botocore_reads_it(
+    status: int, body: bytes, rest: bool
+) -> None:
+    """Its code the status, its message the status's reason phrase (none for 599)."""
+    parser = RestJSONParser() if rest else JSONParser()
+    theirs = parser.parse({"status_code": status, "headers": {}, "body": body}, None)
+    assert answers.error(status, {}, body, rest=rest)["Error"] == theirs["Error"]
