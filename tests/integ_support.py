@@ -105,7 +105,11 @@ def synthesize(path: Path, outdir: Path) -> IntegApp:
     if str(INTEG_DIR) not in sys.path:
         sys.path.insert(0, str(INTEG_DIR))
     harness = importlib.import_module("harness")
-    app = cdk.App(outdir=str(outdir), context=SNAPSHOT_CONTEXT)
+    # CDK's built-in CloudFormation validation off, as in ``cdk_support.new_app``: a snapshot does
+    # not depend on it, and it costs seconds of CPU per process (cfn-lint checks these templates).
+    app = cdk.App(
+        outdir=str(outdir), context=SNAPSHOT_CONTEXT, builtin_cloud_formation_validation=False
+    )
     importlib.import_module(path.stem).build(app, harness.PLACEHOLDER_INSTANCE_ID)
     assembly = app.synth()
     test_cases = json.loads((outdir / "integ.json").read_text(encoding="utf-8"))["testCases"]
