@@ -178,6 +178,14 @@ def test_configuring_again_adds_no_second_writer(capsys: CAPTURE) -> None:
     assert [line["message"] for line in lines(capsys)] == ["once"]
 
 
+def test_a_new_logger_writes_info_and_above_under_its_name(capsys: CAPTURE) -> None:
+    """The module's logger is built at import; a logger built later starts at INFO too."""
+    logger = logs.Logger("other")
+    logger.debug("below the level")
+    logger.info("written")
+    assert [(line["logger"], line["message"]) for line in lines(capsys)] == [("other", "written")]
+
+
 @pytest.mark.parametrize(
     ("level", "written"),
     [
