@@ -25,17 +25,18 @@ ASSET_HASH = re.compile(r"[0-9a-f]{64}")
 
 
 def new_app(outdir: Path, **context: Any) -> cdk.App:
-    """An ``App`` with cdk.json's context (plus ``context``), synthesizing into ``outdir``.
+    """An ``App`` with cdk.json's context (plus ``context``), synthesizing into ``outdir``."""
+    return app_with(outdir, {**CDK_CONTEXT, **context})
+
+
+def app_with(outdir: Path, context: dict[str, Any]) -> cdk.App:
+    """An ``App`` with exactly ``context``, synthesizing into ``outdir``.
 
     aws-cdk-lib's built-in CloudFormation validation is off: it costs 2-3 s of CPU per process
     before it checks anything, cfn-lint checks every template the tests write, and the
     packaging test synthesizes a consumer app through the pinned CLI with it on.
     """
-    return cdk.App(
-        outdir=str(outdir),
-        context={**CDK_CONTEXT, **context},
-        builtin_cloud_formation_validation=False,
-    )
+    return cdk.App(outdir=str(outdir), context=context, builtin_cloud_formation_validation=False)
 
 
 def load_module(path: Path, name: str) -> ModuleType:

@@ -22,7 +22,7 @@ from typing import Any
 
 import aws_cdk as cdk
 from aws_cdk import cx_api
-from cdk_support import CDK_CONTEXT, ROOT, mask_assets
+from cdk_support import CDK_CONTEXT, ROOT, app_with, mask_assets
 
 INTEG_DIR = ROOT / "tests" / "integ"
 #: cdk.json's flags, without the path, asset and version metadata and the creation stack
@@ -105,11 +105,7 @@ def synthesize(path: Path, outdir: Path) -> IntegApp:
     if str(INTEG_DIR) not in sys.path:
         sys.path.insert(0, str(INTEG_DIR))
     harness = importlib.import_module("harness")
-    # CDK's built-in CloudFormation validation off, as in ``cdk_support.new_app``: a snapshot does
-    # not depend on it, and it costs seconds of CPU per process (cfn-lint checks these templates).
-    app = cdk.App(
-        outdir=str(outdir), context=SNAPSHOT_CONTEXT, builtin_cloud_formation_validation=False
-    )
+    app = app_with(outdir, SNAPSHOT_CONTEXT)
     importlib.import_module(path.stem).build(app, harness.PLACEHOLDER_INSTANCE_ID)
     assembly = app.synth()
     test_cases = json.loads((outdir / "integ.json").read_text(encoding="utf-8"))["testCases"]

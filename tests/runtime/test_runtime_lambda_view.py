@@ -26,6 +26,7 @@ from typing import Any, ClassVar
 
 import botocore
 import pytest
+from cdk_support import app_with
 from runtime_support import API_REQUEST_ID, TOKEN, api_gateway_event, client_token
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -248,7 +249,7 @@ def synthesized_asset(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from constructs_lib import ConnectInstance, ParticipantBroker
 
     outdir = tmp_path_factory.mktemp("cdk-out")
-    app = cdk.App(outdir=str(outdir), builtin_cloud_formation_validation=False)
+    app = app_with(outdir, {})
     stack = cdk.Stack(app, "AssetView")
     ParticipantBroker(
         stack,
